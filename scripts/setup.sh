@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything im needs to build, test and benchmark, from Debian 12 packages only.
+# Idempotent: packages already present are left alone, so a second run is quick.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git clang-format
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
+  libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
+  libyaml-cpp-dev libsodium-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  curl wrk
+)
+# Node.js and npm are only needed for spec validation; the machine image may bring its own.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

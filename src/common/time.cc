@@ -1,0 +1,120 @@
+#include "common/time.h"
+
+// g++ 12 reports a false maybe-uninitialized inside date::parse once it is inlined here.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#include <date/date.h>
+
+#include <charconv>
+#include <sstream>
+
+namespace im {
+namespace {
+
+bool ParseInt(std::string_view s, int64_t& out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+Error BadTime(std::string_view text) {
+  return Error{ErrorCode::kInvalidArgument,
+               "cannot read time '" + std::string(text) +
+                   "': use RFC 3339 like 2026-11-22T10:00:00Z or a date like 2026-11-22"};
+}
+
+}  // namespace
+
+Result<Time> ParseTime(std::string_view text) {
+  // Hand-checked shape first, so date::parse never sees garbage it would half-accept.
+  std::string s(text);
+  if (s.size() == 10) {
+    std::istringstream in(s);
+    date::sys_days day;
+    in >> date::parse("%F", day);
+    if (in.fail() || in.peek() != EOF) return std::unexpected(BadTime(text));
+    return Time(day);
+  }
+  if (s.size() < 20 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) {
+    return std::unexpected(BadTime(text));
+  }
+  s[10] = 'T';
+  if (s.back() == 'z') s.back() = 'Z';
+  std::istringstream in(s);
+  date::sys_time<std::chrono::microseconds> t;
+  if (s.back() == 'Z') {
+    in >> date::parse("%FT%TZ", t);
+  } else {
+    in >> date::parse("%FT%T%Ez", t);
+  }
+  if (in.fail() || in.peek() != EOF) return std::unexpected(BadTime(text));
+  return t;
+}
+
+Result<Time> ParseTimeRelative(std::string_view text, Time now) {
+  if (text == "now") return now;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    auto d = ParseDuration(text.substr(1));
+    if (!d) return std::unexpected(BadTime(text));
+    return text[0] == '-' ? now - *d : now + *d;
+  }
+  return ParseTime(text);
+}
+
+std::string FormatTime(Time t) {
+  auto secs = std::chrono::floor<std::chrono::seconds>(t);
+  if (secs == t) return date::format("%FT%TZ", secs);
+  return date::format("%FT%TZ", t);
+}
+
+Result<Duration> ParseDuration(std::string_view text) {
+  auto bad = [&] {
+    return Fail(ErrorCode::kInvalidArgument,
+                "cannot read duration '" + std::string(text) +
+                    "': use a number with a unit, like 90s, 15m, 4h, 3d or 1h30m");
+  };
+  if (text.empty()) return bad();
+  int64_t whole = 0;
+  if (ParseInt(text, whole)) {
+    if (whole < 0) return bad();
+    return std::chrono::seconds(whole);
+  }
+  Duration total{0};
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == i || j == text.size()) return bad();
+    int64_t n = 0;
+    if (!ParseInt(text.substr(i, j - i), n)) return bad();
+    switch (text[j]) {
+      case 's': total += std::chrono::seconds(n); break;
+      case 'm': total += std::chrono::minutes(n); break;
+      case 'h': total += std::chrono::hours(n); break;
+      case 'd': total += std::chrono::days(n); break;
+      case 'w': total += std::chrono::weeks(n); break;
+      default: return bad();
+    }
+    i = j + 1;
+  }
+  return total;
+}
+
+std::string FormatDuration(Duration d) {
+  using namespace std::chrono;
+  std::string out;
+  if (d < Duration::zero()) {
+    out = "-";
+    d = -d;
+  }
+  auto s = duration_cast<seconds>(d).count();
+  if (s == 0) return out + "0s";
+  int64_t days = s / 86400, hours = s % 86400 / 3600, minutes = s % 3600 / 60, secs = s % 60;
+  if (days) out += std::to_string(days) + "d";
+  if (hours) out += std::to_string(hours) + "h";
+  if (minutes) out += std::to_string(minutes) + "m";
+  if (secs) out += std::to_string(secs) + "s";
+  return out;
+}
+
+}  // namespace im
