@@ -1,0 +1,17 @@
+// Names that identify things across systems: people by email, services by a short name.
+#pragma once
+
+#include <string_view>
+
+#include "common/error.h"
+
+namespace im::core {
+
+// A plausible address: one '@', a non-empty local part and a dotted or local domain, no spaces.
+// `what` names the field in the error ("actor", "assignee").
+Result<void> ValidateEmail(std::string_view email, std::string_view what);
+
+// 1–100 characters of letters, digits, '-', '_', '.', '/' and ' '; not starting with a space.
+Result<void> ValidateServiceName(std::string_view name);
+
+}  // namespace im::core

@@ -1,0 +1,49 @@
+// SLA policy per severity (time to acknowledge, time to resolve) and each incident's SLA state.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "core/incident.h"
+
+namespace im::core {
+
+struct SlaTarget {
+  Duration acknowledge;
+  Duration resolve;
+};
+
+struct SlaPolicy {
+  // Indexed by severity 1..4 (element 0 is SEV-1).
+  std::array<SlaTarget, 4> targets;
+  // An unfinished clock past this share of its target is "at risk".
+  double at_risk_fraction = 0.75;
+
+  // SEV-1 15m/1h, SEV-2 30m/4h, SEV-3 2h/24h, SEV-4 8h/72h.
+  static SlaPolicy Default();
+  const SlaTarget& For(Severity s) const { return targets[static_cast<int>(s) - 1]; }
+};
+
+enum class SlaState { kOnTrack, kAtRisk, kBreached, kMet };
+std::string_view SlaStateName(SlaState s);  // "on_track", "at_risk", "breached", "met"
+
+struct SlaClock {
+  SlaState state = SlaState::kOnTrack;
+  Duration target{};
+  Time due;  // created_at + target
+};
+
+struct SlaStatus {
+  SlaClock acknowledge;
+  SlaClock resolve;
+};
+
+SlaStatus EvaluateSla(const Incident& incident, const SlaPolicy& policy, Time now);
+
+// Marks breaches not yet recorded on `incident` and returns one timeline entry for each, dated
+// when the target passed. Called on every change and by the periodic sweep, so a breach is
+// recorded once whichever notices it first.
+std::vector<TimelineEntry> RecordNewBreaches(Incident& incident, const SlaPolicy& policy, Time now);
+
+}  // namespace im::core
