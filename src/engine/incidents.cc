@@ -1,0 +1,116 @@
+#include "engine/incidents.h"
+
+namespace im::engine {
+
+Result<Action> ParseAction(std::string_view name) {
+  if (name == "ack" || name == "acknowledge") return Action::kAcknowledge;
+  if (name == "resolve") return Action::kResolve;
+  if (name == "close") return Action::kClose;
+  if (name == "reopen") return Action::kReopen;
+  return Fail(ErrorCode::kInvalidArgument,
+              "unknown action '" + std::string(name) + "': use ack, resolve, close or reopen");
+}
+
+Result<DeclareResult> Incidents::Declare(const core::DeclareRequest& request,
+                                         const core::Actor& actor) {
+  Time now = clock_.Now();
+  auto change = core::Declare(request, actor, now);
+  if (!change) return std::unexpected(change.error());
+  auto breaches = core::RecordNewBreaches(change->incident, policy_, now);
+  change->entries.insert(change->entries.end(), breaches.begin(), breaches.end());
+  DeclareResult result;
+  auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
+    result.created_services.clear();
+    for (const auto& s : request.services) {
+      auto created = tx.EnsureService(s, now);
+      if (!created) return std::unexpected(created.error());
+      if (*created) result.created_services.push_back(s);
+    }
+    auto number = tx.InsertIncident(change->incident);
+    if (!number) return std::unexpected(number.error());
+    result.incident = change->incident;
+    result.incident.number = *number;
+    return tx.AppendTimeline(*number, change->entries);
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return result;
+}
+
+Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule) {
+  core::Incident updated;
+  auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
+    auto current = tx.GetIncident(number);
+    if (!current) return std::unexpected(current.error());
+    Time now = clock_.Now();
+    auto change = rule(*current, now);
+    if (!change) return std::unexpected(change.error());
+    auto breaches = core::RecordNewBreaches(change->incident, policy_, now);
+    change->entries.insert(change->entries.end(), breaches.begin(), breaches.end());
+    if (auto saved = tx.UpdateIncident(change->incident); !saved) return saved;
+    updated = change->incident;
+    return tx.AppendTimeline(number, change->entries);
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return updated;
+}
+
+Result<core::Incident> Incidents::Apply(int64_t number, Action action, const core::Actor& actor,
+                                        const std::string& note) {
+  return Mutate(number, [&](const core::Incident& i, Time now) {
+    switch (action) {
+      case Action::kAcknowledge: return core::Acknowledge(i, actor, now, note);
+      case Action::kResolve: return core::Resolve(i, actor, now, note);
+      case Action::kClose: return core::Close(i, actor, now, note);
+      case Action::kReopen: return core::Reopen(i, actor, now, note);
+    }
+    return core::Acknowledge(i, actor, now, note);
+  });
+}
+
+Result<core::Incident> Incidents::AddNote(int64_t number, const core::Actor& actor,
+                                          const std::string& text) {
+  return Mutate(number, [&](const core::Incident& i, Time now) {
+    return core::AddNote(i, actor, now, text);
+  });
+}
+
+Result<core::Incident> Incidents::Assign(int64_t number, const core::Actor& actor,
+                                         std::vector<std::string> assignees) {
+  return Mutate(number, [&](const core::Incident& i, Time now) {
+    return core::Assign(i, actor, now, assignees);
+  });
+}
+
+Result<IncidentView> Incidents::Show(int64_t number) {
+  auto incident = store_.GetIncident(number);
+  if (!incident) return std::unexpected(incident.error());
+  auto timeline = store_.GetTimeline(number);
+  if (!timeline) return std::unexpected(timeline.error());
+  return IncidentView{*incident, Sla(*incident), std::move(*timeline)};
+}
+
+core::SlaStatus Incidents::Sla(const core::Incident& incident) const {
+  return core::EvaluateSla(incident, policy_, clock_.Now());
+}
+
+Result<int> Incidents::SweepSla() {
+  int recorded = 0;
+  auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
+    recorded = 0;
+    auto open = tx.UnresolvedIncidents();
+    if (!open) return std::unexpected(open.error());
+    Time now = clock_.Now();
+    for (auto& incident : *open) {
+      auto entries = core::RecordNewBreaches(incident, policy_, now);
+      if (entries.empty()) continue;
+      if (auto saved = tx.UpdateIncident(incident); !saved) return saved;
+      if (auto saved = tx.AppendTimeline(incident.number, entries); !saved) return saved;
+      recorded += static_cast<int>(entries.size());
+    }
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return recorded;
+}
+
+}  // namespace im::engine

@@ -1,0 +1,69 @@
+// A thin RAII layer over the SQLite C API: a connection with a prepared-statement cache, and
+// statements with typed bind/column. Errors become im::Error with the SQLite message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/error.h"
+
+namespace im::store::sqlite {
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  // Resets the statement for reuse (it stays cached by the connection).
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  Statement& Bind(int index, int64_t v);
+  Statement& Bind(int index, std::string_view v);
+  Statement& Bind(int index, std::optional<int64_t> v);
+  Statement& BindNull(int index);
+
+  // Ok(true) when a row is ready, Ok(false) when done.
+  Result<bool> Step();
+  Result<void> Run();  // steps to completion
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::optional<int64_t> OptionalInt(int col) const {
+    return IsNull(col) ? std::nullopt : std::optional<int64_t>(Int(col));
+  }
+  std::string Text(int col) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  // Opens (creating if needed) the database file and applies the connection pragmas.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path);
+  ~Connection();
+
+  Result<void> Exec(std::string_view sql);
+  // A cached prepared statement; the returned Statement resets it when destroyed.
+  Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+Error SqliteError(sqlite3* db, std::string_view what);
+
+}  // namespace im::store::sqlite

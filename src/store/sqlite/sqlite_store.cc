@@ -1,0 +1,249 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "common/time.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/rows.h"
+
+namespace im::store::sqlite {
+namespace {
+
+constexpr size_t kMaxBatch = 512;
+
+class SqliteTx final : public Tx {
+ public:
+  explicit SqliteTx(Connection& conn) : conn_(conn) {}
+
+  Result<core::Incident> GetIncident(int64_t number) override {
+    return LoadIncident(conn_, number);
+  }
+  Result<int64_t> InsertIncident(const core::Incident& incident) override {
+    return InsertIncidentRow(conn_, incident);
+  }
+  Result<void> UpdateIncident(const core::Incident& incident) override {
+    return UpdateIncidentRow(conn_, incident);
+  }
+  Result<void> AppendTimeline(int64_t number,
+                              const std::vector<core::TimelineEntry>& entries) override {
+    return InsertTimelineRows(conn_, number, entries);
+  }
+  Result<bool> EnsureService(const std::string& name, Time now) override {
+    auto st = conn_.Prepare(
+        "INSERT INTO services (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING");
+    if (!st) return std::unexpected(st.error());
+    if (auto ok = (*st)->Bind(1, name).Bind(2, ToUnixMicros(now)).Run(); !ok) {
+      return std::unexpected(ok.error());
+    }
+    return sqlite3_changes(conn_.raw()) == 1;
+  }
+  Result<void> UpsertService(const core::Service& s) override {
+    auto st = conn_.Prepare(
+        "INSERT INTO services (name, description, team, owner, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (name) DO UPDATE SET "
+        "description = excluded.description, team = excluded.team, owner = excluded.owner");
+    if (!st) return std::unexpected(st.error());
+    return (*st)
+        ->Bind(1, s.name)
+        .Bind(2, s.description)
+        .Bind(3, s.team)
+        .Bind(4, s.owner)
+        .Bind(5, ToUnixMicros(s.created_at))
+        .Run();
+  }
+  Result<int64_t> InsertToken(const core::ApiToken& t) override {
+    auto st = conn_.Prepare(
+        "INSERT INTO api_tokens (name, prefix, hash, created_at, created_by) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st) return std::unexpected(st.error());
+    auto ok = (*st)
+                  ->Bind(1, t.name)
+                  .Bind(2, t.prefix)
+                  .Bind(3, t.hash)
+                  .Bind(4, ToUnixMicros(t.created_at))
+                  .Bind(5, t.created_by)
+                  .Run();
+    if (!ok) return std::unexpected(ok.error());
+    return conn_.LastInsertId();
+  }
+  Result<void> RevokeToken(int64_t id, Time at) override {
+    auto st =
+        conn_.Prepare("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+    if (!st) return std::unexpected(st.error());
+    if (auto ok = (*st)->Bind(1, id).Bind(2, ToUnixMicros(at)).Run(); !ok) return ok;
+    if (sqlite3_changes(conn_.raw()) != 1) {
+      return Fail(ErrorCode::kNotFound, "no active token with id " + std::to_string(id) +
+                                            "; list tokens with `im token list`");
+    }
+    return Ok();
+  }
+  Result<std::vector<core::Incident>> UnresolvedIncidents() override {
+    return QueryIncidents(
+        conn_, IncidentFilter{.statuses = {core::Status::kOpen, core::Status::kMitigated}});
+  }
+
+ private:
+  Connection& conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  auto conn = Connection::Open(path);
+  if (!conn) return std::unexpected(conn.error());
+  if (auto ok = Migrate(**conn); !ok) return std::unexpected(ok.error());
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*conn)));
+}
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer)
+    : path_(std::move(path)), writer_(std::move(writer)) {
+  writer_thread_ = std::thread([this] { WriterLoop(); });
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  writer_thread_.join();
+}
+
+Result<void> SqliteStore::Transact(const std::function<Result<void>(Tx&)>& fn) {
+  Job job{.fn = &fn};
+  std::unique_lock lock(mu_);
+  queue_.push_back(&job);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return job.done; });
+  return job.result;
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<Job*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    {
+      std::lock_guard lock(mu_);
+      for (Job* job : batch) job->done = true;
+    }
+    done_cv_.notify_all();
+    batch.clear();
+  }
+}
+
+void SqliteStore::RunBatch(std::vector<Job*>& batch) {
+  auto fail_all = [&](const Error& e) {
+    for (Job* job : batch) job->result = std::unexpected(e);
+  };
+  if (auto ok = writer_->Exec("BEGIN IMMEDIATE"); !ok) return fail_all(ok.error());
+  SqliteTx tx(*writer_);
+  for (Job* job : batch) {
+    if (auto ok = writer_->Exec("SAVEPOINT job"); !ok) {
+      job->result = ok;
+      continue;
+    }
+    job->result = (*job->fn)(tx);
+    if (!job->result) (void)writer_->Exec("ROLLBACK TO job");
+    if (auto ok = writer_->Exec("RELEASE job"); !ok && job->result) job->result = ok;
+  }
+  if (auto ok = writer_->Exec("COMMIT"); !ok) {
+    (void)writer_->Exec("ROLLBACK");
+    for (Job* job : batch) {
+      if (job->result) job->result = std::unexpected(ok.error());
+    }
+  }
+}
+
+template <typename F>
+auto SqliteStore::WithReader(F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!idle_readers_.empty()) {
+      conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  if (!conn) {
+    auto opened = Connection::Open(path_);
+    if (!opened) return std::unexpected(opened.error());
+    conn = std::move(*opened);
+  }
+  auto result = fn(*conn);
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.push_back(std::move(conn));
+  return result;
+}
+
+Result<core::Incident> SqliteStore::GetIncident(int64_t number) {
+  return WithReader([&](Connection& c) { return LoadIncident(c, number); });
+}
+
+Result<std::vector<core::Incident>> SqliteStore::ListIncidents(const IncidentFilter& filter) {
+  return WithReader([&](Connection& c) { return QueryIncidents(c, filter); });
+}
+
+Result<std::vector<core::TimelineEntry>> SqliteStore::GetTimeline(int64_t number) {
+  return WithReader([&](Connection& c) { return QueryTimeline(c, number); });
+}
+
+Result<std::vector<core::Service>> SqliteStore::ListServices() {
+  return WithReader([&](Connection& c) { return QueryServices(c); });
+}
+
+Result<core::Service> SqliteStore::GetService(const std::string& name) {
+  return WithReader([&](Connection& c) { return LoadService(c, name); });
+}
+
+Result<std::vector<core::ApiToken>> SqliteStore::ListTokens() {
+  return WithReader([&](Connection& c) { return QueryTokens(c); });
+}
+
+Result<std::optional<core::ApiToken>> SqliteStore::FindTokenByHash(const std::string& hash) {
+  return WithReader([&](Connection& c) -> Result<std::optional<core::ApiToken>> {
+    if (hash.empty()) return std::nullopt;
+    auto tokens = QueryTokens(c, hash);
+    if (!tokens) return std::unexpected(tokens.error());
+    if (tokens->empty()) return std::nullopt;
+    return tokens->front();
+  });
+}
+
+Result<IncidentCounts> SqliteStore::CountIncidents() {
+  return WithReader([&](Connection& c) -> Result<IncidentCounts> {
+    IncidentCounts counts;
+    auto st = c.Prepare("SELECT status, severity, count(*) FROM incidents GROUP BY 1, 2");
+    if (!st) return std::unexpected(st.error());
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      auto sev = static_cast<core::Severity>((*st)->Int(1));
+      counts.by_status_severity[(*st)->Text(0)][std::string(core::SeverityName(sev))] =
+          (*st)->Int(2);
+    }
+    auto breaches = c.Prepare("SELECT count(*) FROM timeline WHERE kind = 'sla_breach'");
+    if (!breaches) return std::unexpected(breaches.error());
+    if (auto row = (*breaches)->Step(); !row) return std::unexpected(row.error());
+    counts.sla_breaches = (*breaches)->Int(0);
+    return counts;
+  });
+}
+
+Result<int> SqliteStore::SchemaVersion() {
+  return WithReader([&](Connection& c) -> Result<int> {
+    auto st = c.Prepare("PRAGMA user_version");
+    if (!st) return std::unexpected(st.error());
+    if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
+    return static_cast<int>((*st)->Int(0));
+  });
+}
+
+}  // namespace im::store::sqlite

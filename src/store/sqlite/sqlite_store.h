@@ -1,0 +1,67 @@
+// The embedded store: one SQLite file in WAL mode. Many readers run in parallel on pooled
+// connections; writes from all threads are funnelled to one writer thread that commits them in
+// groups (one fsync for many transactions), each in its own savepoint so one failure does not
+// undo the others. Other processes (the CLI beside a server) share the file through SQLite's
+// locks.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace im::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates `path` and migrates it. Refuses a database from a newer schema.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+
+  Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) override;
+  Result<core::Incident> GetIncident(int64_t number) override;
+  Result<std::vector<core::Incident>> ListIncidents(const IncidentFilter& filter) override;
+  Result<std::vector<core::TimelineEntry>> GetTimeline(int64_t number) override;
+  Result<std::vector<core::Service>> ListServices() override;
+  Result<core::Service> GetService(const std::string& name) override;
+  Result<std::vector<core::ApiToken>> ListTokens() override;
+  Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) override;
+  Result<IncidentCounts> CountIncidents() override;
+  Result<int> SchemaVersion() override;
+
+ private:
+  struct Job {
+    const std::function<Result<void>(Tx&)>* fn;
+    Result<void> result;
+    bool done = false;
+  };
+
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer);
+  void WriterLoop();
+  void RunBatch(std::vector<Job*>& batch);
+
+  // Borrows a read connection for the duration of `fn`.
+  template <typename F>
+  auto WithReader(F&& fn) -> decltype(fn(std::declval<Connection&>()));
+
+  const std::string path_;
+  std::unique_ptr<Connection> writer_;  // used only by the writer thread
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // GUARDED_BY(readers_mu_)
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Job*> queue_;  // GUARDED_BY(mu_)
+  bool stopping_ = false;   // GUARDED_BY(mu_)
+  std::thread writer_thread_;
+};
+
+}  // namespace im::store::sqlite

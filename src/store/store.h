@@ -1,0 +1,77 @@
+// The storage interface. Callers see only this; backends (sqlite/, later postgres/) implement it
+// and all pass the same contract tests (tests/store/store_contract.h).
+//
+// Writes go through Transact: the function runs inside one transaction and, when Transact
+// returns ok, the change is durable (committed and synced). Reads see committed data.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "core/incident.h"
+#include "core/service.h"
+
+namespace im::store {
+
+struct IncidentFilter {
+  std::vector<core::Status> statuses;      // any of; empty = all
+  std::vector<std::string> services;       // any of
+  std::vector<core::Severity> severities;  // any of
+  std::optional<Time> since;               // created at or after
+  std::optional<Time> until;               // created before
+  int64_t limit = 0;                       // 0 = no limit
+  int64_t before_number = 0;               // page: only incidents numbered below this (0 = none)
+};
+
+struct IncidentCounts {
+  // status name → severity name → count
+  std::map<std::string, std::map<std::string, int64_t>> by_status_severity;
+  int64_t sla_breaches = 0;  // timeline entries of kind sla_breach
+};
+
+// One open write transaction. Only valid inside the Transact callback that received it.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual Result<core::Incident> GetIncident(int64_t number) = 0;
+  // Assigns and returns the new incident's number.
+  virtual Result<int64_t> InsertIncident(const core::Incident& incident) = 0;
+  // Replaces the stored incident with the same number.
+  virtual Result<void> UpdateIncident(const core::Incident& incident) = 0;
+  virtual Result<void> AppendTimeline(int64_t number,
+                                      const std::vector<core::TimelineEntry>& entries) = 0;
+  // Creates the service with just a name if it does not exist; true when it was created.
+  virtual Result<bool> EnsureService(const std::string& name, Time now) = 0;
+  virtual Result<void> UpsertService(const core::Service& service) = 0;
+  virtual Result<int64_t> InsertToken(const core::ApiToken& token) = 0;
+  virtual Result<void> RevokeToken(int64_t id, Time at) = 0;
+  // Open incidents whose SLA flags are not both set, for the breach sweep.
+  virtual Result<std::vector<core::Incident>> UnresolvedIncidents() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) = 0;
+
+  virtual Result<core::Incident> GetIncident(int64_t number) = 0;
+  // Newest first.
+  virtual Result<std::vector<core::Incident>> ListIncidents(const IncidentFilter& filter) = 0;
+  // In time order.
+  virtual Result<std::vector<core::TimelineEntry>> GetTimeline(int64_t number) = 0;
+  virtual Result<std::vector<core::Service>> ListServices() = 0;
+  virtual Result<core::Service> GetService(const std::string& name) = 0;
+  virtual Result<std::vector<core::ApiToken>> ListTokens() = 0;
+  virtual Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) = 0;
+  virtual Result<IncidentCounts> CountIncidents() = 0;
+  virtual Result<int> SchemaVersion() = 0;
+};
+
+}  // namespace im::store

@@ -1,0 +1,114 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "common/time.h"
+#include "core/lifecycle.h"
+#include "fakes/temp_dir.h"
+#include "store/sqlite/migrations.h"
+#include "store/store_contract.h"
+
+namespace im::store::sqlite {
+namespace {
+
+using im::testing::TempDir;
+
+TempDir& SharedDir() {
+  static TempDir dir;
+  return dir;
+}
+
+using testing::StoreContractTest;
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(testing::StoreFactory([]() -> std::unique_ptr<Store> {
+                           static int n = 0;
+                           auto s = SqliteStore::Open(
+                               SharedDir().File("contract-" + std::to_string(n++) + ".db"));
+                           EXPECT_TRUE(s);
+                           return std::move(*s);
+                         })));
+
+TEST(SqliteStoreTest, UsesWalAndRecordsTheSchemaVersion) {
+  TempDir dir;
+  auto store = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(store);
+  EXPECT_EQ(*(*store)->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_TRUE(std::filesystem::exists(dir.File("im.db-wal")));
+}
+
+TEST(SqliteStoreTest, RefusesANewerSchemaAndLeavesItUntouched) {
+  TempDir dir;
+  {
+    auto store = SqliteStore::Open(dir.File("im.db"));
+    ASSERT_TRUE(store);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
+  int future = LatestSchemaVersion() + 5;
+  ASSERT_EQ(sqlite3_exec(db, ("PRAGMA user_version = " + std::to_string(future)).c_str(), nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  auto store = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.error().message.find("upgrade im"), std::string::npos);
+
+  ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), future);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
+  // The CLI and a running server each open the data directory: both must work at once.
+  TempDir dir;
+  auto a = SqliteStore::Open(dir.File("im.db"));
+  auto b = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(a && b);
+  auto declare = [](Store& s, const char* title) {
+    auto c = core::Declare({.title = title, .services = {"api"}},
+                           core::Actor{.email = "a@example.com"}, *ParseTime("2026-01-01"));
+    return s.Transact([&](Tx& tx) -> Result<void> {
+      auto n = tx.InsertIncident(c->incident);
+      if (!n) return std::unexpected(n.error());
+      return Ok();
+    });
+  };
+  std::thread ta([&] {
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(declare(**a, "from a"));
+  });
+  std::thread tb([&] {
+    for (int i = 0; i < 50; ++i) ASSERT_TRUE(declare(**b, "from b"));
+  });
+  ta.join();
+  tb.join();
+  EXPECT_EQ((*a)->ListIncidents({})->size(), 100u);
+  EXPECT_EQ((*b)->ListIncidents({})->size(), 100u);
+}
+
+TEST(SqliteStoreTest, ReopeningKeepsTheData) {
+  TempDir dir;
+  {
+    auto s = SqliteStore::Open(dir.File("im.db"));
+    auto c = core::Declare({.title = "kept", .services = {"api"}},
+                           core::Actor{.email = "a@example.com"}, *ParseTime("2026-01-01"));
+    ASSERT_TRUE((*s)->Transact([&](Tx& tx) -> Result<void> {
+      auto n = tx.InsertIncident(c->incident);
+      if (!n) return std::unexpected(n.error());
+      return Ok();
+    }));
+  }
+  auto s = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)->GetIncident(1)->title, "kept");
+}
+
+}  // namespace
+}  // namespace im::store::sqlite

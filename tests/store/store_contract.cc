@@ -1,0 +1,212 @@
+#include "store/store_contract.h"
+
+#include <thread>
+
+#include "common/time.h"
+#include "core/lifecycle.h"
+
+namespace im::store::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+const Time kT0 = *ParseTime("2026-11-22T10:00:00Z");
+
+core::Incident NewIncident(std::string title, std::vector<std::string> services,
+                           core::Severity sev = core::Severity::kSev2, Time at = kT0) {
+  auto c = core::Declare({.title = std::move(title), .severity = sev, .services = services},
+                         core::Actor{.email = "alice@example.com"}, at);
+  EXPECT_TRUE(c);
+  return c->incident;
+}
+
+int64_t Insert(Store& store, const core::Incident& incident) {
+  int64_t number = 0;
+  auto ok = store.Transact([&](Tx& tx) -> Result<void> {
+    auto n = tx.InsertIncident(incident);
+    if (!n) return std::unexpected(n.error());
+    number = *n;
+    return tx.AppendTimeline(number, {core::TimelineEntry{.at = incident.created_at,
+                                                          .kind = core::EntryKind::kDeclared,
+                                                          .actor = "alice@example.com",
+                                                          .message = "declared"}});
+  });
+  EXPECT_TRUE(ok) << (ok ? "" : ok.error().message);
+  return number;
+}
+
+TEST_P(StoreContractTest, InsertedIncidentReadsBackFieldForField) {
+  auto in = NewIncident("API down", {"api", "db"}, core::Severity::kSev1);
+  in.custom_fields["region"] = "eu-west-1";
+  in.assignees = {"bob@example.com"};
+  in.acknowledged_at = kT0 + 90s;
+  in.acknowledged_by = "bob@example.com";
+  int64_t n = Insert(*store_, in);
+  EXPECT_EQ(n, 1);
+  auto out = store_->GetIncident(n);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->title, "API down");
+  EXPECT_EQ(out->severity, core::Severity::kSev1);
+  EXPECT_EQ(out->services, (std::vector<std::string>{"api", "db"}));
+  EXPECT_EQ(out->assignees, (std::vector<std::string>{"bob@example.com"}));
+  EXPECT_EQ(out->custom_fields.at("region"), "eu-west-1");
+  EXPECT_EQ(out->created_at, kT0);
+  EXPECT_EQ(out->acknowledged_at, kT0 + 90s);
+  EXPECT_FALSE(out->resolved_at);
+  EXPECT_EQ(out->version, 1);
+}
+
+TEST_P(StoreContractTest, NumbersIncreaseFromOne) {
+  EXPECT_EQ(Insert(*store_, NewIncident("a", {"api"})), 1);
+  EXPECT_EQ(Insert(*store_, NewIncident("b", {"api"})), 2);
+}
+
+TEST_P(StoreContractTest, MissingIncidentIsNotFound) {
+  auto r = store_->GetIncident(99);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(r.error().message.find("INC-99"), std::string::npos);
+}
+
+TEST_P(StoreContractTest, FailedTransactionLeavesNothingBehind) {
+  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+    auto n = tx.InsertIncident(NewIncident("half", {"api"}));
+    if (!n) return std::unexpected(n.error());
+    return Fail(ErrorCode::kInvalidArgument, "changed my mind");
+  });
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().message, "changed my mind");
+  auto all = store_->ListIncidents({});
+  ASSERT_TRUE(all);
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_P(StoreContractTest, ConcurrentWritersAllLandWithDistinctNumbers) {
+  constexpr int kThreads = 8, kEach = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Every third transaction fails; its neighbours in the same commit group must not.
+        bool fail = (t * kEach + i) % 3 == 0;
+        auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+          auto n = tx.InsertIncident(NewIncident("t", {"api"}));
+          if (!n) return std::unexpected(n.error());
+          if (fail) return Fail(ErrorCode::kInvalidArgument, "no");
+          return Ok();
+        });
+        if (ok.has_value() == fail) failures++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto all = store_->ListIncidents({});
+  ASSERT_TRUE(all);
+  int expected = 0;
+  for (int k = 0; k < kThreads * kEach; ++k) expected += k % 3 != 0;
+  EXPECT_EQ(static_cast<int>(all->size()), expected);
+}
+
+TEST_P(StoreContractTest, UpdateReplacesAndTimelineKeepsOrder) {
+  int64_t n = Insert(*store_, NewIncident("API down", {"api"}));
+  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+    auto cur = tx.GetIncident(n);
+    if (!cur) return std::unexpected(cur.error());
+    auto change = core::Acknowledge(*cur, core::Actor{.email = "bob@example.com"}, kT0 + 5min);
+    if (!change) return std::unexpected(change.error());
+    if (auto s = tx.UpdateIncident(change->incident); !s) return s;
+    return tx.AppendTimeline(n, change->entries);
+  });
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(store_->GetIncident(n)->status, core::Status::kMitigated);
+  auto timeline = store_->GetTimeline(n);
+  ASSERT_TRUE(timeline);
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[0].kind, core::EntryKind::kDeclared);
+  EXPECT_EQ((*timeline)[1].kind, core::EntryKind::kAcknowledged);
+  EXPECT_EQ((*timeline)[1].at, kT0 + 5min);
+}
+
+TEST_P(StoreContractTest, FiltersByStatusServiceSeverityAndTime) {
+  Insert(*store_, NewIncident("a", {"api"}, core::Severity::kSev1, kT0));
+  Insert(*store_, NewIncident("b", {"db"}, core::Severity::kSev2, kT0 + 1h));
+  Insert(*store_, NewIncident("c", {"api", "db"}, core::Severity::kSev3, kT0 + 2h));
+  auto titles = [&](IncidentFilter f) {
+    std::string out;
+    auto list = store_->ListIncidents(f);
+    for (const auto& i : *list) out += i.title;
+    return out;
+  };
+  EXPECT_EQ(titles({}), "cba");
+  EXPECT_EQ(titles({.services = {"api"}}), "ca");
+  EXPECT_EQ(titles({.severities = {core::Severity::kSev2, core::Severity::kSev3}}), "cb");
+  EXPECT_EQ(titles({.since = kT0 + 30min}), "cb");
+  EXPECT_EQ(titles({.until = kT0 + 1h}), "a");
+  EXPECT_EQ(titles({.statuses = {core::Status::kResolved}}), "");
+  EXPECT_EQ(titles({.limit = 1}), "c");
+  EXPECT_EQ(titles({.limit = 1, .before_number = 3}), "b");
+}
+
+TEST_P(StoreContractTest, EnsureServiceCreatesOnce) {
+  bool first = false, second = true;
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Result<void> {
+    auto a = tx.EnsureService("api", kT0);
+    if (!a) return std::unexpected(a.error());
+    first = *a;
+    auto b = tx.EnsureService("api", kT0);
+    if (!b) return std::unexpected(b.error());
+    second = *b;
+    return Ok();
+  }));
+  EXPECT_TRUE(first);
+  EXPECT_FALSE(second);
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) {
+    return tx.UpsertService({.name = "api",
+                             .description = "public API",
+                             .team = "core",
+                             .owner = "alice@example.com",
+                             .created_at = kT0});
+  }));
+  auto s = store_->GetService("api");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->team, "core");
+  EXPECT_EQ(store_->ListServices()->size(), 1u);
+  EXPECT_EQ(store_->GetService("nope").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, TokensAreFoundByHashAndRevoked) {
+  int64_t id = 0;
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Result<void> {
+    auto r = tx.InsertToken({.name = "ci",
+                             .prefix = "im_abc",
+                             .hash = "h1",
+                             .created_at = kT0,
+                             .created_by = "alice@example.com"});
+    if (!r) return std::unexpected(r.error());
+    id = *r;
+    return Ok();
+  }));
+  auto found = store_->FindTokenByHash("h1");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->name, "ci");
+  EXPECT_FALSE(*store_->FindTokenByHash("h2"));
+  ASSERT_TRUE(store_->Transact([&](Tx& tx) { return tx.RevokeToken(id, kT0 + 1h); }));
+  EXPECT_TRUE((*store_->FindTokenByHash("h1"))->revoked_at);
+  EXPECT_FALSE(store_->Transact([&](Tx& tx) { return tx.RevokeToken(id, kT0 + 2h); }));
+}
+
+TEST_P(StoreContractTest, CountsIncidentsByStatusAndSeverity) {
+  Insert(*store_, NewIncident("a", {"api"}, core::Severity::kSev1));
+  Insert(*store_, NewIncident("b", {"api"}, core::Severity::kSev1));
+  Insert(*store_, NewIncident("c", {"api"}, core::Severity::kSev3));
+  auto counts = store_->CountIncidents();
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->by_status_severity["open"]["SEV-1"], 2);
+  EXPECT_EQ(counts->by_status_severity["open"]["SEV-3"], 1);
+  EXPECT_EQ(counts->sla_breaches, 0);
+}
+
+}  // namespace
+}  // namespace im::store::testing
