@@ -1,0 +1,50 @@
+// im's configuration: one YAML file, IM_* environment variables and command-line flags, with
+// precedence flags > environment > file > defaults. An unknown key is an error that names it.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "core/sla.h"
+
+namespace im::app {
+
+struct Config {
+  std::string data_dir;  // where im.db and logs/ live
+  std::string listen = "127.0.0.1:8080";
+  std::string actor;                // default email for CLI commands
+  std::string log_level = "info";   // trace, debug, info, warn, error
+  std::string log_format = "auto";  // auto (text on a terminal, else JSON), text, json
+  core::SlaPolicy sla = core::SlaPolicy::Default();
+  Duration sla_sweep_interval = std::chrono::seconds(30);
+  size_t http_body_limit = 1 << 20;
+  std::chrono::seconds http_read_timeout{30};
+  std::chrono::seconds http_write_timeout{30};
+  std::chrono::seconds http_idle_timeout{75};
+  int http_io_threads = 2;
+  int http_worker_threads = 16;
+  std::string config_file;  // the file that was read, if any
+};
+
+// Values given on the command line; unset ones fall through to the environment and the file.
+struct FlagOverrides {
+  std::optional<std::string> config_file;
+  std::optional<std::string> data_dir;
+  std::optional<std::string> listen;
+  std::optional<std::string> actor;
+  std::optional<std::string> log_level;
+};
+
+using Environment = std::map<std::string, std::string>;
+Environment ProcessEnvironment();  // the IM_* variables (and HOME, USER) of this process
+
+// Reads the file (flag --config, else IM_CONFIG, else ~/.config/im/config.yaml when it exists).
+Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env);
+
+// "host:port" → parts, with a clear error.
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);
+
+}  // namespace im::app

@@ -1,0 +1,71 @@
+#include "app/runtime.h"
+
+#include <filesystem>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::app {
+
+Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_file) {
+  auto rt = std::make_unique<Runtime>();
+  rt->config = config;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot create data directory " + config.data_dir + ": " +
+                                             ec.message() + " (choose another with --data-dir)");
+  }
+  auto logs = Logs::Open(config.log_level, config.log_format, log_to_file ? rt->LogPath() : "");
+  if (!logs) return std::unexpected(logs.error());
+  rt->logs = std::move(*logs);
+  auto store = store::sqlite::SqliteStore::Open(rt->DatabasePath());
+  if (!store) return std::unexpected(store.error().Wrap("opening " + rt->DatabasePath()));
+  rt->store = std::move(*store);
+  rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
+  rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
+  return rt;
+}
+
+Result<int> SeedDemoData(Runtime& rt) {
+  auto existing = rt.store->ListIncidents({.limit = 1});
+  if (!existing) return std::unexpected(existing.error());
+  if (!existing->empty()) return 0;
+  core::Actor alice{.email = "alice@example.com"};
+  core::Actor bob{.email = "bob@example.com"};
+  struct Demo {
+    const char* title;
+    core::Severity sev;
+    std::vector<std::string> services;
+    std::vector<engine::Action> actions;
+  };
+  const Demo demos[] = {
+      {"Checkout returns 502 for 30% of requests",
+       core::Severity::kSev1,
+       {"api", "payments"},
+       {engine::Action::kAcknowledge}},
+      {"Replica lag above 5 minutes", core::Severity::kSev2, {"database"}, {}},
+      {"Search latency p99 doubled",
+       core::Severity::kSev3,
+       {"search"},
+       {engine::Action::kAcknowledge, engine::Action::kResolve}},
+      {"Nightly export failed",
+       core::Severity::kSev4,
+       {"batch"},
+       {engine::Action::kResolve, engine::Action::kClose}},
+  };
+  int added = 0;
+  for (const auto& d : demos) {
+    auto r =
+        rt.incidents->Declare({.title = d.title, .severity = d.sev, .services = d.services}, alice);
+    if (!r) return std::unexpected(r.error());
+    for (auto action : d.actions) {
+      if (auto ok = rt.incidents->Apply(r->incident.number, action, bob); !ok) {
+        return std::unexpected(ok.error());
+      }
+    }
+    ++added;
+  }
+  return added;
+}
+
+}  // namespace im::app

@@ -1,0 +1,36 @@
+// The real implementations of everything, chosen in one place from a Config: the SQLite store
+// in the data directory, the system clock, the engine's use cases and the logs.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "app/logging.h"
+#include "common/clock.h"
+#include "engine/incidents.h"
+#include "engine/tokens.h"
+#include "store/store.h"
+
+namespace im::app {
+
+struct Runtime {
+  Config config;
+  SystemClock clock;
+  std::unique_ptr<Logs> logs;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<engine::Incidents> incidents;
+  std::unique_ptr<engine::Tokens> tokens;
+
+  std::string DatabasePath() const { return config.data_dir + "/im.db"; }
+  std::string LogPath() const { return config.data_dir + "/logs/im.log"; }
+};
+
+// Creates the data directory if needed and opens the store. `log_to_file` appends logs to
+// <data_dir>/logs/im.log (the server does; one-shot CLI commands do not).
+Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_file);
+
+// Adds a few incidents in various states when the store has none, so a first look at
+// `im serve` shows something. Returns how many were added.
+Result<int> SeedDemoData(Runtime& rt);
+
+}  // namespace im::app

@@ -1,0 +1,112 @@
+#include "app/server_app.h"
+
+#include <fmt/format.h>
+
+#include "http/api/openapi.h"
+
+namespace im::app {
+
+ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
+  http_log_ = rt_.logs->For("http");
+  sla_log_ = rt_.logs->For("sla");
+  ctx_ = std::make_unique<http::api::ApiContext>(http::api::ApiContext{
+      .store = *rt_.store,
+      .incidents = *rt_.incidents,
+      .tokens = *rt_.tokens,
+      .clock = rt_.clock,
+      .render_metrics =
+          [this](std::string& out) {
+            auto counts = rt_.store->CountIncidents();
+            if (!counts) return;
+            out += "# HELP im_incidents Incidents in the store, by status and severity.\n";
+            out += "# TYPE im_incidents gauge\n";
+            for (const auto& [status, by_sev] : counts->by_status_severity) {
+              for (const auto& [sev, n] : by_sev) {
+                out += fmt::format("im_incidents{{status=\"{}\",severity=\"{}\"}} {}\n", status,
+                                   sev, n);
+              }
+            }
+            out += "# HELP im_sla_breaches_total SLA breaches recorded on incident timelines.\n";
+            out += "# TYPE im_sla_breaches_total counter\n";
+            out += fmt::format("im_sla_breaches_total {}\n", counts->sla_breaches);
+          },
+      .openapi_json = http::api::OpenApiDocument(),
+  });
+  http::api::AddIncidentRoutes(router_, *ctx_);
+  http::api::AddServiceRoutes(router_, *ctx_);
+  http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
+}
+
+ServerApp::~ServerApp() { Stop(); }
+
+Result<void> ServerApp::Start() {
+  auto listen = ParseListen(rt_.config.listen);
+  if (!listen) return std::unexpected(listen.error());
+  host_ = listen->first;
+  const Config& c = rt_.config;
+  auto log = http_log_;
+  server_ = std::make_unique<http::Server>(
+      http::ServerOptions{
+          .host = listen->first,
+          .port = listen->second,
+          .body_limit = c.http_body_limit,
+          .read_timeout = c.http_read_timeout,
+          .write_timeout = c.http_write_timeout,
+          .idle_timeout = c.http_idle_timeout,
+          .io_threads = c.http_io_threads,
+          .worker_threads = c.http_worker_threads,
+          .access_log =
+              [log](const http::AccessLogEntry& e) {
+                if (!log->should_log(spdlog::level::info)) return;
+                log->info("{} {} {} {} {}B {:.3f}ms", e.remote, e.method, e.target, e.status,
+                          e.bytes, std::chrono::duration<double, std::milli>(e.latency).count());
+              },
+      },
+      router_, &metrics_);
+  if (auto ok = server_->Start(); !ok) return ok;
+  http_log_->info("listening on {}", url());
+  sweeper_ = std::thread([this] { SweepLoop(); });
+  return Ok();
+}
+
+std::string ServerApp::url() const {
+  std::string host = host_ == "0.0.0.0" ? "127.0.0.1" : host_;
+  return "http://" + host + ":" + std::to_string(port()) + "/";
+}
+
+void ServerApp::SweepLoop() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto n = rt_.incidents->SweepSla();
+    if (!n) {
+      sla_log_->error("SLA sweep failed: {}", n.error().message);
+    } else if (*n > 0) {
+      sla_log_->warn("recorded {} SLA breach(es)", *n);
+    }
+    lock.lock();
+    cv_.wait_for(lock, rt_.config.sla_sweep_interval, [&] { return stopping_; });
+  }
+}
+
+void ServerApp::RunUntilSignal() {
+  server_->RunUntilSignal();
+  Stop();
+}
+
+void ServerApp::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (server_) {
+    http_log_->info("shutting down: finishing in-flight requests");
+    server_->Stop();
+  }
+  if (sweeper_.joinable()) sweeper_.join();
+  http_log_->info("stopped");
+}
+
+}  // namespace im::app

@@ -1,0 +1,48 @@
+// The running server: the HTTP API over the store, the SLA sweep, logs and metrics, wired
+// from a Config. `im serve` runs one until a signal; integration tests start one on port 0.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "app/config.h"
+#include "app/logging.h"
+#include "app/runtime.h"
+#include "http/api/api.h"
+#include "http/server.h"
+
+namespace im::app {
+
+class ServerApp {
+ public:
+  explicit ServerApp(Runtime& runtime);
+  ~ServerApp();
+
+  // Binds (port 0 picks one) and starts serving and sweeping.
+  Result<void> Start();
+  uint16_t port() const { return server_ ? server_->port() : 0; }
+  std::string url() const;
+  void RunUntilSignal();
+  void Stop();
+
+ private:
+  void SweepLoop();
+
+  Runtime& rt_;
+  http::Metrics metrics_;
+  http::Router router_;
+  std::unique_ptr<http::api::ApiContext> ctx_;
+  std::unique_ptr<http::Server> server_;
+  std::shared_ptr<spdlog::logger> http_log_;
+  std::shared_ptr<spdlog::logger> sla_log_;
+  std::string host_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread sweeper_;
+};
+
+}  // namespace im::app

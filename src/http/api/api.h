@@ -1,0 +1,40 @@
+// im's REST API (/api/v1/...): thin handlers over the engine's use cases. They parse and check
+// the request, call one use case, and turn the result into JSON; rules live in core/engine.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "engine/incidents.h"
+#include "engine/tokens.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/store.h"
+
+namespace im::http::api {
+
+struct ApiContext {
+  store::Store& store;
+  engine::Incidents& incidents;
+  engine::Tokens& tokens;
+  const Clock& clock;
+  // Extra gauges for /metrics, rendered after the request metrics.
+  std::function<void(std::string&)> render_metrics;
+  std::string openapi_json;  // served at /api/openapi.json
+};
+
+void AddIncidentRoutes(Router& router, ApiContext& ctx);
+void AddServiceRoutes(Router& router, ApiContext& ctx);
+void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
+
+// The actor of a write: the bearer token must be valid; the actor is the X-Actor header when
+// given (an email), otherwise whoever created the token.
+Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& tokens);
+
+// Parses a JSON object body (empty body → empty object). On failure, the response to send:
+// 400 for text that is not JSON, 422 for JSON that is not an object.
+std::expected<json::object, net::HttpResponse> ReadBody(const net::HttpRequest& req);
+
+}  // namespace im::http::api

@@ -1,0 +1,193 @@
+// /api/v1/incidents: list, declare, show, transitions and notes.
+#include "common/time.h"
+#include "core/incident_json.h"
+#include "http/api/api.h"
+#include "http/status.h"
+
+namespace im::http::api {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+std::vector<std::string> SplitList(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find(',', start);
+      if (end == std::string::npos) end = v.size();
+      if (end > start) out.push_back(v.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) {
+  store::IncidentFilter f;
+  for (const auto& s : SplitList(req.QueryAll("status"))) {
+    auto st = core::ParseStatus(s);
+    if (!st) return std::unexpected(st.error());
+    f.statuses.push_back(*st);
+  }
+  for (const auto& s : SplitList(req.QueryAll("severity"))) {
+    auto sev = core::ParseSeverity(s);
+    if (!sev) return std::unexpected(sev.error());
+    f.severities.push_back(*sev);
+  }
+  f.services = SplitList(req.QueryAll("service"));
+  if (auto since = req.Query("since")) {
+    auto t = ParseTimeRelative(*since, now);
+    if (!t) return std::unexpected(t.error().Wrap("query parameter 'since'"));
+    f.since = *t;
+  }
+  if (auto until = req.Query("until")) {
+    auto t = ParseTimeRelative(*until, now);
+    if (!t) return std::unexpected(t.error().Wrap("query parameter 'until'"));
+    f.until = *t;
+  }
+  auto integer = [&](const char* name, int64_t& out, int64_t max) -> Result<void> {
+    auto v = req.Query(name);
+    if (!v) return Ok();
+    try {
+      size_t used = 0;
+      out = std::stoll(*v, &used);
+      if (used != v->size() || out < 0 || out > max) throw std::out_of_range(name);
+    } catch (const std::exception&) {
+      return Fail(ErrorCode::kInvalidArgument, std::string("query parameter '") + name +
+                                                   "' must be a whole number from 0 to " +
+                                                   std::to_string(max));
+    }
+    return Ok();
+  };
+  f.limit = 100;
+  if (auto ok = integer("limit", f.limit, 10000); !ok) return std::unexpected(ok.error());
+  if (auto ok = integer("before", f.before_number, INT64_MAX); !ok) {
+    return std::unexpected(ok.error());
+  }
+  return f;
+}
+
+Result<int64_t> IncidentNumber(const HttpRequest& req) {
+  auto n = core::ParseIncidentId(req.Param("id"));
+  if (!n) return std::unexpected(Error{ErrorCode::kNotFound, n.error().message});
+  return n;
+}
+
+HttpResponse ShowIncident(ApiContext& ctx, int64_t number, int status) {
+  auto view = ctx.incidents.Show(number);
+  if (!view) return ErrorResponse(view.error());
+  json::object body = core::IncidentToJson(view->incident, view->sla);
+  json::array timeline;
+  for (const auto& e : view->timeline) timeline.push_back(core::TimelineEntryToJson(e));
+  body["timeline"] = std::move(timeline);
+  return JsonResponse(status, body);
+}
+
+HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
+  auto filter = FilterFromQuery(req, ctx.clock.Now());
+  if (!filter) return ErrorResponse(filter.error());
+  auto incidents = ctx.store.ListIncidents(*filter);
+  if (!incidents) return ErrorResponse(incidents.error());
+  json::array items;
+  for (const auto& i : *incidents) items.push_back(core::IncidentToJson(i, ctx.incidents.Sla(i)));
+  json::object body{{"incidents", std::move(items)}};
+  if (filter->limit > 0 && static_cast<int64_t>(incidents->size()) == filter->limit) {
+    body["next_before"] = incidents->back().number;
+  } else {
+    body["next_before"] = nullptr;
+  }
+  return JsonResponse(200, body);
+}
+
+HttpResponse Declare(ApiContext& ctx, const HttpRequest& req) {
+  auto actor = Authorize(req, ctx.tokens);
+  if (!actor) return ErrorResponse(actor.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  auto request = core::DeclareRequestFromJson(*body);
+  if (!request) return ErrorResponse(request.error());
+  auto result = ctx.incidents.Declare(*request, *actor);
+  if (!result) return ErrorResponse(result.error());
+  HttpResponse res = ShowIncident(ctx, result->incident.number, 201);
+  if (res.status == 201) {
+    auto v = json::Parse(res.body);
+    json::array created;
+    for (const auto& s : result->created_services) created.emplace_back(s);
+    v->as_object()["created_services"] = std::move(created);
+    res.body = json::Serialize(*v);
+    res.SetHeader("Location", "/api/v1/incidents/" + core::IncidentId(result->incident.number));
+  }
+  return res;
+}
+
+HttpResponse Transition(ApiContext& ctx, const HttpRequest& req, engine::Action action) {
+  auto actor = Authorize(req, ctx.tokens);
+  if (!actor) return ErrorResponse(actor.error());
+  auto number = IncidentNumber(req);
+  if (!number) return ErrorResponse(number.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  if (auto ok = json::RejectUnknownFields(*body, {"note"}); !ok) return ErrorResponse(ok.error());
+  auto note = json::GetOptionalString(*body, "note");
+  if (!note) return ErrorResponse(note.error());
+  auto r = ctx.incidents.Apply(*number, action, *actor, note->value_or(""));
+  if (!r) return ErrorResponse(r.error());
+  return ShowIncident(ctx, *number, 200);
+}
+
+HttpResponse AddNote(ApiContext& ctx, const HttpRequest& req) {
+  auto actor = Authorize(req, ctx.tokens);
+  if (!actor) return ErrorResponse(actor.error());
+  auto number = IncidentNumber(req);
+  if (!number) return ErrorResponse(number.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  if (auto ok = json::RejectUnknownFields(*body, {"text"}); !ok) return ErrorResponse(ok.error());
+  auto text = json::GetString(*body, "text");
+  if (!text) return ErrorResponse(text.error());
+  auto r = ctx.incidents.AddNote(*number, *actor, *text);
+  if (!r) return ErrorResponse(r.error());
+  return ShowIncident(ctx, *number, 201);
+}
+
+HttpResponse ListNotes(ApiContext& ctx, const HttpRequest& req) {
+  auto number = IncidentNumber(req);
+  if (!number) return ErrorResponse(number.error());
+  auto view = ctx.incidents.Show(*number);
+  if (!view) return ErrorResponse(view.error());
+  json::array notes;
+  for (const auto& e : view->timeline) {
+    if (e.kind == core::EntryKind::kNote) notes.push_back(core::TimelineEntryToJson(e));
+  }
+  return JsonResponse(200, json::object{{"notes", std::move(notes)}});
+}
+
+}  // namespace
+
+void AddIncidentRoutes(Router& router, ApiContext& ctx) {
+  const RouteOptions write{.blocking = true};
+  router.Add("GET", "/api/v1/incidents", [&](const HttpRequest& r) { return List(ctx, r); });
+  router.Add(
+      "POST", "/api/v1/incidents", [&](const HttpRequest& r) { return Declare(ctx, r); }, write);
+  router.Add("GET", "/api/v1/incidents/{id}", [&](const HttpRequest& r) {
+    auto n = IncidentNumber(r);
+    return n ? ShowIncident(ctx, *n, 200) : ErrorResponse(n.error());
+  });
+  for (auto [name, action] :
+       {std::pair{"ack", engine::Action::kAcknowledge},
+        std::pair{"resolve", engine::Action::kResolve}, std::pair{"close", engine::Action::kClose},
+        std::pair{"reopen", engine::Action::kReopen}}) {
+    router.Add(
+        "POST", std::string("/api/v1/incidents/{id}/") + name,
+        [&ctx, action](const HttpRequest& r) { return Transition(ctx, r, action); }, write);
+  }
+  router.Add(
+      "POST", "/api/v1/incidents/{id}/notes", [&](const HttpRequest& r) { return AddNote(ctx, r); },
+      write);
+  router.Add("GET", "/api/v1/incidents/{id}/notes",
+             [&](const HttpRequest& r) { return ListNotes(ctx, r); });
+}
+
+}  // namespace im::http::api

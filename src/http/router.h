@@ -1,0 +1,48 @@
+// Maps method + path pattern ("/api/v1/incidents/{id}/ack") to a handler. Handlers take and
+// return plain net::HttpRequest/HttpResponse values and never see the HTTP library.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "net/http_message.h"
+
+namespace im::http {
+
+using Handler = std::function<net::HttpResponse(const net::HttpRequest&)>;
+
+struct RouteOptions {
+  // A handler that may wait (on disk, on another service) runs on the worker pool rather than
+  // on a network thread. Reads of the local store are quick and run inline.
+  bool blocking = false;
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Handler handler;
+  RouteOptions options;
+};
+
+struct RouteMatch {
+  const Route* route = nullptr;  // null: no route
+  bool path_matched = false;     // some route has this path but another method (→ 405)
+  std::map<std::string, std::string> params;
+};
+
+class Router {
+ public:
+  // Registering the same method and pattern twice is a programming error and aborts.
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // Matches `path` ("/api/v1/incidents/INC-4"); literal segments win over parameters.
+  RouteMatch Find(std::string_view method, std::string_view path) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+}  // namespace im::http

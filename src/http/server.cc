@@ -1,0 +1,301 @@
+// The only translation unit that includes Boost.Beast and Asio (they are heavy to compile).
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <list>
+#include <mutex>
+#include <thread>
+
+namespace im::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+net::HttpResponse PlainError(int status, std::string_view code, std::string_view message) {
+  net::HttpResponse res;
+  res.status = status;
+  res.body = "{\"error\":{\"code\":\"" + std::string(code) + "\",\"message\":\"" +
+             std::string(message) + "\"}}";
+  return res;
+}
+
+}  // namespace
+
+class Session;
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router, Metrics* metrics)
+      : options_(std::move(options)),
+        router_(router),
+        metrics_(metrics),
+        acceptor_(io_),
+        workers_(static_cast<size_t>(options_.worker_threads)) {}
+
+  Result<uint16_t> Start();
+  void Stop();
+  void RunUntilSignal();
+
+  void Accept();
+  void Forget(Session* s);
+
+  ServerOptions options_;
+  const Router& router_;
+  Metrics* metrics_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::thread_pool workers_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+  bool stopped_ = false;
+  std::mutex sessions_mu_;
+  std::list<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
+  std::atomic<int> live_sessions_{0};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    server_.live_sessions_++;
+    boost::system::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+  ~Session() { server_.live_sessions_--; }
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
+
+  // Called on Stop: an idle connection is closed now; a busy one closes after its response.
+  void CloseIfIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        boost::system::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void Read() {
+    if (server_.stopping_) return Close();
+    busy_ = false;
+    parser_.emplace();
+    parser_->body_limit(server_.options_.body_limit);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(server_.options_.idle_timeout);
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return Close();
+    busy_ = true;
+    started_ = std::chrono::steady_clock::now();
+    stream_.expires_after(server_.options_.read_timeout);
+    bhttp::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      keep_alive_ = false;
+      return Respond(PlainError(413, "resource_exhausted",
+                                "request body is larger than the limit of " +
+                                    std::to_string(server_.options_.body_limit) + " bytes"),
+                     "");
+    }
+    if (ec) return Close();
+    auto& req = parser_->get();
+    keep_alive_ = req.keep_alive();
+    request_ = net::HttpRequest{};
+    request_.method = std::string(req.method_string());
+    request_.target = std::string(req.target());
+    auto q = request_.target.find('?');
+    request_.path = net::UrlDecode(std::string_view(request_.target).substr(0, q));
+    if (q != std::string::npos) {
+      request_.query = net::ParseQuery(std::string_view(request_.target).substr(q + 1));
+    }
+    for (const auto& field : req) {
+      request_.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request_.body = std::move(req.body());
+    request_.remote = remote_;
+
+    RouteMatch match = server_.router_.Find(request_.method, request_.path);
+    if (!match.route) {
+      return Respond(
+          match.path_matched
+              ? PlainError(405, "method_not_allowed",
+                           "this path does not accept " + request_.method)
+              : PlainError(404, "not_found", "no such path; see /api/openapi.json for the API"),
+          "");
+    }
+    request_.params = std::move(match.params);
+    const Route* route = match.route;
+    if (!route->options.blocking) return Respond(route->handler(request_), route->pattern);
+    asio::post(server_.workers_, [self = shared_from_this(), route] {
+      net::HttpResponse res = route->handler(self->request_);
+      asio::post(self->stream_.get_executor(), [self, res = std::move(res), route]() mutable {
+        self->Respond(std::move(res), route->pattern);
+      });
+    });
+  }
+
+  void Respond(net::HttpResponse res, const std::string& route) {
+    response_ = {};
+    response_.version(11);
+    response_.result(static_cast<unsigned>(res.status));
+    response_.set(bhttp::field::server, "im");
+    if (!res.content_type.empty()) response_.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) response_.set(k, v);
+    bool head = request_.method == "HEAD";
+    response_.body() = head ? std::string() : std::move(res.body);
+    if (server_.stopping_) keep_alive_ = false;
+    response_.keep_alive(keep_alive_);
+    response_.prepare_payload();
+    if (head) response_.content_length(res.body.size());
+
+    auto latency =
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - started_);
+    if (server_.metrics_) {
+      server_.metrics_->RecordRequest(route.empty() ? "unmatched" : route, request_.method,
+                                      res.status, latency);
+    }
+    if (server_.options_.access_log) {
+      server_.options_.access_log(AccessLogEntry{remote_, request_.method, request_.target, route,
+                                                 res.status, response_.body().size(), latency});
+    }
+    stream_.expires_after(server_.options_.write_timeout);
+    bhttp::async_write(stream_, response_,
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec || !self->keep_alive_) return self->Close();
+                         self->Read();
+                       });
+  }
+
+  void Close() {
+    busy_ = false;
+    boost::system::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  net::HttpRequest request_;
+  std::string remote_;
+  bool keep_alive_ = true;
+  bool busy_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+Result<uint16_t> Server::Impl::Start() {
+  boost::system::error_code ec;
+  auto address =
+      asio::ip::make_address(options_.host == "localhost" ? "127.0.0.1" : options_.host, ec);
+  if (ec) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "cannot listen on '" + options_.host + "': not an IP address (use e.g. 127.0.0.1)");
+  }
+  tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable,
+                "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " +
+                    ec.message() + " (is another process using the port? pick one with --listen)");
+  }
+  uint16_t port = acceptor_.local_endpoint().port();
+  Accept();
+  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+    threads_.emplace_back([this] { io_.run(); });
+  }
+  return port;
+}
+
+void Server::Impl::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!acceptor_.is_open()) return;  // stopped
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      {
+        std::lock_guard lock(sessions_mu_);
+        // Drop entries of sessions that are gone, so the list stays as long as the live ones.
+        sessions_.remove_if([](const std::weak_ptr<Session>& w) { return w.expired(); });
+        sessions_.push_back(session);
+      }
+      session->Start();
+    }
+    if (!stopping_) Accept();
+  });
+}
+
+void Server::Impl::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  stopping_ = true;
+  asio::post(io_, [this] {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  });
+  {
+    std::lock_guard lock(sessions_mu_);
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) s->CloseIfIdle();
+    }
+  }
+  // In-flight requests finish and their connections close after responding.
+  auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  while (live_sessions_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a counter, not a test
+  }
+  io_.stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  workers_.join();
+}
+
+void Server::Impl::RunUntilSignal() {
+  asio::io_context signals_io;
+  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int) {});
+  signals_io.run();
+  Stop();
+}
+
+Server::Server(ServerOptions options, const Router& router, Metrics* metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+Server::~Server() { Stop(); }
+
+Result<void> Server::Start() {
+  auto port = impl_->Start();
+  if (!port) return std::unexpected(port.error());
+  port_ = *port;
+  return Ok();
+}
+
+void Server::Stop() { impl_->Stop(); }
+
+void Server::RunUntilSignal() { impl_->RunUntilSignal(); }
+
+}  // namespace im::http
