@@ -26,6 +26,7 @@ class ServerApp {
   std::string url() const;
   void RunUntilSignal();
   void Stop();
+  const http::Router& router() const { return router_; }
 
  private:
   void SweepLoop();

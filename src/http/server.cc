@@ -50,6 +50,9 @@ class Server::Impl {
   const Router& router_;
   Metrics* metrics_;
   asio::io_context io_;
+  // Keeps the io threads running while a blocking handler works on the pool and no socket
+  // operation is pending; released only at the end of Stop.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   tcp::acceptor acceptor_;
   asio::thread_pool workers_;
   std::vector<std::thread> threads_;
@@ -99,6 +102,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnHeader(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return OnRead(ec);  // Content-Length already too big
     if (ec) return Close();
     busy_ = true;
     started_ = std::chrono::steady_clock::now();
@@ -185,11 +189,24 @@ class Session : public std::enable_shared_from_this<Session> {
                        });
   }
 
+  // Half-closes and then discards what the peer still sends until it closes too (or 2 s pass),
+  // so a response sent before the whole request was read (413) is not lost to a TCP reset.
   void Close() {
     busy_ = false;
     boost::system::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    if (ec) return stream_.close();
+    stream_.expires_after(server_.stopping_ ? std::chrono::milliseconds(200)
+                                            : std::chrono::milliseconds(2000));
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(drain_, sizeof drain_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) return self->stream_.close();
+                              self->Drain();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -201,6 +218,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
   bool keep_alive_ = true;
   bool busy_ = false;
+  char drain_[4096];
   std::chrono::steady_clock::time_point started_;
 };
 
@@ -223,6 +241,7 @@ Result<uint16_t> Server::Impl::Start() {
                     ec.message() + " (is another process using the port? pick one with --listen)");
   }
   uint16_t port = acceptor_.local_endpoint().port();
+  work_.emplace(io_.get_executor());
   Accept();
   for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
     threads_.emplace_back([this] { io_.run(); });
@@ -268,6 +287,7 @@ void Server::Impl::Stop() {
   while (live_sessions_ > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a counter, not a test
   }
+  work_.reset();
   io_.stop();
   for (auto& t : threads_) t.join();
   threads_.clear();

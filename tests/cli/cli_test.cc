@@ -1,0 +1,180 @@
+// The real `im` binary against a temporary data directory, as a user would run it.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "app/server_app.h"
+#include "common/json.h"
+#include "fakes/raw_http.h"
+#include "fakes/temp_dir.h"
+
+namespace im::cli {
+namespace {
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliRun Im(const std::vector<std::string>& args, const std::string& env = "") {
+    const char* bin = std::getenv("IM_BINARY");
+    std::string cmd = env + " HOME=" + Quote(dir_.path().string()) + " USER=tester " +
+                      Quote(bin ? bin : "im") + " --data-dir " + Quote(data_dir());
+    for (const auto& a : args) cmd += " " + Quote(a);
+    std::string out = dir_.File("out"), err = dir_.File("err");
+    cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
+    int status = std::system(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd).c_str());
+    return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  }
+  std::string data_dir() const { return (dir_.path() / "data").string(); }
+
+  im::testing::TempDir dir_;
+};
+
+TEST_F(CliTest, DeclarePrintsTheIdAndSaysWhichServicesItCreated) {
+  auto r = Im({"declare", "--sev", "SEV-1", "--title", "API down", "--service", "api,db"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "INC-1\n");
+  EXPECT_NE(r.err.find("service 'api' was not in the catalog"), std::string::npos);
+  EXPECT_NE(r.err.find("service 'db' was not in the catalog"), std::string::npos);
+  r = Im({"declare", "--sev", "SEV-2", "--title", "again", "--service", "api"});
+  EXPECT_EQ(r.out, "INC-2\n");
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, LifecycleWithActorsAndJson) {
+  ASSERT_EQ(Im({"declare", "--sev", "SEV-2", "--title", "slow", "--service", "api"}).code, 0);
+  EXPECT_EQ(Im({"ack", "--incident", "INC-1", "--as", "bob@example.com", "--note", "on it"}).code,
+            0);
+  EXPECT_EQ(Im({"note", "--incident", "INC-1", "cache flushed"}, "IM_ACTOR=carol@example.com").code,
+            0);
+  EXPECT_EQ(Im({"resolve", "INC-1"}).code, 0);
+  EXPECT_EQ(Im({"close", "INC-1"}).code, 0);
+  EXPECT_EQ(Im({"reopen", "INC-1", "--note", "came back"}).code, 0);
+  auto r = Im({"show", "INC-1", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto v = json::Parse(r.out);
+  ASSERT_TRUE(v) << r.out;
+  const auto& o = v->as_object();
+  EXPECT_EQ(o.at("status").as_string(), "open");
+  EXPECT_EQ(o.at("acknowledged_by").as_string(), "bob@example.com");
+  EXPECT_TRUE(o.at("resolved_at").is_null());
+  const auto& timeline = o.at("timeline").as_array();
+  ASSERT_EQ(timeline.size(), 6u);
+  EXPECT_EQ(timeline[2].as_object().at("actor").as_string(), "carol@example.com");
+  EXPECT_EQ(timeline[3].as_object().at("actor").as_string(), "tester@localhost");
+  EXPECT_EQ(timeline[5].as_object().at("kind").as_string(), "reopened");
+}
+
+TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
+  ASSERT_EQ(Im({"declare", "--sev", "SEV-2", "--title", "slow", "--service", "api"}).code, 0);
+  auto r = Im({"close", "INC-1"});
+  EXPECT_EQ(r.code, 5);
+  EXPECT_NE(r.err.find("resolve it first with `im resolve`"), std::string::npos);
+  r = Im({"ack", "INC-9"});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.err.find("INC-9 does not exist"), std::string::npos);
+  r = Im({"declare", "--sev", "SEV-9", "--title", "x", "--service", "api"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("use SEV-1, SEV-2, SEV-3 or SEV-4"), std::string::npos);
+  r = Im({"declare", "--title", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--help"), std::string::npos);
+  r = Im({"ack", "--incident", "INC-1", "--as", "not-an-email"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("is not an email address"), std::string::npos);
+}
+
+TEST_F(CliTest, IncidentsFiltersAndPrintsJson) {
+  Im({"declare", "--sev", "SEV-1", "--title", "a", "--service", "api"});
+  Im({"declare", "--sev", "SEV-3", "--title", "b", "--service", "db"});
+  Im({"resolve", "INC-2"});
+  auto r = Im({"incidents", "--status", "open", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto v = json::Parse(r.out);
+  ASSERT_TRUE(v) << r.out;
+  ASSERT_EQ(v->as_object().at("incidents").as_array().size(), 1u);
+  EXPECT_EQ(v->as_object().at("incidents").as_array()[0].as_object().at("id").as_string(), "INC-1");
+  r = Im({"incidents", "--service", "db"});
+  EXPECT_NE(r.out.find("INC-2"), std::string::npos);
+  EXPECT_EQ(r.out.find("INC-1 "), std::string::npos);
+  EXPECT_EQ(Im({"incidents", "--status", "finished"}).code, 3);
+}
+
+TEST_F(CliTest, TokensAreShownOnceAndNeverListed) {
+  auto r = Im({"token", "create", "--name", "ci"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string secret = r.out.substr(0, r.out.size() - 1);
+  EXPECT_TRUE(secret.starts_with("im_"));
+  auto list = Im({"token", "list", "--json"});
+  EXPECT_EQ(list.out.find(secret), std::string::npos);
+  EXPECT_NE(list.out.find("\"name\":\"ci\""), std::string::npos);
+  EXPECT_EQ(Im({"token", "revoke", "1"}).code, 0);
+  EXPECT_EQ(Im({"token", "revoke", "1"}).code, 4);
+}
+
+TEST_F(CliTest, CliAndARunningServerShareTheDataDirectory) {
+  app::Config config;
+  config.data_dir = data_dir();
+  config.listen = "127.0.0.1:0";
+  config.log_level = "warn";
+  auto rt = app::OpenRuntime(config, false);
+  ASSERT_TRUE(rt);
+  app::ServerApp server(**rt);
+  ASSERT_TRUE(server.Start());
+
+  ASSERT_EQ(Im({"declare", "--sev", "SEV-2", "--title", "from cli", "--service", "api"}).code, 0);
+  auto got = im::testing::Fetch(server.port(), "GET", "/api/v1/incidents/INC-1");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->status, 200);
+  EXPECT_NE(got->body.find("from cli"), std::string::npos);
+
+  auto token = (*rt)->tokens->Create("t", "srv@example.com");
+  auto posted = im::testing::Fetch(server.port(), "POST", "/api/v1/incidents/INC-1/ack", "",
+                                   "Authorization: Bearer " + token->secret + "\r\n");
+  ASSERT_EQ(posted->status, 200);
+  auto r = Im({"show", "INC-1", "--json"});
+  EXPECT_NE(r.out.find("\"status\":\"mitigated\""), std::string::npos);
+  EXPECT_NE(r.out.find("srv@example.com"), std::string::npos);
+}
+
+TEST_F(CliTest, ADataDirectoryFromANewerImIsRefusedUntouched) {
+  ASSERT_EQ(Im({"declare", "--sev", "SEV-2", "--title", "x", "--service", "api"}).code, 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir() + "/im.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 999", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto r = Im({"incidents"});
+  EXPECT_EQ(r.code, 5);
+  EXPECT_NE(r.err.find("upgrade im"), std::string::npos);
+  ASSERT_EQ(sqlite3_open((data_dir() + "/im.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM incidents", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace im::cli

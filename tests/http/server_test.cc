@@ -1,0 +1,146 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "fakes/raw_http.h"
+
+namespace im::http {
+namespace {
+
+using im::testing::Fetch;
+using im::testing::RawConnection;
+
+// A one-shot gate a handler waits on, opened by the test.
+class Gate {
+ public:
+  void Open() {
+    std::lock_guard l(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    router_.Add("GET", "/hello", [](const net::HttpRequest& r) {
+      net::HttpResponse res;
+      res.content_type = "text/plain";
+      res.body = "hello " + r.Query("name").value_or("world");
+      return res;
+    });
+    router_.Add("POST", "/echo", [](const net::HttpRequest& r) {
+      net::HttpResponse res;
+      res.body = r.body;
+      return res;
+    });
+    router_.Add(
+        "POST", "/slow",
+        [this](const net::HttpRequest&) {
+          entered_.set_value();
+          gate_.Wait();
+          net::HttpResponse res;
+          res.body = "finished";
+          return res;
+        },
+        RouteOptions{.blocking = true});
+  }
+
+  std::unique_ptr<Server> StartServer(ServerOptions options = {}) {
+    options.port = 0;
+    auto s = std::make_unique<Server>(options, router_, &metrics_);
+    EXPECT_TRUE(s->Start());
+    return s;
+  }
+
+  Router router_;
+  Metrics metrics_;
+  Gate gate_;
+  std::promise<void> entered_;
+};
+
+TEST_F(ServerTest, ServesSeveralRequestsOnOneKeepAliveConnection) {
+  auto server = StartServer();
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.connected());
+  for (std::string name : {"a", "b", "c"}) {
+    ASSERT_TRUE(c.Send("GET", "/hello?name=" + name));
+    auto res = c.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "hello " + name);
+  }
+}
+
+TEST_F(ServerTest, UnknownPathIsJson404AndWrongMethodIs405) {
+  auto server = StartServer();
+  auto res = Fetch(server->port(), "GET", "/nope");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
+  EXPECT_NE(res->body.find("\"code\":\"not_found\""), std::string::npos);
+  res = Fetch(server->port(), "DELETE", "/hello");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+}
+
+TEST_F(ServerTest, RefusesBodiesOverTheLimit) {
+  auto server = StartServer(ServerOptions{.body_limit = 1024});
+  auto ok = Fetch(server->port(), "POST", "/echo", std::string(1000, 'x'));
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(ok->body.size(), 1000u);
+  auto big = Fetch(server->port(), "POST", "/echo", std::string(5000, 'x'));
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+}
+
+TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
+  auto server = StartServer();
+  RawConnection busy(server->port());
+  ASSERT_TRUE(busy.Send("POST", "/slow", "{}"));
+  entered_.get_future().wait();  // the handler is running
+  RawConnection idle(server->port());
+  ASSERT_TRUE(idle.Send("GET", "/hello"));
+  ASSERT_TRUE(idle.Read());  // idle now: waiting for its next request
+
+  auto stopped = std::async(std::launch::async, [&] { server->Stop(); });
+  EXPECT_TRUE(idle.ClosedByPeer());  // idle connections are closed at once
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  gate_.Open();
+  auto res = busy.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "finished");
+  EXPECT_EQ(res->headers["connection"], "close");
+  stopped.wait();
+  EXPECT_FALSE(Fetch(server->port(), "GET", "/hello"));  // no longer accepting
+}
+
+TEST_F(ServerTest, CountsRequestsByRouteAndStatus) {
+  auto server = StartServer();
+  ASSERT_TRUE(Fetch(server->port(), "GET", "/hello"));
+  ASSERT_TRUE(Fetch(server->port(), "GET", "/missing"));
+  std::string text;
+  metrics_.Render(text);
+  EXPECT_NE(text.find("im_http_requests_total{route=\"/hello\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("im_http_request_duration_seconds_count{route=\"/hello\"} 1"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace im::http
