@@ -12,6 +12,7 @@ constexpr size_t kMaxBatch = 512;
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(Connection& conn) : conn_(conn) {}
+  Connection& connection() { return conn_; }
 
   Result<core::Incident> GetIncident(int64_t number) override {
     return LoadIncident(conn_, number);
@@ -235,6 +236,14 @@ Result<IncidentCounts> SqliteStore::CountIncidents() {
     counts.sla_breaches = (*breaches)->Int(0);
     return counts;
   });
+}
+
+Result<void> SqliteStore::ReadWith(const std::function<Result<void>(Connection&)>& fn) {
+  return WithReader([&](Connection& c) { return fn(c); });
+}
+
+Result<void> SqliteStore::WriteWith(const std::function<Result<void>(Connection&)>& fn) {
+  return Transact([&](Tx& tx) { return fn(static_cast<SqliteTx&>(tx).connection()); });
 }
 
 Result<int> SqliteStore::SchemaVersion() {

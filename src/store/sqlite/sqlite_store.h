@@ -35,6 +35,12 @@ class SqliteStore final : public Store {
   Result<IncidentCounts> CountIncidents() override;
   Result<int> SchemaVersion() override;
 
+  // For the domain stores beside this one in sqlite/ (schedules, deployments, connectors),
+  // which keep their own tables: run `fn` on a pooled read connection, or inside a write
+  // transaction that is group-committed exactly like Transact (durable when it returns ok).
+  Result<void> ReadWith(const std::function<Result<void>(Connection&)>& fn);
+  Result<void> WriteWith(const std::function<Result<void>(Connection&)>& fn);
+
  private:
   struct Job {
     const std::function<Result<void>(Tx&)>* fn;
