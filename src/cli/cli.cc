@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/sim_command.h"
 
 namespace im::cli {
 
@@ -24,6 +25,7 @@ int Main(int argc, char** argv) {
   AddTokenCommands(root, g);
   AddServeCommand(root, g);
   AddLogsCommand(root, g);
+  AddSimCommand(root);
 
   try {
     root.parse(argc, argv);
@@ -33,6 +35,8 @@ int Main(int argc, char** argv) {
     return root.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return root.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command that already printed its own error
   } catch (const CLI::ParseError& e) {
     std::cerr << "error: " << e.what()
               << "\n(run `im --help` or `im <command> --help` for usage)\n";

@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <future>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -272,10 +273,20 @@ void Server::Impl::Stop() {
   if (stopped_) return;
   stopped_ = true;
   stopping_ = true;
-  asio::post(io_, [this] {
+  // Close the listening socket on an io thread (the acceptor is not thread-safe) and wait for
+  // it, so nobody can connect after Stop begins.
+  std::promise<void> closed;
+  asio::post(io_, [this, &closed] {
     boost::system::error_code ec;
     acceptor_.close(ec);
+    closed.set_value();
   });
+  if (!threads_.empty()) {
+    closed.get_future().wait();
+  } else {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  }
   {
     std::lock_guard lock(sessions_mu_);
     for (auto& w : sessions_) {

@@ -1,0 +1,111 @@
+// im sim <provider> --listen HOST:PORT [--seed N] [--incidents N] [--days D] [--fixture FILE]
+//   [--api-key KEY[:read-only]]... [--webhook-url URL --webhook-secret SECRET]...
+//   [--rate-limit on|off]
+#include "cli/sim_command.h"
+
+#include <iostream>
+#include <thread>
+
+#include "common/clock.h"
+#include "http/server.h"
+#include "net/curl_http_client.h"
+#include "sim/pagerduty/simulator.h"
+
+namespace im::cli {
+namespace {
+
+struct SimOptions {
+  std::string provider;
+  std::string listen = "127.0.0.1:8090";
+  uint64_t seed = 1;
+  int64_t incidents = 200;
+  int64_t days = 90;
+  std::string fixture;
+  std::vector<std::string> api_keys;
+  std::string webhook_url;
+  std::vector<std::string> webhook_secrets;
+  std::string rate_limit = "on";
+};
+
+int Fail(const std::string& message) {
+  std::cerr << "im sim: " << message << "\n";
+  return 2;
+}
+
+int RunSim(const SimOptions& o) {
+  size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) return Fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8090");
+  std::string host = o.listen.substr(0, colon);
+  int port = 0;
+  try {
+    port = std::stoi(o.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) return Fail("--listen port must be 0..65535");
+  if (o.provider != "pagerduty") {
+    return Fail("the " + o.provider + " simulator is not available yet; use `im sim pagerduty`");
+  }
+  if (!o.fixture.empty()) return Fail("--fixture is not supported yet; drop it to use --seed");
+  if (o.incidents < 0 || o.days < 1) return Fail("--incidents must be >= 0 and --days >= 1");
+  sim::pagerduty::SimulatorOptions options;
+  options.seed = o.seed;
+  options.incidents = o.incidents;
+  options.days = o.days;
+  options.rate_limit = o.rate_limit != "off";
+  for (const auto& k : o.api_keys) {
+    auto key = sim::ParseApiKey(k);
+    if (!key) return Fail(key.error().message);
+    options.api_keys.push_back(*key);
+  }
+  options.webhook = {o.webhook_url, o.webhook_secrets};
+  if (port != 0) options.urls.api = "http://" + o.listen;
+
+  SystemClock clock;
+  net::CurlHttpClient client;
+  sim::pagerduty::Simulator simulator(
+      options, clock, client, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
+  http::Router router;
+  simulator.Register(router);
+  http::Server server({.host = host, .port = static_cast<uint16_t>(port)}, router, nullptr);
+  if (auto ok = server.Start(); !ok) return Fail(ok.error().message);
+  simulator.webhooks().Start();
+  std::string url = "http://" + host + ":" + std::to_string(server.port());
+  std::cout << "PagerDuty simulator at " << url << " (REST API v2 and Events API v2 /v2/enqueue;"
+            << " admin " << url << "/_sim/state; Ctrl-C to stop)" << std::endl;
+  if (options.api_keys.empty()) {
+    std::cout << "no --api-key given: every API request gets 401 until keys are added at " << url
+              << "/_sim/api_keys" << std::endl;
+  }
+  server.RunUntilSignal();
+  simulator.webhooks().Stop();
+  return 0;
+}
+
+}  // namespace
+
+void AddSimCommand(CLI::App& root) {
+  auto o = std::make_shared<SimOptions>();
+  auto* sim = root.add_subcommand("sim", "Serve a provider simulator (for tests and demos)");
+  sim->add_option("provider", o->provider, "pagerduty, opsgenie or incidentio")
+      ->required()
+      ->check(CLI::IsMember({"pagerduty", "opsgenie", "incidentio"}));
+  sim->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
+  sim->add_option("--seed", o->seed, "Seed of the generated data set");
+  sim->add_option("--incidents", o->incidents, "Number of generated incidents");
+  sim->add_option("--days", o->days, "Spread the generated incidents over the last D days");
+  sim->add_option("--fixture", o->fixture, "JSON fixture replacing the generated data");
+  sim->add_option("--api-key", o->api_keys,
+                  "Accepted API key (repeatable); KEY:read-only for a read-only key");
+  sim->add_option("--webhook-url", o->webhook_url, "Deliver webhooks to this URL");
+  sim->add_option("--webhook-secret", o->webhook_secrets,
+                  "Webhook signing secret (repeat during secret rotation)");
+  sim->add_option("--rate-limit", o->rate_limit, "on|off: the provider's rate limits")
+      ->check(CLI::IsMember({"on", "off"}));
+  sim->callback([o] {
+    int code = RunSim(*o);
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+}  // namespace im::cli

@@ -1,0 +1,37 @@
+// The API keys a simulator accepts, each full access or read-only; changed at run time through
+// /_sim/api_keys. Parsed from the CLI as "KEY" or "KEY:read-only".
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace im::sim {
+
+struct ApiKey {
+  std::string key;
+  bool read_only = false;
+};
+
+// "KEY" or "KEY:read-only"; anything else after ':' is kInvalidArgument.
+Result<ApiKey> ParseApiKey(std::string_view text);
+
+class KeyStore {
+ public:
+  void Set(const std::vector<ApiKey>& keys);
+  void Add(const ApiKey& key);
+  bool Remove(const std::string& key);
+  std::vector<ApiKey> List() const;
+  // nullopt: unknown key; otherwise whether it is read-only.
+  std::optional<bool> Lookup(std::string_view key) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, bool, std::less<>> keys_;  // GUARDED_BY(mu_): key → read_only
+};
+
+}  // namespace im::sim

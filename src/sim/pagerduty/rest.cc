@@ -1,0 +1,65 @@
+// Pagination, From and body checks with PagerDuty's error bodies.
+#include "sim/pagerduty/rest.h"
+
+#include "sim/common/json_response.h"
+#include "sim/pagerduty/json.h"
+
+namespace im::sim::pagerduty {
+
+std::variant<Page, net::HttpResponse> ParsePage(const net::HttpRequest& req) {
+  Page p;
+  auto limit = QueryInt(req, "limit", 25);
+  auto offset = QueryInt(req, "offset", 0);
+  if (!limit) return InvalidInput("limit must be an integer");
+  if (!offset) return InvalidInput("offset must be an integer");
+  if (*limit < 1 || *offset < 0) return InvalidInput("limit must be positive, offset >= 0");
+  // Documented maximum page size; larger values are served as 100.
+  p.limit = std::min<int64_t>(*limit, 100);
+  p.offset = *offset;
+  p.total = QueryBool(req, "total", false);
+  if (p.offset + p.limit > 10000) {
+    // The text integrators have seen (providers.md §1.2).
+    return ErrorResponse(400, 2002, "Arguments Caused Error",
+                         {"Offset+limit exceeds maximum allowed value of 10000. Please try to "
+                          "refine your search to reduce the number of results, like adding a "
+                          "date range."});
+  }
+  return p;
+}
+
+net::HttpResponse PageJson(const std::string& key, json::array items, const Page& page,
+                           size_t total) {
+  bool more = static_cast<size_t>(page.offset + page.limit) < total;
+  return JsonResponse(
+      200, json::object{{key, std::move(items)},
+                        {"limit", page.limit},
+                        {"offset", page.offset},
+                        {"more", more},
+                        {"total", page.total ? json::value(total) : json::value(nullptr)}});
+}
+
+std::variant<const User*, net::HttpResponse> RequireFrom(const World& w,
+                                                         const net::HttpRequest& req) {
+  auto from = req.Header("From");
+  if (!from || from->empty()) {
+    // Error code 2011 from PagerDuty's error list; the exact text for a missing From header is
+    // not documented (providers.md §8.4).
+    return ErrorResponse(400, 2011, "You must specify a requester_id",
+                         {"The From header is required and must be the email address of a "
+                          "valid user"});
+  }
+  const User* u = w.FindUserByEmail(*from);
+  if (!u) return ErrorResponse(400, 1008, "Requester User Not Found");
+  return u;
+}
+
+std::variant<json::object, net::HttpResponse> BodyObject(const net::HttpRequest& req,
+                                                         std::string_view key) {
+  auto body = ParseObjectBody(req.body);
+  if (!body) return InvalidInput(body.error().message);
+  auto inner = json::GetObject(*body, key);
+  if (!inner) return InvalidInput(inner.error().message);
+  return **inner;
+}
+
+}  // namespace im::sim::pagerduty

@@ -1,0 +1,226 @@
+// PagerDuty REST v2 behaviour of the simulator: auth, paging caps, the /incidents window,
+// writes with From, the incident lifecycle, rate limits, schedules and subscriptions.
+#include <gtest/gtest.h>
+
+#include "common/time.h"
+#include "pagerduty_fixture.h"
+
+namespace im::sim::pagerduty {
+namespace {
+
+int64_t ErrorCode(const net::HttpResponse& res) {
+  auto body = PagerDutyFixture::Body(res);
+  return body.at("error").at("code").as_int64();
+}
+
+using PagerDutyApiTest = PagerDutyFixture;
+
+TEST_F(PagerDutyApiTest, MissingOrWrongKeyGets401) {
+  auto none = testing::Call(router_, "GET", "/incidents");
+  EXPECT_EQ(none.status, 401);
+  auto bearer = testing::Call(router_, "GET", "/incidents", {{"Authorization", "Bearer x"}});
+  EXPECT_EQ(bearer.status, 401);
+  auto wrong = Get("/incidents", "nope");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(ErrorCode(wrong), 2006);
+  EXPECT_EQ(Get("/incidents").status, 200);
+}
+
+TEST_F(PagerDutyApiTest, ListDefaultsToOneMonthAndReportsTotal) {
+  auto res = Get("/incidents?total=true&limit=100");
+  ASSERT_EQ(res.status, 200);
+  auto body = Body(res);
+  Time month_ago = clock_.Now() - std::chrono::days(30);
+  int64_t total = body.at("total").as_int64();
+  EXPECT_GT(total, 50);
+  EXPECT_LT(total, 160);  // about a third of 300 incidents over 90 days
+  for (const auto& inc : body.at("incidents").as_array()) {
+    EXPECT_GE(*ParseTime(inc.at("created_at").as_string()), month_ago);
+  }
+  EXPECT_EQ(body.at("limit").as_int64(), 100);
+  EXPECT_EQ(body.at("more").as_bool(), total > 100);
+  EXPECT_TRUE(Body(Get("/incidents")).at("total").is_null());
+  auto all = Body(Get("/incidents?date_range=all&total=true"));
+  EXPECT_EQ(all.at("total").as_int64(), 300);
+}
+
+TEST_F(PagerDutyApiTest, PagingCapsAndRangeLimits) {
+  auto capped = Get("/incidents?offset=9950&limit=100");
+  EXPECT_EQ(capped.status, 400);
+  EXPECT_EQ(ErrorCode(capped), 2002);
+  EXPECT_NE(capped.body.find("Offset+limit exceeds maximum allowed value of 10000"),
+            std::string::npos);
+  EXPECT_EQ(Get("/incidents?offset=9900&limit=100").status, 200);
+  EXPECT_EQ(Body(Get("/incidents?limit=500")).at("limit").as_int64(), 100);
+  EXPECT_EQ(Get("/incidents?since=2025-01-01T00:00:00Z&until=2026-01-01T00:00:00Z").status, 400);
+  EXPECT_EQ(Get("/incidents?since=2026-01-01T00:00:00Z&until=2026-06-01T00:00:00Z").status, 200);
+}
+
+TEST_F(PagerDutyApiTest, FiltersByStatusAndService) {
+  std::string svc = ServiceId(2);
+  auto body = Body(
+      Get("/incidents?date_range=all&statuses[]=resolved&service_ids[]=" + svc + "&limit=100"));
+  ASSERT_FALSE(body.at("incidents").as_array().empty());
+  for (const auto& inc : body.at("incidents").as_array()) {
+    EXPECT_EQ(inc.at("status").as_string(), "resolved");
+    EXPECT_EQ(inc.at("service").at("id").as_string(), svc);
+    EXPECT_TRUE(inc.at("acknowledgements").as_array().empty());
+    EXPECT_FALSE(inc.at("resolved_at").is_null());
+  }
+}
+
+TEST_F(PagerDutyApiTest, WritesNeedFromAndAFullAccessKey) {
+  std::string create = R"({"incident":{"type":"incident","title":"Disk full","service":{"id":")" +
+                       ServiceId() + R"(","type":"service_reference"}}})";
+  auto no_from = Send("POST", "/incidents", create);
+  EXPECT_EQ(no_from.status, 400);
+  EXPECT_EQ(ErrorCode(no_from), 2011);
+  EXPECT_EQ(ErrorCode(Send("POST", "/incidents", create, "ghost@example.com")), 1008);
+  auto read_only = Send("POST", "/incidents", create, UserEmail(), kReadOnly);
+  EXPECT_EQ(read_only.status, 403);
+  EXPECT_EQ(Get("/incidents", kReadOnly).status, 200);
+  auto created = Send("POST", "/incidents", create, UserEmail());
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto inc = Body(created).at("incident").as_object();
+  EXPECT_EQ(inc.at("status").as_string(), "triggered");
+  EXPECT_EQ(inc.at("incident_number").as_int64(), 301);
+}
+
+TEST_F(PagerDutyApiTest, LifecycleKeepsLogAndAcknowledgementsConsistent) {
+  std::string create = R"({"incident":{"type":"incident","title":"API down","service":{"id":")" +
+                       ServiceId() + R"("}}})";
+  auto inc = Body(Send("POST", "/incidents", create, UserEmail())).at("incident").as_object();
+  std::string path = "/incidents/" + std::string(inc.at("id").as_string());
+  auto put = [&](const std::string& status) {
+    clock_.Advance(std::chrono::minutes(5));
+    return Send("PUT", path,
+                R"({"incident":{"type":"incident_reference","status":")" + status +
+                    R"(","resolution":"fixed"}})",
+                UserEmail());
+  };
+  auto acked = Body(put("acknowledged")).at("incident");
+  EXPECT_EQ(acked.at("acknowledgements").as_array().size(), 1u);
+  auto resolved = Body(put("resolved")).at("incident");
+  EXPECT_TRUE(resolved.at("acknowledgements").as_array().empty());
+  EXPECT_TRUE(resolved.at("assignments").as_array().empty());
+  EXPECT_EQ(resolved.at("resolved_at").as_string(), FormatTime(clock_.Now()));
+  auto reopened = Body(put("triggered")).at("incident");
+  EXPECT_EQ(reopened.at("status").as_string(), "triggered");
+  EXPECT_TRUE(reopened.at("resolved_at").is_null());
+  auto note = Send("POST", path + "/notes", R"({"note":{"content":"rolled back"}})", UserEmail());
+  EXPECT_EQ(note.status, 201);
+  EXPECT_EQ(Body(Get(path + "/notes")).at("notes").as_array().size(), 1u);
+
+  auto log = Body(Get(path + "/log_entries?limit=100")).at("log_entries").as_array();
+  std::vector<std::string> types;
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    types.emplace_back(it->at("type").as_string());
+  }
+  std::vector<std::string> want = {"trigger_log_entry",     "assign_log_entry",
+                                   "acknowledge_log_entry", "resolve_log_entry",
+                                   "trigger_log_entry",     "annotate_log_entry"};
+  EXPECT_EQ(types, want);
+  EXPECT_EQ(Get("/incidents/NOPE").status, 404);
+  EXPECT_EQ(ErrorCode(Get("/incidents/NOPE")), 2100);
+}
+
+TEST_F(PagerDutyApiTest, GeneratedIncidentsAgreeWithTheirLogs) {
+  std::lock_guard lock(sim_->state().mu);
+  for (const auto& inc : sim_->state().world.incidents) {
+    ASSERT_FALSE(inc.log.empty());
+    EXPECT_EQ(inc.log.front().type, "trigger_log_entry");
+    EXPECT_EQ(inc.log.front().created_at, inc.created_at);
+    for (size_t i = 1; i < inc.log.size(); ++i) {
+      EXPECT_LE(inc.log[i - 1].created_at, inc.log[i].created_at) << inc.id;
+    }
+    EXPECT_LE(inc.log.back().created_at, clock_.Now());
+    if (inc.status == "resolved") {
+      EXPECT_TRUE(inc.acknowledgements.empty());
+      EXPECT_EQ(inc.log.back().type, "resolve_log_entry");
+      EXPECT_EQ(inc.resolved_at, inc.log.back().created_at);
+    } else {
+      EXPECT_FALSE(inc.resolved_at.has_value());
+      EXPECT_EQ(inc.status == "acknowledged", !inc.acknowledgements.empty());
+    }
+  }
+}
+
+TEST_F(PagerDutyApiTest, SameSeedSameData) {
+  RecordingClient client;
+  SimulatorOptions o;
+  o.seed = 42;
+  o.incidents = 300;
+  Simulator again(o, clock_, client, nullptr);
+  std::lock_guard a(sim_->state().mu), b(again.state().mu);
+  ASSERT_EQ(again.state().world.incidents.size(), 300u);
+  for (size_t i = 0; i < 300; ++i) {
+    EXPECT_EQ(again.state().world.incidents[i].id, sim_->state().world.incidents[i].id);
+    EXPECT_EQ(again.state().world.incidents[i].status, sim_->state().world.incidents[i].status);
+  }
+}
+
+TEST_F(PagerDutyApiTest, RateLimitIs960PerMinuteWithHeaders) {
+  for (int i = 0; i < 960; ++i) ASSERT_EQ(Get("/priorities").status, 200) << i;
+  auto limited = Get("/priorities");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(ErrorCode(limited), 2020);
+  EXPECT_EQ(limited.Header("ratelimit-limit").value_or(""), "960");
+  EXPECT_EQ(limited.Header("ratelimit-remaining").value_or(""), "0");
+  EXPECT_EQ(limited.Header("ratelimit-reset").value_or(""), "60");
+  clock_.Advance(std::chrono::minutes(1));
+  auto ok = Get("/priorities");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.Header("ratelimit-remaining").value_or(""), "959");
+  sim_->knobs().Set(Knobs{.rate_limit = false});
+  for (int i = 0; i < 1000; ++i) ASSERT_EQ(Get("/priorities").status, 200);
+}
+
+TEST_F(PagerDutyApiTest, FaultKnobs) {
+  sim_->knobs().Set(Knobs{.burst_429 = 2, .bare_429 = true});
+  auto bare = Get("/services");
+  EXPECT_EQ(bare.status, 429);
+  EXPECT_TRUE(bare.body.empty());
+  EXPECT_FALSE(bare.Header("ratelimit-limit"));
+  EXPECT_EQ(Get("/services").status, 429);
+  EXPECT_EQ(Get("/services").status, 200);
+  sim_->knobs().Set(Knobs{.error_rate = 1});
+  EXPECT_EQ(Get("/services").status, 500);
+  sim_->knobs().Set(Knobs{.malformed_rate = 1});
+  EXPECT_FALSE(json::Parse(Get("/services").body).has_value());
+  auto log = testing::Call(router_, "GET", "/_sim/requests");
+  EXPECT_GE(Body(log).at("requests").as_array().size(), 5u);
+}
+
+TEST_F(PagerDutyApiTest, ScheduleRendersFinalScheduleForTheWindow) {
+  auto list = Body(Get("/schedules")).at("schedules").as_array();
+  ASSERT_EQ(list.size(), 3u);
+  std::string id(list[0].at("id").as_string());
+  auto s = Body(Get("/schedules/" + id + "?since=2026-06-15T00:00:00Z&until=2026-06-22T00:00:00Z"))
+               .at("schedule");
+  EXPECT_EQ(s.at("schedule_layers").as_array().size(), 3u);
+  auto entries = s.at("final_schedule").at("rendered_schedule_entries").as_array();
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.front().at("start").as_string(), "2026-06-15T00:00:00Z");
+  EXPECT_EQ(entries.back().at("end").as_string(), "2026-06-22T00:00:00Z");
+  EXPECT_DOUBLE_EQ(s.at("final_schedule").at("rendered_coverage_percentage").to_number<double>(),
+                   100.0);
+  auto oncalls = Body(Get("/oncalls")).at("oncalls").as_array();
+  EXPECT_GE(oncalls.size(), 6u);  // 3 policies x (schedule level + user level)
+}
+
+TEST_F(PagerDutyApiTest, WebhookSubscriptionSecretIsShownOnce) {
+  auto created = Send("POST", "/webhook_subscriptions",
+                      R"({"webhook_subscription":{"type":"webhook_subscription",
+                          "delivery_method":{"type":"http_delivery_method",
+                          "url":"https://example.com/hook"},"events":["incident.triggered"],
+                          "filter":{"type":"account_reference"}}})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto sub = Body(created).at("webhook_subscription");
+  EXPECT_FALSE(sub.at("delivery_method").at("secret").as_string().empty());
+  std::string id(sub.at("id").as_string());
+  auto again = Body(Get("/webhook_subscriptions/" + id)).at("webhook_subscription");
+  EXPECT_TRUE(again.at("delivery_method").at("secret").is_null());
+}
+
+}  // namespace
+}  // namespace im::sim::pagerduty

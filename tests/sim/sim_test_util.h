@@ -1,0 +1,32 @@
+// Calls a router's handler in-process, as the server would (path params, decoded query).
+#pragma once
+
+#include <string>
+
+#include "http/router.h"
+#include "net/http_message.h"
+
+namespace im::sim::testing {
+
+inline net::HttpResponse Call(const http::Router& router, const std::string& method,
+                              const std::string& target, net::Headers headers = {},
+                              std::string body = "") {
+  net::HttpRequest req;
+  req.method = method;
+  req.target = target;
+  size_t q = target.find('?');
+  req.path = target.substr(0, q);
+  if (q != std::string::npos) req.query = net::ParseQuery(target.substr(q + 1));
+  req.headers = std::move(headers);
+  req.body = std::move(body);
+  http::RouteMatch m = router.Find(method, req.path);
+  if (!m.route) {
+    net::HttpResponse res;
+    res.status = m.path_matched ? 405 : 404;
+    return res;
+  }
+  req.params = m.params;
+  return m.route->handler(req);
+}
+
+}  // namespace im::sim::testing
