@@ -9,7 +9,8 @@ build="${1:-build}"
 ./scripts/build.sh "$build" >/dev/null
 im="$build/im"
 dir=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+server=""
+trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$dir"' EXIT
 port=18181
 
 "$build/bench/app/seed_incidents" "$dir" 100000

@@ -1,8 +1,37 @@
 #!/usr/bin/env bash
-# The main job: install what im needs, build it, and run `im serve` with demo data on the
-# embedded SQLite store in ./.im-demo. Prints the URL to open; Ctrl-C stops it.
+# The main job: install what im needs, build it, start a simulated PagerDuty (`im sim
+# pagerduty`), connect im to it through the real PagerDuty connector, and run `im serve` on the
+# embedded SQLite store in ./.im-demo. The server imports 90 days of history, then receives the
+# simulator's signed webhooks while a scenario triggers new incidents. Prints the URL to open;
+# Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/build.sh build -DIM_BUILD_TESTS=OFF -DIM_BUILD_BENCH=OFF
-exec ./build/im --data-dir "${IM_DATA_DIR:-$PWD/.im-demo}" serve --demo --listen "${IM_LISTEN:-127.0.0.1:8080}"
+
+im=./build/im
+data="${IM_DATA_DIR:-$PWD/.im-demo}"
+listen="${IM_LISTEN:-127.0.0.1:8080}"
+sim_listen="${IM_SIM_LISTEN:-127.0.0.1:18081}"
+key=demo-pagerduty-key
+secret=demo-webhook-secret
+
+"$im" sim pagerduty --listen "$sim_listen" --api-key "$key" --seed 1 --incidents 400 --days 120 \
+  --webhook-url "http://$listen/connectors/pd-demo/webhook" --webhook-secret "$secret" &
+sim=$!
+trap 'kill $sim 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "http://$sim_listen/_sim/state" >/dev/null && break; sleep 0.1; done
+
+if ! "$im" --data-dir "$data" connector status pd-demo >/dev/null 2>&1; then
+  "$im" --data-dir "$data" connector add pagerduty pd-demo --config "{
+    \"api_key\": \"$key\", \"base_url\": \"http://$sim_listen\", \"sync_interval\": \"1m\",
+    \"webhook_secret\": \"$secret\",
+    \"custom\": {\"from_email\": \"demo@example.com\", \"public_url\": \"http://$listen\"}}"
+fi
+
+# Live activity: the simulator triggers 30 incidents over the next 30 minutes, each delivered to
+# im as a signed webhook (and acknowledged/resolved by the simulator's responders).
+(sleep 5; curl -sf -X POST "http://$sim_listen/_sim/scenarios/trigger" \
+   -d '{"count": 30, "over_seconds": 1800}' >/dev/null || true) &
+
+"$im" --data-dir "$data" serve --demo --listen "$listen"

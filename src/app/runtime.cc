@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace im::app {
@@ -20,9 +21,11 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   rt->logs = std::move(*logs);
   auto store = store::sqlite::SqliteStore::Open(rt->DatabasePath());
   if (!store) return std::unexpected(store.error().Wrap("opening " + rt->DatabasePath()));
+  rt->schedules = std::make_unique<store::sqlite::SqliteScheduleStore>(**store);
   rt->store = std::move(*store);
   rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
   rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
+  rt->oncall = std::make_unique<engine::OnCall>(*rt->schedules, rt->clock);
   return rt;
 }
 

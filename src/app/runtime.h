@@ -8,7 +8,9 @@
 #include "app/logging.h"
 #include "common/clock.h"
 #include "engine/incidents.h"
+#include "engine/oncall.h"
 #include "engine/tokens.h"
+#include "store/schedule_store.h"
 #include "store/store.h"
 
 namespace im::app {
@@ -20,6 +22,8 @@ struct Runtime {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<engine::Incidents> incidents;
   std::unique_ptr<engine::Tokens> tokens;
+  std::unique_ptr<store::ScheduleStore> schedules;  // on the same SQLite file as `store`
+  std::unique_ptr<engine::OnCall> oncall;
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }

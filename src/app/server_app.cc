@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "common/time.h"
+
+#include "http/api/connectors_api.h"
 #include "http/api/openapi.h"
 
 namespace im::app {
@@ -13,6 +16,8 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
       .store = *rt_.store,
       .incidents = *rt_.incidents,
       .tokens = *rt_.tokens,
+      .schedules = *rt_.schedules,
+      .oncall = *rt_.oncall,
       .clock = rt_.clock,
       .render_metrics =
           [this](std::string& out) {
@@ -34,7 +39,15 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   });
   http::api::AddIncidentRoutes(router_, *ctx_);
   http::api::AddServiceRoutes(router_, *ctx_);
+  http::api::AddOncallRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
+  auto connectors = OpenConnectors(rt_);
+  if (connectors) {
+    connectors_ = std::move(*connectors);
+    http::api::AddConnectorRoutes(router_, *connectors_->manager, *connectors_->store, rt_.clock);
+  } else {
+    http_log_->error("connectors are disabled: {}", connectors.error().message);
+  }
 }
 
 ServerApp::~ServerApp() { Stop(); }
@@ -66,6 +79,7 @@ Result<void> ServerApp::Start() {
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
   sweeper_ = std::thread([this] { SweepLoop(); });
+  if (connectors_) poller_ = std::thread([this] { PollLoop(); });
   return Ok();
 }
 
@@ -89,6 +103,37 @@ void ServerApp::SweepLoop() {
   }
 }
 
+void ServerApp::PollLoop() {
+  auto log = rt_.logs->For("connector");
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    auto list = connectors_->store->List();
+    for (const auto& stored : list ? *list : std::vector<store::StoredConnector>{}) {
+      auto connector = connectors_->manager->Shared(stored.name);
+      if (!connector) {
+        log->error("connector {}: {}", stored.name, connector.error().message);
+        continue;
+      }
+      const auto& config = (*connector)->config();
+      if (config.direction == connectors::Direction::kOutbound) continue;
+      Time now = rt_.clock.Now();
+      if (stored.last_sync_at && now - *stored.last_sync_at < config.sync_interval) continue;
+      auto report = (*connector)->Sync({});
+      if (!report) {
+        log->error("connector {} sync failed: {}", stored.name, report.error().message);
+      } else {
+        log->info("connector {} synced {} incidents, {} log entries in {}", stored.name,
+                  report->incidents, report->log_entries, FormatDuration(report->took));
+      }
+      std::lock_guard check(mu_);
+      if (stopping_) break;
+    }
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return stopping_; });
+  }
+}
+
 void ServerApp::RunUntilSignal() {
   server_->RunUntilSignal();
   Stop();
@@ -106,6 +151,7 @@ void ServerApp::Stop() {
     server_->Stop();
   }
   if (sweeper_.joinable()) sweeper_.join();
+  if (poller_.joinable()) poller_.join();
   http_log_->info("stopped");
 }
 

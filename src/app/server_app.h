@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/config.h"
+#include "app/connector_runtime.h"
 #include "app/logging.h"
 #include "app/runtime.h"
 #include "http/api/api.h"
@@ -30,6 +31,8 @@ class ServerApp {
 
  private:
   void SweepLoop();
+  // Syncs every connector whose sync_interval has passed (the first sync imports history).
+  void PollLoop();
 
   Runtime& rt_;
   http::Metrics metrics_;
@@ -44,6 +47,8 @@ class ServerApp {
   std::condition_variable cv_;
   bool stopping_ = false;  // GUARDED_BY(mu_)
   std::thread sweeper_;
+  std::unique_ptr<ConnectorRuntime> connectors_;
+  std::thread poller_;
 };
 
 }  // namespace im::app

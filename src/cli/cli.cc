@@ -25,6 +25,8 @@ int Main(int argc, char** argv) {
   AddTokenCommands(root, g);
   AddServeCommand(root, g);
   AddLogsCommand(root, g);
+  AddOncallCommands(root, g);
+  AddConnectorCommands(root, g);
   AddSimCommand(root);
 
   try {

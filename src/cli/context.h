@@ -49,5 +49,7 @@ void AddServiceCommands(CLI::App& root, GlobalOptions& g);
 void AddTokenCommands(CLI::App& root, GlobalOptions& g);
 void AddServeCommand(CLI::App& root, GlobalOptions& g);
 void AddLogsCommand(CLI::App& root, GlobalOptions& g);
+void AddConnectorCommands(CLI::App& root, GlobalOptions& g);
+void AddOncallCommands(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli

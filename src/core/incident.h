@@ -42,6 +42,9 @@ struct TimelineEntry {
   std::string actor;  // email, or "system"
   std::string message;
   std::string source = "im";  // "im", "pagerduty", ...
+  // Set for entries that mirror something in another system (a PagerDuty log entry or note):
+  // storing the same key twice for one incident keeps the first, so re-syncs add nothing.
+  std::string external_key;
 };
 
 struct Incident {

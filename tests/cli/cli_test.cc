@@ -39,7 +39,7 @@ class CliTest : public ::testing::Test {
   CliRun Im(const std::vector<std::string>& args, const std::string& env = "") {
     const char* bin = std::getenv("IM_BINARY");
     std::string cmd = env + " HOME=" + Quote(dir_.path().string()) + " USER=tester " +
-                      Quote(bin ? bin : "im") + " --data-dir " + Quote(data_dir());
+                      Quote(bin ? bin : IM_TEST_BINARY) + " --data-dir " + Quote(data_dir());
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";

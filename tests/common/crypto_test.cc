@@ -39,7 +39,7 @@ TEST(CryptoTest, ConstantTimeEqualsComparesWholeStrings) {
 // The official vectors live beside the repository in shared/specs; CI has them.
 std::filesystem::path SpecsDir() {
   const char* src = std::getenv("IM_SOURCE_DIR");
-  return std::filesystem::path(src ? src : ".") / ".." / "shared" / "specs";
+  return std::filesystem::path(src ? src : IM_TEST_SOURCE_DIR) / ".." / "shared" / "specs";
 }
 
 std::optional<json::value> ReadJson(const std::filesystem::path& p) {

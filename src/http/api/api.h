@@ -8,9 +8,11 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "engine/incidents.h"
+#include "engine/oncall.h"
 #include "engine/tokens.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "store/schedule_store.h"
 #include "store/store.h"
 
 namespace im::http::api {
@@ -19,6 +21,8 @@ struct ApiContext {
   store::Store& store;
   engine::Incidents& incidents;
   engine::Tokens& tokens;
+  store::ScheduleStore& schedules;
+  engine::OnCall& oncall;
   const Clock& clock;
   // Extra gauges for /metrics, rendered after the request metrics.
   std::function<void(std::string&)> render_metrics;
@@ -27,6 +31,8 @@ struct ApiContext {
 
 void AddIncidentRoutes(Router& router, ApiContext& ctx);
 void AddServiceRoutes(Router& router, ApiContext& ctx);
+// /api/v1/oncall, /api/v1/schedules, /api/v1/escalation-policies (oncall_api.cc).
+void AddOncallRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
 
 // The actor of a write: the bearer token must be valid; the actor is the X-Actor header when

@@ -71,6 +71,96 @@ CREATE TABLE api_tokens (
   last_used_at INTEGER
 );
 )sql",
+      // 2: connectors, provider links, applied webhook events, provider directory, activity.
+      R"sql(
+CREATE TABLE connectors (
+  name              TEXT PRIMARY KEY,
+  type              TEXT NOT NULL,
+  config            TEXT NOT NULL,  -- JSON; secrets sealed with the data directory's key
+  created_at        INTEGER NOT NULL,
+  last_sync_at      INTEGER,
+  last_error        TEXT NOT NULL DEFAULT '',
+  import_checkpoint INTEGER,
+  import_done       INTEGER NOT NULL DEFAULT 0,
+  last_webhook_at   INTEGER
+);
+CREATE TABLE connector_links (
+  connector     TEXT NOT NULL,
+  external_id   TEXT NOT NULL,
+  incident      INTEGER NOT NULL REFERENCES incidents (number),
+  last_event_at INTEGER,
+  PRIMARY KEY (connector, external_id)
+) WITHOUT ROWID;
+CREATE INDEX connector_links_incident ON connector_links (incident);
+CREATE TABLE connector_events (
+  connector   TEXT NOT NULL,
+  event_id    TEXT NOT NULL,
+  webhook_id  TEXT NOT NULL,
+  event_type  TEXT NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  resource_id TEXT NOT NULL,
+  PRIMARY KEY (connector, event_id)
+) WITHOUT ROWID;
+CREATE TABLE connector_directory (
+  connector   TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  data        TEXT NOT NULL,
+  PRIMARY KEY (connector, kind, external_id)
+) WITHOUT ROWID;
+CREATE TABLE connector_activity (
+  connector        TEXT NOT NULL,
+  minute           INTEGER NOT NULL,
+  api_calls        INTEGER NOT NULL DEFAULT 0,
+  api_errors       INTEGER NOT NULL DEFAULT 0,
+  rate_limited     INTEGER NOT NULL DEFAULT 0,
+  api_latency_us   INTEGER NOT NULL DEFAULT 0,
+  webhook_events   INTEGER NOT NULL DEFAULT 0,
+  incidents_synced INTEGER NOT NULL DEFAULT 0,
+  syncs            INTEGER NOT NULL DEFAULT 0,
+  sync_failures    INTEGER NOT NULL DEFAULT 0,
+  sync_time_us     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (connector, minute)
+) WITHOUT ROWID;
+ALTER TABLE timeline ADD COLUMN external_key TEXT;
+CREATE UNIQUE INDEX timeline_external ON timeline (incident, external_key)
+  WHERE external_key IS NOT NULL;
+)sql",
+      // 3: on-call schedules, escalation policies and the services they page for, people.
+      R"sql(
+CREATE TABLE oncall_schedules (
+  id          TEXT PRIMARY KEY,
+  source      TEXT NOT NULL,  -- 'im' or 'pagerduty:<connector>'
+  external_id TEXT NOT NULL,  -- the id in source
+  name        TEXT NOT NULL,
+  time_zone   TEXT NOT NULL,
+  definition  TEXT NOT NULL,  -- JSON (schedule/schedule_json.h)
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (source, external_id)
+);
+CREATE TABLE escalation_policies (
+  id          TEXT PRIMARY KEY,
+  source      TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  definition  TEXT NOT NULL,  -- JSON (schedule/schedule_json.h)
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (source, external_id)
+);
+CREATE TABLE escalation_policy_services (
+  service   TEXT NOT NULL,
+  policy_id TEXT NOT NULL REFERENCES escalation_policies (id) ON DELETE CASCADE,
+  PRIMARY KEY (service, policy_id)
+) WITHOUT ROWID;
+CREATE INDEX escalation_policy_services_policy ON escalation_policy_services (policy_id);
+CREATE TABLE people (
+  email      TEXT PRIMARY KEY,
+  name       TEXT NOT NULL DEFAULT '',
+  time_zone  TEXT NOT NULL DEFAULT ''  -- IANA; splits their on-call hours
+);
+)sql",
   };
   return kMigrations;
 }

@@ -171,8 +171,8 @@ Result<void> InsertTimelineRows(Connection& conn, int64_t number,
                                 const std::vector<core::TimelineEntry>& entries) {
   for (const auto& e : entries) {
     auto st = conn.Prepare(
-        "INSERT INTO timeline (incident, at, kind, actor, message, source) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        "INSERT INTO timeline (incident, at, kind, actor, message, source, external_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
     if (!st) return std::unexpected(st.error());
     (*st)
         ->Bind(1, number)
@@ -181,6 +181,11 @@ Result<void> InsertTimelineRows(Connection& conn, int64_t number,
         .Bind(4, e.actor)
         .Bind(5, e.message)
         .Bind(6, e.source);
+    if (e.external_key.empty()) {
+      (*st)->BindNull(7);
+    } else {
+      (*st)->Bind(7, e.external_key);
+    }
     if (auto ok = (*st)->Run(); !ok) return ok;
   }
   return Ok();
@@ -260,7 +265,8 @@ Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const Incid
 
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number) {
   auto st = conn.Prepare(
-      "SELECT id, at, kind, actor, message, source FROM timeline WHERE incident = ?1 "
+      "SELECT id, at, kind, actor, message, source, external_key FROM timeline WHERE "
+      "incident = ?1 "
       "ORDER BY at, id");
   if (!st) return std::unexpected(st.error());
   (*st)->Bind(1, number);
@@ -277,6 +283,7 @@ Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t
         .actor = s.Text(3),
         .message = s.Text(4),
         .source = s.Text(5),
+        .external_key = s.Text(6),
     });
   }
   return out;

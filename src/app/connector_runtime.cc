@@ -1,0 +1,42 @@
+#include "app/connector_runtime.h"
+
+#include <cstdlib>
+
+#include "connectors/pagerduty/pagerduty_connector.h"
+#include "store/sqlite/connector_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::app {
+
+Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
+  auto cr = std::make_unique<ConnectorRuntime>();
+  // The app chose SQLite in OpenRuntime; the connector tables live in the same file.
+  auto& sqlite = static_cast<store::sqlite::SqliteStore&>(*rt.store);
+  cr->store = std::make_unique<store::sqlite::SqliteConnectorStore>(sqlite);
+  const char* env_key = std::getenv("IM_SECRET_KEY");
+  auto box =
+      connectors::SecretBox::Open(env_key ? env_key : "", rt.config.data_dir + "/secret.key");
+  if (!box) return std::unexpected(box.error());
+  cr->box.emplace(std::move(*box));
+  cr->http = std::make_unique<net::CurlHttpClient>();
+  cr->waiter = std::make_unique<connectors::SleepingWaiter>(rt.clock);
+  cr->budgets = std::make_unique<connectors::RateBudgets>(rt.clock, *cr->waiter);
+  if (auto ok = connectors::pagerduty::RegisterPagerDuty(cr->registry); !ok) {
+    return std::unexpected(ok.error());
+  }
+  cr->ctx = std::make_unique<connectors::ConnectorContext>(connectors::ConnectorContext{
+      .store = *rt.store,
+      .connectors = *cr->store,
+      .http = *cr->http,
+      .budgets = *cr->budgets,
+      .waiter = *cr->waiter,
+      .clock = rt.clock,
+      .log = rt.logs->For("connector"),
+      .debug = std::string_view(std::getenv("PAGERDUTY_DEBUG") ? std::getenv("PAGERDUTY_DEBUG")
+                                                               : "") == "true",
+  });
+  cr->manager = std::make_unique<connectors::Manager>(cr->registry, *cr->ctx, *cr->box);
+  return cr;
+}
+
+}  // namespace im::app

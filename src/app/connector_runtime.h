@@ -1,0 +1,31 @@
+// The connector machinery of one process, wired from the Runtime: the sealed-secret key, the
+// libcurl client, the shared rate budgets, the registry with every connector type (registered
+// explicitly here), and the manager that opens connectors by name.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "app/runtime.h"
+#include "connectors/connector.h"
+#include "connectors/manager.h"
+#include "connectors/secret_box.h"
+#include "net/curl_http_client.h"
+#include "store/connector_store.h"
+
+namespace im::app {
+
+struct ConnectorRuntime {
+  std::unique_ptr<store::ConnectorStore> store;
+  std::optional<connectors::SecretBox> box;
+  std::unique_ptr<net::HttpClient> http;
+  std::unique_ptr<connectors::Waiter> waiter;
+  std::unique_ptr<connectors::RateBudgets> budgets;
+  connectors::Registry registry;
+  std::unique_ptr<connectors::ConnectorContext> ctx;
+  std::unique_ptr<connectors::Manager> manager;
+};
+
+Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt);
+
+}  // namespace im::app

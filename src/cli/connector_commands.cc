@@ -1,0 +1,260 @@
+// im connector add|list|status|health|test|sync|update|remove|metrics|webhook|config|
+//              map-service|list-mappings|map-escalation|list-escalations
+#include <unistd.h>
+
+#include <iostream>
+
+#include "app/connector_runtime.h"
+#include "cli/context.h"
+#include "common/time.h"
+#include "http/api/connectors_api.h"
+
+namespace im::cli {
+namespace {
+
+struct Opened {
+  std::unique_ptr<app::Runtime> rt;
+  std::unique_ptr<app::ConnectorRuntime> cr;
+};
+
+Result<Opened> Open(GlobalOptions& g) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return std::unexpected(rt.error());
+  auto cr = app::OpenConnectors(**rt);
+  if (!cr) return std::unexpected(cr.error());
+  return Opened{std::move(*rt), std::move(*cr)};
+}
+
+std::string Prompt(const std::string& question, const std::string& fallback, bool secret = false) {
+  std::cerr << question << (fallback.empty() ? "" : " [" + fallback + "]") << ": " << std::flush;
+  if (secret) std::cerr << "(input hidden) " << std::flush;
+  std::string line;
+  if (secret) (void)system("stty -echo 2>/dev/null");
+  std::getline(std::cin, line);
+  if (secret) {
+    (void)system("stty echo 2>/dev/null");
+    std::cerr << "\n";
+  }
+  return line.empty() ? fallback : line;
+}
+
+Result<json::object> AskConfig() {
+  json::object c;
+  c["api_key"] = Prompt("PagerDuty REST API key", "", true);
+  c["base_url"] =
+      Prompt("Base URL (EU accounts: https://api.eu.pagerduty.com)", "https://api.pagerduty.com");
+  json::object custom;
+  custom["service_id"] = Prompt("Default PagerDuty service ID", "");
+  custom["from_email"] = Prompt("From email (a PagerDuty user)", "");
+  custom["escalation_policy_id"] = Prompt("Escalation policy ID", "");
+  c["sync_direction"] =
+      Prompt("Sync direction (inbound, outbound, bidirectional)", "bidirectional");
+  c["custom"] = std::move(custom);
+  return c;
+}
+
+int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
+           const std::string& config_text) {
+  json::object config;
+  if (config_text.empty()) {
+    if (!isatty(STDIN_FILENO)) {
+      return ReportError({ErrorCode::kInvalidArgument,
+                          "no --config given and no terminal to ask on: pass --config '{...}'"});
+    }
+    auto asked = AskConfig();
+    if (!asked) return ReportError(asked.error());
+    config = *asked;
+  } else {
+    auto v = json::Parse(config_text);
+    if (!v || !v->is_object()) {
+      return ReportError({ErrorCode::kInvalidArgument, "--config must be a JSON object"});
+    }
+    config = v->as_object();
+  }
+  auto o = Open(g);
+  if (!o) return ReportError(o.error());
+  auto added = o->cr->manager->Add(type, name, config);
+  if (!added) return ReportError(added.error());
+  if (g.json) {
+    PrintJson(json::object{{"name", name},
+                           {"type", type},
+                           {"config", connectors::ConnectorConfigToJson(*added, false)}});
+  } else {
+    std::cout << "connector " << name << " added; check it with `im connector test " << name
+              << "`, then import with `im connector sync " << name << "`\n";
+  }
+  return 0;
+}
+
+int RunList(GlobalOptions& g) {
+  auto o = Open(g);
+  if (!o) return ReportError(o.error());
+  auto list = o->cr->store->List();
+  if (!list) return ReportError(list.error());
+  json::array items;
+  std::vector<std::vector<std::string>> rows;
+  Time now = o->rt->clock.Now();
+  for (const auto& s : *list) {
+    auto config = o->cr->manager->Config(s.name);
+    auto day = o->cr->store->Activity(s.name, now - std::chrono::hours(24));
+    auto j = http::api::ConnectorStatusJson(s, config ? &*config : nullptr,
+                                            day.value_or(store::ActivityCounters{}), 0, now);
+    rows.push_back({s.name, s.type, std::string(j["status"].as_string()),
+                    config ? std::string(connectors::DirectionName(config->direction)) : "?",
+                    s.last_sync_at ? FormatTime(*s.last_sync_at) : "never"});
+    items.push_back(std::move(j));
+  }
+  if (g.json) {
+    PrintJson(json::object{{"connectors", std::move(items)}});
+  } else {
+    PrintTable({"NAME", "TYPE", "STATUS", "DIRECTION", "LAST SYNC"}, rows);
+  }
+  return 0;
+}
+
+int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
+  auto o = Open(g);
+  if (!o) return ReportError(o.error());
+  auto stored = o->cr->store->Get(name);
+  if (!stored) return ReportError(stored.error());
+  auto config = o->cr->manager->Config(name);
+  Time now = o->rt->clock.Now();
+  auto day = o->cr->store->Activity(name, now - std::chrono::hours(24));
+  auto linked = o->cr->store->CountLinks(name);
+  auto j = http::api::ConnectorStatusJson(*stored, config ? &*config : nullptr,
+                                          day.value_or(store::ActivityCounters{}),
+                                          linked.value_or(0), now);
+  if (health) {
+    auto c = o->cr->manager->Open(name);
+    if (!c) return ReportError(c.error());
+    json::array checks;
+    for (const auto& check : (*c)->Test()) {
+      checks.push_back(
+          json::object{{"name", check.name}, {"ok", check.ok}, {"detail", check.detail}});
+    }
+    j["checks"] = std::move(checks);
+    const auto& d = day.value_or(store::ActivityCounters{});
+    j["error_rate_24h"] = d.api_calls ? static_cast<double>(d.api_errors) / d.api_calls : 0.0;
+  }
+  if (g.json) {
+    PrintJson(j);
+    return 0;
+  }
+  std::cout << "Connector:      " << name << " (" << stored->type << ")\n"
+            << "Status:         " << std::string(j["status"].as_string()) << "\n";
+  if (config)
+    std::cout << "Direction:      " << connectors::DirectionName(config->direction) << "\n";
+  std::cout << "Last sync:      "
+            << (stored->last_sync_at ? FormatTime(*stored->last_sync_at) : "never") << "\n";
+  if (!stored->last_error.empty()) std::cout << "Sync error:     " << stored->last_error << "\n";
+  std::cout << "History:        "
+            << (stored->import_done ? "imported"
+                : stored->import_checkpoint
+                    ? "importing, up to " + FormatTime(*stored->import_checkpoint)
+                    : "not imported yet")
+            << "\n"
+            << "Incidents:      " << linked.value_or(0) << " linked, "
+            << day.value_or(store::ActivityCounters{}).incidents_synced << " synced in 24h\n"
+            << "Webhook:        " << std::string(j["webhook"].as_string()) << ", last event "
+            << (stored->last_webhook_at ? FormatTime(*stored->last_webhook_at) : "never") << "\n";
+  if (health) {
+    for (const auto& c : j["checks"].as_array()) {
+      const auto& o2 = c.as_object();
+      std::cout << (o2.at("ok").as_bool() ? "✓ " : "✗ ") << o2.at("name").as_string() << ": "
+                << o2.at("detail").as_string() << "\n";
+    }
+    std::cout << "Error rate 24h: " << j["error_rate_24h"].as_double() * 100 << "%\n";
+  }
+  return 0;
+}
+
+int RunTest(GlobalOptions& g, const std::string& name) {
+  auto o = Open(g);
+  if (!o) return ReportError(o.error());
+  auto c = o->cr->manager->Open(name);
+  if (!c) return ReportError(c.error());
+  auto checks = (*c)->Test();
+  bool all = true;
+  json::array items;
+  for (const auto& check : checks) {
+    all = all && check.ok;
+    items.push_back(json::object{{"name", check.name}, {"ok", check.ok}, {"detail", check.detail}});
+    if (!g.json)
+      std::cout << (check.ok ? "✓ " : "✗ ") << check.name << ": " << check.detail << "\n";
+  }
+  if (g.json) PrintJson(json::object{{"ok", all}, {"checks", std::move(items)}});
+  return all ? 0 : 7;
+}
+
+int RunSync(GlobalOptions& g, const std::string& name, const std::string& incident) {
+  auto o = Open(g);
+  if (!o) return ReportError(o.error());
+  auto c = o->cr->manager->Open(name);
+  if (!c) return ReportError(c.error());
+  connectors::SyncOptions options{.incident_id = incident};
+  if (isatty(STDERR_FILENO) && !g.json) {
+    options.progress = [](const std::string& stage, int64_t done, int64_t total) {
+      int pct = total > 0 ? static_cast<int>(100 * done / total) : 100;
+      std::string bar(static_cast<size_t>(pct / 4), '#');
+      bar.resize(25, '.');
+      std::cerr << "\r" << stage << " [" << bar << "] " << pct << "%" << std::flush;
+      if (pct >= 100) std::cerr << "\n";
+    };
+  }
+  auto r = (*c)->Sync(options);
+  if (!r) return ReportError(r.error());
+  if (g.json) {
+    PrintJson(json::object{{"incidents", r->incidents},
+                           {"log_entries", r->log_entries},
+                           {"seconds", std::chrono::duration<double>(r->took).count()}});
+  } else {
+    std::cout << "synced " << r->incidents << " incidents and " << r->log_entries
+              << " log entries in " << FormatDuration(r->took) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+// Defined in connector_config_commands.cc.
+void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g);
+
+void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
+  auto* connector = root.add_subcommand("connector", "Connect PagerDuty (and other providers)");
+  connector->require_subcommand(1);
+
+  auto add = std::make_shared<std::array<std::string, 3>>();
+  auto* a = connector->add_subcommand("add", "Add a connector: im connector add pagerduty NAME");
+  a->add_option("type", (*add)[0], "pagerduty")->required();
+  a->add_option("name", (*add)[1], "A short name, like pd-prod")->required();
+  a->add_option("--config", (*add)[2], "The config as JSON (else prompts on a terminal)");
+  a->callback([&g, add] { g.exit_code = RunAdd(g, (*add)[0], (*add)[1], (*add)[2]); });
+
+  connector->add_subcommand("list", "List connectors")->callback([&g] {
+    g.exit_code = RunList(g);
+  });
+
+  for (auto [cmd, help] : {std::pair{"status", "Status, direction, last sync, errors, webhook"},
+                           std::pair{"health", "Status plus live checks of the provider"},
+                           std::pair{"test", "Check the connection item by item (✓/✗)"}}) {
+    auto name = std::make_shared<std::string>();
+    auto* sub = connector->add_subcommand(cmd, help);
+    sub->add_option("name", *name)->required();
+    std::string which = cmd;
+    sub->callback([&g, name, which] {
+      g.exit_code = which == "test" ? RunTest(g, *name) : RunStatus(g, *name, which == "health");
+    });
+  }
+
+  auto sync_name = std::make_shared<std::string>();
+  auto sync_incident = std::make_shared<std::string>();
+  auto* sync = connector->add_subcommand("sync", "Import history (resumable) or catch up now");
+  sync->add_option("name", *sync_name)->required();
+  sync->add_option("--incident", *sync_incident, "Only this provider incident id");
+  sync->callback(
+      [&g, sync_name, sync_incident] { g.exit_code = RunSync(g, *sync_name, *sync_incident); });
+
+  AddConnectorConfigCommands(*connector, g);
+}
+
+}  // namespace im::cli

@@ -1,0 +1,251 @@
+// im connector update|remove|metrics|webhook|config|map-service|list-mappings|map-escalation|
+//              list-escalations
+#include <iostream>
+
+#include "app/connector_runtime.h"
+#include "cli/context.h"
+#include "common/time.h"
+#include "common/webhook_signature.h"
+
+namespace im::cli {
+namespace {
+
+struct Args {
+  std::string name, api_key, url, escalation_policy, service_id, a, b;
+  std::vector<std::string> webhook_secrets;
+  bool enable = false, test = false;
+};
+
+int WithManager(GlobalOptions& g,
+                const std::function<int(app::Runtime&, app::ConnectorRuntime&)>& fn) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto cr = app::OpenConnectors(**rt);
+  if (!cr) return ReportError(cr.error());
+  return fn(**rt, **cr);
+}
+
+int PrintConfig(GlobalOptions& g, const connectors::ConnectorConfig& c, const std::string& what) {
+  if (g.json) {
+    PrintJson(connectors::ConnectorConfigToJson(c, false));
+  } else {
+    std::cout << what << "\n"
+              << json::Serialize(connectors::ConnectorConfigToJson(c, false)) << "\n";
+  }
+  return 0;
+}
+
+int Update(GlobalOptions& g, const Args& a) {
+  return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
+      if (!a.api_key.empty()) c.api_key = a.api_key;
+      if (!a.webhook_secrets.empty()) c.webhook_secrets = a.webhook_secrets;
+      if (a.api_key.empty() && a.webhook_secrets.empty()) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    "nothing to update: give --api-key or --webhook-secret");
+      }
+      return Ok();
+    });
+    if (!c) return ReportError(c.error());
+    return PrintConfig(g, *c, "connector " + a.name + " updated");
+  });
+}
+
+int Config(GlobalOptions& g, const Args& a) {
+  return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    if (a.escalation_policy.empty() && a.service_id.empty()) {
+      auto c = cr.manager->Config(a.name);
+      if (!c) return ReportError(c.error());
+      return PrintConfig(g, *c, "connector " + a.name);
+    }
+    auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
+      if (!a.escalation_policy.empty()) c.escalation_policy_id = a.escalation_policy;
+      if (!a.service_id.empty()) c.service_id = a.service_id;
+      return Ok();
+    });
+    if (!c) return ReportError(c.error());
+    return PrintConfig(g, *c, "connector " + a.name + " updated");
+  });
+}
+
+int Map(GlobalOptions& g, const Args& a, bool escalation) {
+  return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
+      (escalation ? c.escalation_mappings : c.service_mappings)[a.a] = a.b;
+      return Ok();
+    });
+    if (!c) return ReportError(c.error());
+    if (!g.json) {
+      std::cout << (escalation ? "escalation policy " : "PagerDuty service ") << a.b
+                << " mapped to " << a.a << "\n";
+      return 0;
+    }
+    return PrintConfig(g, *c, "");
+  });
+}
+
+int ListMap(GlobalOptions& g, const Args& a, bool escalation) {
+  return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    auto c = cr.manager->Config(a.name);
+    if (!c) return ReportError(c.error());
+    const auto& m = escalation ? c->escalation_mappings : c->service_mappings;
+    json::object o;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [ours, theirs] : m) {
+      o[ours] = theirs;
+      rows.push_back({ours, theirs});
+    }
+    if (g.json) {
+      PrintJson(o);
+    } else {
+      PrintTable({"SERVICE", escalation ? "ESCALATION POLICY" : "PAGERDUTY SERVICE"}, rows);
+    }
+    return 0;
+  });
+}
+
+int Metrics(GlobalOptions& g, const Args& a) {
+  return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
+    auto stored = cr.store->Get(a.name);
+    if (!stored) return ReportError(stored.error());
+    Time now = rt.clock.Now();
+    auto day = cr.store->Activity(a.name, now - std::chrono::hours(24));
+    auto all = cr.store->Activity(a.name, Time{});
+    auto linked = cr.store->CountLinks(a.name);
+    if (!day || !all || !linked)
+      return ReportError(Error{ErrorCode::kInternal, "cannot read metrics"});
+    double success = all->syncs ? 1.0 - static_cast<double>(all->sync_failures) / all->syncs : 1.0;
+    double avg_sync = all->syncs ? all->sync_time_us / 1e6 / all->syncs : 0;
+    auto budget = cr.budgets->For(cr.manager->Config(a.name)->api_key, 960).Usage();
+    json::object o{
+        {"total_incidents", *linked},        {"sync_success_rate", success},
+        {"average_sync_seconds", avg_sync},  {"api_calls_24h", day->api_calls},
+        {"api_errors_24h", day->api_errors}, {"rate_limited_24h", day->rate_limited},
+        {"rate_limit_usage", budget},        {"webhook_events_24h", day->webhook_events}};
+    if (g.json) {
+      PrintJson(o);
+      return 0;
+    }
+    std::cout << "Total incidents:    " << *linked << "\n"
+              << "Sync success rate:  " << success * 100 << "%\n"
+              << "Average sync time:  " << avg_sync << " s\n"
+              << "API calls (24h):    " << day->api_calls << " (" << day->api_errors << " errors, "
+              << day->rate_limited << " rate-limited)\n"
+              << "Rate-limit usage:   " << budget * 100 << "% of 960/min (this process)\n"
+              << "Webhook events 24h: " << day->webhook_events << "\n";
+    return 0;
+  });
+}
+
+int Webhook(GlobalOptions& g, const Args& a) {
+  return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
+    auto config = cr.manager->Config(a.name);
+    if (!config) return ReportError(config.error());
+    std::string base = a.url.empty() ? config->public_url : a.url;
+    if (a.enable) {
+      if (base.empty()) {
+        return ReportError({ErrorCode::kInvalidArgument,
+                            "no public URL: pass --url https://im.example.com (where PagerDuty can "
+                            "reach im) or set custom.public_url"});
+      }
+      std::string url = base + "/connectors/" + a.name + "/webhook";
+      auto c = cr.manager->Open(a.name);
+      if (!c) return ReportError(c.error());
+      auto secret = (*c)->EnableWebhook(url);
+      if (!secret) return ReportError(secret.error());
+      auto updated =
+          cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
+            c.webhook_secrets.push_back(*secret);
+            c.public_url = base;
+            return Ok();
+          });
+      if (!updated) return ReportError(updated.error());
+      std::cout << "webhook subscription created for " << url << "; its signing secret is stored\n";
+      return 0;
+    }
+    if (!a.test) return ReportError({ErrorCode::kInvalidArgument, "give --enable or --test"});
+    if (config->webhook_secrets.empty()) {
+      return ReportError({ErrorCode::kFailedPrecondition,
+                          "no webhook secret configured: run with --enable first"});
+    }
+    if (base.empty()) base = "http://" + rt.config.listen;
+    std::string id = "im-test-" + std::to_string(rt.clock.Now().time_since_epoch().count());
+    json::object event{
+        {"event", json::object{{"id", id},
+                               {"event_type", "pagey.ping"},
+                               {"resource_type", "pagey"},
+                               {"occurred_at", FormatTime(rt.clock.Now())},
+                               {"data", json::object{{"message", "Hello from im"}}}}}};
+    std::string body = json::Serialize(event);
+    auto res =
+        cr.http->Send({.method = "POST",
+                       .url = base + "/connectors/" + a.name + "/webhook",
+                       .headers = {{"Content-Type", "application/json"},
+                                   {"X-Webhook-Id", id},
+                                   {"X-PagerDuty-Signature",
+                                    PagerDutySignature(config->webhook_secrets.back(), body)}},
+                       .body = body});
+    if (!res) return ReportError(res.error().Wrap("sending the test event"));
+    std::cout << (res->status < 300 ? "✓ " : "✗ ") << "test event answered " << res->status << ": "
+              << res->body << "\n";
+    return res->status < 300 ? 0 : 7;
+  });
+}
+
+}  // namespace
+
+void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
+  auto a = std::make_shared<Args>();
+  auto* update = connector.add_subcommand("update", "Replace the API key or webhook secret(s)");
+  update->add_option("name", a->name)->required();
+  update->add_option("--api-key", a->api_key);
+  update->add_option("--webhook-secret", a->webhook_secrets, "Repeat during secret rotation");
+  update->callback([&g, a] { g.exit_code = Update(g, *a); });
+
+  auto* remove = connector.add_subcommand("remove", "Remove a connector (its incidents stay)");
+  remove->add_option("name", a->name)->required();
+  remove->callback([&g, a] {
+    g.exit_code = WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+      if (auto ok = cr.manager->Remove(a->name); !ok) return ReportError(ok.error());
+      std::cout << "connector " << a->name << " removed\n";
+      return 0;
+    });
+  });
+
+  auto* metrics = connector.add_subcommand("metrics", "Sync success, API calls, rate-limit usage");
+  metrics->add_option("name", a->name)->required();
+  metrics->callback([&g, a] { g.exit_code = Metrics(g, *a); });
+
+  auto* webhook =
+      connector.add_subcommand("webhook", "Create the webhook subscription, or test it");
+  webhook->add_option("name", a->name)->required();
+  webhook->add_flag("--enable", a->enable, "Create the PagerDuty v3 subscription to our URL");
+  webhook->add_flag("--test", a->test, "Send a signed test event to our own endpoint");
+  webhook->add_option("--url", a->url, "im's public base URL, e.g. https://im.example.com");
+  webhook->callback([&g, a] { g.exit_code = Webhook(g, *a); });
+
+  auto* config = connector.add_subcommand("config", "Show or change the configuration");
+  config->add_option("name", a->name)->required();
+  config->add_option("--escalation-policy", a->escalation_policy, "Default escalation policy id");
+  config->add_option("--service-id", a->service_id, "Default PagerDuty service id");
+  config->callback([&g, a] { g.exit_code = Config(g, *a); });
+
+  for (bool escalation : {false, true}) {
+    auto* map =
+        connector.add_subcommand(escalation ? "map-escalation" : "map-service",
+                                 escalation ? "Use a PagerDuty escalation policy for a service"
+                                            : "Map an im service to a PagerDuty service");
+    map->add_option("name", a->name)->required();
+    map->add_option("service", a->a, "im service name (or 'default')")->required();
+    map->add_option("id", a->b,
+                    escalation ? "PagerDuty escalation policy id" : "PagerDuty service id")
+        ->required();
+    map->callback([&g, a, escalation] { g.exit_code = Map(g, *a, escalation); });
+    auto* list = connector.add_subcommand(escalation ? "list-escalations" : "list-mappings",
+                                          "Show the mappings");
+    list->add_option("name", a->name)->required();
+    list->callback([&g, a, escalation] { g.exit_code = ListMap(g, *a, escalation); });
+  }
+}
+
+}  // namespace im::cli

@@ -1,0 +1,87 @@
+// The interface every provider connector implements, and the registry that creates them by
+// type. Connectors get their dependencies through ConnectorContext (Envoy's factory-context
+// style); src/app registers the types explicitly at startup.
+#pragma once
+
+#include <spdlog/spdlog.h>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "connectors/connector_config.h"
+#include "connectors/rate_budget.h"
+#include "net/http_client.h"
+#include "net/http_message.h"
+#include "store/connector_store.h"
+#include "store/store.h"
+
+namespace im::connectors {
+
+struct ConnectorContext {
+  store::Store& store;
+  store::ConnectorStore& connectors;
+  net::HttpClient& http;
+  RateBudgets& budgets;
+  Waiter& waiter;
+  const Clock& clock;
+  std::shared_ptr<spdlog::logger> log;
+  bool debug = false;  // PAGERDUTY_DEBUG=true: log every provider request and response
+};
+
+struct Check {
+  std::string name;
+  bool ok = false;
+  std::string detail;
+};
+
+struct SyncOptions {
+  bool history = true;      // import (or resume importing) the configured history first
+  std::string incident_id;  // only this provider incident
+  std::function<void(const std::string&, int64_t, int64_t)> progress;  // stage, done, total
+  std::function<bool()> cancelled;  // checked between pages; a cancelled import resumes later
+};
+
+struct SyncReport {
+  int64_t incidents = 0;  // created or updated
+  int64_t log_entries = 0;
+  int64_t requests = 0;
+  Duration took{};
+};
+
+// The HTTP answer to a provider's webhook delivery.
+struct WebhookReply {
+  int status = 202;
+  std::string message;
+  int applied = 0;     // events applied now
+  int duplicates = 0;  // events seen before
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  virtual const ConnectorConfig& config() const = 0;
+  virtual std::vector<Check> Test() = 0;
+  virtual Result<SyncReport> Sync(const SyncOptions& options) = 0;
+  virtual WebhookReply HandleWebhook(const net::HttpRequest& request) = 0;
+  // Creates the provider's webhook subscription to `url`; returns the signing secret.
+  virtual Result<std::string> EnableWebhook(const std::string& url) = 0;
+};
+
+using ConnectorFactory =
+    std::function<std::unique_ptr<Connector>(ConnectorConfig, ConnectorContext&)>;
+
+class Registry {
+ public:
+  // Registering a type twice is an error, not a silent replacement.
+  Result<void> Register(const std::string& type, ConnectorFactory factory);
+  Result<std::unique_ptr<Connector>> Create(ConnectorConfig config, ConnectorContext& ctx) const;
+  std::vector<std::string> Types() const;
+
+ private:
+  std::map<std::string, ConnectorFactory> factories_;
+};
+
+}  // namespace im::connectors

@@ -1,0 +1,204 @@
+#include "connectors/connector_config.h"
+
+#include "common/time.h"
+#include "connectors/secret_box.h"
+#include "core/email.h"
+#include "core/severity.h"
+
+namespace im::connectors {
+namespace {
+
+std::unexpected<Error> Bad(std::string_view field, std::string_view what) {
+  return Fail(ErrorCode::kInvalidArgument,
+              "connector config: '" + std::string(field) + "' " + std::string(what));
+}
+
+Result<std::map<std::string, std::string>> StringMap(const json::object& o, std::string_view key,
+                                                     std::string_view path) {
+  std::map<std::string, std::string> out;
+  auto m = json::GetOptionalObject(o, key);
+  if (!m) return Bad(path, "must be an object of strings");
+  if (!*m) return out;
+  for (const auto& kv : **m) {
+    if (!kv.value().is_string()) {
+      return Bad(std::string(path) + "." + std::string(kv.key()), "must be a string");
+    }
+    out[std::string(kv.key())] = kv.value().as_string();
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view DirectionName(Direction d) {
+  switch (d) {
+    case Direction::kInbound: return "inbound";
+    case Direction::kOutbound: return "outbound";
+    case Direction::kBidirectional: return "bidirectional";
+  }
+  return "bidirectional";
+}
+
+Result<void> ValidateConnectorName(std::string_view name) {
+  bool ok = !name.empty() && name.size() <= 64;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_');
+  }
+  if (!ok) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "connector name '" + std::string(name) +
+                    "' must be 1-64 lower-case letters, digits, '-' or '_', like pd-prod");
+  }
+  return Ok();
+}
+
+Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std::string& name,
+                                             const json::object& j) {
+  if (type != "pagerduty") {
+    return Fail(ErrorCode::kInvalidArgument,
+                "unknown connector type '" + type + "': supported types are: pagerduty");
+  }
+  if (auto ok = ValidateConnectorName(name); !ok) return std::unexpected(ok.error());
+  if (auto ok =
+          json::RejectUnknownFields(j, {"base_url", "api_key", "sync_direction", "sync_interval",
+                                        "enable_webhook", "webhook_secret", "debug", "custom"});
+      !ok) {
+    return Bad("(top level)", ok.error().message);
+  }
+  ConnectorConfig c{.name = name, .type = type};
+  auto base = json::GetOptionalString(j, "base_url");
+  if (!base) return Bad("base_url", "must be a string");
+  c.base_url = base->value_or("https://api.pagerduty.com");
+  while (c.base_url.ends_with("/")) c.base_url.pop_back();
+  if (!c.base_url.starts_with("https://") && !c.base_url.starts_with("http://")) {
+    return Bad("base_url",
+               "must start with https:// (e.g. https://api.pagerduty.com, or "
+               "https://api.eu.pagerduty.com for EU accounts)");
+  }
+  auto key = json::GetOptionalString(j, "api_key");
+  if (!key) return Bad("api_key", "must be a string");
+  if (!*key || (*key)->empty()) return Bad("api_key", "is required: a PagerDuty REST API key");
+  c.api_key = **key;
+  auto dir = json::GetOptionalString(j, "sync_direction");
+  if (!dir) return Bad("sync_direction", "must be a string");
+  std::string d = dir->value_or("bidirectional");
+  if (d == "inbound") {
+    c.direction = Direction::kInbound;
+  } else if (d == "outbound") {
+    c.direction = Direction::kOutbound;
+  } else if (d == "bidirectional") {
+    c.direction = Direction::kBidirectional;
+  } else {
+    return Bad("sync_direction", "must be inbound, outbound or bidirectional");
+  }
+  auto interval = json::GetOptionalString(j, "sync_interval");
+  if (!interval) return Bad("sync_interval", "must be a duration string like \"5m\"");
+  if (*interval) {
+    auto dur = ParseDuration(**interval);
+    if (!dur || *dur < std::chrono::seconds(10)) {
+      return Bad("sync_interval", "must be a duration of at least 10s, like \"5m\"");
+    }
+    c.sync_interval = *dur;
+  }
+  for (auto [field, target] :
+       {std::pair{"enable_webhook", &c.enable_webhook}, std::pair{"debug", &c.debug}}) {
+    auto v = json::GetOptionalBool(j, field);
+    if (!v) return Bad(field, "must be true or false");
+    if (*v) *target = **v;
+  }
+  if (auto it = j.find("webhook_secret"); it != j.end() && !it->value().is_null()) {
+    if (it->value().is_string()) {
+      c.webhook_secrets.emplace_back(it->value().as_string());
+    } else if (it->value().is_array()) {
+      for (const auto& s : it->value().as_array()) {
+        if (!s.is_string()) return Bad("webhook_secret", "must be a string or strings");
+        c.webhook_secrets.emplace_back(s.as_string());
+      }
+    } else {
+      return Bad("webhook_secret", "must be a string or an array of strings");
+    }
+  }
+  auto custom = json::GetOptionalObject(j, "custom");
+  if (!custom) return Bad("custom", "must be an object");
+  if (!*custom) return c;
+  const json::object& cu = **custom;
+  if (auto ok = json::RejectUnknownFields(
+          cu, {"service_id", "from_email", "escalation_policy_id", "urgency_mapping",
+               "service_mappings", "escalation_mappings", "auto_resolve", "sync_notes",
+               "history_days", "public_url"});
+      !ok) {
+    return Bad("custom", ok.error().message);
+  }
+  for (auto [field, target] :
+       {std::pair{"service_id", &c.service_id}, std::pair{"from_email", &c.from_email},
+        std::pair{"escalation_policy_id", &c.escalation_policy_id},
+        std::pair{"public_url", &c.public_url}}) {
+    auto v = json::GetOptionalString(cu, field);
+    if (!v) return Bad(std::string("custom.") + field, "must be a string");
+    *target = v->value_or("");
+  }
+  if (!c.from_email.empty()) {
+    if (auto ok = core::ValidateEmail(c.from_email, "custom.from_email"); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  auto urgency = StringMap(cu, "urgency_mapping", "custom.urgency_mapping");
+  if (!urgency) return std::unexpected(urgency.error());
+  for (const auto& [sev, u] : *urgency) {
+    if (!core::ParseSeverity(sev) || (u != "high" && u != "low")) {
+      return Bad("custom.urgency_mapping." + sev, "must map SEV-1..SEV-4 to \"high\" or \"low\"");
+    }
+  }
+  c.urgency_mapping = *urgency;
+  auto services = StringMap(cu, "service_mappings", "custom.service_mappings");
+  if (!services) return std::unexpected(services.error());
+  c.service_mappings = *services;
+  auto escalations = StringMap(cu, "escalation_mappings", "custom.escalation_mappings");
+  if (!escalations) return std::unexpected(escalations.error());
+  c.escalation_mappings = *escalations;
+  for (auto [field, target] :
+       {std::pair{"auto_resolve", &c.auto_resolve}, std::pair{"sync_notes", &c.sync_notes}}) {
+    auto v = json::GetOptionalBool(cu, field);
+    if (!v) return Bad(std::string("custom.") + field, "must be true or false");
+    if (*v) *target = **v;
+  }
+  auto days = json::GetOptionalInt(cu, "history_days");
+  if (!days) return Bad("custom.history_days", "must be a whole number of days");
+  if (*days) {
+    if (**days < 1 || **days > 3650) return Bad("custom.history_days", "must be 1 to 3650");
+    c.history_days = static_cast<int>(**days);
+  }
+  return c;
+}
+
+json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) {
+  auto secret = [&](const std::string& s) { return with_secrets ? s : Redact(s); };
+  json::array secrets;
+  for (const auto& s : c.webhook_secrets) secrets.emplace_back(secret(s));
+  auto map = [](const std::map<std::string, std::string>& m) {
+    json::object o;
+    for (const auto& [k, v] : m) o[k] = v;
+    return o;
+  };
+  return json::object{
+      {"base_url", c.base_url},
+      {"api_key", secret(c.api_key)},
+      {"sync_direction", DirectionName(c.direction)},
+      {"sync_interval", FormatDuration(c.sync_interval)},
+      {"enable_webhook", c.enable_webhook},
+      {"webhook_secret", std::move(secrets)},
+      {"debug", c.debug},
+      {"custom", json::object{{"service_id", c.service_id},
+                              {"from_email", c.from_email},
+                              {"escalation_policy_id", c.escalation_policy_id},
+                              {"urgency_mapping", map(c.urgency_mapping)},
+                              {"service_mappings", map(c.service_mappings)},
+                              {"escalation_mappings", map(c.escalation_mappings)},
+                              {"auto_resolve", c.auto_resolve},
+                              {"sync_notes", c.sync_notes},
+                              {"history_days", c.history_days},
+                              {"public_url", c.public_url}}},
+  };
+}
+
+}  // namespace im::connectors

@@ -1,0 +1,55 @@
+// A connector's configuration in the JSON shape users know from PagerDuty connectors:
+//   {"base_url","api_key","sync_direction":"inbound|outbound|bidirectional","sync_interval":"5m",
+//    "enable_webhook":true,"webhook_secret":"..."|["...","..."],"debug":false,
+//    "custom":{"service_id","from_email","escalation_policy_id","urgency_mapping",
+//              "service_mappings","auto_resolve","sync_notes","history_days","public_url"}}
+// Parsing checks every field and names the bad one.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/json.h"
+
+namespace im::connectors {
+
+enum class Direction { kInbound, kOutbound, kBidirectional };
+std::string_view DirectionName(Direction d);
+
+struct ConnectorConfig {
+  std::string name;
+  std::string type;  // "pagerduty"
+  std::string base_url;
+  std::string api_key;                       // secret
+  std::vector<std::string> webhook_secrets;  // secrets; several during rotation
+  Direction direction = Direction::kBidirectional;
+  Duration sync_interval = std::chrono::minutes(5);
+  bool enable_webhook = true;
+  bool debug = false;
+  // PagerDuty "custom" block.
+  std::string service_id;            // default PagerDuty service for outbound incidents
+  std::string from_email;            // From header when the actor is not a PagerDuty user
+  std::string escalation_policy_id;  // default escalation policy
+  std::map<std::string, std::string> urgency_mapping;      // "SEV-1" → "high"
+  std::map<std::string, std::string> service_mappings;     // our service (or "default") → PD id
+  std::map<std::string, std::string> escalation_mappings;  // our service → PD policy id
+  bool auto_resolve = true;
+  bool sync_notes = true;
+  int history_days = 90;
+  std::string public_url;  // where PagerDuty reaches /connectors/<name>/webhook
+};
+
+// Names must be usable in URLs and file names: 1-64 of [a-z0-9-_].
+Result<void> ValidateConnectorName(std::string_view name);
+
+// Parses `json` (an object) for a connector of `type` named `name`.
+Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std::string& name,
+                                             const json::object& json);
+
+// The config as JSON. Secrets are replaced by Redact(...) unless `with_secrets`.
+json::object ConnectorConfigToJson(const ConnectorConfig& config, bool with_secrets);
+
+}  // namespace im::connectors

@@ -1,0 +1,72 @@
+// The PagerDuty REST API v2 as im uses it: authenticated requests within the key's shared
+// rate budget, retried with backoff on 429 and 5xx, classic offset paging, and PagerDuty's
+// error bodies turned into messages that say what to do.
+#pragma once
+
+#include <spdlog/spdlog.h>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "connectors/rate_budget.h"
+#include "net/http_client.h"
+
+namespace im::connectors::pagerduty {
+
+struct CallStats {
+  int64_t calls = 0;
+  int64_t errors = 0;
+  int64_t rate_limited = 0;
+  int64_t latency_us = 0;
+};
+
+struct ClientOptions {
+  std::string base_url;
+  std::string api_key;
+  int max_attempts = 6;
+  Duration first_backoff = std::chrono::seconds(1);
+  Duration max_backoff = std::chrono::seconds(60);
+  bool debug = false;  // log requests and responses, secrets redacted
+};
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+class Client {
+ public:
+  Client(ClientOptions options, net::HttpClient& http, RateBudget& budget, Waiter& waiter,
+         const Clock& clock, std::shared_ptr<spdlog::logger> log);
+
+  Result<json::object> Get(const std::string& path, const Query& query = {});
+  Result<json::object> Send(const std::string& method, const std::string& path,
+                            const json::object& body, const std::string& from_email);
+
+  // Pages through a classic list endpoint (limit 100) calling `each` for every element of
+  // `key`; stops early when `each` returns false. Fails with kResourceExhausted when the
+  // result would pass PagerDuty's offset cap of 10,000, so callers narrow the window instead.
+  Result<void> ForEach(const std::string& path, Query query, const std::string& key,
+                       const std::function<Result<bool>(const json::object&)>& each);
+
+  CallStats TakeStats();
+  RateBudget& budget() { return budget_; }
+
+ private:
+  Result<json::object> Call(const std::string& method, const std::string& path, const Query& query,
+                            const std::string& body, const std::string& from_email);
+
+  ClientOptions options_;
+  net::HttpClient& http_;
+  RateBudget& budget_;
+  Waiter& waiter_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::mutex stats_mu_;
+  CallStats stats_;  // GUARDED_BY(stats_mu_)
+};
+
+inline constexpr int kPagerDutyRatePerMinute = 960;
+inline constexpr int64_t kOffsetCap = 10000;
+
+}  // namespace im::connectors::pagerduty

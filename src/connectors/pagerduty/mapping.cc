@@ -1,0 +1,293 @@
+#include "connectors/pagerduty/mapping.h"
+
+#include <cctype>
+
+#include "common/time.h"
+
+namespace im::connectors::pagerduty {
+namespace {
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+}
+
+const json::object* Obj(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
+}
+
+std::optional<Time> OptTime(const json::object& o, std::string_view key) {
+  std::string s = Str(o, key);
+  if (s.empty()) return std::nullopt;
+  auto t = ParseTime(s);
+  return t ? std::optional<Time>(*t) : std::nullopt;
+}
+
+}  // namespace
+
+Result<PdIncident> ParseIncident(const json::object& o) {
+  PdIncident p;
+  p.id = Str(o, "id");
+  if (p.id.empty()) return Fail(ErrorCode::kInvalidArgument, "PagerDuty incident without an id");
+  if (auto it = o.find("incident_number"); it != o.end() && it->value().is_int64()) {
+    p.number = it->value().as_int64();
+  } else if (auto n = o.find("number"); n != o.end() && n->value().is_int64()) {
+    p.number = n->value().as_int64();  // webhook payloads say "number"
+  }
+  p.title = Str(o, "title");
+  if (p.title.empty()) p.title = Str(o, "summary");
+  if (p.title.empty()) p.title = "PagerDuty incident " + p.id;
+  if (p.title.size() > core::kMaxTitleLength) p.title.resize(core::kMaxTitleLength);
+  p.status = Str(o, "status");
+  if (p.status != "triggered" && p.status != "acknowledged" && p.status != "resolved") {
+    return Fail(ErrorCode::kInvalidArgument,
+                "PagerDuty incident " + p.id + " has unknown status '" + p.status + "'");
+  }
+  p.urgency = Str(o, "urgency");
+  if (p.urgency != "low") p.urgency = "high";
+  if (const auto* pr = Obj(o, "priority")) p.priority = Str(*pr, "summary");
+  if (const auto* svc = Obj(o, "service")) {
+    p.service_id = Str(*svc, "id");
+    p.service_name = Str(*svc, "summary");
+    if (p.service_name.empty()) p.service_name = Str(*svc, "name");
+  }
+  p.html_url = Str(o, "html_url");
+  auto created = OptTime(o, "created_at");
+  if (!created) {
+    return Fail(ErrorCode::kInvalidArgument, "PagerDuty incident " + p.id + " has no created_at");
+  }
+  p.created_at = *created;
+  p.resolved_at = OptTime(o, "resolved_at");
+  if (auto it = o.find("acknowledgements"); it != o.end() && it->value().is_array()) {
+    for (const auto& a : it->value().as_array()) {
+      if (!a.is_object()) continue;
+      auto at = OptTime(a.as_object(), "at");
+      if (at && (!p.acknowledged_at || *at < *p.acknowledged_at)) {
+        p.acknowledged_at = at;
+        if (const auto* who = Obj(a.as_object(), "acknowledger")) {
+          p.acknowledged_by_id = Str(*who, "id");
+        }
+      }
+    }
+  }
+  if (auto it = o.find("assignments"); it != o.end() && it->value().is_array()) {
+    for (const auto& a : it->value().as_array()) {
+      if (!a.is_object()) continue;
+      if (const auto* who = Obj(a.as_object(), "assignee"))
+        p.assignee_ids.push_back(Str(*who, "id"));
+    }
+  } else if (auto it2 = o.find("assignees"); it2 != o.end() && it2->value().is_array()) {
+    for (const auto& a : it2->value().as_array()) {
+      if (a.is_object()) p.assignee_ids.push_back(Str(a.as_object(), "id"));
+    }
+  }
+  return p;
+}
+
+Result<PdLogEntry> ParseLogEntry(const json::object& o) {
+  PdLogEntry e;
+  e.id = Str(o, "id");
+  e.type = Str(o, "type");
+  auto at = OptTime(o, "created_at");
+  if (e.id.empty() || e.type.empty() || !at) {
+    return Fail(ErrorCode::kInvalidArgument, "PagerDuty log entry without id, type or created_at");
+  }
+  e.at = *at;
+  if (const auto* inc = Obj(o, "incident")) e.incident_id = Str(*inc, "id");
+  if (const auto* agent = Obj(o, "agent")) {
+    std::string type = Str(*agent, "type");
+    if (type.starts_with("user")) e.agent_id = Str(*agent, "id");
+  }
+  e.note = Str(o, "note");
+  if (e.note.empty()) {
+    if (const auto* ch = Obj(o, "channel")) e.note = Str(*ch, "summary");
+  }
+  return e;
+}
+
+std::string Directory::Actor(const std::string& user_id) const {
+  auto it = user_email.find(user_id);
+  return it != user_email.end() ? it->second : fallback_actor;
+}
+
+std::string Directory::ServiceName(const std::string& id, const std::string& pd_name) const {
+  auto it = service_name.find(id);
+  if (it != service_name.end()) return it->second;
+  return SanitizeServiceName(pd_name.empty() ? id : pd_name);
+}
+
+std::string SanitizeServiceName(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+              c == '/' || c == ' ';
+    out.push_back(ok ? c : '-');
+  }
+  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > 100) out.resize(100);
+  if (out.empty()) out = "pagerduty";
+  return out;
+}
+
+core::Severity SeverityFor(const std::string& priority, const std::string& urgency) {
+  if (priority.size() == 2 && (priority[0] == 'P' || priority[0] == 'p') && priority[1] >= '1' &&
+      priority[1] <= '9') {
+    int n = std::min(priority[1] - '0', 4);
+    return static_cast<core::Severity>(n);
+  }
+  return urgency == "low" ? core::Severity::kSev4 : core::Severity::kSev2;
+}
+
+store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
+                                         const std::optional<core::Incident>& current,
+                                         const Directory& dir, const std::string& connector,
+                                         std::optional<Time> event_at) {
+  store::ProviderUpdate u;
+  u.event_at = event_at;
+  core::Incident i = current.value_or(core::Incident{});
+  bool fresh = !current;
+  std::string service = dir.ServiceName(pd.service_id, pd.service_name);
+  if (fresh) {
+    i.created_at = pd.created_at;
+    i.created_by = dir.fallback_actor;
+    i.source = "pagerduty:" + connector;
+    i.services = {service};
+    u.services_to_ensure = {service};
+    u.entries.push_back({.at = pd.created_at,
+                         .kind = core::EntryKind::kDeclared,
+                         .actor = dir.fallback_actor,
+                         .message = "PagerDuty incident #" + std::to_string(pd.number) + " (" +
+                                    pd.id + ") triggered on " + service + ": " + pd.title,
+                         .source = "pagerduty",
+                         .external_key = "pd:" + pd.id + ":trigger"});
+  }
+  i.title = pd.title;
+  i.urgency = pd.urgency == "low" ? core::Urgency::kLow : core::Urgency::kHigh;
+  i.severity = SeverityFor(pd.priority, pd.urgency);
+  i.custom_fields["pagerduty_id"] = pd.id;
+  if (pd.number) i.custom_fields["pagerduty_number"] = std::to_string(pd.number);
+  if (!pd.html_url.empty()) i.custom_fields["pagerduty_url"] = pd.html_url;
+  std::vector<std::string> assignees;
+  for (const auto& id : pd.assignee_ids) {
+    std::string who = dir.Actor(id);
+    if (who != dir.fallback_actor) assignees.push_back(who);
+  }
+  if (!assignees.empty() && assignees != i.assignees) {
+    i.assignees = assignees;
+    std::string list;
+    for (const auto& a : assignees) list += (list.empty() ? "" : ", ") + a;
+    u.entries.push_back({.at = event_at.value_or(pd.created_at),
+                         .kind = core::EntryKind::kAssigned,
+                         .actor = dir.fallback_actor,
+                         .message = "assigned in PagerDuty to " + list,
+                         .source = "pagerduty"});
+  }
+  Time when = event_at.value_or(pd.created_at);
+  if (pd.acknowledged_at && (!i.acknowledged_at || *pd.acknowledged_at < *i.acknowledged_at)) {
+    i.acknowledged_at = pd.acknowledged_at;
+    i.acknowledged_by = dir.Actor(pd.acknowledged_by_id);
+  }
+  core::Status before = i.status;
+  if (pd.status == "triggered") {
+    if (!fresh && (before == core::Status::kResolved || before == core::Status::kClosed)) {
+      u.entries.push_back({.at = when,
+                           .kind = core::EntryKind::kReopened,
+                           .actor = dir.fallback_actor,
+                           .message = "reopened in PagerDuty",
+                           .source = "pagerduty"});
+      i.resolved_at.reset();
+      i.resolved_by.clear();
+      i.closed_at.reset();
+      i.closed_by.clear();
+    }
+    i.status = core::Status::kOpen;
+  } else if (pd.status == "acknowledged") {
+    if (before != core::Status::kMitigated) {
+      if (!i.acknowledged_at) {
+        i.acknowledged_at = when;
+        i.acknowledged_by = dir.Actor(pd.acknowledged_by_id);
+      }
+      u.entries.push_back({.at = pd.acknowledged_at.value_or(when),
+                           .kind = core::EntryKind::kAcknowledged,
+                           .actor = dir.Actor(pd.acknowledged_by_id),
+                           .message = "acknowledged in PagerDuty",
+                           .source = "pagerduty"});
+    }
+    i.status = core::Status::kMitigated;
+    i.resolved_at.reset();
+  } else {  // resolved
+    if (before != core::Status::kResolved && before != core::Status::kClosed) {
+      i.resolved_at = pd.resolved_at.value_or(when);
+      u.entries.push_back(
+          {.at = *i.resolved_at,
+           .kind = core::EntryKind::kResolved,
+           .actor = dir.fallback_actor,
+           .message = "resolved in PagerDuty",
+           .source = "pagerduty",
+           .external_key = "pd:" + pd.id + ":resolved:" + FormatTime(*i.resolved_at)});
+      i.status = core::Status::kResolved;
+    }
+  }
+  i.updated_at = std::max(i.updated_at, when);
+  i.version += 1;
+  u.incident = i;
+  return u;
+}
+
+store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& e, const core::Incident& current,
+                                         const Directory& dir) {
+  store::ProviderUpdate u;
+  core::Incident i = current;
+  std::string who = dir.Actor(e.agent_id);
+  std::string key = "pd-log:" + e.id;
+  if (e.type == "acknowledge_log_entry") {
+    if (!i.acknowledged_at || e.at < *i.acknowledged_at) {
+      i.acknowledged_at = e.at;
+      i.acknowledged_by = who;
+    }
+    u.entries.push_back({.at = e.at,
+                         .kind = core::EntryKind::kAcknowledged,
+                         .actor = who,
+                         .message = "acknowledged in PagerDuty by " + who,
+                         .source = "pagerduty",
+                         .external_key = key});
+  } else if (e.type == "resolve_log_entry") {
+    if (i.resolved_at && i.resolved_by.empty()) i.resolved_by = who;
+    u.entries.push_back(
+        {.at = e.at,
+         .kind = core::EntryKind::kResolved,
+         .actor = who,
+         .message = "resolved in PagerDuty by " + who + (e.note.empty() ? "" : ": " + e.note),
+         .source = "pagerduty",
+         .external_key = key});
+  } else if (e.type == "annotate_log_entry") {
+    if (e.note.empty()) {
+      u.skip = true;
+      return u;
+    }
+    u.entries.push_back({.at = e.at,
+                         .kind = core::EntryKind::kNote,
+                         .actor = who,
+                         .message = e.note.substr(0, core::kMaxTextLength),
+                         .source = "pagerduty",
+                         .external_key = key});
+  } else if (e.type == "escalate_log_entry" || e.type == "notify_log_entry" ||
+             e.type == "assign_log_entry" || e.type == "unacknowledge_log_entry") {
+    u.entries.push_back({.at = e.at,
+                         .kind = core::EntryKind::kStatusChange,
+                         .actor = who,
+                         .message = "PagerDuty: " + e.type.substr(0, e.type.size() - 10) +
+                                    (e.note.empty() ? "" : ": " + e.note),
+                         .source = "pagerduty",
+                         .external_key = key});
+  } else {
+    u.skip = true;
+    return u;
+  }
+  u.incident = i;
+  return u;
+}
+
+}  // namespace im::connectors::pagerduty

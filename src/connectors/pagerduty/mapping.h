@@ -1,0 +1,76 @@
+// PagerDuty's JSON (REST objects and webhook payloads, untrusted) read into im's terms: the
+// status mapping triggered↔open, acknowledged↔mitigated, resolved↔resolved; priority P1..P4
+// → SEV-1..SEV-4, else urgency high → SEV-2 and low → SEV-4; people by email.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "core/incident.h"
+#include "core/lifecycle.h"
+#include "store/connector_store.h"
+
+namespace im::connectors::pagerduty {
+
+struct PdIncident {
+  std::string id;
+  int64_t number = 0;
+  std::string title;
+  std::string status;    // triggered, acknowledged, resolved
+  std::string urgency;   // high, low
+  std::string priority;  // "P1", or ""
+  std::string service_id;
+  std::string service_name;
+  std::string html_url;
+  Time created_at;
+  std::optional<Time> resolved_at;
+  std::optional<Time> acknowledged_at;  // only while acknowledged (PagerDuty empties it)
+  std::string acknowledged_by_id;
+  std::vector<std::string> assignee_ids;
+};
+
+Result<PdIncident> ParseIncident(const json::object& o);
+
+struct PdLogEntry {
+  std::string id;
+  std::string type;  // acknowledge_log_entry, resolve_log_entry, annotate_log_entry, ...
+  Time at;
+  std::string incident_id;
+  std::string agent_id;  // user id when a person did it
+  std::string note;
+};
+
+Result<PdLogEntry> ParseLogEntry(const json::object& o);
+
+// What the connector knows to translate ids: PagerDuty users (id → email) and services
+// (id → our service name).
+struct Directory {
+  std::map<std::string, std::string> user_email;
+  std::map<std::string, std::string> service_name;
+  std::string fallback_actor;  // used when no person is known: "pagerduty@<connector>"
+
+  std::string Actor(const std::string& user_id) const;
+  std::string ServiceName(const std::string& id, const std::string& pd_name) const;
+};
+
+// A PagerDuty service name made into a valid im service name.
+std::string SanitizeServiceName(const std::string& name);
+
+// Builds the update of our incident from PagerDuty's current state of it. `current` is the
+// linked incident (if any); `event_at` is when PagerDuty's state was true.
+store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
+                                         const std::optional<core::Incident>& current,
+                                         const Directory& dir, const std::string& connector,
+                                         std::optional<Time> event_at);
+
+// Applies one log entry to the linked incident: an earlier first acknowledgement, who
+// resolved, a note. Skips what is already there.
+store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& entry, const core::Incident& current,
+                                         const Directory& dir);
+
+core::Severity SeverityFor(const std::string& priority, const std::string& urgency);
+
+}  // namespace im::connectors::pagerduty

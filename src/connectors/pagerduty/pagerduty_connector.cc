@@ -1,0 +1,281 @@
+#include "connectors/pagerduty/pagerduty_connector.h"
+
+#include <set>
+
+#include "common/time.h"
+
+namespace im::connectors::pagerduty {
+namespace {
+
+constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 months per query
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+}
+
+bool ChangesStatus(const std::string& type) {
+  return type == "acknowledge_log_entry" || type == "resolve_log_entry" ||
+         type == "unacknowledge_log_entry" || type == "trigger_log_entry";
+}
+
+}  // namespace
+
+PagerDutyConnector::PagerDutyConnector(ConnectorConfig config, ConnectorContext& ctx)
+    : config_(std::move(config)),
+      ctx_(ctx),
+      client_(ClientOptions{.base_url = config_.base_url,
+                            .api_key = config_.api_key,
+                            .debug = config_.debug || ctx.debug},
+              ctx.http, ctx.budgets.For(config_.api_key, kPagerDutyRatePerMinute), ctx.waiter,
+              ctx.clock, ctx.log) {
+  dir_.fallback_actor = "pagerduty@" + config_.name + ".connector";
+  for (const auto& [ours, pd] : config_.service_mappings) {
+    if (ours != "default") dir_.service_name[pd] = ours;
+  }
+}
+
+Result<void> PagerDutyConnector::LoadDirectory() {
+  std::lock_guard lock(dir_mu_);
+  if (dir_loaded_) return Ok();
+  auto users = ctx_.connectors.Directory(config_.name, "user");
+  if (!users) return std::unexpected(users.error());
+  for (const auto& u : *users) dir_.user_email[u.external_id] = u.name;
+  auto services = ctx_.connectors.Directory(config_.name, "service");
+  if (!services) return std::unexpected(services.error());
+  for (const auto& s : *services) {
+    if (!dir_.service_name.contains(s.external_id)) {
+      dir_.service_name[s.external_id] = SanitizeServiceName(s.name);
+    }
+  }
+  dir_loaded_ = true;
+  return Ok();
+}
+
+Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
+  std::vector<store::DirectoryEntry> entries;
+  std::vector<core::Service> services;
+  struct Kind {
+    const char* path;
+    const char* key;
+    const char* kind;
+  };
+  for (auto k : {Kind{"/services", "services", "service"}, Kind{"/users", "users", "user"},
+                 Kind{"/teams", "teams", "team"},
+                 Kind{"/escalation_policies", "escalation_policies", "escalation_policy"}}) {
+    auto ok = client_.ForEach(k.path, {}, k.key, [&](const json::object& o) -> Result<bool> {
+      std::string id = Str(o, "id");
+      if (id.empty()) return true;
+      std::string name = std::string(k.kind) == "user" ? Str(o, "email") : Str(o, "name");
+      if (name.empty()) name = Str(o, "summary");
+      entries.push_back({k.kind, id, name, json::Serialize(o)});
+      if (std::string(k.kind) == "service") {
+        services.push_back({.name = SanitizeServiceName(name),
+                            .description = Str(o, "description").substr(0, 1000),
+                            .created_at = ctx_.clock.Now()});
+      }
+      return true;
+    });
+    report.requests++;
+    if (!ok) return std::unexpected(ok.error().Wrap(std::string("listing PagerDuty ") + k.key));
+  }
+  if (auto ok = ctx_.connectors.SaveDirectory(config_.name, entries); !ok) return ok;
+  auto ok = ctx_.store.Transact([&](store::Tx& tx) -> Result<void> {
+    for (const auto& s : services) {
+      // Keep a description someone wrote in im; only fill what is empty.
+      auto created = tx.EnsureService(s.name, s.created_at);
+      if (!created) return std::unexpected(created.error());
+      if (*created && !s.description.empty()) {
+        if (auto r = tx.UpsertService(s); !r) return r;
+      }
+    }
+    return Ok();
+  });
+  if (!ok) return ok;
+  std::lock_guard lock(dir_mu_);
+  dir_loaded_ = false;
+  dir_.user_email.clear();
+  return Ok();
+}
+
+Result<void> PagerDutyConnector::ApplyIncident(
+    const PdIncident& pd, std::optional<Time> event_at,
+    const std::optional<store::WebhookEventRecord>& event) {
+  if (auto ok = LoadDirectory(); !ok) return ok;
+  Directory dir;
+  {
+    std::lock_guard lock(dir_mu_);
+    dir = dir_;
+  }
+  auto r = ctx_.connectors.ApplyProviderIncident(
+      config_.name, pd.id, event,
+      [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+        if (linked.incident && event_at && linked.last_event_at &&
+            *event_at < *linked.last_event_at) {
+          return store::ProviderUpdate{.skip = true};  // older than what we hold
+        }
+        return UpdateFromIncident(pd, linked.incident, dir, config_.name, event_at);
+      });
+  if (!r) return std::unexpected(r.error());
+  return Ok();
+}
+
+Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
+  auto ok =
+      client_.ForEach("/incidents",
+                      {{"since", FormatTime(since)},
+                       {"until", FormatTime(until)},
+                       {"time_zone", "UTC"},
+                       {"sort_by", "created_at:asc"},
+                       {"total", "true"}},
+                      "incidents", [&](const json::object& o) -> Result<bool> {
+                        auto pd = ParseIncident(o);
+                        if (!pd) {
+                          ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
+                          return true;
+                        }
+                        if (auto a = ApplyIncident(*pd, std::nullopt, std::nullopt); !a) {
+                          return std::unexpected(a.error());
+                        }
+                        report.incidents++;
+                        return true;
+                      });
+  if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
+      until - since > std::chrono::hours(1)) {
+    Time mid = since + (until - since) / 2;  // past the offset cap: halve the window
+    if (auto a = ImportIncidents(since, mid, report); !a) return a;
+    return ImportIncidents(mid, until, report);
+  }
+  return ok;
+}
+
+Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool refetch_changed,
+                                                  SyncReport& report) {
+  std::set<std::string> changed;
+  Directory dir;
+  {
+    std::lock_guard lock(dir_mu_);
+    dir = dir_;
+  }
+  auto ok = client_.ForEach(
+      "/log_entries",
+      {{"since", FormatTime(since)},
+       {"until", FormatTime(until)},
+       {"time_zone", "UTC"},
+       {"is_overview", "false"},
+       {"total", "true"}},
+      "log_entries", [&](const json::object& o) -> Result<bool> {
+        auto e = ParseLogEntry(o);
+        if (!e || e->incident_id.empty()) return true;
+        auto r = ctx_.connectors.ApplyProviderIncident(
+            config_.name, e->incident_id, std::nullopt,
+            [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+              if (!linked.incident) return store::ProviderUpdate{.skip = true};
+              auto u = UpdateFromLogEntry(*e, *linked.incident, dir);
+              u.event_at = linked.last_event_at;
+              return u;
+            });
+        if (!r) return std::unexpected(r.error());
+        report.log_entries++;
+        if (refetch_changed && *r != 0 && ChangesStatus(e->type)) changed.insert(e->incident_id);
+        return true;
+      });
+  if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
+      until - since > std::chrono::hours(1)) {
+    Time mid = since + (until - since) / 2;
+    if (auto a = ImportLogEntries(since, mid, refetch_changed, report); !a) return a;
+    return ImportLogEntries(mid, until, refetch_changed, report);
+  }
+  if (!ok) return ok;
+  for (const auto& id : changed) {
+    if (auto r = SyncOne(id, report); !r) return r;
+  }
+  return Ok();
+}
+
+Result<void> PagerDutyConnector::SyncOne(const std::string& id, SyncReport& report) {
+  auto got = client_.Get("/incidents/" + net::UrlEncode(id));
+  if (!got) return std::unexpected(got.error());
+  auto obj = json::GetObject(*got, "incident");
+  if (!obj) return std::unexpected(obj.error());
+  auto pd = ParseIncident(**obj);
+  if (!pd) return std::unexpected(pd.error());
+  report.incidents++;
+  return ApplyIncident(*pd, ctx_.clock.Now(), std::nullopt);
+}
+
+Result<void> PagerDutyConnector::ImportRange(Time since, Time until, bool refetch_changed,
+                                             SyncReport& report, const SyncOptions& options) {
+  Time total_start = since;
+  for (Time s = since; s < until;) {
+    if (options.cancelled && options.cancelled()) {
+      return Fail(ErrorCode::kUnavailable, "sync stopped; it resumes from its checkpoint");
+    }
+    Time e = std::min(until, s + kWindow);
+    if (auto ok = ImportIncidents(s, e, report); !ok) return ok;
+    if (auto ok = LoadDirectory(); !ok) return ok;
+    if (auto ok = ImportLogEntries(s, e, refetch_changed, report); !ok) return ok;
+    if (auto ok = ctx_.connectors.SetCheckpoint(config_.name, e, e >= until); !ok) return ok;
+    if (options.progress) {
+      options.progress("incidents", (e - total_start).count(), (until - total_start).count());
+    }
+    s = e;
+  }
+  return Ok();
+}
+
+Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
+  SyncReport report;
+  Time start = ctx_.clock.Now();
+  auto run = [&]() -> Result<void> {
+    if (!options.incident_id.empty()) {
+      if (auto ok = LoadDirectory(); !ok) return ok;
+      return SyncOne(options.incident_id, report);
+    }
+    if (auto ok = FetchDirectory(report); !ok) return ok;
+    auto stored = ctx_.connectors.Get(config_.name);
+    if (!stored) return std::unexpected(stored.error());
+    Time now = ctx_.clock.Now();
+    Time from = now - std::chrono::days(config_.history_days);
+    bool polling = stored->import_done;
+    if (stored->import_checkpoint && *stored->import_checkpoint > from) {
+      // Resume, or poll incrementally with a small overlap for entries that arrived late.
+      from = *stored->import_checkpoint - (polling ? std::chrono::minutes(5) : Duration::zero());
+    }
+    if (!options.history && !polling) return Ok();
+    return ImportRange(from, now, polling, report, options);
+  };
+  auto ok = run();
+  report.took = ctx_.clock.Now() - start;
+  (void)ctx_.connectors.RecordSync(config_.name, ctx_.clock.Now(), ok ? "" : ok.error().message);
+  FlushStats(&report, !ok, 0);
+  if (!ok) return std::unexpected(ok.error());
+  return report;
+}
+
+void PagerDutyConnector::FlushStats(const SyncReport* report, bool failed, int64_t webhook_events) {
+  CallStats calls = client_.TakeStats();
+  store::ActivityCounters c{.api_calls = calls.calls,
+                            .api_errors = calls.errors,
+                            .rate_limited = calls.rate_limited,
+                            .api_latency_us = calls.latency_us,
+                            .webhook_events = webhook_events};
+  if (report) {
+    c.incidents_synced = report->incidents;
+    c.syncs = 1;
+    c.sync_failures = failed ? 1 : 0;
+    c.sync_time_us = report->took.count();
+  }
+  Time minute = std::chrono::floor<std::chrono::minutes>(ctx_.clock.Now());
+  if (auto ok = ctx_.connectors.AddActivity(config_.name, minute, c); !ok) {
+    ctx_.log->error("cannot record connector activity: {}", ok.error().message);
+  }
+}
+
+Result<void> RegisterPagerDuty(Registry& registry) {
+  return registry.Register("pagerduty", [](ConnectorConfig config, ConnectorContext& ctx) {
+    return std::make_unique<PagerDutyConnector>(std::move(config), ctx);
+  });
+}
+
+}  // namespace im::connectors::pagerduty

@@ -1,0 +1,50 @@
+// The PagerDuty connector, inbound side: history import (time-sliced past the 10,000 offset
+// cap, checkpointed, idempotent), incremental polling from account-wide log entries, signed v3
+// webhooks applied in event-time order, and the connection checks of `im connector test`.
+#pragma once
+
+#include <mutex>
+
+#include "connectors/connector.h"
+#include "connectors/pagerduty/client.h"
+#include "connectors/pagerduty/mapping.h"
+
+namespace im::connectors::pagerduty {
+
+class PagerDutyConnector final : public Connector {
+ public:
+  PagerDutyConnector(ConnectorConfig config, ConnectorContext& ctx);
+
+  const ConnectorConfig& config() const override { return config_; }
+  std::vector<Check> Test() override;
+  Result<SyncReport> Sync(const SyncOptions& options) override;
+  WebhookReply HandleWebhook(const net::HttpRequest& request) override;
+  Result<std::string> EnableWebhook(const std::string& url) override;
+
+  Client& client() { return client_; }
+
+ private:
+  Result<void> FetchDirectory(SyncReport& report);
+  Result<void> LoadDirectory();
+  // Incidents created in [since, until), then log entries in [since, until).
+  Result<void> ImportRange(Time since, Time until, bool refetch_changed, SyncReport& report,
+                           const SyncOptions& options);
+  Result<void> ImportIncidents(Time since, Time until, SyncReport& report);
+  Result<void> ImportLogEntries(Time since, Time until, bool refetch_changed, SyncReport& report);
+  Result<void> ApplyIncident(const PdIncident& pd, std::optional<Time> event_at,
+                             const std::optional<store::WebhookEventRecord>& event);
+  Result<void> SyncOne(const std::string& id, SyncReport& report);
+  void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
+
+  ConnectorConfig config_;
+  ConnectorContext& ctx_;
+  Client client_;
+  std::mutex dir_mu_;
+  Directory dir_;  // GUARDED_BY(dir_mu_)
+  bool dir_loaded_ = false;
+};
+
+// Registers "pagerduty" in `registry`.
+Result<void> RegisterPagerDuty(Registry& registry);
+
+}  // namespace im::connectors::pagerduty

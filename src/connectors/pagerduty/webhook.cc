@@ -1,0 +1,222 @@
+// PagerDuty v3 webhooks into im, plus the checks of `im connector test` and creating the
+// webhook subscription.
+#include "common/time.h"
+#include "common/webhook_signature.h"
+#include "connectors/pagerduty/pagerduty_connector.h"
+
+namespace im::connectors::pagerduty {
+namespace {
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+}
+
+WebhookReply Reply(int status, std::string message) {
+  return WebhookReply{.status = status, .message = std::move(message)};
+}
+
+const std::vector<std::string> kEvents = {"incident.triggered",
+                                          "incident.acknowledged",
+                                          "incident.unacknowledged",
+                                          "incident.resolved",
+                                          "incident.reopened",
+                                          "incident.reassigned",
+                                          "incident.escalated",
+                                          "incident.delegated",
+                                          "incident.priority_updated",
+                                          "incident.annotated",
+                                          "incident.responder.added",
+                                          "incident.responder.replied",
+                                          "incident.status_update_published",
+                                          "service.created",
+                                          "service.updated"};
+
+}  // namespace
+
+WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
+  if (config_.webhook_secrets.empty()) {
+    return Reply(401,
+                 "no webhook secret is configured for this connector: set it with `im "
+                 "connector update " +
+                     config_.name + " --webhook-secret ...`");
+  }
+  auto signature = req.Header("X-PagerDuty-Signature");
+  if (!signature || !VerifyPagerDutySignature(*signature, config_.webhook_secrets, req.body)) {
+    ctx_.log->warn("rejected a webhook with a missing or wrong X-PagerDuty-Signature");
+    return Reply(401, "missing or invalid X-PagerDuty-Signature");
+  }
+  auto v = json::Parse(req.body);
+  if (!v || !v->is_object()) return Reply(400, "body is not a JSON object");
+  auto event = json::GetObject(v->as_object(), "event");
+  if (!event) return Reply(400, event.error().message);
+  const json::object& e = **event;
+  store::WebhookEventRecord record{
+      .event_id = Str(e, "id"),
+      .webhook_id = std::string(req.Header("X-Webhook-Id").value_or("")),
+      .event_type = Str(e, "event_type")};
+  auto occurred = ParseTime(Str(e, "occurred_at"));
+  if (record.event_id.empty() || record.event_type.empty() || !occurred) {
+    return Reply(400, "event needs id, event_type and occurred_at");
+  }
+  record.occurred_at = *occurred;
+  auto data = json::GetObject(e, "data");
+  if (!data) return Reply(400, data.error().message);
+  WebhookReply reply = Reply(202, "applied");
+
+  Result<void> applied = Ok();
+  if (record.event_type == "incident.annotated") {
+    const json::object& note = **data;
+    auto inc = json::GetObject(note, "incident");
+    if (!inc) return Reply(400, inc.error().message);
+    record.resource_id = Str(**inc, "id");
+    std::string agent_id;
+    if (auto a = json::GetOptionalObject(e, "agent"); a && *a) agent_id = Str(**a, "id");
+    if (auto ok = LoadDirectory(); !ok) return Reply(503, ok.error().message);
+    std::string who;
+    {
+      std::lock_guard lock(dir_mu_);
+      who = dir_.Actor(agent_id);
+    }
+    auto r = ctx_.connectors.ApplyProviderIncident(
+        config_.name, record.resource_id, record,
+        [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+          if (!linked.incident) return store::ProviderUpdate{.skip = true};
+          store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
+          u.entries.push_back({.at = record.occurred_at,
+                               .kind = core::EntryKind::kNote,
+                               .actor = who,
+                               .message = Str(note, "content").substr(0, core::kMaxTextLength),
+                               .source = "pagerduty",
+                               .external_key = "pd-note:" + Str(note, "id")});
+          return u;
+        });
+    if (!r) applied = std::unexpected(r.error());
+  } else if (record.event_type.starts_with("incident.")) {
+    auto pd = ParseIncident(**data);
+    if (!pd) return Reply(400, pd.error().message);
+    record.resource_id = pd->id;
+    if (record.event_type == "incident.acknowledged" && !pd->acknowledged_at) {
+      pd->acknowledged_at = record.occurred_at;  // webhook data carries no ack time
+      if (auto a = json::GetOptionalObject(e, "agent"); a && *a) {
+        pd->acknowledged_by_id = Str(**a, "id");
+      }
+    }
+    if (record.event_type == "incident.resolved" && !pd->resolved_at) {
+      pd->resolved_at = record.occurred_at;
+    }
+    applied = ApplyIncident(*pd, record.occurred_at, record);
+  } else if (record.event_type.starts_with("service.")) {
+    record.resource_id = Str(**data, "id");
+    std::string name = Str(**data, "name");
+    if (name.empty()) name = Str(**data, "summary");
+    auto r = ctx_.connectors.SaveDirectory(
+        config_.name, {{"service", record.resource_id, name, json::Serialize(**data)}});
+    if (!r) applied = r;
+  } else {
+    reply.message = "ignored event type " + record.event_type;
+  }
+  if (!applied) {
+    if (applied.error().code == ErrorCode::kAlreadyExists) {
+      reply.duplicates = 1;
+      reply.message = "duplicate event " + record.event_id;
+      return reply;
+    }
+    ctx_.log->error("webhook event {} not stored: {}", record.event_id, applied.error().message);
+    return Reply(503, "not stored: " + applied.error().message);
+  }
+  reply.applied = 1;
+  return reply;
+}
+
+std::vector<Check> PagerDutyConnector::Test() {
+  std::vector<Check> checks;
+  auto add = [&](std::string name, bool ok, std::string detail) {
+    checks.push_back({std::move(name), ok, std::move(detail)});
+  };
+  Time start = ctx_.clock.Now();
+  auto abilities = client_.Get("/services", {{"limit", "1"}});
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock.Now() - start);
+  if (!abilities && abilities.error().code != ErrorCode::kUnauthenticated &&
+      abilities.error().code != ErrorCode::kPermissionDenied) {
+    add("API reachable", false, abilities.error().message);
+    return checks;
+  }
+  add("API reachable", true,
+      config_.base_url + " answered in " + std::to_string(ms.count()) + " ms");
+  if (!abilities) {
+    add("API key valid", false, abilities.error().message);
+    return checks;
+  }
+  add("API key valid", true, "the key can list services");
+  if (config_.service_id.empty()) {
+    add("default service accessible", false, "no custom.service_id configured");
+  } else {
+    auto s = client_.Get("/services/" + net::UrlEncode(config_.service_id));
+    add("default service accessible", s.has_value(),
+        s ? "service " + config_.service_id + ": " + Str(s->at("service").as_object(), "name")
+          : s.error().message);
+  }
+  if (config_.from_email.empty()) {
+    add("from email is a PagerDuty user", false, "no custom.from_email configured");
+  } else {
+    bool found = false;
+    auto users = client_.ForEach("/users", {{"query", config_.from_email}}, "users",
+                                 [&](const json::object& u) -> Result<bool> {
+                                   if (Str(u, "email") == config_.from_email) found = true;
+                                   return !found;
+                                 });
+    add("from email is a PagerDuty user", users && found,
+        !users  ? users.error().message
+        : found ? config_.from_email + " is a user"
+                : config_.from_email + " is not a user of this PagerDuty account");
+  }
+  if (config_.escalation_policy_id.empty()) {
+    add("escalation policy found", false, "no custom.escalation_policy_id configured");
+  } else {
+    auto p = client_.Get("/escalation_policies/" + net::UrlEncode(config_.escalation_policy_id));
+    add("escalation policy found", p.has_value(),
+        p ? "escalation policy " + config_.escalation_policy_id : p.error().message);
+  }
+  if (config_.webhook_secrets.empty()) {
+    add("webhook endpoint configured", false,
+        "no webhook secret: run `im connector webhook " + config_.name +
+            " --enable` or set one with `im connector update " + config_.name +
+            " --webhook-secret`");
+  } else {
+    add("webhook endpoint configured", true,
+        std::to_string(config_.webhook_secrets.size()) + " signing secret(s); deliveries go to " +
+            (config_.public_url.empty()
+                 ? std::string("(custom.public_url not set)")
+                 : config_.public_url + "/connectors/" + config_.name + "/webhook"));
+  }
+  FlushStats(nullptr, false, 0);
+  return checks;
+}
+
+Result<std::string> PagerDutyConnector::EnableWebhook(const std::string& url) {
+  json::array events;
+  for (const auto& e : kEvents) events.emplace_back(e);
+  json::object body{{"webhook_subscription",
+                     json::object{{"type", "webhook_subscription"},
+                                  {"delivery_method",
+                                   json::object{{"type", "http_delivery_method"}, {"url", url}}},
+                                  {"description", "im connector " + config_.name},
+                                  {"events", std::move(events)},
+                                  {"filter", json::object{{"type", "account_reference"}}}}}};
+  auto r = client_.Send("POST", "/webhook_subscriptions", body, "");
+  FlushStats(nullptr, false, 0);
+  if (!r) return std::unexpected(r.error());
+  auto sub = json::GetObject(*r, "webhook_subscription");
+  if (!sub) return std::unexpected(sub.error());
+  auto delivery = json::GetObject(**sub, "delivery_method");
+  if (!delivery) return std::unexpected(delivery.error());
+  std::string secret = Str(**delivery, "secret");
+  if (secret.empty()) {
+    return Fail(ErrorCode::kUnavailable,
+                "PagerDuty created the subscription but returned no signing secret");
+  }
+  return secret;
+}
+
+}  // namespace im::connectors::pagerduty

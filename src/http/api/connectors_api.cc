@@ -1,0 +1,80 @@
+#include "http/api/connectors_api.h"
+
+#include "common/time.h"
+#include "http/status.h"
+
+namespace im::http::api {
+
+json::object ConnectorStatusJson(const store::StoredConnector& s,
+                                 const connectors::ConnectorConfig* config,
+                                 const store::ActivityCounters& day, int64_t linked, Time now) {
+  auto opt = [](const std::optional<Time>& t) {
+    return t ? json::value(FormatTime(*t)) : json::value(nullptr);
+  };
+  std::string status = !s.last_sync_at         ? "never synced"
+                       : !s.last_error.empty() ? "error"
+                       : s.import_done         ? "active"
+                                               : "importing";
+  json::object o{
+      {"name", s.name},
+      {"type", s.type},
+      {"status", status},
+      {"created_at", FormatTime(s.created_at)},
+      {"last_sync_at", opt(s.last_sync_at)},
+      {"last_error", s.last_error.empty() ? json::value(nullptr) : json::value(s.last_error)},
+      {"history_imported_until", opt(s.import_checkpoint)},
+      {"history_import_done", s.import_done},
+      {"last_webhook_at", opt(s.last_webhook_at)},
+      {"incidents_linked", linked},
+      {"last_24h", json::object{{"api_calls", day.api_calls},
+                                {"api_errors", day.api_errors},
+                                {"rate_limited", day.rate_limited},
+                                {"webhook_events", day.webhook_events},
+                                {"incidents_synced", day.incidents_synced},
+                                {"syncs", day.syncs},
+                                {"sync_failures", day.sync_failures}}}};
+  if (s.last_sync_at) {
+    o["sync_lag_seconds"] =
+        std::chrono::duration_cast<std::chrono::seconds>(now - *s.last_sync_at).count();
+  }
+  if (config) {
+    o["sync_direction"] = connectors::DirectionName(config->direction);
+    o["config"] = connectors::ConnectorConfigToJson(*config, /*with_secrets=*/false);
+    o["webhook"] = config->webhook_secrets.empty() ? "not configured" : "configured";
+  }
+  return o;
+}
+
+void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
+                        const Clock& clock) {
+  router.Add(
+      "POST", "/connectors/{name}/webhook",
+      [&manager](const net::HttpRequest& req) {
+        auto connector = manager.Shared(req.Param("name"));
+        if (!connector) return ErrorResponse(connector.error());
+        auto reply = (*connector)->HandleWebhook(req);
+        return JsonResponse(reply.status,
+                            json::object{{"status", reply.status < 300 ? "ok" : "error"},
+                                         {"message", reply.message},
+                                         {"applied", reply.applied},
+                                         {"duplicates", reply.duplicates}});
+      },
+      RouteOptions{.blocking = true});
+  router.Add("GET", "/api/v1/connectors", [&](const net::HttpRequest&) {
+    auto list = store.List();
+    if (!list) return ErrorResponse(list.error());
+    json::array items;
+    Time now = clock.Now();
+    for (const auto& s : *list) {
+      auto config = manager.Config(s.name);
+      auto day = store.Activity(s.name, now - std::chrono::hours(24));
+      auto linked = store.CountLinks(s.name);
+      items.push_back(ConnectorStatusJson(s, config ? &*config : nullptr,
+                                          day.value_or(store::ActivityCounters{}),
+                                          linked.value_or(0), now));
+    }
+    return JsonResponse(200, json::object{{"connectors", std::move(items)}});
+  });
+}
+
+}  // namespace im::http::api

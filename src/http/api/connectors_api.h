@@ -1,0 +1,20 @@
+// Provider webhooks (POST /connectors/{name}/webhook) and the connector listing
+// (/api/v1/connectors), over the connector manager.
+#pragma once
+
+#include "common/clock.h"
+#include "connectors/manager.h"
+#include "http/router.h"
+#include "store/connector_store.h"
+
+namespace im::http::api {
+
+void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
+                        const Clock& clock);
+
+// A connector's state as JSON (config redacted), shared by the API and `im connector status`.
+json::object ConnectorStatusJson(const store::StoredConnector& stored,
+                                 const connectors::ConnectorConfig* config,
+                                 const store::ActivityCounters& day, int64_t linked, Time now);
+
+}  // namespace im::http::api

@@ -1,0 +1,361 @@
+#include "store/sqlite/connector_store.h"
+
+#include "common/time.h"
+#include "store/sqlite/rows.h"
+
+namespace im::store::sqlite {
+namespace {
+
+std::optional<Time> OptTime(const Statement& st, int col) {
+  auto v = st.OptionalInt(col);
+  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
+}
+
+std::optional<int64_t> Micros(std::optional<Time> t) {
+  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
+}
+
+constexpr const char* kColumns =
+    "name, type, config, created_at, last_sync_at, last_error, import_checkpoint, import_done, "
+    "last_webhook_at";
+
+StoredConnector ReadConnector(const Statement& s) {
+  return StoredConnector{.name = s.Text(0),
+                         .type = s.Text(1),
+                         .config = s.Text(2),
+                         .created_at = FromUnixMicros(s.Int(3)),
+                         .last_sync_at = OptTime(s, 4),
+                         .last_error = s.Text(5),
+                         .import_checkpoint = OptTime(s, 6),
+                         .import_done = s.Int(7) != 0,
+                         .last_webhook_at = OptTime(s, 8)};
+}
+
+Error NoSuch(const std::string& name) {
+  return Error{ErrorCode::kNotFound,
+               "no connector named '" + name + "'; list them with `im connector list`"};
+}
+
+Result<void> Exec(Connection& c, std::string_view sql, const std::string& a) {
+  auto st = c.Prepare(sql);
+  if (!st) return std::unexpected(st.error());
+  return (*st)->Bind(1, a).Run();
+}
+
+}  // namespace
+
+Result<void> SqliteConnectorStore::Add(const StoredConnector& c) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "INSERT INTO connectors (name, type, config, created_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (name) DO NOTHING");
+    if (!st) return std::unexpected(st.error());
+    auto ok = (*st)
+                  ->Bind(1, c.name)
+                  .Bind(2, c.type)
+                  .Bind(3, c.config)
+                  .Bind(4, ToUnixMicros(c.created_at))
+                  .Run();
+    if (!ok) return ok;
+    if (sqlite3_changes(conn.raw()) != 1) {
+      return Fail(
+          ErrorCode::kAlreadyExists,
+          "a connector named '" + c.name +
+              "' already exists; change it with `im connector update` or pick another name");
+    }
+    return Ok();
+  });
+}
+
+Result<void> SqliteConnectorStore::UpdateConfig(const std::string& name,
+                                                const std::string& config) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare("UPDATE connectors SET config = ?2 WHERE name = ?1");
+    if (!st) return std::unexpected(st.error());
+    if (auto ok = (*st)->Bind(1, name).Bind(2, config).Run(); !ok) return ok;
+    if (sqlite3_changes(conn.raw()) != 1) return std::unexpected(NoSuch(name));
+    return Ok();
+  });
+}
+
+Result<void> SqliteConnectorStore::Remove(const std::string& name) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    for (const char* sql : {"DELETE FROM connector_links WHERE connector = ?1",
+                            "DELETE FROM connector_events WHERE connector = ?1",
+                            "DELETE FROM connector_directory WHERE connector = ?1",
+                            "DELETE FROM connector_activity WHERE connector = ?1"}) {
+      if (auto ok = Exec(conn, sql, name); !ok) return ok;
+    }
+    if (auto ok = Exec(conn, "DELETE FROM connectors WHERE name = ?1", name); !ok) return ok;
+    if (sqlite3_changes(conn.raw()) != 1) return std::unexpected(NoSuch(name));
+    return Ok();
+  });
+}
+
+Result<StoredConnector> SqliteConnectorStore::Get(const std::string& name) {
+  StoredConnector out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(std::string("SELECT ") + kColumns + " FROM connectors WHERE name = ?1");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, name);
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::unexpected(NoSuch(name));
+    out = ReadConnector(**st);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<std::vector<StoredConnector>> SqliteConnectorStore::List() {
+  std::vector<StoredConnector> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(std::string("SELECT ") + kColumns + " FROM connectors ORDER BY name");
+    if (!st) return std::unexpected(st.error());
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return Ok();
+      out.push_back(ReadConnector(**st));
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> SqliteConnectorStore::RecordSync(const std::string& name, Time at,
+                                              const std::string& error) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st =
+        conn.Prepare("UPDATE connectors SET last_sync_at = ?2, last_error = ?3 WHERE name = ?1");
+    if (!st) return std::unexpected(st.error());
+    return (*st)->Bind(1, name).Bind(2, ToUnixMicros(at)).Bind(3, error).Run();
+  });
+}
+
+Result<void> SqliteConnectorStore::SetCheckpoint(const std::string& name, Time checkpoint,
+                                                 bool done) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "UPDATE connectors SET import_checkpoint = ?2, import_done = ?3 WHERE name = ?1");
+    if (!st) return std::unexpected(st.error());
+    return (*st)->Bind(1, name).Bind(2, ToUnixMicros(checkpoint)).Bind(3, int64_t{done}).Run();
+  });
+}
+
+Result<int64_t> SqliteConnectorStore::ApplyProviderIncident(
+    const std::string& connector, const std::string& external_id,
+    const std::optional<WebhookEventRecord>& event,
+    const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) {
+  int64_t number = 0;
+  auto ok = db_.WriteWith([&](Connection& conn) -> Result<void> {
+    number = 0;
+    if (event) {
+      auto ins = conn.Prepare(
+          "INSERT INTO connector_events (connector, event_id, webhook_id, event_type, "
+          "occurred_at, received_at, resource_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+          "ON CONFLICT DO NOTHING");
+      if (!ins) return std::unexpected(ins.error());
+      auto r = (*ins)
+                   ->Bind(1, connector)
+                   .Bind(2, event->event_id)
+                   .Bind(3, event->webhook_id)
+                   .Bind(4, event->event_type)
+                   .Bind(5, ToUnixMicros(event->occurred_at))
+                   .Bind(6, ToUnixMicros(event->occurred_at))
+                   .Bind(7, event->resource_id)
+                   .Run();
+      if (!r) return r;
+      if (sqlite3_changes(conn.raw()) != 1) {
+        return Fail(ErrorCode::kAlreadyExists, "event " + event->event_id + " already applied");
+      }
+      auto touch = conn.Prepare(
+          "UPDATE connectors SET last_webhook_at = max(coalesce(last_webhook_at, 0), ?2) "
+          "WHERE name = ?1");
+      if (!touch) return std::unexpected(touch.error());
+      if (auto t = (*touch)->Bind(1, connector).Bind(2, ToUnixMicros(event->occurred_at)).Run();
+          !t) {
+        return t;
+      }
+    }
+    LinkedIncident linked;
+    auto find = conn.Prepare(
+        "SELECT incident, last_event_at FROM connector_links WHERE connector = ?1 AND "
+        "external_id = ?2");
+    if (!find) return std::unexpected(find.error());
+    (*find)->Bind(1, connector).Bind(2, external_id);
+    auto row = (*find)->Step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) {
+      number = (*find)->Int(0);
+      linked.last_event_at = OptTime(**find, 1);
+      find->reset();  // done with the lookup statement
+      auto incident = LoadIncident(conn, number);
+      if (!incident) return std::unexpected(incident.error());
+      linked.incident = *incident;
+    } else {
+      find->reset();
+    }
+    auto update = decide(linked);
+    if (!update) return std::unexpected(update.error());
+    if (update->skip) return Ok();
+    for (const auto& s : update->services_to_ensure) {
+      auto st = conn.Prepare(
+          "INSERT INTO services (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+      if (!st) return std::unexpected(st.error());
+      int64_t created = ToUnixMicros(update->incident.created_at);
+      if (auto r = (*st)->Bind(1, s).Bind(2, created).Run(); !r) return r;
+    }
+    if (linked.incident) {
+      update->incident.number = number;
+      if (auto r = UpdateIncidentRow(conn, update->incident); !r) return r;
+    } else {
+      auto n = InsertIncidentRow(conn, update->incident);
+      if (!n) return std::unexpected(n.error());
+      number = *n;
+    }
+    if (auto r = InsertTimelineRows(conn, number, update->entries); !r) return r;
+    auto link = conn.Prepare(
+        "INSERT INTO connector_links (connector, external_id, incident, last_event_at) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (connector, external_id) DO UPDATE SET "
+        "last_event_at = max(coalesce(last_event_at, 0), coalesce(excluded.last_event_at, 0))");
+    if (!link) return std::unexpected(link.error());
+    return (*link)
+        ->Bind(1, connector)
+        .Bind(2, external_id)
+        .Bind(3, number)
+        .Bind(4, Micros(update->event_at))
+        .Run();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return number;
+}
+
+Result<std::optional<int64_t>> SqliteConnectorStore::FindLinkedIncident(
+    const std::string& connector, const std::string& external_id) {
+  std::optional<int64_t> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT incident FROM connector_links WHERE connector = ?1 AND external_id = ?2");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, external_id);
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) out = (*st)->Int(0);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<int64_t> SqliteConnectorStore::CountLinks(const std::string& connector) {
+  int64_t n = 0;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare("SELECT count(*) FROM connector_links WHERE connector = ?1");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector);
+    if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
+    n = (*st)->Int(0);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return n;
+}
+
+Result<void> SqliteConnectorStore::SaveDirectory(const std::string& connector,
+                                                 const std::vector<DirectoryEntry>& entries) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    for (const auto& e : entries) {
+      auto st = conn.Prepare(
+          "INSERT INTO connector_directory (connector, kind, external_id, name, data) "
+          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET name = excluded.name, "
+          "data = excluded.data");
+      if (!st) return std::unexpected(st.error());
+      auto r = (*st)
+                   ->Bind(1, connector)
+                   .Bind(2, e.kind)
+                   .Bind(3, e.external_id)
+                   .Bind(4, e.name)
+                   .Bind(5, e.data)
+                   .Run();
+      if (!r) return r;
+    }
+    return Ok();
+  });
+}
+
+Result<std::vector<DirectoryEntry>> SqliteConnectorStore::Directory(const std::string& connector,
+                                                                    const std::string& kind) {
+  std::vector<DirectoryEntry> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT kind, external_id, name, data FROM connector_directory WHERE connector = ?1 "
+        "AND kind = ?2 ORDER BY name");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, kind);
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return Ok();
+      out.push_back({(*st)->Text(0), (*st)->Text(1), (*st)->Text(2), (*st)->Text(3)});
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> SqliteConnectorStore::AddActivity(const std::string& connector, Time minute,
+                                               const ActivityCounters& c) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "INSERT INTO connector_activity (connector, minute, api_calls, api_errors, rate_limited, "
+        "api_latency_us, webhook_events, incidents_synced, syncs, sync_failures, sync_time_us) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO UPDATE SET "
+        "api_calls = api_calls + excluded.api_calls, "
+        "api_errors = api_errors + excluded.api_errors, "
+        "rate_limited = rate_limited + excluded.rate_limited, "
+        "api_latency_us = api_latency_us + excluded.api_latency_us, "
+        "webhook_events = webhook_events + excluded.webhook_events, "
+        "incidents_synced = incidents_synced + excluded.incidents_synced, "
+        "syncs = syncs + excluded.syncs, sync_failures = sync_failures + excluded.sync_failures, "
+        "sync_time_us = sync_time_us + excluded.sync_time_us");
+    if (!st) return std::unexpected(st.error());
+    return (*st)
+        ->Bind(1, connector)
+        .Bind(2, ToUnixMicros(minute))
+        .Bind(3, c.api_calls)
+        .Bind(4, c.api_errors)
+        .Bind(5, c.rate_limited)
+        .Bind(6, c.api_latency_us)
+        .Bind(7, c.webhook_events)
+        .Bind(8, c.incidents_synced)
+        .Bind(9, c.syncs)
+        .Bind(10, c.sync_failures)
+        .Bind(11, c.sync_time_us)
+        .Run();
+  });
+}
+
+Result<ActivityCounters> SqliteConnectorStore::Activity(const std::string& connector, Time since) {
+  ActivityCounters c;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT total(api_calls), total(api_errors), total(rate_limited), total(api_latency_us), "
+        "total(webhook_events), total(incidents_synced), total(syncs), total(sync_failures), "
+        "total(sync_time_us) FROM connector_activity WHERE connector = ?1 AND minute >= ?2");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, ToUnixMicros(since));
+    if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
+    const Statement& s = **st;
+    int64_t* fields[] = {&c.api_calls,      &c.api_errors,     &c.rate_limited,
+                         &c.api_latency_us, &c.webhook_events, &c.incidents_synced,
+                         &c.syncs,          &c.sync_failures,  &c.sync_time_us};
+    for (int i = 0; i < 9; ++i) *fields[i] = s.Int(i);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return c;
+}
+
+}  // namespace im::store::sqlite

@@ -1,0 +1,39 @@
+// ConnectorStore on the SQLite file, through SqliteStore's connections.
+#pragma once
+
+#include "store/connector_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::store::sqlite {
+
+class SqliteConnectorStore final : public ConnectorStore {
+ public:
+  explicit SqliteConnectorStore(SqliteStore& db) : db_(db) {}
+
+  Result<void> Add(const StoredConnector& c) override;
+  Result<void> UpdateConfig(const std::string& name, const std::string& config) override;
+  Result<void> Remove(const std::string& name) override;
+  Result<StoredConnector> Get(const std::string& name) override;
+  Result<std::vector<StoredConnector>> List() override;
+  Result<void> RecordSync(const std::string& name, Time at, const std::string& error) override;
+  Result<void> SetCheckpoint(const std::string& name, Time checkpoint, bool done) override;
+  Result<int64_t> ApplyProviderIncident(
+      const std::string& connector, const std::string& external_id,
+      const std::optional<WebhookEventRecord>& event,
+      const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) override;
+  Result<std::optional<int64_t>> FindLinkedIncident(const std::string& connector,
+                                                    const std::string& external_id) override;
+  Result<int64_t> CountLinks(const std::string& connector) override;
+  Result<void> SaveDirectory(const std::string& connector,
+                             const std::vector<DirectoryEntry>& entries) override;
+  Result<std::vector<DirectoryEntry>> Directory(const std::string& connector,
+                                                const std::string& kind) override;
+  Result<void> AddActivity(const std::string& connector, Time minute,
+                           const ActivityCounters& counters) override;
+  Result<ActivityCounters> Activity(const std::string& connector, Time since) override;
+
+ private:
+  SqliteStore& db_;
+};
+
+}  // namespace im::store::sqlite

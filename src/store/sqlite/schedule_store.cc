@@ -1,0 +1,158 @@
+// SqliteScheduleStore: each call is one read on a pooled connection or one group-committed
+// write transaction of the SqliteStore (schedule_rows.h holds the row code).
+#include "store/sqlite/schedule_store.h"
+
+#include "store/sqlite/schedule_rows.h"
+
+namespace im::store::sqlite {
+namespace {
+
+// Runs `fn(Connection&) -> Result<T>` on a read connection.
+template <typename F>
+auto Read(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  decltype(fn(std::declval<Connection&>())) out;
+  auto ok = store.ReadWith([&](Connection& c) -> Result<void> {
+    out = fn(c);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+// Runs `fn(Connection&) -> Result<T>` in a write transaction; rolled back when it fails.
+template <typename F>
+auto Write(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  decltype(fn(std::declval<Connection&>())) out;
+  auto ok = store.WriteWith([&](Connection& c) -> Result<void> {
+    out = fn(c);
+    if (!out) return std::unexpected(out.error());
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+template <typename T>
+Result<T> One(Result<std::vector<T>> rows, const Kind& k, std::string_view id) {
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) {
+    return Fail(ErrorCode::kNotFound, std::string(k.what) + " '" + std::string(id) +
+                                          "' does not exist; list them with `im oncall`");
+  }
+  return std::move(rows->front());
+}
+
+template <typename T>
+Result<std::optional<T>> First(Result<std::vector<T>> rows) {
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows->front()));
+}
+
+}  // namespace
+
+Result<std::string> SqliteScheduleStore::UpsertSchedule(const StoredSchedule& schedule) {
+  return Write(store_, [&](Connection& c) { return WriteSchedule(c, schedule); });
+}
+
+Result<std::string> SqliteScheduleStore::UpsertPolicy(const StoredPolicy& policy) {
+  return Write(store_, [&](Connection& c) { return WritePolicy(c, policy); });
+}
+
+Result<void> SqliteScheduleStore::UpsertPerson(const Person& person) {
+  return store_.WriteWith([&](Connection& c) { return WritePerson(c, person); });
+}
+
+Result<void> SqliteScheduleStore::DeleteSchedule(std::string_view id) {
+  return store_.WriteWith([&](Connection& c) { return DeleteRow(c, kSchedules, id); });
+}
+
+Result<void> SqliteScheduleStore::DeletePolicy(std::string_view id) {
+  return store_.WriteWith([&](Connection& c) { return DeleteRow(c, kPolicies, id); });
+}
+
+Result<ReplaceCounts> SqliteScheduleStore::ReplaceSource(std::string_view source_view,
+                                                         const SourceContents& contents) {
+  const std::string source(source_view);
+  return Write(store_, [&](Connection& c) -> Result<ReplaceCounts> {
+    std::set<std::string> schedules, policies;
+    for (StoredSchedule s : contents.schedules) {
+      s.source = source;
+      auto id = WriteSchedule(c, s);
+      if (!id) return std::unexpected(id.error().Wrap("schedule '" + s.schedule.id + "'"));
+      schedules.insert(*id);
+    }
+    for (StoredPolicy p : contents.policies) {
+      p.source = source;
+      auto id = WritePolicy(c, p);
+      if (!id) return std::unexpected(id.error().Wrap("escalation policy '" + p.policy.id + "'"));
+      policies.insert(*id);
+    }
+    for (const auto& person : contents.people) {
+      if (auto ok = WritePerson(c, person); !ok) return std::unexpected(ok.error());
+    }
+    auto removed_schedules = RemoveOthers(c, kSchedules, source, schedules);
+    if (!removed_schedules) return std::unexpected(removed_schedules.error());
+    auto removed_policies = RemoveOthers(c, kPolicies, source, policies);
+    if (!removed_policies) return std::unexpected(removed_policies.error());
+    return ReplaceCounts{.schedules_saved = static_cast<int>(schedules.size()),
+                         .schedules_removed = *removed_schedules,
+                         .policies_saved = static_cast<int>(policies.size()),
+                         .policies_removed = *removed_policies,
+                         .people_saved = static_cast<int>(contents.people.size())};
+  });
+}
+
+Result<std::vector<StoredSchedule>> SqliteScheduleStore::ListSchedules() {
+  return Read(store_, [&](Connection& c) { return QuerySchedules(c, "", {}); });
+}
+
+Result<StoredSchedule> SqliteScheduleStore::GetSchedule(std::string_view id) {
+  return One(
+      Read(store_,
+           [&](Connection& c) { return QuerySchedules(c, "WHERE id = ?1", {std::string(id)}); }),
+      kSchedules, id);
+}
+
+Result<std::optional<StoredSchedule>> SqliteScheduleStore::FindSchedule(
+    std::string_view source, std::string_view external_id) {
+  return First(Read(store_, [&](Connection& c) {
+    return QuerySchedules(c, "WHERE source = ?1 AND external_id = ?2",
+                          {std::string(source), std::string(external_id)});
+  }));
+}
+
+Result<std::vector<StoredPolicy>> SqliteScheduleStore::ListPolicies() {
+  return Read(store_, [&](Connection& c) { return QueryPolicies(c, "", {}); });
+}
+
+Result<StoredPolicy> SqliteScheduleStore::GetPolicy(std::string_view id) {
+  return One(
+      Read(store_,
+           [&](Connection& c) { return QueryPolicies(c, "WHERE id = ?1", {std::string(id)}); }),
+      kPolicies, id);
+}
+
+Result<std::optional<StoredPolicy>> SqliteScheduleStore::FindPolicy(std::string_view source,
+                                                                    std::string_view external_id) {
+  return First(Read(store_, [&](Connection& c) {
+    return QueryPolicies(c, "WHERE source = ?1 AND external_id = ?2",
+                         {std::string(source), std::string(external_id)});
+  }));
+}
+
+Result<std::optional<StoredPolicy>> SqliteScheduleStore::PolicyForService(
+    std::string_view service) {
+  return First(Read(store_, [&](Connection& c) {
+    return QueryPolicies(c,
+                         "WHERE id = (SELECT min(policy_id) FROM escalation_policy_services "
+                         "WHERE service = ?1)",
+                         {std::string(service)});
+  }));
+}
+
+Result<std::vector<Person>> SqliteScheduleStore::ListPeople() {
+  return Read(store_, [&](Connection& c) { return QueryPeople(c); });
+}
+
+}  // namespace im::store::sqlite

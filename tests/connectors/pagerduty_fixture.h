@@ -1,0 +1,124 @@
+// A PagerDuty simulator on a real loopback server and a PagerDuty connector over a SQLite
+// store, sharing one fake clock: rate limits and backoff advance fake time, so an import at
+// the real 960 requests a minute runs in milliseconds and is measured exactly.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "common/time.h"
+#include "connectors/manager.h"
+#include "connectors/pagerduty/pagerduty_connector.h"
+#include "fakes/fake_clock.h"
+#include "fakes/temp_dir.h"
+#include "http/server.h"
+#include "net/curl_http_client.h"
+#include "sim/pagerduty/simulator.h"
+#include "store/sqlite/connector_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::connectors::testing {
+
+// Waiting moves the fake clock instead of sleeping.
+class FakeWaiter final : public Waiter {
+ public:
+  explicit FakeWaiter(im::testing::FakeClock& clock) : clock_(clock) {}
+  void WaitUntil(Time t) override {
+    if (t > clock_.Now()) {
+      waited += t - clock_.Now();
+      clock_.Set(t);
+    }
+  }
+  Duration waited{};
+
+ private:
+  im::testing::FakeClock& clock_;
+};
+
+class NullClient final : public net::HttpClient {
+ public:
+  Result<net::HttpResponse> Send(const net::ClientRequest&) override {
+    return Fail(ErrorCode::kUnavailable, "webhook delivery is off in this test");
+  }
+};
+
+struct FixtureOptions {
+  int64_t incidents = 300;
+  int64_t days = 90;
+  bool rate_limit = false;
+};
+
+class PagerDutyFixture : public ::testing::Test {
+ protected:
+  static constexpr char kKey[] = "u+TestKeyForImConnector";
+
+  void Start(FixtureOptions o = {}) {
+    sim::pagerduty::SimulatorOptions so;
+    so.seed = 7;
+    so.incidents = o.incidents;
+    so.days = o.days;
+    so.api_keys = {{kKey, false}};
+    so.rate_limit = o.rate_limit;
+    sim_ = std::make_unique<sim::pagerduty::Simulator>(so, clock_, null_client_, nullptr);
+    sim_->Register(router_);
+    server_ = std::make_unique<http::Server>(http::ServerOptions{.port = 0}, router_, nullptr);
+    ASSERT_TRUE(server_->Start());
+
+    auto db = store::sqlite::SqliteStore::Open(dir_.File("im.db"));
+    ASSERT_TRUE(db);
+    db_ = std::move(*db);
+    connectors_ = std::make_unique<store::sqlite::SqliteConnectorStore>(*db_);
+    budgets_ = std::make_unique<RateBudgets>(clock_, waiter_);
+    ASSERT_TRUE(pagerduty::RegisterPagerDuty(registry_));
+    ctx_ = std::make_unique<ConnectorContext>(ConnectorContext{.store = *db_,
+                                                               .connectors = *connectors_,
+                                                               .http = http_,
+                                                               .budgets = *budgets_,
+                                                               .waiter = waiter_,
+                                                               .clock = clock_,
+                                                               .log = spdlog::default_logger()});
+    manager_ = std::make_unique<Manager>(registry_, *ctx_, box_);
+    auto added = manager_->Add("pagerduty", "pd", Config());
+    ASSERT_TRUE(added) << added.error().message;
+  }
+
+  json::object Config() {
+    return json::object{{"api_key", kKey},
+                        {"base_url", "http://127.0.0.1:" + std::to_string(server_->port())},
+                        {"webhook_secret", json::array{"whsec-one"}},
+                        {"custom", json::object{{"history_days", 90}}}};
+  }
+
+  std::unique_ptr<Connector> Open() {
+    auto c = manager_->Open("pd");
+    EXPECT_TRUE(c) << c.error().message;
+    return std::move(*c);
+  }
+
+  // The simulator's incidents created in the import window.
+  std::vector<sim::pagerduty::Incident> SimIncidents(Time since) {
+    std::lock_guard lock(sim_->state().mu);
+    std::vector<sim::pagerduty::Incident> out;
+    for (const auto& i : sim_->state().world.incidents) {
+      if (i.created_at >= since) out.push_back(i);
+    }
+    return out;
+  }
+
+  im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
+  FakeWaiter waiter_{clock_};
+  NullClient null_client_;
+  http::Router router_;
+  std::unique_ptr<sim::pagerduty::Simulator> sim_;
+  std::unique_ptr<http::Server> server_;
+  im::testing::TempDir dir_;
+  std::unique_ptr<store::sqlite::SqliteStore> db_;
+  std::unique_ptr<store::sqlite::SqliteConnectorStore> connectors_;
+  net::CurlHttpClient http_;
+  std::unique_ptr<RateBudgets> budgets_;
+  Registry registry_;
+  std::unique_ptr<ConnectorContext> ctx_;
+  SecretBox box_ = SecretBox::FromKey(std::string(32, 'k'));
+  std::unique_ptr<Manager> manager_;
+};
+
+}  // namespace im::connectors::testing
