@@ -91,6 +91,15 @@ class ConnectorStore {
       const std::optional<WebhookEventRecord>& event,
       const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) = 0;
 
+  // Many provider updates (one page of an import) in one transaction: one sync to disk for
+  // all of them. Each item works as in ApplyProviderIncident without an event.
+  struct Item {
+    std::string external_id;
+    std::function<Result<ProviderUpdate>(const LinkedIncident&)> decide;
+  };
+  virtual Result<void> ApplyProviderIncidents(const std::string& connector,
+                                              const std::vector<Item>& items) = 0;
+
   virtual Result<std::optional<int64_t>> FindLinkedIncident(const std::string& connector,
                                                             const std::string& external_id) = 0;
   virtual Result<int64_t> CountLinks(const std::string& connector) = 0;

@@ -158,6 +158,16 @@ Result<void> Client::ForEach(const std::string& path, Query query, const std::st
     q.emplace_back("offset", std::to_string(offset));
     auto page = Get(path, q);
     if (!page) return std::unexpected(page.error());
+    if (offset == 0) {
+      // With total=true PagerDuty says up front how many there are: past the cap, narrow the
+      // window now instead of paging 100 times into an error.
+      if (auto total = json::GetOptionalInt(*page, "total");
+          total && *total && **total > kOffsetCap) {
+        return Fail(ErrorCode::kResourceExhausted,
+                    "PagerDuty " + path + " has " + std::to_string(**total) +
+                        " results, more than the 10,000 it pages through: narrow the time window");
+      }
+    }
     auto items = json::GetOptionalArray(*page, key);
     if (!items || !*items) {
       return Fail(ErrorCode::kUnavailable, "PagerDuty " + path + " answered without '" + key + "'");

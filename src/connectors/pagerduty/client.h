@@ -26,7 +26,7 @@ struct CallStats {
 struct ClientOptions {
   std::string base_url;
   std::string api_key;
-  int max_attempts = 6;
+  int max_attempts = 8;  // 1 s doubling to 60 s: about two minutes before giving up
   Duration first_backoff = std::chrono::seconds(1);
   Duration max_backoff = std::chrono::seconds(60);
   bool debug = false;  // log requests and responses, secrets redacted

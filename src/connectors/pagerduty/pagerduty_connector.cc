@@ -121,25 +121,45 @@ Result<void> PagerDutyConnector::ApplyIncident(
 }
 
 Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
-  auto ok =
-      client_.ForEach("/incidents",
-                      {{"since", FormatTime(since)},
-                       {"until", FormatTime(until)},
-                       {"time_zone", "UTC"},
-                       {"sort_by", "created_at:asc"},
-                       {"total", "true"}},
-                      "incidents", [&](const json::object& o) -> Result<bool> {
-                        auto pd = ParseIncident(o);
-                        if (!pd) {
-                          ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
-                          return true;
-                        }
-                        if (auto a = ApplyIncident(*pd, std::nullopt, std::nullopt); !a) {
-                          return std::unexpected(a.error());
-                        }
-                        report.incidents++;
-                        return true;
-                      });
+  if (auto ok = LoadDirectory(); !ok) return ok;
+  Directory dir;
+  {
+    std::lock_guard lock(dir_mu_);
+    dir = dir_;
+  }
+  // A page of incidents is stored in one transaction: one sync to disk per 100 incidents.
+  std::vector<store::ConnectorStore::Item> batch;
+  auto flush = [&]() -> Result<void> {
+    if (batch.empty()) return Ok();
+    auto ok = ctx_.connectors.ApplyProviderIncidents(config_.name, batch);
+    batch.clear();
+    return ok;
+  };
+  auto ok = client_.ForEach(
+      "/incidents",
+      {{"since", FormatTime(since)},
+       {"until", FormatTime(until)},
+       {"time_zone", "UTC"},
+       {"sort_by", "created_at:asc"},
+       {"total", "true"}},
+      "incidents", [&](const json::object& o) -> Result<bool> {
+        auto pd = ParseIncident(o);
+        if (!pd) {
+          ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
+          return true;
+        }
+        batch.push_back({pd->id, [&dir, pd = *pd, this](const store::LinkedIncident& linked) {
+                           return Result<store::ProviderUpdate>(
+                               UpdateFromIncident(pd, linked.incident, dir, config_.name, {}));
+                         }});
+        report.incidents++;
+        if (batch.size() >= 100) {
+          if (auto f = flush(); !f) return std::unexpected(f.error());
+        }
+        return true;
+      });
+  if (ok) ok = flush();
+  batch.clear();
   if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
       until - since > std::chrono::hours(1)) {
     Time mid = since + (until - since) / 2;  // past the offset cap: halve the window
@@ -157,6 +177,13 @@ Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool r
     std::lock_guard lock(dir_mu_);
     dir = dir_;
   }
+  std::vector<store::ConnectorStore::Item> batch;
+  auto flush = [&]() -> Result<void> {
+    if (batch.empty()) return Ok();
+    auto ok = ctx_.connectors.ApplyProviderIncidents(config_.name, batch);
+    batch.clear();
+    return ok;
+  };
   auto ok = client_.ForEach(
       "/log_entries",
       {{"since", FormatTime(since)},
@@ -167,19 +194,25 @@ Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool r
       "log_entries", [&](const json::object& o) -> Result<bool> {
         auto e = ParseLogEntry(o);
         if (!e || e->incident_id.empty()) return true;
-        auto r = ctx_.connectors.ApplyProviderIncident(
-            config_.name, e->incident_id, std::nullopt,
-            [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
-              if (!linked.incident) return store::ProviderUpdate{.skip = true};
-              auto u = UpdateFromLogEntry(*e, *linked.incident, dir);
-              u.event_at = linked.last_event_at;
-              return u;
-            });
-        if (!r) return std::unexpected(r.error());
+        batch.push_back(
+            {e->incident_id,
+             [&, e = *e](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+               if (!linked.incident) return store::ProviderUpdate{.skip = true};
+               auto u = UpdateFromLogEntry(e, *linked.incident, dir);
+               u.event_at = linked.last_event_at;
+               if (refetch_changed && !u.skip && ChangesStatus(e.type)) {
+                 changed.insert(e.incident_id);
+               }
+               return u;
+             }});
         report.log_entries++;
-        if (refetch_changed && *r != 0 && ChangesStatus(e->type)) changed.insert(e->incident_id);
+        if (batch.size() >= 100) {
+          if (auto f = flush(); !f) return std::unexpected(f.error());
+        }
         return true;
       });
+  if (ok) ok = flush();
+  batch.clear();
   if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
       until - since > std::chrono::hours(1)) {
     Time mid = since + (until - since) / 2;

@@ -96,6 +96,7 @@ void Simulator::Register(http::Router& router) {
   sim_router_ = std::make_unique<SimRouter>(router, ctx, *rules_, 0x5eed);
   AddIncidentRoutes(*sim_router_, *state_, &rest_limiter_);
   AddDirectoryRoutes(*sim_router_, *state_, &rest_limiter_);
+  AddLogEntryRoutes(*sim_router_, *state_, &rest_limiter_);
   AddScheduleRoutes(*sim_router_, *state_, &rest_limiter_);
   AddWebhookSubscriptionRoutes(*sim_router_, *state_, &rest_limiter_);
   AddEventsRoutes(*sim_router_, *state_, &events_limiter_);

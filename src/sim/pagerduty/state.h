@@ -28,7 +28,11 @@ struct State {
   KnobStore* knobs = nullptr;  // the rate_limit knob also switches the Events API limit
   std::mutex mu;
   World world;  // GUARDED_BY(mu)
-  Rng rng;      // GUARDED_BY(mu)
+  // Every incident's log entries newest first, for GET /log_entries; rebuilt when the number of
+  // entries changes (entries are only ever appended). GUARDED_BY(mu)
+  std::vector<std::pair<const Incident*, const LogEntry*>> log_index;
+  size_t log_index_entries = 0;
+  Rng rng;  // GUARDED_BY(mu)
 
   // Creates an incident on `service_id` (triggered, assigned via the escalation policy).
   Incident& CreateLocked(const std::string& service_id, std::string title, std::string urgency,

@@ -42,6 +42,62 @@ Result<void> Exec(Connection& c, std::string_view sql, const std::string& a) {
   return (*st)->Bind(1, a).Run();
 }
 
+// Reads the incident linked to `external_id`, asks `decide`, and stores its answer.
+Result<void> ApplyLinked(Connection& conn, const std::string& connector,
+                         const std::string& external_id,
+                         const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide,
+                         int64_t& number) {
+  number = 0;
+  LinkedIncident linked;
+  auto find = conn.Prepare(
+      "SELECT incident, last_event_at FROM connector_links WHERE connector = ?1 AND "
+      "external_id = ?2");
+  if (!find) return std::unexpected(find.error());
+  (*find)->Bind(1, connector).Bind(2, external_id);
+  auto row = (*find)->Step();
+  if (!row) return std::unexpected(row.error());
+  if (*row) {
+    number = (*find)->Int(0);
+    linked.last_event_at = OptTime(**find, 1);
+    find->reset();  // done with the lookup statement
+    auto incident = LoadIncident(conn, number);
+    if (!incident) return std::unexpected(incident.error());
+    linked.incident = *incident;
+  } else {
+    find->reset();
+  }
+  auto update = decide(linked);
+  if (!update) return std::unexpected(update.error());
+  if (update->skip) return Ok();
+  for (const auto& s : update->services_to_ensure) {
+    auto st = conn.Prepare(
+        "INSERT INTO services (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+    if (!st) return std::unexpected(st.error());
+    int64_t created = ToUnixMicros(update->incident.created_at);
+    if (auto r = (*st)->Bind(1, s).Bind(2, created).Run(); !r) return r;
+  }
+  if (linked.incident) {
+    update->incident.number = number;
+    if (auto r = UpdateIncidentRow(conn, update->incident); !r) return r;
+  } else {
+    auto n = InsertIncidentRow(conn, update->incident);
+    if (!n) return std::unexpected(n.error());
+    number = *n;
+  }
+  if (auto r = InsertTimelineRows(conn, number, update->entries); !r) return r;
+  auto link = conn.Prepare(
+      "INSERT INTO connector_links (connector, external_id, incident, last_event_at) "
+      "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (connector, external_id) DO UPDATE SET "
+      "last_event_at = max(coalesce(last_event_at, 0), coalesce(excluded.last_event_at, 0))");
+  if (!link) return std::unexpected(link.error());
+  return (*link)
+      ->Bind(1, connector)
+      .Bind(2, external_id)
+      .Bind(3, number)
+      .Bind(4, Micros(update->event_at))
+      .Run();
+}
+
 }  // namespace
 
 Result<void> SqliteConnectorStore::Add(const StoredConnector& c) {
@@ -179,57 +235,23 @@ Result<int64_t> SqliteConnectorStore::ApplyProviderIncident(
         return t;
       }
     }
-    LinkedIncident linked;
-    auto find = conn.Prepare(
-        "SELECT incident, last_event_at FROM connector_links WHERE connector = ?1 AND "
-        "external_id = ?2");
-    if (!find) return std::unexpected(find.error());
-    (*find)->Bind(1, connector).Bind(2, external_id);
-    auto row = (*find)->Step();
-    if (!row) return std::unexpected(row.error());
-    if (*row) {
-      number = (*find)->Int(0);
-      linked.last_event_at = OptTime(**find, 1);
-      find->reset();  // done with the lookup statement
-      auto incident = LoadIncident(conn, number);
-      if (!incident) return std::unexpected(incident.error());
-      linked.incident = *incident;
-    } else {
-      find->reset();
-    }
-    auto update = decide(linked);
-    if (!update) return std::unexpected(update.error());
-    if (update->skip) return Ok();
-    for (const auto& s : update->services_to_ensure) {
-      auto st = conn.Prepare(
-          "INSERT INTO services (name, created_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
-      if (!st) return std::unexpected(st.error());
-      int64_t created = ToUnixMicros(update->incident.created_at);
-      if (auto r = (*st)->Bind(1, s).Bind(2, created).Run(); !r) return r;
-    }
-    if (linked.incident) {
-      update->incident.number = number;
-      if (auto r = UpdateIncidentRow(conn, update->incident); !r) return r;
-    } else {
-      auto n = InsertIncidentRow(conn, update->incident);
-      if (!n) return std::unexpected(n.error());
-      number = *n;
-    }
-    if (auto r = InsertTimelineRows(conn, number, update->entries); !r) return r;
-    auto link = conn.Prepare(
-        "INSERT INTO connector_links (connector, external_id, incident, last_event_at) "
-        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (connector, external_id) DO UPDATE SET "
-        "last_event_at = max(coalesce(last_event_at, 0), coalesce(excluded.last_event_at, 0))");
-    if (!link) return std::unexpected(link.error());
-    return (*link)
-        ->Bind(1, connector)
-        .Bind(2, external_id)
-        .Bind(3, number)
-        .Bind(4, Micros(update->event_at))
-        .Run();
+    return ApplyLinked(conn, connector, external_id, decide, number);
   });
   if (!ok) return std::unexpected(ok.error());
   return number;
+}
+
+Result<void> SqliteConnectorStore::ApplyProviderIncidents(const std::string& connector,
+                                                          const std::vector<Item>& items) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    for (const auto& item : items) {
+      int64_t number = 0;
+      if (auto ok = ApplyLinked(conn, connector, item.external_id, item.decide, number); !ok) {
+        return ok;
+      }
+    }
+    return Ok();
+  });
 }
 
 Result<std::optional<int64_t>> SqliteConnectorStore::FindLinkedIncident(

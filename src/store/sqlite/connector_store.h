@@ -21,6 +21,8 @@ class SqliteConnectorStore final : public ConnectorStore {
       const std::string& connector, const std::string& external_id,
       const std::optional<WebhookEventRecord>& event,
       const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) override;
+  Result<void> ApplyProviderIncidents(const std::string& connector,
+                                      const std::vector<Item>& items) override;
   Result<std::optional<int64_t>> FindLinkedIncident(const std::string& connector,
                                                     const std::string& external_id) override;
   Result<int64_t> CountLinks(const std::string& connector) override;

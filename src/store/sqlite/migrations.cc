@@ -161,6 +161,10 @@ CREATE TABLE people (
   time_zone  TEXT NOT NULL DEFAULT ''  -- IANA; splits their on-call hours
 );
 )sql",
+      // 4: updating an incident rewrites its service rows; find them without a table scan.
+      R"sql(
+CREATE INDEX incident_services_incident ON incident_services (incident);
+)sql",
   };
   return kMigrations;
 }
