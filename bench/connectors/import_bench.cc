@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   connectors::Manager manager(registry, ctx, box);
   json::object config{{"api_key", "bench-key"},
                       {"base_url", "http://127.0.0.1:" + std::to_string(server.port())},
+                      {"rate_limit_per_minute", limited ? 960 : 0},
                       {"custom", json::object{{"history_days", 90}}}};
   if (auto ok = manager.Add("pagerduty", "pd", config); !ok) {
     std::fprintf(stderr, "%s\n", ok.error().message.c_str());

@@ -65,11 +65,17 @@ Result<std::unique_ptr<Logs>> Logs::Open(const std::string& level, const std::st
   return logs;
 }
 
+void Logs::Flush() {
+  for (auto& sink : sinks_) sink->flush();
+}
+
 std::shared_ptr<spdlog::logger> Logs::For(const std::string& component) {
   // Not registered in spdlog's global registry: loggers are handed to whoever needs them.
   auto logger = std::make_shared<spdlog::logger>(component, sinks_.begin(), sinks_.end());
   logger->set_level(level_);
-  logger->flush_on(spdlog::level::info);
+  // Warnings and errors reach the file at once; routine lines (the access log) are flushed by
+  // the server every second, so a busy server does not pay a write per request.
+  logger->flush_on(spdlog::level::warn);
   return logger;
 }
 

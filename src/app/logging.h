@@ -20,6 +20,8 @@ class Logs {
                                             const std::string& file);
   // A logger for one component ("http", "store", "sla", "connector.pd-prod").
   std::shared_ptr<spdlog::logger> For(const std::string& component);
+  // Writes out what the sinks buffer (lines below warn are not flushed one by one).
+  void Flush();
 
  private:
   std::vector<spdlog::sink_ptr> sinks_;

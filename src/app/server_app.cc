@@ -90,17 +90,23 @@ std::string ServerApp::url() const {
 
 void ServerApp::SweepLoop() {
   std::unique_lock lock(mu_);
+  auto next_sweep = std::chrono::steady_clock::now();
   while (!stopping_) {
     lock.unlock();
-    auto n = rt_.incidents->SweepSla();
-    if (!n) {
-      sla_log_->error("SLA sweep failed: {}", n.error().message);
-    } else if (*n > 0) {
-      sla_log_->warn("recorded {} SLA breach(es)", *n);
+    if (std::chrono::steady_clock::now() >= next_sweep) {
+      auto n = rt_.incidents->SweepSla();
+      if (!n) {
+        sla_log_->error("SLA sweep failed: {}", n.error().message);
+      } else if (*n > 0) {
+        sla_log_->warn("recorded {} SLA breach(es)", *n);
+      }
+      next_sweep = std::chrono::steady_clock::now() + rt_.config.sla_sweep_interval;
     }
+    rt_.logs->Flush();
     lock.lock();
-    cv_.wait_for(lock, rt_.config.sla_sweep_interval, [&] { return stopping_; });
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
+  rt_.logs->Flush();
 }
 
 void ServerApp::PollLoop() {

@@ -59,9 +59,9 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
                 "unknown connector type '" + type + "': supported types are: pagerduty");
   }
   if (auto ok = ValidateConnectorName(name); !ok) return std::unexpected(ok.error());
-  if (auto ok =
-          json::RejectUnknownFields(j, {"base_url", "api_key", "sync_direction", "sync_interval",
-                                        "enable_webhook", "webhook_secret", "debug", "custom"});
+  if (auto ok = json::RejectUnknownFields(
+          j, {"base_url", "api_key", "sync_direction", "sync_interval", "enable_webhook",
+              "webhook_secret", "debug", "custom", "rate_limit_per_minute"});
       !ok) {
     return Bad("(top level)", ok.error().message);
   }
@@ -106,6 +106,11 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
     if (!v) return Bad(field, "must be true or false");
     if (*v) *target = **v;
   }
+  auto rpm = json::GetOptionalInt(j, "rate_limit_per_minute");
+  if (!rpm || (*rpm && (**rpm < 0 || **rpm > 100000))) {
+    return Bad("rate_limit_per_minute", "must be a whole number from 0 (no limit) to 100000");
+  }
+  if (*rpm) c.rate_limit_per_minute = static_cast<int>(**rpm);
   if (auto it = j.find("webhook_secret"); it != j.end() && !it->value().is_null()) {
     if (it->value().is_string()) {
       c.webhook_secrets.emplace_back(it->value().as_string());
@@ -188,6 +193,7 @@ json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) 
       {"enable_webhook", c.enable_webhook},
       {"webhook_secret", std::move(secrets)},
       {"debug", c.debug},
+      {"rate_limit_per_minute", c.rate_limit_per_minute},
       {"custom", json::object{{"service_id", c.service_id},
                               {"from_email", c.from_email},
                               {"escalation_policy_id", c.escalation_policy_id},

@@ -29,6 +29,9 @@ struct ConnectorConfig {
   Duration sync_interval = std::chrono::minutes(5);
   bool enable_webhook = true;
   bool debug = false;
+  // Requests a minute this key may make (PagerDuty: 960). 0 turns the local budget off, for
+  // simulators with their limits off and benchmarks; 429s are still honoured.
+  int rate_limit_per_minute = 960;
   // PagerDuty "custom" block.
   std::string service_id;            // default PagerDuty service for outbound incidents
   std::string from_email;            // From header when the actor is not a PagerDuty user

@@ -21,6 +21,7 @@ RateBudget::RateBudget(const Clock& clock, Waiter& waiter, int per_minute)
       blocked_until_(clock.Now()) {}
 
 void RateBudget::Refill(Time now) {
+  if (per_minute_ <= 0) return;
   double elapsed = std::chrono::duration<double>(now - last_refill_).count();
   if (elapsed <= 0) return;
   tokens_ = std::min<double>(per_minute_, tokens_ + elapsed * per_minute_ / 60.0);
@@ -28,6 +29,15 @@ void RateBudget::Refill(Time now) {
 }
 
 void RateBudget::Acquire() {
+  if (per_minute_ <= 0) {  // no local limit; BlockUntil after a 429 still applies
+    Time until;
+    {
+      std::lock_guard lock(mu_);
+      until = blocked_until_;
+    }
+    if (clock_.Now() < until) waiter_.WaitUntil(until);
+    return;
+  }
   for (;;) {
     Time wait_until;
     {
@@ -70,13 +80,14 @@ void RateBudget::BlockUntil(Time until) {
 }
 
 double RateBudget::Usage() {
+  if (per_minute_ <= 0) return 0;
   std::lock_guard lock(mu_);
   Refill(clock_.Now());
   return 1.0 - tokens_ / per_minute_;
 }
 
 RateBudget& RateBudgets::For(const std::string& key, int per_minute) {
-  std::string id = HexEncode(Sha256(key)).substr(0, 16);  // never keep the key itself
+  std::string id = HexEncode(Sha256(key)).substr(0, 16) + "/" + std::to_string(per_minute);
   std::lock_guard lock(mu_);
   auto& b = budgets_[id];
   if (!b) b = std::make_unique<RateBudget>(clock_, waiter_, per_minute);

@@ -8,6 +8,8 @@ namespace im::connectors::pagerduty {
 namespace {
 
 constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 months per query
+// Updates stored per transaction during an import: one sync to disk for ten pages.
+constexpr size_t kBatch = 1000;
 
 std::string Str(const json::object& o, std::string_view key) {
   auto it = o.find(key);
@@ -27,7 +29,7 @@ PagerDutyConnector::PagerDutyConnector(ConnectorConfig config, ConnectorContext&
       client_(ClientOptions{.base_url = config_.base_url,
                             .api_key = config_.api_key,
                             .debug = config_.debug || ctx.debug},
-              ctx.http, ctx.budgets.For(config_.api_key, kPagerDutyRatePerMinute), ctx.waiter,
+              ctx.http, ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter,
               ctx.clock, ctx.log) {
   dir_.fallback_actor = "pagerduty@" + config_.name + ".connector";
   for (const auto& [ours, pd] : config_.service_mappings) {
@@ -153,7 +155,7 @@ Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncRep
                                UpdateFromIncident(pd, linked.incident, dir, config_.name, {}));
                          }});
         report.incidents++;
-        if (batch.size() >= 100) {
+        if (batch.size() >= kBatch) {
           if (auto f = flush(); !f) return std::unexpected(f.error());
         }
         return true;
@@ -206,7 +208,7 @@ Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool r
                return u;
              }});
         report.log_entries++;
-        if (batch.size() >= 100) {
+        if (batch.size() >= kBatch) {
           if (auto f = flush(); !f) return std::unexpected(f.error());
         }
         return true;
