@@ -1,5 +1,7 @@
 #include "cli/context.h"
 
+#include "common/strings.h"
+
 #include <algorithm>
 #include <iostream>
 
@@ -75,20 +77,7 @@ void PrintTable(const std::vector<std::string>& header,
 }
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const auto& v : values) {
-    size_t start = 0;
-    while (start <= v.size()) {
-      size_t end = v.find(',', start);
-      if (end == std::string::npos) end = v.size();
-      std::string item = v.substr(start, end - start);
-      while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-      while (!item.empty() && item.back() == ' ') item.pop_back();
-      if (!item.empty()) out.push_back(item);
-      start = end + 1;
-    }
-  }
-  return out;
+  return SplitCommaLists(values);
 }
 
 }  // namespace im::cli

@@ -122,14 +122,15 @@ Result<void> PagerDutyConnector::ApplyIncident(
   return Ok();
 }
 
-Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
-  if (auto ok = LoadDirectory(); !ok) return ok;
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
-  // A page of incidents is stored in one transaction: one sync to disk per 100 incidents.
+Result<void> PagerDutyConnector::ImportPaged(const std::string& path, const std::string& key,
+                                             const Query& extra, Time since, Time until,
+                                             const ItemMaker& make) {
+  Query query{{"since", FormatTime(since)},
+              {"until", FormatTime(until)},
+              {"time_zone", "UTC"},
+              {"total", "true"}};
+  query.insert(query.end(), extra.begin(), extra.end());
+  // Updates are stored kBatch at a time: one transaction (one sync to disk) for ten pages.
   std::vector<store::ConnectorStore::Item> batch;
   auto flush = [&]() -> Result<void> {
     if (batch.empty()) return Ok();
@@ -137,38 +138,44 @@ Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncRep
     batch.clear();
     return ok;
   };
-  auto ok = client_.ForEach(
-      "/incidents",
-      {{"since", FormatTime(since)},
-       {"until", FormatTime(until)},
-       {"time_zone", "UTC"},
-       {"sort_by", "created_at:asc"},
-       {"total", "true"}},
-      "incidents", [&](const json::object& o) -> Result<bool> {
-        auto pd = ParseIncident(o);
-        if (!pd) {
-          ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
-          return true;
-        }
-        batch.push_back({pd->id, [&dir, pd = *pd, this](const store::LinkedIncident& linked) {
-                           return Result<store::ProviderUpdate>(
-                               UpdateFromIncident(pd, linked.incident, dir, config_.name, {}));
-                         }});
-        report.incidents++;
-        if (batch.size() >= kBatch) {
-          if (auto f = flush(); !f) return std::unexpected(f.error());
-        }
-        return true;
-      });
+  auto ok = client_.ForEach(path, query, key, [&](const json::object& o) -> Result<bool> {
+    if (auto item = make(o)) batch.push_back(std::move(*item));
+    if (batch.size() >= kBatch) {
+      if (auto f = flush(); !f) return std::unexpected(f.error());
+    }
+    return true;
+  });
   if (ok) ok = flush();
-  batch.clear();
   if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
       until - since > std::chrono::hours(1)) {
     Time mid = since + (until - since) / 2;  // past the offset cap: halve the window
-    if (auto a = ImportIncidents(since, mid, report); !a) return a;
-    return ImportIncidents(mid, until, report);
+    if (auto a = ImportPaged(path, key, extra, since, mid, make); !a) return a;
+    return ImportPaged(path, key, extra, mid, until, make);
   }
   return ok;
+}
+
+Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
+  if (auto ok = LoadDirectory(); !ok) return ok;
+  Directory dir;
+  {
+    std::lock_guard lock(dir_mu_);
+    dir = dir_;
+  }
+  return ImportPaged("/incidents", "incidents", {{"sort_by", "created_at:asc"}}, since, until,
+                     [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
+                       auto pd = ParseIncident(o);
+                       if (!pd) {
+                         ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
+                         return std::nullopt;
+                       }
+                       report.incidents++;
+                       return store::ConnectorStore::Item{
+                           pd->id, [&dir, pd = *pd, this](const store::LinkedIncident& linked) {
+                             return Result<store::ProviderUpdate>(
+                                 UpdateFromIncident(pd, linked.incident, dir, config_.name, {}));
+                           }};
+                     });
 }
 
 Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool refetch_changed,
@@ -179,48 +186,24 @@ Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool r
     std::lock_guard lock(dir_mu_);
     dir = dir_;
   }
-  std::vector<store::ConnectorStore::Item> batch;
-  auto flush = [&]() -> Result<void> {
-    if (batch.empty()) return Ok();
-    auto ok = ctx_.connectors.ApplyProviderIncidents(config_.name, batch);
-    batch.clear();
-    return ok;
-  };
-  auto ok = client_.ForEach(
-      "/log_entries",
-      {{"since", FormatTime(since)},
-       {"until", FormatTime(until)},
-       {"time_zone", "UTC"},
-       {"is_overview", "false"},
-       {"total", "true"}},
-      "log_entries", [&](const json::object& o) -> Result<bool> {
+  auto ok = ImportPaged(
+      "/log_entries", "log_entries", {{"is_overview", "false"}}, since, until,
+      [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
         auto e = ParseLogEntry(o);
-        if (!e || e->incident_id.empty()) return true;
-        batch.push_back(
-            {e->incident_id,
-             [&, e = *e](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
-               if (!linked.incident) return store::ProviderUpdate{.skip = true};
-               auto u = UpdateFromLogEntry(e, *linked.incident, dir);
-               u.event_at = linked.last_event_at;
-               if (refetch_changed && !u.skip && ChangesStatus(e.type)) {
-                 changed.insert(e.incident_id);
-               }
-               return u;
-             }});
+        if (!e || e->incident_id.empty()) return std::nullopt;
         report.log_entries++;
-        if (batch.size() >= kBatch) {
-          if (auto f = flush(); !f) return std::unexpected(f.error());
-        }
-        return true;
+        return store::ConnectorStore::Item{
+            e->incident_id,
+            [&, e = *e](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+              if (!linked.incident) return store::ProviderUpdate{.skip = true};
+              auto u = UpdateFromLogEntry(e, *linked.incident, dir);
+              u.event_at = linked.last_event_at;
+              if (refetch_changed && !u.skip && ChangesStatus(e.type)) {
+                changed.insert(e.incident_id);
+              }
+              return u;
+            }};
       });
-  if (ok) ok = flush();
-  batch.clear();
-  if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
-      until - since > std::chrono::hours(1)) {
-    Time mid = since + (until - since) / 2;
-    if (auto a = ImportLogEntries(since, mid, refetch_changed, report); !a) return a;
-    return ImportLogEntries(mid, until, refetch_changed, report);
-  }
   if (!ok) return ok;
   for (const auto& id : changed) {
     if (auto r = SyncOne(id, report); !r) return r;

@@ -29,6 +29,11 @@ class PagerDutyConnector final : public Connector {
   // Incidents created in [since, until), then log entries in [since, until).
   Result<void> ImportRange(Time since, Time until, bool refetch_changed, SyncReport& report,
                            const SyncOptions& options);
+  using ItemMaker = std::function<std::optional<store::ConnectorStore::Item>(const json::object&)>;
+  // Pages through a list endpoint for [since, until), storing what `make` returns in large
+  // transactions, and halving the window when it holds more than the offset cap allows.
+  Result<void> ImportPaged(const std::string& path, const std::string& key, const Query& extra,
+                           Time since, Time until, const ItemMaker& make);
   Result<void> ImportIncidents(Time since, Time until, SyncReport& report);
   Result<void> ImportLogEntries(Time since, Time until, bool refetch_changed, SyncReport& report);
   Result<void> ApplyIncident(const PdIncident& pd, std::optional<Time> event_at,

@@ -1,4 +1,5 @@
 // /api/v1/incidents: list, declare, show, transitions and notes.
+#include "common/strings.h"
 #include "common/time.h"
 #include "core/incident_json.h"
 #include "http/api/api.h"
@@ -10,33 +11,19 @@ namespace {
 using net::HttpRequest;
 using net::HttpResponse;
 
-std::vector<std::string> SplitList(const std::vector<std::string>& values) {
-  std::vector<std::string> out;
-  for (const auto& v : values) {
-    size_t start = 0;
-    while (start <= v.size()) {
-      size_t end = v.find(',', start);
-      if (end == std::string::npos) end = v.size();
-      if (end > start) out.push_back(v.substr(start, end - start));
-      start = end + 1;
-    }
-  }
-  return out;
-}
-
 Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) {
   store::IncidentFilter f;
-  for (const auto& s : SplitList(req.QueryAll("status"))) {
+  for (const auto& s : SplitCommaLists(req.QueryAll("status"))) {
     auto st = core::ParseStatus(s);
     if (!st) return std::unexpected(st.error());
     f.statuses.push_back(*st);
   }
-  for (const auto& s : SplitList(req.QueryAll("severity"))) {
+  for (const auto& s : SplitCommaLists(req.QueryAll("severity"))) {
     auto sev = core::ParseSeverity(s);
     if (!sev) return std::unexpected(sev.error());
     f.severities.push_back(*sev);
   }
-  f.services = SplitList(req.QueryAll("service"));
+  f.services = SplitCommaLists(req.QueryAll("service"));
   if (auto since = req.Query("since")) {
     auto t = ParseTimeRelative(*since, now);
     if (!t) return std::unexpected(t.error().Wrap("query parameter 'since'"));
