@@ -1,0 +1,144 @@
+// The PagerDuty connector as a user runs it: the real `im` binary against a real `im sim
+// pagerduty` process, including an import killed with SIGKILL half way and resumed.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "fakes/process.h"
+#include "fakes/raw_http.h"
+#include "fakes/temp_dir.h"
+
+namespace im::cli {
+namespace {
+
+using im::testing::Process;
+
+std::string Bin() {
+  const char* bin = std::getenv("IM_BINARY");
+  return bin ? bin : IM_TEST_BINARY;
+}
+
+int64_t Query(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t out = -1;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      out = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+class ConnectorCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sim_ = std::make_unique<Process>(std::vector<std::string>{
+        Bin(), "sim", "pagerduty", "--listen", "127.0.0.1:0", "--api-key", "cli-test-key",
+        "--incidents", "1500", "--days", "60", "--seed", "3", "--rate-limit", "off"});
+    ASSERT_TRUE(sim_->started());
+    std::string banner = sim_->ReadLine();  // "PagerDuty simulator at http://127.0.0.1:PORT ..."
+    auto at = banner.find("http://127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << banner;
+    port_ = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
+  }
+
+  int Im(const std::string& args) {
+    std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " + Bin() +
+                      " --data-dir " + data() + " " + args + " >/dev/null 2>&1";
+    int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string data() const { return (dir_.path() / "data").string(); }
+  std::string db() const { return data() + "/im.db"; }
+
+  void SetLatency(int ms) {
+    auto r = im::testing::Fetch(port_, "PATCH", "/_sim/knobs",
+                                "{\"latency_ms\":" + std::to_string(ms) + "}");
+    ASSERT_TRUE(r && r->status < 300);
+  }
+
+  im::testing::TempDir dir_;
+  std::unique_ptr<Process> sim_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) + "\",\"rate_limit_per_minute\":0}'"),
+            0);
+  SetLatency(40);  // slow enough to be caught half way
+  Process sync({Bin(), "--data-dir", data(), "connector", "sync", "pd"});
+  ASSERT_TRUE(sync.started());
+  // Wait (with a deadline) until some incidents are in, then kill it without warning.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (Query(db(), "SELECT count(*) FROM connector_links") < 200 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a file, bounded
+  }
+  sync.Signal(SIGKILL);
+  EXPECT_EQ(sync.Wait(), 128 + SIGKILL);
+  int64_t partial = Query(db(), "SELECT count(*) FROM connector_links");
+  EXPECT_GT(partial, 0);
+  EXPECT_LT(partial, 1500) << "the import finished before it could be killed";
+  EXPECT_EQ(Query(db(), "SELECT import_done FROM connectors"), 0);
+
+  SetLatency(0);
+  ASSERT_EQ(Im("connector sync pd"), 0);
+  EXPECT_EQ(Query(db(), "SELECT import_done FROM connectors"), 1);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_links"), 1500);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM incidents"), 1500);
+  EXPECT_EQ(Query(db(), "SELECT count(DISTINCT external_id) FROM connector_links"), 1500);
+  EXPECT_EQ(Query(db(),
+                  "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
+                  "'declared' GROUP BY incident HAVING count(*) > 1)"),
+            0);
+  // A third run adds nothing.
+  int64_t rows = Query(db(), "SELECT count(*) FROM timeline");
+  ASSERT_EQ(Im("connector sync pd"), 0);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM timeline"), rows);
+}
+
+TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) + "\",\"webhook_secret\":\"very-secret-value\"}'"),
+            0);
+  EXPECT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"x\"}'"), 5);  // exists
+  EXPECT_EQ(Im("connector add pagerduty other --config '{\"api_kee\":\"x\"}'"), 3);
+  std::string out = (dir_.path() / "out").string();
+  std::string cmd = "HOME=" + dir_.path().string() + " " + Bin() + " --data-dir " + data() +
+                    " connector list --json > " + out;
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::FILE* f = std::fopen(out.c_str(), "r");
+  std::string text(4096, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), f));
+  std::fclose(f);
+  EXPECT_NE(text.find("\"name\":\"pd\""), std::string::npos);
+  EXPECT_EQ(text.find("very-secret-value"), std::string::npos);
+  EXPECT_EQ(text.find("cli-test-key"), std::string::npos);
+  // The key is sealed in the database too.
+  sqlite3* db_handle = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db().c_str(), &db_handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db_handle, "SELECT config FROM connectors", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  std::string stored = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db_handle);
+  EXPECT_EQ(stored.find("cli-test-key"), std::string::npos);
+  EXPECT_EQ(stored.find("very-secret-value"), std::string::npos);
+  EXPECT_EQ(Im("connector remove pd"), 0);
+  EXPECT_EQ(Im("connector status pd"), 4);
+}
+
+}  // namespace
+}  // namespace im::cli
