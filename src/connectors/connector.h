@@ -16,6 +16,7 @@
 #include "net/http_client.h"
 #include "net/http_message.h"
 #include "store/connector_store.h"
+#include "store/schedule_store.h"
 #include "store/store.h"
 
 namespace im::connectors {
@@ -29,6 +30,7 @@ struct ConnectorContext {
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
   bool debug = false;  // PAGERDUTY_DEBUG=true: log every provider request and response
+  store::ScheduleStore* schedules = nullptr;  // imported schedules and policies go here
 };
 
 struct Check {

@@ -14,6 +14,7 @@
 #include "net/curl_http_client.h"
 #include "sim/pagerduty/simulator.h"
 #include "store/sqlite/connector_store.h"
+#include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace im::connectors::testing {
@@ -67,6 +68,7 @@ class PagerDutyFixture : public ::testing::Test {
     ASSERT_TRUE(db);
     db_ = std::move(*db);
     connectors_ = std::make_unique<store::sqlite::SqliteConnectorStore>(*db_);
+    schedules_ = std::make_unique<store::sqlite::SqliteScheduleStore>(*db_);
     budgets_ = std::make_unique<RateBudgets>(clock_, waiter_);
     ASSERT_TRUE(pagerduty::RegisterPagerDuty(registry_));
     ctx_ = std::make_unique<ConnectorContext>(ConnectorContext{.store = *db_,
@@ -75,7 +77,8 @@ class PagerDutyFixture : public ::testing::Test {
                                                                .budgets = *budgets_,
                                                                .waiter = waiter_,
                                                                .clock = clock_,
-                                                               .log = spdlog::default_logger()});
+                                                               .log = spdlog::default_logger(),
+                                                               .schedules = schedules_.get()});
     manager_ = std::make_unique<Manager>(registry_, *ctx_, box_);
     auto added = manager_->Add("pagerduty", "pd", Config());
     ASSERT_TRUE(added) << added.error().message;
@@ -113,6 +116,7 @@ class PagerDutyFixture : public ::testing::Test {
   im::testing::TempDir dir_;
   std::unique_ptr<store::sqlite::SqliteStore> db_;
   std::unique_ptr<store::sqlite::SqliteConnectorStore> connectors_;
+  std::unique_ptr<store::sqlite::SqliteScheduleStore> schedules_;
   net::CurlHttpClient http_;
   std::unique_ptr<RateBudgets> budgets_;
   Registry registry_;

@@ -251,6 +251,7 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
       return SyncOne(options.incident_id, report);
     }
     if (auto ok = FetchDirectory(report); !ok) return ok;
+    if (auto ok = ImportOnCall(report); !ok) return std::unexpected(ok.error());
     auto stored = ctx_.connectors.Get(config_.name);
     if (!stored) return std::unexpected(stored.error());
     Time now = ctx_.clock.Now();

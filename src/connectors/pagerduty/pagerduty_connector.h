@@ -25,6 +25,9 @@ class PagerDutyConnector final : public Connector {
 
  private:
   Result<void> FetchDirectory(SyncReport& report);
+  // Schedules (with overrides) and escalation policies into ctx.schedules; returns how many
+  // schedules were imported (oncall_import.cc).
+  Result<int> ImportOnCall(SyncReport& report);
   Result<void> LoadDirectory();
   // Incidents created in [since, until), then log entries in [since, until).
   Result<void> ImportRange(Time since, Time until, bool refetch_changed, SyncReport& report,
