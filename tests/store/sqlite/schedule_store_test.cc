@@ -30,7 +30,8 @@ INSTANTIATE_TEST_SUITE_P(
       EXPECT_TRUE(s);
       Bases().push_back(std::move(*s));
       return std::make_unique<SqliteScheduleStore>(*Bases().back());
-    })));
+    })),
+    [](const auto&) { return std::string("sqlite"); });
 
 }  // namespace
 }  // namespace im::store::sqlite

@@ -28,7 +28,8 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                                SharedDir().File("contract-" + std::to_string(n++) + ".db"));
                            EXPECT_TRUE(s);
                            return std::move(*s);
-                         })));
+                         })),
+                         [](const auto&) { return std::string("sqlite"); });
 
 TEST(SqliteStoreTest, UsesWalAndRecordsTheSchemaVersion) {
   TempDir dir;
