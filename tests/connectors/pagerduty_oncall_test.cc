@@ -36,13 +36,9 @@ TEST_F(PagerDutyOnCallTest, ImportsSchedulesAndPoliciesWithPeopleAsEmails) {
   EXPECT_FALSE(policies->empty());
 }
 
-// DISABLED: this cross-check found a real disagreement that needs a decision. For layers whose
-// turn is a whole number of days, im hands off at the same wall-clock time across DST
-// (docs/oncall.md; PagerDuty's docs describe a layer's "handoff time" as a local time of day,
-// e.g. "shifts rotate automatically every morning at 9:00 AM"), while the simulator renders
-// final_schedule on elapsed time from rotation_virtual_start, so in summer its hand-offs are one
-// hour later. providers.md notes PagerDuty does not document this. Enable once both agree.
-TEST_F(PagerDutyOnCallTest, DISABLED_ImportedSchedulesRenderAsPagerDutyRendersThem) {
+// The check that found the simulator rendering whole-day turns on elapsed time: both now hand
+// off at the same wall-clock time across DST, as PagerDuty's docs describe hand-off times.
+TEST_F(PagerDutyOnCallTest, ImportedSchedulesRenderAsPagerDutyRendersThem) {
   Start({.incidents = 50});
   ASSERT_TRUE(Open()->Sync({}));
   auto stored = schedules_->ListSchedules();

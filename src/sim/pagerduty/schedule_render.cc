@@ -51,11 +51,24 @@ std::vector<Span> RenderLayer(const Layer& layer, const std::string& tz, Time si
   const Duration turn = seconds(layer.rotation_turn_length_seconds);
   int64_t k = (lo - layer.rotation_virtual_start) / turn;
   if (lo < layer.rotation_virtual_start) --k;
+  // PagerDuty's docs describe a layer's hand-off as a local time of day ("shifts rotate
+  // automatically every morning at 9:00 AM"): turns of whole days start at the same wall-clock
+  // time in the schedule's zone across DST; other lengths are elapsed time.
+  const bool whole_days = layer.rotation_turn_length_seconds % 86400 == 0;
+  const date::time_zone* zone = Zone(tz);
+  const auto local_anchor =
+      zone->to_local(std::chrono::floor<seconds>(layer.rotation_virtual_start));
+  auto turn_start = [&](int64_t i) -> Time {
+    if (!whole_days) return layer.rotation_virtual_start + i * turn;
+    auto local = local_anchor + std::chrono::duration_cast<seconds>(i * turn);
+    return zone->to_sys(local, date::choose::earliest);
+  };
+  if (whole_days) --k;  // a wall-clock start may lie up to an hour from the elapsed one
   std::vector<Span> windows;
   if (!layer.restrictions.empty()) windows = RestrictionWindows(layer, tz, lo, hi);
   const auto n = static_cast<int64_t>(layer.user_ids.size());
   for (;; ++k) {
-    Time s = layer.rotation_virtual_start + k * turn, e = s + turn;
+    Time s = turn_start(k), e = turn_start(k + 1);
     if (s >= hi) break;
     const std::string& user = layer.user_ids[static_cast<size_t>(((k % n) + n) % n)];
     Time cs = std::max(s, lo), ce = std::min(e, hi);
