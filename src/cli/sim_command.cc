@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "http/server.h"
 #include "net/curl_http_client.h"
+#include "sim/incidentio/simulator.h"
 #include "sim/pagerduty/simulator.h"
 
 namespace im::cli {
@@ -32,6 +33,29 @@ int Fail(const std::string& message) {
   return 2;
 }
 
+// Serves `simulator` until SIGINT/SIGTERM, printing its URL first (tests read the port there).
+template <typename Sim>
+int Serve(Sim& simulator, const std::string& host, int port, const std::string& banner,
+          bool no_keys) {
+  http::Router router;
+  simulator.Register(router);
+  http::Server server({.host = host, .port = static_cast<uint16_t>(port)}, router, nullptr);
+  if (auto ok = server.Start(); !ok) return Fail(ok.error().message);
+  simulator.webhooks().Start();
+  std::string url = "http://" + host + ":" + std::to_string(server.port());
+  std::cout << banner << " at " << url << " (admin " << url << "/_sim/state; Ctrl-C to stop)"
+            << std::endl;
+  if (no_keys) {
+    std::cout << "no --api-key given: every API request gets 401 until keys are added at " << url
+              << "/_sim/api_keys" << std::endl;
+  }
+  server.RunUntilSignal();
+  simulator.webhooks().Stop();
+  return 0;
+}
+
+void SleepFor(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+
 int RunSim(const SimOptions& o) {
   size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) return Fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8090");
@@ -43,43 +67,41 @@ int RunSim(const SimOptions& o) {
     port = -1;
   }
   if (port < 0 || port > 65535) return Fail("--listen port must be 0..65535");
-  if (o.provider != "pagerduty") {
-    return Fail("the " + o.provider + " simulator is not available yet; use `im sim pagerduty`");
+  if (o.provider == "opsgenie") {
+    return Fail("the opsgenie simulator is not available yet; use pagerduty or incidentio");
   }
   if (!o.fixture.empty()) return Fail("--fixture is not supported yet; drop it to use --seed");
   if (o.incidents < 0 || o.days < 1) return Fail("--incidents must be >= 0 and --days >= 1");
+  std::vector<sim::ApiKey> keys;
+  for (const auto& k : o.api_keys) {
+    auto key = sim::ParseApiKey(k);
+    if (!key) return Fail(key.error().message);
+    keys.push_back(*key);
+  }
+  SystemClock clock;
+  net::CurlHttpClient client;
+  if (o.provider == "incidentio") {
+    sim::incidentio::SimulatorOptions options;
+    options.seed = o.seed;
+    options.incidents = o.incidents;
+    options.days = o.days;
+    options.rate_limit = o.rate_limit != "off";
+    options.api_keys = keys;
+    options.webhook = {o.webhook_url, o.webhook_secrets};
+    sim::incidentio::Simulator simulator(options, clock, client, SleepFor);
+    return Serve(simulator, host, port, "incident.io simulator (API v1/v2)", keys.empty());
+  }
   sim::pagerduty::SimulatorOptions options;
   options.seed = o.seed;
   options.incidents = o.incidents;
   options.days = o.days;
   options.rate_limit = o.rate_limit != "off";
-  for (const auto& k : o.api_keys) {
-    auto key = sim::ParseApiKey(k);
-    if (!key) return Fail(key.error().message);
-    options.api_keys.push_back(*key);
-  }
+  options.api_keys = keys;
   options.webhook = {o.webhook_url, o.webhook_secrets};
   if (port != 0) options.urls.api = "http://" + o.listen;
-
-  SystemClock clock;
-  net::CurlHttpClient client;
-  sim::pagerduty::Simulator simulator(
-      options, clock, client, [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
-  http::Router router;
-  simulator.Register(router);
-  http::Server server({.host = host, .port = static_cast<uint16_t>(port)}, router, nullptr);
-  if (auto ok = server.Start(); !ok) return Fail(ok.error().message);
-  simulator.webhooks().Start();
-  std::string url = "http://" + host + ":" + std::to_string(server.port());
-  std::cout << "PagerDuty simulator at " << url << " (REST API v2 and Events API v2 /v2/enqueue;"
-            << " admin " << url << "/_sim/state; Ctrl-C to stop)" << std::endl;
-  if (options.api_keys.empty()) {
-    std::cout << "no --api-key given: every API request gets 401 until keys are added at " << url
-              << "/_sim/api_keys" << std::endl;
-  }
-  server.RunUntilSignal();
-  simulator.webhooks().Stop();
-  return 0;
+  sim::pagerduty::Simulator simulator(options, clock, client, SleepFor);
+  return Serve(simulator, host, port,
+               "PagerDuty simulator (REST API v2 and Events API v2 /v2/enqueue)", keys.empty());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "common/time.h"
 #include "sim/common/json_response.h"
 #include "sim/pagerduty/incidents_list.h"
+#include "sim/pagerduty/log_entry_view.h"
 #include "sim/pagerduty/rest.h"
 #include "sim/pagerduty/routes.h"
 
@@ -131,7 +132,8 @@ Response AddNote(State& st, const net::HttpRequest& req) {
   if (!inc) return NotFound();
   if (inc->notes.size() >= 2000) return InvalidInput("An incident can have at most 2000 notes");
   Note& n = st.AnnotateLocked(*inc, std::get<const User*>(from)->id, *content, st.clock.Now());
-  return JsonResponse(201, json::object{{"note", NoteJson(st.world, st.urls, n)}});
+  // The REST v2 spec documents 200 for a created note.
+  return JsonResponse(200, json::object{{"note", NoteJson(st.world, st.urls, n)}});
 }
 
 // GET handlers on one incident: `render` gets the locked world and the incident.
@@ -146,17 +148,17 @@ Response WithIncident(State& st, const net::HttpRequest& req, Render render) {
 Response LogEntries(State& st, const net::HttpRequest& req) {
   auto page = ParsePage(req);
   if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
-  bool overview = QueryBool(req, "is_overview", false);
+  auto view = ParseLogEntryView(req);
+  if (auto* err = std::get_if<Response>(&view)) return std::move(*err);
+  const LogEntryView& v = std::get<LogEntryView>(view);
   return WithIncident(st, req, [&](const Incident& inc) {
     std::vector<const LogEntry*> entries;
     for (auto it = inc.log.rbegin(); it != inc.log.rend(); ++it) {  // newest first
-      if (overview && (it->type == "notify_log_entry" || it->type == "assign_log_entry")) {
-        continue;
-      }
+      if (v.overview && !ShownInOverview(*it)) continue;
       entries.push_back(&*it);
     }
     return ListResponse("log_entries", entries, std::get<Page>(page), [&](const LogEntry* e) {
-      return json::value(LogEntryJson(st.world, st.urls, inc, *e));
+      return json::value(RenderLogEntry(st.world, st.urls, inc, *e, v));
     });
   });
 }

@@ -113,6 +113,7 @@ json::object IncidentJson(const World& w, const Urls& urls, const Incident& inc)
 json::object LogEntryJson(const World& w, const Urls& urls, const Incident& inc,
                           const LogEntry& e) {
   std::string verb = e.type.substr(0, e.type.find("_log_entry"));
+  const Service* svc = w.FindService(inc.service_id);
   json::object o{
       {"id", e.id},
       {"type", e.type},
@@ -125,7 +126,7 @@ json::object LogEntryJson(const World& w, const Urls& urls, const Incident& inc,
       {"service", ServiceRef(w, urls, inc.service_id)},
       {"incident", Reference(urls, "incident_reference", inc.id,
                              "[#" + std::to_string(inc.number) + "] " + inc.title, "incidents")},
-      {"teams", json::array{}},
+      {"teams", Refs(w, urls, svc ? svc->team_ids : std::vector<std::string>{})},
       {"contexts", json::array{}},
       {"event_details", {{"description", inc.title}}}};
   if (!e.note.empty()) o["note"] = e.note;
@@ -176,7 +177,13 @@ json::object ServiceJson(const World& w, const Urls& urls, const Service& s) {
   o["integrations"] = json::array{};
   o["alert_creation"] = "create_alerts_and_incidents";
   o["incident_urgency_rule"] = {{"type", "constant"}, {"urgency", "high"}};
-  o["last_incident_timestamp"] = nullptr;
+  // A string in the spec: the newest incident's creation, left out while there is none.
+  for (auto it = w.incidents.rbegin(); it != w.incidents.rend(); ++it) {
+    if (it->service_id == s.id) {
+      o["last_incident_timestamp"] = FormatTime(it->created_at);
+      break;
+    }
+  }
   return o;
 }
 

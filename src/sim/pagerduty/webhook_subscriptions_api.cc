@@ -49,7 +49,8 @@ Response Create(State& st, const net::HttpRequest& req) {
   std::lock_guard lock(st.mu);
   sub.id = st.world.NewId('P', 7);
   st.world.subscriptions.push_back(sub);
-  return JsonResponse(201,
+  // The REST v2 spec documents 200 (not 201) for a created subscription.
+  return JsonResponse(200,
                       json::object{{"webhook_subscription", SubscriptionJson(st.urls, sub, true)}});
 }
 

@@ -1,0 +1,109 @@
+// The seeded incident.io organisation (see the header).
+#include "sim/incidentio/generator.h"
+
+#include <algorithm>
+
+namespace im::sim::incidentio {
+namespace {
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::seconds;
+
+constexpr const char* kNames[][2] = {
+    {"Grace Hopper", "grace.hopper"},     {"Alan Turing", "alan.turing"},
+    {"Ada Lovelace", "ada.lovelace"},     {"Edsger Dijkstra", "edsger.dijkstra"},
+    {"Barbara Liskov", "barbara.liskov"}, {"Ken Thompson", "ken.thompson"},
+    {"Radia Perlman", "radia.perlman"},   {"Donald Knuth", "donald.knuth"},
+    {"Frances Allen", "frances.allen"},   {"John Backus", "john.backus"}};
+
+constexpr const char* kTitles[] = {"Checkout latency above SLO", "Elevated 5xx on API gateway",
+                                   "Payments webhook backlog",   "Login failures in EU",
+                                   "Search index lagging",       "Database replica out of sync"};
+
+}  // namespace
+
+Incident& DeclareIncident(World& w, Rng& rng, Time at, std::string name, std::string severity_id,
+                          std::string creator_id) {
+  (void)rng;
+  Incident inc;
+  inc.id = w.NewId();
+  inc.reference = "INC-" + std::to_string(w.next_reference++);
+  inc.name = std::move(name);
+  inc.summary = "Declared from the simulator: " + inc.name;
+  inc.status_id = w.statuses[1].id;  // Investigating (live)
+  inc.severity_id = std::move(severity_id);
+  inc.creator_id = std::move(creator_id);
+  inc.created_at = inc.updated_at = at;
+  w.incidents.push_back(inc);
+  w.updates.push_back(
+      {w.NewId(), inc.id, inc.status_id, inc.severity_id, "Incident declared", inc.creator_id, at});
+  return w.incidents.back();
+}
+
+bool ChangeStatus(World& w, Incident& inc, const std::string& status_id, const std::string& by,
+                  Time at, std::string message) {
+  if (inc.status_id == status_id) return false;
+  inc.status_id = status_id;
+  inc.updated_at = at;
+  w.updates.push_back({w.NewId(), inc.id, status_id, inc.severity_id, std::move(message), by, at});
+  return true;
+}
+
+World Generate(const GeneratorOptions& o) {
+  Rng rng(o.seed);
+  World w;
+  for (const auto& n : kNames) {
+    w.users.push_back({w.NewId(), n[0], std::string(n[1]) + "@example.com",
+                       w.users.empty() ? "owner" : "responder"});
+  }
+  Time epoch = o.now - days(o.days) - days(30);
+  const char* sev[][2] = {{"Critical", "Issues causing very high impact to customers"},
+                          {"Major", "Issues causing significant impact"},
+                          {"Minor", "Issues with low impact"},
+                          {"Informational", "No customer impact"}};
+  for (int i = 0; i < 4; ++i) w.severities.push_back({w.NewId(), sev[i][0], sev[i][1], 4 - i});
+  const char* st[][3] = {{"Triage", "triage", "Incident is being triaged"},
+                         {"Investigating", "live", "Working out what is happening"},
+                         {"Fixing", "live", "A fix is being applied"},
+                         {"Monitoring", "live", "Watching that the fix holds"},
+                         {"Documenting", "learning", "Writing the post-incident review"},
+                         {"Closed", "closed", "The incident is over"},
+                         {"Declined", "declined", "Not an incident"}};
+  for (int i = 0; i < 7; ++i) w.statuses.push_back({w.NewId(), st[i][0], st[i][2], st[i][1], i});
+  for (int s = 0; s < 2; ++s) {
+    Schedule sch{w.NewId(),
+                 s == 0 ? "Platform on-call" : "Payments on-call",
+                 s == 0 ? "Europe/London" : "America/New_York",
+                 epoch,
+                 {}};
+    Rotation r{w.NewId(), "Primary", epoch + hours(9), 1, s == 0 ? "weekly" : "daily", {}};
+    for (size_t u = 0; u < 4; ++u) r.user_ids.push_back(w.users[(u + 4 * s) % w.users.size()].id);
+    sch.rotations.push_back(r);
+    w.schedules.push_back(sch);
+  }
+  if (o.incidents <= 0) return w;
+  Time start = o.now - days(o.days);
+  auto step = (o.now - start) / o.incidents;
+  for (int64_t i = 0; i < o.incidents; ++i) {
+    Time at = start + step * i + seconds(rng.Between(0, 600));
+    Incident& inc =
+        DeclareIncident(w, rng, at, kTitles[rng.Between(0, 5)], w.severities[rng.Between(0, 3)].id,
+                        w.users[rng.Between(0, w.users.size() - 1)].id);
+    const std::string& lead = w.users[rng.Between(0, w.users.size() - 1)].id;
+    Time t = at;
+    for (size_t s : {2, 3, 4, 5}) {  // Fixing, Monitoring, Documenting, Closed
+      t += seconds(rng.Between(300, 4 * 3600));
+      if (t >= o.now) break;
+      ChangeStatus(w, inc, w.statuses[s].id, lead, t, "Moved to " + w.statuses[s].name);
+    }
+  }
+  std::stable_sort(
+      w.incidents.begin(), w.incidents.end(),
+      [](const Incident& a, const Incident& b) { return a.created_at < b.created_at; });
+  std::stable_sort(w.updates.begin(), w.updates.end(),
+                   [](const Update& a, const Update& b) { return a.created_at < b.created_at; });
+  return w;
+}
+
+}  // namespace im::sim::incidentio

@@ -1,0 +1,31 @@
+// Builds a deterministic incident.io organisation from a seed: users, the four default
+// severities, statuses in every category `im` maps, schedules with rotations, and incidents over
+// the last D days whose incident updates agree with their status and timestamps.
+#pragma once
+
+#include <cstdint>
+
+#include "common/clock.h"
+#include "sim/common/random.h"
+#include "sim/incidentio/model.h"
+
+namespace im::sim::incidentio {
+
+struct GeneratorOptions {
+  uint64_t seed = 1;
+  int64_t incidents = 200;
+  int64_t days = 90;
+  Time now{};
+};
+
+World Generate(const GeneratorOptions& options);
+
+// Adds an incident declared at `at` (status "Investigating"), with its first update.
+Incident& DeclareIncident(World& w, Rng& rng, Time at, std::string name, std::string severity_id,
+                          std::string creator_id);
+
+// Moves `inc` to `status_id` at `at` and records the incident update; false if unchanged.
+bool ChangeStatus(World& w, Incident& inc, const std::string& status_id, const std::string& by,
+                  Time at, std::string message);
+
+}  // namespace im::sim::incidentio

@@ -1,0 +1,146 @@
+// Rendering of the incident.io objects. Field names follow the OpenAPI schemas (IncidentV2,
+// IncidentUpdateV2, SeverityV1/V2, IncidentStatusV1/V2, ScheduleV2, ScheduleEntryV2, UserV2).
+#include "sim/incidentio/json.h"
+
+#include "common/time.h"
+#include "sim/common/json_response.h"
+
+namespace im::sim::incidentio {
+namespace {
+
+// Severities and statuses are configured before any incident; their times are the org's start.
+Time Configured(const World& w) {
+  return w.schedules.empty() ? Time{} : w.schedules.front().created_at;
+}
+
+}  // namespace
+
+json::object UserJson(const User& u) {
+  return {{"id", u.id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
+}
+
+json::object UserWithRolesJson(const User& u) {
+  json::object o = UserJson(u);
+  bool owner = u.role == "owner";
+  o["base_role"] = json::object{{"id", owner ? "01OWNER" : "01RESPONDER"},
+                                {"name", owner ? "Owner" : "Responder"},
+                                {"slug", owner ? "owner" : "responder"}};
+  o["custom_roles"] = json::array{};
+  o["seats"] = json::object{{"on_call", "full_access"}, {"response", "full_access"}};
+  o["is_active"] = true;
+  return o;
+}
+
+json::object SeverityJson(const Severity& s, Time at) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"description", s.description},
+          {"rank", s.rank},
+          {"created_at", FormatTime(at)},
+          {"updated_at", FormatTime(at)}};
+}
+
+json::object StatusJson(const Status& s, Time at) {
+  json::object o = SeverityJson({s.id, s.name, s.description, s.rank}, at);
+  o["category"] = s.category;
+  return o;
+}
+
+json::object IncidentJson(const World& w, const Incident& inc) {
+  Time cfg = Configured(w);
+  const Status* st = w.FindStatus(inc.status_id);
+  const Severity* sev = w.FindSeverity(inc.severity_id);
+  const User* creator = w.FindUser(inc.creator_id);
+  json::object o{
+      {"id", inc.id},
+      {"reference", inc.reference},
+      {"name", inc.name},
+      {"summary", inc.summary},
+      {"permalink", "https://app.incident.io/sim/incidents/" + inc.reference.substr(4)},
+      {"created_at", FormatTime(inc.created_at)},
+      {"updated_at", FormatTime(inc.updated_at)},
+      {"creator", creator ? json::object{{"user", UserJson(*creator)}} : json::object{}},
+      {"incident_status", st ? json::value(StatusJson(*st, cfg)) : json::value(nullptr)},
+      {"mode", inc.mode},
+      {"visibility", inc.visibility},
+      {"incident_role_assignments", json::array{}},
+      {"custom_field_entries", json::array{}},
+      {"incident_timestamp_values", json::array{}},
+      {"duration_metrics", json::array{}},
+      {"slack_team_id", "T02A1FSLE8J"},
+      {"slack_channel_id", "C" + inc.id.substr(16)},
+      {"slack_channel_name", "inc-" + inc.reference.substr(4)},
+      {"has_debrief", false},
+  };
+  if (sev) o["severity"] = SeverityJson(*sev, cfg);
+  return o;
+}
+
+json::object UpdateJson(const World& w, const Update& u) {
+  Time cfg = Configured(w);
+  json::object o{{"id", u.id},
+                 {"incident_id", u.incident_id},
+                 {"created_at", FormatTime(u.created_at)},
+                 {"message", u.message}};
+  if (const Status* s = w.FindStatus(u.status_id)) o["new_incident_status"] = StatusJson(*s, cfg);
+  if (const Severity* s = w.FindSeverity(u.severity_id)) o["new_severity"] = SeverityJson(*s, cfg);
+  const User* by = w.FindUser(u.updater_id);
+  o["updater"] = by ? json::object{{"user", UserJson(*by)}} : json::object{};
+  return o;
+}
+
+json::object EntryJson(const World& w, const Entry& e) {
+  json::object o{{"start_at", FormatTime(e.start)},
+                 {"end_at", FormatTime(e.end)},
+                 {"rotation_id", e.rotation_id},
+                 {"entry_id", e.rotation_id + "-" + std::to_string(ToUnixMicros(e.start))}};
+  if (const User* u = w.FindUser(e.user_id)) o["user"] = UserJson(*u);
+  return o;
+}
+
+json::object ScheduleJson(const World& w, const Schedule& s, Time now) {
+  json::array rotations, current, next;
+  for (const auto& r : s.rotations) {
+    json::array users;
+    for (const auto& id : r.user_ids) {
+      if (const User* u = w.FindUser(id)) users.push_back(UserJson(*u));
+    }
+    rotations.push_back(
+        {{"id", r.id},
+         {"name", r.name},
+         {"handover_start_at", FormatTime(r.handover_start_at)},
+         {"handovers",
+          json::array{json::object{{"interval", r.interval}, {"interval_type", r.interval_type}}}},
+         {"layers", json::array{json::object{{"id", r.id + "-L1"}, {"name", "Layer 1"}}}},
+         {"users", std::move(users)},
+         {"working_intervals", json::array{}},
+         {"scheduling_mode", "sequential"}});
+    auto shifts = RotationEntries(r, now, now + std::chrono::seconds(HandoverSeconds(r)) * 2);
+    if (!shifts.empty()) current.push_back(EntryJson(w, shifts[0]));
+    if (shifts.size() > 1) next.push_back(EntryJson(w, shifts[1]));
+  }
+  return {{"id", s.id},
+          {"name", s.name},
+          {"timezone", s.timezone},
+          {"team_ids", json::array{}},
+          {"permalink", "https://app.incident.io/sim/on-call/schedules/" + s.id},
+          {"created_at", FormatTime(s.created_at)},
+          {"updated_at", FormatTime(s.created_at)},
+          {"annotations", json::object{}},
+          {"config", {{"rotations", std::move(rotations)}}},
+          {"current_shifts", std::move(current)},
+          {"next_shifts", std::move(next)}};
+}
+
+net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message) {
+  return JsonResponse(
+      status,
+      json::object{{"type", type},
+                   {"status", status},
+                   {"request_id", "sim-request"},
+                   {"errors", json::array{json::object{{"code", type}, {"message", message}}}}});
+}
+
+net::HttpResponse NotFound() { return ErrorResponse(404, "not_found", "Resource not found"); }
+
+}  // namespace im::sim::incidentio

@@ -1,0 +1,82 @@
+// The incident.io simulator's organisation: plain data with the field names of the v1/v2 API
+// objects (providers.md §5, specs/incident-io/openapi3.json). JSON rendering is in json.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace im::sim::incidentio {
+
+struct User {
+  std::string id, name, email, role = "responder";
+};
+
+struct Severity {
+  std::string id, name, description;
+  int64_t rank = 0;  // higher is more severe
+};
+
+struct Status {
+  std::string id, name, description, category;  // triage|live|learning|closed|...
+  int64_t rank = 0;
+};
+
+struct Update {
+  std::string id, incident_id, status_id, severity_id, message, updater_id;
+  Time created_at{};
+};
+
+struct Incident {
+  std::string id, reference, name, summary, status_id, severity_id, creator_id;
+  std::string mode = "standard", visibility = "public", idempotency_key;
+  Time created_at{}, updated_at{};
+};
+
+struct Rotation {
+  std::string id, name;
+  Time handover_start_at{};
+  int64_t interval = 1;
+  std::string interval_type = "weekly";  // hourly|daily|weekly
+  std::vector<std::string> user_ids;
+};
+
+struct Schedule {
+  std::string id, name, timezone;
+  Time created_at{};
+  std::vector<Rotation> rotations;
+};
+
+struct Entry {
+  Time start{}, end{};
+  std::string user_id, rotation_id;
+};
+
+struct World {
+  std::vector<User> users;
+  std::vector<Severity> severities;
+  std::vector<Status> statuses;
+  std::vector<Incident> incidents;  // oldest first
+  std::vector<Update> updates;      // oldest first
+  std::vector<Schedule> schedules;
+  int64_t next_reference = 1;
+  uint64_t next_serial = 1;
+
+  const User* FindUser(std::string_view id) const;
+  const Severity* FindSeverity(std::string_view id) const;
+  const Status* FindStatus(std::string_view id) const;
+  Incident* FindIncident(std::string_view id);
+  const Schedule* FindSchedule(std::string_view id) const;
+  // A ULID-like id ("01H..."): 26 characters, increasing with the serial.
+  std::string NewId();
+};
+
+// Seconds of one handover of `r`.
+int64_t HandoverSeconds(const Rotation& r);
+
+// The rotation's shifts overlapping [since, until), whole (not cut at the window).
+std::vector<Entry> RotationEntries(const Rotation& r, Time since, Time until);
+
+}  // namespace im::sim::incidentio

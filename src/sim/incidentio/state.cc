@@ -1,0 +1,46 @@
+// Incident changes of the incident.io simulator and their webhooks.
+#include "sim/incidentio/state.h"
+
+#include "sim/incidentio/generator.h"
+#include "sim/incidentio/json.h"
+
+namespace im::sim::incidentio {
+
+Incident& State::DeclareLocked(std::string name, std::string severity_id, const std::string& by,
+                               Time at) {
+  Incident& inc = DeclareIncident(world, rng, at, std::move(name), std::move(severity_id), by);
+  EmitLocked("public_incident.incident_created_v2", inc.id, IncidentJson(world, inc));
+  return inc;
+}
+
+bool State::ChangeStatusLocked(Incident& inc, const std::string& status_id, const std::string& by,
+                               Time at, std::string message) {
+  std::string previous = inc.status_id;
+  if (!ChangeStatus(world, inc, status_id, by, at, message)) return false;
+  const Status* from = world.FindStatus(previous);
+  const Status* to = world.FindStatus(status_id);
+  json::object payload{{"incident", IncidentJson(world, inc)}, {"message", message}};
+  if (to) payload["new_status"] = StatusJson(*to, world.schedules.front().created_at);
+  if (from) payload["previous_status"] = StatusJson(*from, world.schedules.front().created_at);
+  EmitLocked("public_incident.incident_status_updated_v2", inc.id, std::move(payload));
+  EmitLocked("public_incident.incident_updated_v2", inc.id, IncidentJson(world, inc));
+  return true;
+}
+
+void State::TouchLocked(Incident& inc, Time at) {
+  inc.updated_at = at;
+  EmitLocked("public_incident.incident_updated_v2", inc.id, IncidentJson(world, inc));
+}
+
+void State::EmitLocked(const std::string& event_type, const std::string& resource,
+                       json::object payload) {
+  if (!webhooks) return;
+  json::object body{{"event_type", event_type}, {event_type, std::move(payload)}};
+  WebhookMessage m;
+  m.id = "msg_" + world.NewId();
+  m.resource = resource;
+  m.body = json::Serialize(body);
+  webhooks->Enqueue(std::move(m));
+}
+
+}  // namespace im::sim::incidentio

@@ -1,0 +1,37 @@
+// What the incident.io simulator's handlers share: the organisation behind one mutex, the
+// webhook queue, and the incident changes that record incident updates and emit the Standard
+// Webhooks deliveries ({"event_type":"<name>","<name>":{...}}). *Locked methods expect `mu`.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "sim/common/random.h"
+#include "sim/common/webhook_queue.h"
+#include "sim/incidentio/model.h"
+
+namespace im::sim::incidentio {
+
+struct State {
+  State(const Clock& c, WebhookQueue* q, uint64_t seed) : clock(c), webhooks(q), rng(seed) {}
+
+  const Clock& clock;
+  WebhookQueue* webhooks;  // may be null (no delivery)
+  std::mutex mu;
+  World world;  // GUARDED_BY(mu)
+  Rng rng;      // GUARDED_BY(mu)
+
+  // Declares an incident and emits public_incident.incident_created_v2.
+  Incident& DeclareLocked(std::string name, std::string severity_id, const std::string& by,
+                          Time at);
+  // Applies a status change (and emits incident_status_updated_v2 and incident_updated_v2).
+  bool ChangeStatusLocked(Incident& inc, const std::string& status_id, const std::string& by,
+                          Time at, std::string message);
+  // Any other edit: emits public_incident.incident_updated_v2.
+  void TouchLocked(Incident& inc, Time at);
+  void EmitLocked(const std::string& event_type, const std::string& resource, json::object payload);
+};
+
+}  // namespace im::sim::incidentio

@@ -1,0 +1,46 @@
+// The incident.io requests the conformance test makes: every read `im` uses and the incident
+// writes, each validated against specs/incident-io/openapi3.json (which documents 2xx only).
+'use strict';
+
+const KEY = 'conformance-key';
+const ARGS = ['--api-key', KEY, '--seed', '7', '--incidents', '120', '--days', '30'];
+
+async function run(t) {
+  const auth = { Authorization: `Bearer ${KEY}` };
+  const get = (template, url) => t.check('api', 'GET', template, url, { headers: auth, status: 200 });
+  const post = (template, url, body) => t.check('api', 'POST', template, url, {
+    headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body), status: 200,
+  });
+
+  const page = await get('/v2/incidents', '/v2/incidents?page_size=50');
+  await get('/v2/incidents', `/v2/incidents?page_size=50&after=${page.pagination_meta.after}`);
+  await get('/v2/incidents', '/v2/incidents?status_category[one_of]=closed&sort_by=created_at_oldest_first');
+  const id = page.incidents[0].id;
+  await get('/v2/incidents/{id}', `/v2/incidents/${id}`);
+  await get('/v2/incident_updates', `/v2/incident_updates?incident_id=${id}`);
+  await get('/v2/incident_updates', '/v2/incident_updates?page_size=100');
+  const severities = await get('/v1/severities', '/v1/severities');
+  const statuses = await get('/v1/incident_statuses', '/v1/incident_statuses');
+  const users = await get('/v2/users', '/v2/users?page_size=5');
+  await get('/v2/users/{id}', `/v2/users/${users.users[0].id}`);
+  const schedules = await get('/v2/schedules', '/v2/schedules');
+  const sid = schedules.schedules[1].id;
+  await get('/v2/schedules/{id}', `/v2/schedules/${sid}`);
+  const start = new Date(Date.now() - 120 * 86400e3).toISOString();
+  const entries = await get('/v2/schedule_entries',
+    `/v2/schedule_entries?schedule_id=${sid}&entry_window_start=${start}`);
+  if (entries.pagination_meta) {
+    await get('/v2/schedule_entries',
+      `/v2/schedule_entries?schedule_id=${sid}&entry_window_start=${entries.pagination_meta.after}`);
+  }
+  const created = await post('/v2/incidents', '/v2/incidents', {
+    idempotency_key: 'conformance-1', visibility: 'public', name: 'Conformance',
+    severity_id: severities.severities[0].id,
+  });
+  const closed = statuses.incident_statuses.find((s) => s.category === 'closed');
+  await post('/v2/incidents/{id}/actions/edit', `/v2/incidents/${created.incident.id}/actions/edit`,
+    { incident: { incident_status_id: closed.id }, notify_incident_channel: false });
+}
+
+module.exports = { provider: 'incidentio', args: ARGS, run,
+  specs: { api: 'incident-io/openapi3.json' } };

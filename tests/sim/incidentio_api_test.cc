@@ -1,0 +1,206 @@
+// incident.io simulator behaviour: bearer auth and error bodies, cursor paging of incidents and
+// updates, idempotent create, status edits with their updates, Standard Webhooks deliveries,
+// schedule entries paged through entry_window_start, and the 1,200/min token bucket.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "common/json.h"
+#include "common/time.h"
+#include "common/webhook_signature.h"
+#include "fakes/fake_clock.h"
+#include "sim/incidentio/simulator.h"
+#include "sim_test_util.h"
+
+namespace im::sim::incidentio {
+namespace {
+
+class OkClient final : public net::HttpClient {
+ public:
+  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
+    sent.push_back(req);
+    net::HttpResponse res;
+    res.status = 204;
+    return res;
+  }
+  std::vector<net::ClientRequest> sent;
+};
+
+constexpr char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+class IncidentIoTest : public ::testing::Test {
+ public:
+  IncidentIoTest() {
+    SimulatorOptions o;
+    o.seed = 9;
+    o.incidents = 300;
+    o.api_keys = {{"iio-key", false}, {"iio-ro", true}};
+    o.webhook = {"http://receiver/hook", {kSecret}};
+    sim_ = std::make_unique<Simulator>(o, clock_, client_, nullptr);
+    sim_->Register(router_);
+  }
+  net::HttpResponse Call(const std::string& method, const std::string& target,
+                         const std::string& body = "", const std::string& key = "iio-key") {
+    return testing::Call(router_, method, target, {{"Authorization", "Bearer " + key}}, body);
+  }
+  static json::object Body(const net::HttpResponse& res) {
+    auto v = json::Parse(res.body);
+    EXPECT_TRUE(v && v->is_object()) << res.body;
+    return v && v->is_object() ? v->as_object() : json::object{};
+  }
+  std::string StatusId(const std::string& name) {
+    std::lock_guard lock(sim_->state().mu);
+    for (const auto& s : sim_->state().world.statuses) {
+      if (s.name == name) return s.id;
+    }
+    return "";
+  }
+
+  im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
+  OkClient client_;
+  http::Router router_;
+  std::unique_ptr<Simulator> sim_;
+};
+
+TEST_F(IncidentIoTest, BearerKeyIsRequired) {
+  auto none = testing::Call(router_, "GET", "/v2/incidents");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(Body(none).at("type").as_string(), "authentication_error");
+  auto token = testing::Call(router_, "GET", "/v2/incidents", {{"Authorization", "Token iio-key"}});
+  EXPECT_EQ(token.status, 401);
+  EXPECT_EQ(Call("GET", "/v2/incidents").status, 200);
+  EXPECT_EQ(
+      Call("POST", "/v2/incidents", R"({"idempotency_key":"k","visibility":"public"})", "iio-ro")
+          .status,
+      403);
+}
+
+TEST_F(IncidentIoTest, CursorPagingVisitsEveryIncidentOnceNewestFirst) {
+  std::set<std::string> seen;
+  std::string after;
+  Time previous = Time::max();
+  int pages = 0;
+  for (;; ++pages) {
+    auto body =
+        Body(Call("GET", "/v2/incidents?page_size=50" + (after.empty() ? "" : "&after=" + after)));
+    EXPECT_EQ(body.at("pagination_meta").at("total_record_count").as_int64(), 300);
+    for (const auto& inc : body.at("incidents").as_array()) {
+      EXPECT_TRUE(seen.insert(std::string(inc.at("id").as_string())).second);
+      Time at = *ParseTime(inc.at("created_at").as_string());
+      EXPECT_LE(at, previous);
+      previous = at;
+    }
+    const auto& meta = body.at("pagination_meta").as_object();
+    if (!meta.contains("after")) break;
+    after = meta.at("after").as_string();
+  }
+  EXPECT_EQ(seen.size(), 300u);
+  EXPECT_EQ(pages, 5);
+  EXPECT_EQ(Call("GET", "/v2/incidents?page_size=251").status, 422);
+  auto closed = Body(Call("GET", "/v2/incidents?page_size=250&status_category[one_of]=closed"));
+  for (const auto& inc : closed.at("incidents").as_array()) {
+    EXPECT_EQ(inc.at("incident_status").at("category").as_string(), "closed");
+  }
+}
+
+TEST_F(IncidentIoTest, CreateIsIdempotentAndDeliversSignedWebhook) {
+  std::string body = R"({"idempotency_key":"abc","visibility":"public","name":"DB down"})";
+  auto first = Body(Call("POST", "/v2/incidents", body)).at("incident");
+  auto again = Body(Call("POST", "/v2/incidents", body)).at("incident");
+  EXPECT_EQ(first.at("id"), again.at("id"));
+  EXPECT_EQ(first.at("incident_status").at("category").as_string(), "live");
+  EXPECT_EQ(Call("POST", "/v2/incidents", R"({"visibility":"public"})").status, 422);
+
+  sim_->webhooks().RunDue();
+  ASSERT_EQ(client_.sent.size(), 1u);
+  const auto& req = client_.sent[0];
+  auto header = [&](std::string_view name) {
+    for (const auto& [k, v] : req.headers) {
+      if (k == name) return v;
+    }
+    return std::string();
+  };
+  auto ok = VerifyStandardWebhook(kSecret, header("webhook-id"), header("webhook-timestamp"),
+                                  header("webhook-signature"), req.body,
+                                  std::stoll(header("webhook-timestamp")));
+  EXPECT_TRUE(ok.has_value());
+  auto env = json::Parse(req.body)->as_object();
+  EXPECT_EQ(env.at("event_type").as_string(), "public_incident.incident_created_v2");
+  EXPECT_EQ(env.at("public_incident.incident_created_v2").at("id"), first.at("id"));
+}
+
+TEST_F(IncidentIoTest, StatusEditRecordsAnUpdateAndEmitsStatusUpdated) {
+  std::string id(
+      Body(Call("GET", "/v2/incidents?page_size=1")).at("incidents").at(0).at("id").as_string());
+  clock_.Advance(std::chrono::minutes(5));
+  auto edit = Call("POST", "/v2/incidents/" + id + "/actions/edit",
+                   R"({"incident":{"incident_status_id":")" + StatusId("Declined") + R"("}})");
+  ASSERT_EQ(edit.status, 200) << edit.body;
+  EXPECT_EQ(Body(edit).at("incident").at("incident_status").at("category").as_string(), "declined");
+  auto updates = Body(Call("GET", "/v2/incident_updates?incident_id=" + id)).at("incident_updates");
+  EXPECT_EQ(updates.at(0).at("new_incident_status").at("name").as_string(), "Declined");
+  EXPECT_EQ(updates.at(0).at("created_at").as_string(), FormatTime(clock_.Now()));
+  sim_->webhooks().RunDue();
+  std::set<std::string> events;
+  for (const auto& r : client_.sent) {
+    events.insert(std::string(json::Parse(r.body)->at("event_type").as_string()));
+  }
+  EXPECT_TRUE(events.contains("public_incident.incident_status_updated_v2"));
+  EXPECT_EQ(Call("POST", "/v2/incidents/NOPE/actions/edit", R"({"incident":{}})").status, 404);
+}
+
+TEST_F(IncidentIoTest, ScheduleEntriesPageThroughEntryWindowStart) {
+  auto schedules = Body(Call("GET", "/v2/schedules")).at("schedules").as_array();
+  ASSERT_EQ(schedules.size(), 2u);
+  std::string id(schedules.at(1).at("id").as_string());  // daily handovers
+  // The generated rotations start 120 days before the clock (2026-02-15); 110 daily turns
+  // need two pages of 100.
+  std::string start = "2026-02-20T00:00:00Z", end = "2026-06-10T00:00:00Z";
+  std::vector<std::pair<Time, Time>> shifts;
+  for (int page = 0; page < 10; ++page) {
+    auto body = Body(Call("GET", "/v2/schedule_entries?schedule_id=" + id +
+                                     "&entry_window_start=" + start + "&entry_window_end=" + end));
+    for (const auto& e : body.at("schedule_entries").at("final").as_array()) {
+      shifts.emplace_back(*ParseTime(e.at("start_at").as_string()),
+                          *ParseTime(e.at("end_at").as_string()));
+    }
+    if (!body.contains("pagination_meta")) break;
+    start = body.at("pagination_meta").at("after").as_string();
+  }
+  ASSERT_GE(shifts.size(), 110u);
+  for (size_t i = 1; i < shifts.size(); ++i) EXPECT_EQ(shifts[i].first, shifts[i - 1].second);
+  EXPECT_LE(shifts.front().first, *ParseTime("2026-02-20T00:00:00Z"));
+  EXPECT_GE(shifts.back().second, *ParseTime("2026-06-10T00:00:00Z"));
+  EXPECT_EQ(Call("GET", "/v2/schedule_entries").status, 422);
+}
+
+TEST_F(IncidentIoTest, TokenBucketAllows1200ThenRefills20PerSecond) {
+  for (int i = 0; i < 1200; ++i) ASSERT_EQ(Call("GET", "/v1/severities").status, 200) << i;
+  auto limited = Call("GET", "/v1/severities");
+  ASSERT_EQ(limited.status, 429);
+  EXPECT_TRUE(limited.Header("Retry-After").has_value());
+  EXPECT_TRUE(limited.Header("X-RateLimit-Limit").has_value());
+  EXPECT_EQ(Body(limited).at("type").as_string(), "too_many_requests");
+  clock_.Advance(std::chrono::seconds(1));
+  int passed = 0;
+  while (Call("GET", "/v1/severities").status == 200) ++passed;
+  EXPECT_EQ(passed, 20);
+}
+
+TEST_F(IncidentIoTest, SeveritiesAndStatusesCoverTheMappedValues) {
+  auto sev = Body(Call("GET", "/v1/severities")).at("severities").as_array();
+  ASSERT_EQ(sev.size(), 4u);
+  EXPECT_EQ(sev.at(0).at("name").as_string(), "Critical");
+  std::set<std::string> categories;
+  auto statuses = Body(Call("GET", "/v1/incident_statuses"));  // outlives the loop
+  for (const auto& s : statuses.at("incident_statuses").as_array()) {
+    categories.insert(std::string(s.at("category").as_string()));
+  }
+  for (const char* c : {"triage", "live", "learning", "closed", "declined"}) {
+    EXPECT_TRUE(categories.contains(c)) << c;
+  }
+  EXPECT_EQ(Body(Call("GET", "/v2/users")).at("users").as_array().size(), 10u);
+}
+
+}  // namespace
+}  // namespace im::sim::incidentio
