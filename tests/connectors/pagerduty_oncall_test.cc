@@ -36,6 +36,33 @@ TEST_F(PagerDutyOnCallTest, ImportsSchedulesAndPoliciesWithPeopleAsEmails) {
   EXPECT_FALSE(policies->empty());
 }
 
+TEST_F(PagerDutyOnCallTest, ImportsPagerDutyUsersAsPeopleByEmail) {
+  Start({.incidents = 5});
+  ASSERT_TRUE(schedules_->UpsertPerson({.email = "stale@example.com", .name = "Kept"}));
+  ASSERT_TRUE(Open()->Sync({}));
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // email → name, zone
+  {
+    std::lock_guard lock(sim_->state().mu);
+    for (const auto& u : sim_->state().world.users) expected[u.email] = {u.name, u.time_zone};
+  }
+  ASSERT_FALSE(expected.empty());
+  // Someone renames themselves in PagerDuty: the next sync updates the person in place.
+  {
+    std::lock_guard lock(sim_->state().mu);
+    auto& u = sim_->state().world.users.front();
+    u.name = "Renamed Person";
+    expected[u.email].first = u.name;
+  }
+  ASSERT_TRUE(Open()->Sync({}));
+  auto people = schedules_->ListPeople();
+  ASSERT_TRUE(people);
+  std::map<std::string, std::pair<std::string, std::string>> got;
+  for (const auto& p : *people) got[p.email] = {p.name, p.time_zone};
+  EXPECT_EQ(got.at("stale@example.com").first, "Kept");  // people are never removed
+  got.erase("stale@example.com");
+  EXPECT_EQ(got, expected);
+}
+
 // The check that found the simulator rendering whole-day turns on elapsed time: both now hand
 // off at the same wall-clock time across DST, as PagerDuty's docs describe hand-off times.
 TEST_F(PagerDutyOnCallTest, ImportedSchedulesRenderAsPagerDutyRendersThem) {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/time.h"
+#include "schedule/zone.h"
 
 namespace im::connectors::pagerduty {
 namespace {
@@ -57,6 +58,7 @@ Result<void> PagerDutyConnector::LoadDirectory() {
 Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
   std::vector<store::DirectoryEntry> entries;
   std::vector<core::Service> services;
+  std::vector<store::Person> people;
   struct Kind {
     const char* path;
     const char* key;
@@ -71,6 +73,13 @@ Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
       std::string name = std::string(k.kind) == "user" ? Str(o, "email") : Str(o, "name");
       if (name.empty()) name = Str(o, "summary");
       entries.push_back({k.kind, id, name, json::Serialize(o)});
+      if (std::string(k.kind) == "user" && name.find('@') != std::string::npos) {
+        // PagerDuty users become im people, matched by email. A zone the system tzdata does
+        // not know is left empty (the schedule's zone is used) rather than stored unusable.
+        std::string zone = Str(o, "time_zone");
+        if (!zone.empty() && !schedule::LocateZone(zone)) zone.clear();
+        people.push_back({.email = name, .name = Str(o, "name"), .time_zone = zone});
+      }
       if (std::string(k.kind) == "service") {
         services.push_back({.name = SanitizeServiceName(name),
                             .description = Str(o, "description").substr(0, 1000),
@@ -82,6 +91,11 @@ Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
     if (!ok) return std::unexpected(ok.error().Wrap(std::string("listing PagerDuty ") + k.key));
   }
   if (auto ok = ctx_.connectors.SaveDirectory(config_.name, entries); !ok) return ok;
+  if (ctx_.schedules) {
+    for (const auto& p : people) {
+      if (auto ok = ctx_.schedules->UpsertPerson(p); !ok) return ok;
+    }
+  }
   auto ok = ctx_.store.Transact([&](store::Tx& tx) -> Result<void> {
     for (const auto& s : services) {
       // Keep a description someone wrote in im; only fill what is empty.
