@@ -140,5 +140,49 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   EXPECT_EQ(Im("connector status pd"), 4);
 }
 
+// `im connector webhook --enable` creates the PagerDuty subscription and stores its one-time
+// secret; `--test` signs a ping with it and sends it to a running `im serve`, which must verify
+// it; a wrong secret makes the test fail with exit code 7.
+TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) + "\",\"sync_direction\":\"inbound\"}'"),
+            0);
+  EXPECT_EQ(Im("connector webhook pd"), 3);           // neither --enable nor --test
+  EXPECT_EQ(Im("connector webhook pd --enable"), 3);  // no public URL known
+  EXPECT_EQ(Im("connector webhook pd --test"), 5);    // no secret yet
+  EXPECT_EQ(Im("connector webhook nope --enable --url http://127.0.0.1:1"), 4);
+
+  Process server({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
+                  "HOME=" + dir_.path().string(), Bin(), "--data-dir", data(), "serve", "--listen",
+                  "127.0.0.1:0"});
+  ASSERT_TRUE(server.started());
+  std::string banner = server.ReadLine();  // "im is serving ... at http://127.0.0.1:PORT ..."
+  auto at = banner.find("http://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << banner;
+  std::string base = "http://127.0.0.1:" + std::to_string(std::stoi(banner.substr(at + 17)));
+
+  ASSERT_EQ(Im("connector webhook pd --enable --url " + base), 0);
+  // The simulator now holds one subscription, delivering to im's endpoint for this connector.
+  auto subs = im::testing::Fetch(port_, "GET", "/webhook_subscriptions", "",
+                                 "Authorization: Token token=cli-test-key\r\n");
+  ASSERT_TRUE(subs);
+  ASSERT_EQ(subs->status, 200) << subs->body;
+  EXPECT_NE(subs->body.find(base + "/connectors/pd/webhook"), std::string::npos) << subs->body;
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connectors WHERE name = 'pd'"), 1);
+
+  // The server reads connector configs when it starts: restart it so it knows the new secret.
+  server.Signal(SIGTERM);
+  ASSERT_EQ(server.Wait(), 0);
+  Process again({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
+                 "HOME=" + dir_.path().string(), Bin(), "--data-dir", data(), "serve", "--listen",
+                 base.substr(7)});
+  ASSERT_TRUE(again.started());
+  ASSERT_NE(again.ReadLine().find(base), std::string::npos);
+  EXPECT_EQ(Im("connector webhook pd --test"), 0);  // the stored public URL is used
+  EXPECT_EQ(Im("connector update pd --webhook-secret not-the-subscription-secret"), 0);
+  EXPECT_EQ(Im("connector webhook pd --test"), 7);  // im refuses the signature
+}
+
 }  // namespace
 }  // namespace im::cli
