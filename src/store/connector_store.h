@@ -47,6 +47,7 @@ struct WebhookEventRecord {
   std::string event_type;
   Time occurred_at;
   std::string resource_id;
+  Time received_at;  // when im took the delivery; counts in the connector's activity
 };
 
 struct DirectoryEntry {

@@ -73,6 +73,16 @@ TEST_F(PagerDutyWebhookTest, AppliesLifecycleAndIgnoresDuplicates) {
   EXPECT_EQ(Linked().status, core::Status::kResolved);
   EXPECT_EQ(Linked().resolved_at, *ParseTime("2026-06-15T11:30:00Z"));
   EXPECT_EQ(db_->GetTimeline(Linked().number)->size(), 3u);
+  // Three events applied, counted when they arrived (the clock), not when they occurred (a
+  // day earlier here); the duplicate is not counted.
+  clock_.Set(*ParseTime("2026-06-16T12:00:00Z"));
+  EXPECT_EQ(Deliver(Event("e4", "incident.resolved", "2026-06-15T11:31:00Z", "resolved")).status,
+            202);
+  auto activity = connectors_->Activity("pd", *ParseTime("2026-06-16T11:00:00Z"));
+  ASSERT_TRUE(activity);
+  EXPECT_EQ(activity->webhook_events, 1);
+  activity = connectors_->Activity("pd", *ParseTime("2026-06-15T00:00:00Z"));
+  EXPECT_EQ(activity->webhook_events, 4);
 }
 
 TEST_F(PagerDutyWebhookTest, AnOlderEventNeverOverwritesNewerState) {

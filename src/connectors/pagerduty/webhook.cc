@@ -60,6 +60,7 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
     return Reply(400, "event needs id, event_type and occurred_at");
   }
   record.occurred_at = *occurred;
+  record.received_at = ctx_.clock.Now();
   auto data = json::GetObject(e, "data");
   if (!data) return Reply(400, data.error().message);
   WebhookReply reply = Reply(202, "applied");

@@ -219,7 +219,7 @@ Result<int64_t> SqliteConnectorStore::ApplyProviderIncident(
                    .Bind(3, event->webhook_id)
                    .Bind(4, event->event_type)
                    .Bind(5, ToUnixMicros(event->occurred_at))
-                   .Bind(6, ToUnixMicros(event->occurred_at))
+                   .Bind(6, ToUnixMicros(event->received_at))
                    .Bind(7, event->resource_id)
                    .Run();
       if (!r) return r;
@@ -234,6 +234,14 @@ Result<int64_t> SqliteConnectorStore::ApplyProviderIncident(
           !t) {
         return t;
       }
+      // Counted here, in the same transaction, so "webhook events in 24h" never disagrees
+      // with what was stored.
+      auto count = conn.Prepare(
+          "INSERT INTO connector_activity (connector, minute, webhook_events) VALUES (?1, ?2, 1) "
+          "ON CONFLICT DO UPDATE SET webhook_events = webhook_events + 1");
+      if (!count) return std::unexpected(count.error());
+      auto minute = std::chrono::floor<std::chrono::minutes>(event->received_at);
+      if (auto c = (*count)->Bind(1, connector).Bind(2, ToUnixMicros(minute)).Run(); !c) return c;
     }
     return ApplyLinked(conn, connector, external_id, decide, number);
   });
