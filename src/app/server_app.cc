@@ -34,6 +34,21 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
             out += "# HELP im_sla_breaches_total SLA breaches recorded on incident timelines.\n";
             out += "# TYPE im_sla_breaches_total counter\n";
             out += fmt::format("im_sla_breaches_total {}\n", counts->sla_breaches);
+            if (!connectors_) return;
+            auto list = connectors_->store->List();
+            if (!list || list->empty()) return;
+            out +=
+                "# HELP im_connector_outbox Outbound changes per connector: waiting to be "
+                "sent, or parked after failing for good or too often.\n";
+            out += "# TYPE im_connector_outbox gauge\n";
+            for (const auto& c : *list) {
+              auto box = connectors_->store->Outbox(c.name, rt_.clock.Now());
+              if (!box) continue;
+              out += fmt::format("im_connector_outbox{{connector=\"{}\",state=\"pending\"}} {}\n",
+                                 c.name, box->pending);
+              out += fmt::format("im_connector_outbox{{connector=\"{}\",state=\"parked\"}} {}\n",
+                                 c.name, box->parked);
+            }
           },
       .openapi_json = http::api::OpenApiDocument(),
   });
@@ -122,6 +137,16 @@ void ServerApp::PollLoop() {
         continue;
       }
       const auto& config = (*connector)->config();
+      if (config.direction != connectors::Direction::kInbound) {
+        // Changes made in im go out first, so a poll never reads back a half-sent state.
+        auto sent = (*connector)->FlushOutbox();
+        if (!sent) {
+          log->error("connector {} outbox: {}", stored.name, sent.error().message);
+        } else if (sent->sent + sent->retrying + sent->parked > 0) {
+          log->info("connector {} outbox: {} sent, {} skipped, {} to retry, {} parked", stored.name,
+                    sent->sent, sent->skipped, sent->retrying, sent->parked);
+        }
+      }
       if (config.direction == connectors::Direction::kOutbound) continue;
       Time now = rt_.clock.Now();
       if (stored.last_sync_at && now - *stored.last_sync_at < config.sync_interval) continue;
@@ -136,7 +161,8 @@ void ServerApp::PollLoop() {
       if (stopping_) break;
     }
     lock.lock();
-    cv_.wait_for(lock, std::chrono::seconds(10), [&] { return stopping_; });
+    // Every second: the outbox is one indexed query when empty; syncs keep their interval.
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
 }
 

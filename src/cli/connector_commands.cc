@@ -124,6 +124,9 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
   auto j = http::api::ConnectorStatusJson(*stored, config ? &*config : nullptr,
                                           day.value_or(store::ActivityCounters{}),
                                           linked.value_or(0), now);
+  auto outbox = o->cr->store->Outbox(name, now - std::chrono::hours(24));
+  if (!outbox) return ReportError(outbox.error());
+  j["outbox"] = http::api::OutboxJson(*outbox);
   if (health) {
     auto c = o->cr->manager->Open(name);
     if (!c) return ReportError(c.error());
@@ -156,7 +159,16 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
             << "Incidents:      " << linked.value_or(0) << " linked, "
             << day.value_or(store::ActivityCounters{}).incidents_synced << " synced in 24h\n"
             << "Webhook:        " << std::string(j["webhook"].as_string()) << ", last event "
-            << (stored->last_webhook_at ? FormatTime(*stored->last_webhook_at) : "never") << "\n";
+            << (stored->last_webhook_at ? FormatTime(*stored->last_webhook_at) : "never") << "\n"
+            << "Outbox:         " << outbox->pending << " waiting"
+            << (outbox->oldest_pending ? " (oldest " + FormatTime(*outbox->oldest_pending) + ")"
+                                       : "")
+            << ", " << outbox->parked << " parked, " << outbox->sent_since << " sent in 24h\n";
+  if (outbox->parked > 0) {
+    std::cout << "                parked changes failed for good or too often; see `im logs "
+                 "--component connector`, fix the cause, then `im connector sync "
+              << name << " --retry-parked`\n";
+  }
   if (health) {
     for (const auto& c : j["checks"].as_array()) {
       const auto& o2 = c.as_object();
@@ -186,11 +198,17 @@ int RunTest(GlobalOptions& g, const std::string& name) {
   return all ? 0 : 7;
 }
 
-int RunSync(GlobalOptions& g, const std::string& name, const std::string& incident) {
+int RunSync(GlobalOptions& g, const std::string& name, const std::string& incident,
+            bool retry_parked) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
   auto c = o->cr->manager->Open(name);
   if (!c) return ReportError(c.error());
+  if (retry_parked) {
+    auto n = o->cr->store->RetryParked(name, o->rt->clock.Now());
+    if (!n) return ReportError(n.error());
+    if (!g.json) std::cout << *n << " parked change(s) queued again\n";
+  }
   connectors::SyncOptions options{.incident_id = incident};
   if (isatty(STDERR_FILENO) && !g.json) {
     options.progress = [](const std::string& stage, int64_t done, int64_t total) {
@@ -201,15 +219,27 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
       if (pct >= 100) std::cerr << "\n";
     };
   }
-  auto r = (*c)->Sync(options);
-  if (!r) return ReportError(r.error());
+  // Changes made in im go out first (outbound and bidirectional connectors).
+  auto out = (*c)->FlushOutbox();
+  if (!out) return ReportError(out.error());
+  connectors::SyncReport r;
+  if ((*c)->config().direction != connectors::Direction::kOutbound) {
+    auto synced = (*c)->Sync(options);
+    if (!synced) return ReportError(synced.error());
+    r = *synced;
+  }
   if (g.json) {
-    PrintJson(json::object{{"incidents", r->incidents},
-                           {"log_entries", r->log_entries},
-                           {"seconds", std::chrono::duration<double>(r->took).count()}});
+    PrintJson(json::object{{"incidents", r.incidents},
+                           {"log_entries", r.log_entries},
+                           {"seconds", std::chrono::duration<double>(r.took).count()},
+                           {"outbox", json::object{{"sent", out->sent},
+                                                   {"skipped", out->skipped},
+                                                   {"retrying", out->retrying},
+                                                   {"parked", out->parked}}}});
   } else {
-    std::cout << "synced " << r->incidents << " incidents and " << r->log_entries
-              << " log entries in " << FormatDuration(r->took) << "\n";
+    std::cout << "synced " << r.incidents << " incidents and " << r.log_entries
+              << " log entries in " << FormatDuration(r.took) << "; outbox: " << out->sent
+              << " sent, " << out->retrying << " to retry, " << out->parked << " parked\n";
   }
   return 0;
 }
@@ -251,8 +281,11 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
   auto* sync = connector->add_subcommand("sync", "Import history (resumable) or catch up now");
   sync->add_option("name", *sync_name)->required();
   sync->add_option("--incident", *sync_incident, "Only this provider incident id");
-  sync->callback(
-      [&g, sync_name, sync_incident] { g.exit_code = RunSync(g, *sync_name, *sync_incident); });
+  auto retry_parked = std::make_shared<bool>(false);
+  sync->add_flag("--retry-parked", *retry_parked, "Queue parked outbound changes again first");
+  sync->callback([&g, sync_name, sync_incident, retry_parked] {
+    g.exit_code = RunSync(g, *sync_name, *sync_incident, *retry_parked);
+  });
 
   AddConnectorConfigCommands(*connector, g);
 }

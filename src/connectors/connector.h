@@ -53,6 +53,14 @@ struct SyncReport {
   Duration took{};
 };
 
+// What one pass over the outbox did.
+struct OutboxReport {
+  int sent = 0;
+  int skipped = 0;   // nothing to do at the provider (not mapped, not linked, switched off)
+  int retrying = 0;  // failed, tried again later with backoff
+  int parked = 0;    // failed for good or too often: shown in status, health and /metrics
+};
+
 // The HTTP answer to a provider's webhook delivery.
 struct WebhookReply {
   int status = 202;
@@ -70,6 +78,9 @@ class Connector {
   virtual WebhookReply HandleWebhook(const net::HttpRequest& request) = 0;
   // Creates the provider's webhook subscription to `url`; returns the signing secret.
   virtual Result<std::string> EnableWebhook(const std::string& url) = 0;
+  // Sends the changes made in im that wait in this connector's outbox (when its direction
+  // sends changes out), in order per incident.
+  virtual Result<OutboxReport> FlushOutbox() { return OutboxReport{}; }
 };
 
 using ConnectorFactory =

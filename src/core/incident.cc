@@ -36,6 +36,7 @@ constexpr std::pair<EntryKind, std::string_view> kKinds[] = {
     {EntryKind::kAssigned, "assigned"},
     {EntryKind::kFieldChanged, "field_changed"},
     {EntryKind::kSeverityChanged, "severity_changed"},
+    {EntryKind::kSynced, "synced"},
 };
 }  // namespace
 

@@ -31,6 +31,7 @@ enum class EntryKind {
   kAssigned,
   kFieldChanged,
   kSeverityChanged,
+  kSynced,  // a change sent to or linked with another system ("PagerDuty incident created")
 };
 std::string_view EntryKindName(EntryKind k);  // "declared", "sla_breach", ...
 Result<EntryKind> ParseEntryKind(std::string_view text);

@@ -1,6 +1,19 @@
 #include "engine/incidents.h"
 
+#include "common/json.h"
+
 namespace im::engine {
+namespace {
+
+// The outbox payload of a change: who made it, and the note or text that goes with it.
+std::string Payload(const core::Actor& actor, std::string_view key = "",
+                    std::string_view text = "") {
+  json::object o{{"actor", actor.email}};
+  if (!key.empty()) o[key] = text;
+  return json::Serialize(o);
+}
+
+}  // namespace
 
 Result<Action> ParseAction(std::string_view name) {
   if (name == "ack" || name == "acknowledge") return Action::kAcknowledge;
@@ -30,13 +43,17 @@ Result<DeclareResult> Incidents::Declare(const core::DeclareRequest& request,
     if (!number) return std::unexpected(number.error());
     result.incident = change->incident;
     result.incident.number = *number;
-    return tx.AppendTimeline(*number, change->entries);
+    if (auto ok = tx.AppendTimeline(*number, change->entries); !ok) return ok;
+    auto queued = tx.EnqueueOutbound(*number, "create", Payload(actor), now);
+    if (!queued) return std::unexpected(queued.error());
+    return Ok();
   });
   if (!ok) return std::unexpected(ok.error());
   return result;
 }
 
-Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule) {
+Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
+                                         std::string_view outbound, const std::string& payload) {
   core::Incident updated;
   auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
     auto current = tx.GetIncident(number);
@@ -48,7 +65,12 @@ Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule) {
     change->entries.insert(change->entries.end(), breaches.begin(), breaches.end());
     if (auto saved = tx.UpdateIncident(change->incident); !saved) return saved;
     updated = change->incident;
-    return tx.AppendTimeline(number, change->entries);
+    if (auto ok = tx.AppendTimeline(number, change->entries); !ok) return ok;
+    if (!outbound.empty()) {
+      auto queued = tx.EnqueueOutbound(number, outbound, payload, now);
+      if (!queued) return std::unexpected(queued.error());
+    }
+    return Ok();
   });
   if (!ok) return std::unexpected(ok.error());
   return updated;
@@ -56,29 +78,41 @@ Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule) {
 
 Result<core::Incident> Incidents::Apply(int64_t number, Action action, const core::Actor& actor,
                                         const std::string& note) {
-  return Mutate(number, [&](const core::Incident& i, Time now) {
-    switch (action) {
-      case Action::kAcknowledge: return core::Acknowledge(i, actor, now, note);
-      case Action::kResolve: return core::Resolve(i, actor, now, note);
-      case Action::kClose: return core::Close(i, actor, now, note);
-      case Action::kReopen: return core::Reopen(i, actor, now, note);
-    }
-    return core::Acknowledge(i, actor, now, note);
-  });
+  // Closing has no PagerDuty counterpart (resolve already went out).
+  std::string_view outbound = action == Action::kAcknowledge ? "acknowledge"
+                              : action == Action::kResolve   ? "resolve"
+                              : action == Action::kReopen    ? "reopen"
+                                                             : "";
+  return Mutate(
+      number,
+      [&](const core::Incident& i, Time now) {
+        switch (action) {
+          case Action::kAcknowledge: return core::Acknowledge(i, actor, now, note);
+          case Action::kResolve: return core::Resolve(i, actor, now, note);
+          case Action::kClose: return core::Close(i, actor, now, note);
+          case Action::kReopen: return core::Reopen(i, actor, now, note);
+        }
+        return core::Acknowledge(i, actor, now, note);
+      },
+      outbound, Payload(actor, "note", note));
 }
 
 Result<core::Incident> Incidents::AddNote(int64_t number, const core::Actor& actor,
                                           const std::string& text) {
-  return Mutate(number, [&](const core::Incident& i, Time now) {
-    return core::AddNote(i, actor, now, text);
-  });
+  return Mutate(
+      number, [&](const core::Incident& i, Time now) { return core::AddNote(i, actor, now, text); },
+      "note", Payload(actor, "text", text));
 }
 
 Result<core::Incident> Incidents::Assign(int64_t number, const core::Actor& actor,
                                          std::vector<std::string> assignees) {
-  return Mutate(number, [&](const core::Incident& i, Time now) {
-    return core::Assign(i, actor, now, assignees);
-  });
+  json::array who;
+  for (const auto& a : assignees) who.emplace_back(a);
+  std::string payload = json::Serialize(json::object{{"actor", actor.email}, {"assignees", who}});
+  return Mutate(
+      number,
+      [&](const core::Incident& i, Time now) { return core::Assign(i, actor, now, assignees); },
+      "assign", payload);
 }
 
 Result<IncidentView> Incidents::Show(int64_t number) {

@@ -48,7 +48,10 @@ class Incidents {
 
  private:
   using Rule = std::function<Result<core::Change>(const core::Incident&, Time)>;
-  Result<core::Incident> Mutate(int64_t number, const Rule& rule);
+  // Applies `rule` and, when `outbound` names a kind, queues it for outbound connectors in the
+  // same transaction (store::Tx::EnqueueOutbound).
+  Result<core::Incident> Mutate(int64_t number, const Rule& rule, std::string_view outbound = "",
+                                const std::string& payload = "");
 
   store::Store& store_;
   const Clock& clock_;

@@ -69,6 +69,27 @@ struct ActivityCounters {
   int64_t sync_time_us = 0;
 };
 
+// A change made in im, queued for one connector (Tx::EnqueueOutbound).
+struct OutboxMessage {
+  int64_t seq = 0;  // queue order
+  std::string connector;
+  int64_t incident = 0;
+  std::string kind;     // create, acknowledge, resolve, reopen, note, assign
+  std::string payload;  // JSON
+  Time created_at{};
+  std::string state;  // pending, sent, parked (kept failing: shown, not retried), skipped
+  int attempts = 0;
+  Time next_attempt_at{};
+  std::string last_error;
+};
+
+struct OutboxCounts {
+  int64_t pending = 0;
+  int64_t parked = 0;
+  int64_t sent_since = 0;
+  std::optional<Time> oldest_pending;  // when the oldest message still waiting was queued
+};
+
 class ConnectorStore {
  public:
   virtual ~ConnectorStore() = default;
@@ -114,6 +135,34 @@ class ConnectorStore {
                                    const ActivityCounters& counters) = 0;
   // Sums of the counters with minute >= since.
   virtual Result<ActivityCounters> Activity(const std::string& connector, Time since) = 0;
+
+  // The outbox. Messages in `state`, oldest first.
+  virtual Result<std::vector<OutboxMessage>> ListOutbound(const std::string& connector,
+                                                          std::string_view state,
+                                                          int64_t limit) = 0;
+  // Records the outcome of a delivery attempt (state pending = try again at next_attempt_at).
+  virtual Result<void> FinishOutbound(int64_t seq, std::string_view state, int attempts,
+                                      Time next_attempt_at, const std::string& error, Time at) = 0;
+  // Puts parked messages back in the queue; returns how many.
+  virtual Result<int64_t> RetryParked(const std::string& connector, Time now) = 0;
+  // Counts, with messages sent at or after `since`.
+  virtual Result<OutboxCounts> Outbox(const std::string& connector, Time since) = 0;
+  // The provider objects linked to our incident.
+  virtual Result<std::vector<std::string>> LinksOf(const std::string& connector,
+                                                   int64_t incident) = 0;
+  // Links our incident to a provider object and appends `entries`, in one transaction; a link
+  // that exists already is left alone and nothing is appended.
+  virtual Result<void> LinkIncident(const std::string& connector, const std::string& external_id,
+                                    int64_t incident,
+                                    const std::vector<core::TimelineEntry>& entries) = 0;
+  // What the outbox holds for our incident on this connector. `created_here`: a create was
+  // queued (sent, waiting or parked), so the provider object is im's own, to be linked by the
+  // outbox, not imported. `pending`: messages not sent yet.
+  struct OutboundOf {
+    bool created_here = false;
+    int64_t pending = 0;
+  };
+  virtual Result<OutboundOf> OutboundFor(const std::string& connector, int64_t incident) = 0;
 };
 
 }  // namespace im::store

@@ -53,6 +53,14 @@ class Tx {
   virtual Result<void> RevokeToken(int64_t id, Time at) = 0;
   // Open incidents whose SLA flags are not both set, for the breach sweep.
   virtual Result<std::vector<core::Incident>> UnresolvedIncidents() = 0;
+  // Queues a change made in im for every connector that sends changes out (sync direction
+  // outbound or bidirectional), in this transaction, so the change and its delivery stand or
+  // fall together (docs/pagerduty.md, "Sending changes to PagerDuty"). `kind` is "create" (a
+  // declare), "acknowledge", "resolve", "reopen", "note" or "assign"; anything but "create"
+  // is queued only for connectors that hold the incident (linked, or a create queued).
+  // `payload` is JSON. Returns how many messages were queued.
+  virtual Result<int> EnqueueOutbound(int64_t incident, std::string_view kind,
+                                      const std::string& payload, Time at) = 0;
 };
 
 class Store {

@@ -53,6 +53,7 @@ Result<PdIncident> ParseIncident(const json::object& o) {
     if (p.service_name.empty()) p.service_name = Str(*svc, "name");
   }
   p.html_url = Str(o, "html_url");
+  p.incident_key = Str(o, "incident_key");
   auto created = OptTime(o, "created_at");
   if (!created) {
     return Fail(ErrorCode::kInvalidArgument, "PagerDuty incident " + p.id + " has no created_at");
@@ -163,9 +164,13 @@ store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
                          .source = "pagerduty",
                          .external_key = "pd:" + pd.id + ":trigger"});
   }
-  i.title = pd.title;
-  i.urgency = pd.urgency == "low" ? core::Urgency::kLow : core::Urgency::kHigh;
-  i.severity = SeverityFor(pd.priority, pd.urgency);
+  // An incident declared in im keeps im's title, severity and urgency: PagerDuty's copy was
+  // made from them (mapped to urgency), so reading them back would only lose detail.
+  if (fresh || i.source.starts_with("pagerduty:")) {
+    i.title = pd.title;
+    i.urgency = pd.urgency == "low" ? core::Urgency::kLow : core::Urgency::kHigh;
+    i.severity = SeverityFor(pd.priority, pd.urgency);
+  }
   i.custom_fields["pagerduty_id"] = pd.id;
   if (pd.number) i.custom_fields["pagerduty_number"] = std::to_string(pd.number);
   if (!pd.html_url.empty()) i.custom_fields["pagerduty_url"] = pd.html_url;

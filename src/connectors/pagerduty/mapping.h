@@ -25,6 +25,7 @@ struct PdIncident {
   std::string service_id;
   std::string service_name;
   std::string html_url;
+  std::string incident_key;  // "INC-<n>" on incidents im created (outbound.cc)
   Time created_at;
   std::optional<Time> resolved_at;
   std::optional<Time> acknowledged_at;  // only while acknowledged (PagerDuty empties it)

@@ -123,12 +123,35 @@ Result<void> PagerDutyConnector::ApplyIncident(
     std::lock_guard lock(dir_mu_);
     dir = dir_;
   }
+  // The one rule for conflicts (docs/pagerduty.md): while changes made in im to an incident
+  // still wait in the outbox, PagerDuty's state of it is not applied — im's change is on its
+  // way and PagerDuty will follow; otherwise the latest event wins. An incident im created
+  // and not linked yet (its create's answer is still on the way) is left to the outbox.
+  int64_t ours = 0;
+  if (auto linked = ctx_.connectors.FindLinkedIncident(config_.name, pd.id); linked && *linked) {
+    ours = **linked;
+  } else if (pd.incident_key.starts_with("INC-")) {
+    try {
+      ours = std::stoll(pd.incident_key.substr(4));
+    } catch (...) {
+      ours = 0;
+    }
+  }
+  store::ConnectorStore::OutboundOf outbound;
+  if (ours > 0) {
+    auto o = ctx_.connectors.OutboundFor(config_.name, ours);
+    if (!o) return std::unexpected(o.error());
+    outbound = *o;
+  }
   auto r = ctx_.connectors.ApplyProviderIncident(
       config_.name, pd.id, event,
       [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
         if (linked.incident && event_at && linked.last_event_at &&
             *event_at < *linked.last_event_at) {
           return store::ProviderUpdate{.skip = true};  // older than what we hold
+        }
+        if (linked.incident ? outbound.pending > 0 : outbound.created_here) {
+          return store::ProviderUpdate{.skip = true};
         }
         return UpdateFromIncident(pd, linked.incident, dir, config_.name, event_at);
       });

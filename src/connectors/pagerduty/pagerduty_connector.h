@@ -20,6 +20,7 @@ class PagerDutyConnector final : public Connector {
   Result<SyncReport> Sync(const SyncOptions& options) override;
   WebhookReply HandleWebhook(const net::HttpRequest& request) override;
   Result<std::string> EnableWebhook(const std::string& url) override;
+  Result<OutboxReport> FlushOutbox() override;  // outbound.cc
 
   Client& client() { return client_; }
 
@@ -44,6 +45,14 @@ class PagerDutyConnector final : public Connector {
   Result<void> SyncOne(const std::string& id, SyncReport& report);
   void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
 
+  // Outbound (outbound.cc): one message → "sent" or "skipped", or the failure.
+  Result<std::string> SendOutbound(const store::OutboxMessage& m);
+  Result<std::string> SendCreate(const store::OutboxMessage& m, const std::string& from);
+  // The From header: the actor when PagerDuty knows them, else from_email.
+  Result<std::string> FromFor(const std::string& actor);
+  std::string UrgencyFor(core::Severity s) const;
+  std::string ServiceFor(const std::string& service) const;  // "" when not mapped
+
   ConnectorConfig config_;
   ConnectorContext& ctx_;
   Client client_;
@@ -51,6 +60,9 @@ class PagerDutyConnector final : public Connector {
   Directory dir_;  // GUARDED_BY(dir_mu_)
   bool dir_loaded_ = false;
 };
+
+// Deliveries of one outbox message before it is parked.
+inline constexpr int kMaxOutboundAttempts = 10;
 
 // Registers "pagerduty" in `registry`.
 Result<void> RegisterPagerDuty(Registry& registry);

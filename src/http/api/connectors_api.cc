@@ -5,6 +5,15 @@
 
 namespace im::http::api {
 
+json::object OutboxJson(const store::OutboxCounts& c) {
+  return json::object{
+      {"pending", c.pending},
+      {"parked", c.parked},
+      {"sent_24h", c.sent_since},
+      {"oldest_pending_at",
+       c.oldest_pending ? json::value(FormatTime(*c.oldest_pending)) : json::value(nullptr)}};
+}
+
 json::object ConnectorStatusJson(const store::StoredConnector& s,
                                  const connectors::ConnectorConfig* config,
                                  const store::ActivityCounters& day, int64_t linked, Time now) {
@@ -69,9 +78,13 @@ void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::Con
       auto config = manager.Config(s.name);
       auto day = store.Activity(s.name, now - std::chrono::hours(24));
       auto linked = store.CountLinks(s.name);
-      items.push_back(ConnectorStatusJson(s, config ? &*config : nullptr,
-                                          day.value_or(store::ActivityCounters{}),
-                                          linked.value_or(0), now));
+      auto item =
+          ConnectorStatusJson(s, config ? &*config : nullptr,
+                              day.value_or(store::ActivityCounters{}), linked.value_or(0), now);
+      if (auto outbox = store.Outbox(s.name, now - std::chrono::hours(24))) {
+        item["outbox"] = OutboxJson(*outbox);
+      }
+      items.push_back(std::move(item));
     }
     return JsonResponse(200, json::object{{"connectors", std::move(items)}});
   });

@@ -13,6 +13,9 @@ void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::Con
                         const Clock& clock);
 
 // A connector's state as JSON (config redacted), shared by the API and `im connector status`.
+// The outbox counts as {"pending","parked","sent_24h","oldest_pending_at"}.
+json::object OutboxJson(const store::OutboxCounts& counts);
+
 json::object ConnectorStatusJson(const store::StoredConnector& stored,
                                  const connectors::ConnectorConfig* config,
                                  const store::ActivityCounters& day, int64_t linked, Time now);

@@ -139,7 +139,8 @@ Result<void> SqliteConnectorStore::Remove(const std::string& name) {
     for (const char* sql : {"DELETE FROM connector_links WHERE connector = ?1",
                             "DELETE FROM connector_events WHERE connector = ?1",
                             "DELETE FROM connector_directory WHERE connector = ?1",
-                            "DELETE FROM connector_activity WHERE connector = ?1"}) {
+                            "DELETE FROM connector_activity WHERE connector = ?1",
+                            "DELETE FROM connector_outbox WHERE connector = ?1"}) {
       if (auto ok = Exec(conn, sql, name); !ok) return ok;
     }
     if (auto ok = Exec(conn, "DELETE FROM connectors WHERE name = ?1", name); !ok) return ok;
@@ -386,6 +387,161 @@ Result<ActivityCounters> SqliteConnectorStore::Activity(const std::string& conne
   });
   if (!ok) return std::unexpected(ok.error());
   return c;
+}
+
+namespace {
+
+constexpr const char* kOutboxColumns =
+    "seq, connector, incident, kind, payload, created_at, state, attempts, next_attempt_at, "
+    "last_error";
+
+OutboxMessage ReadOutbox(const Statement& s) {
+  return OutboxMessage{.seq = s.Int(0),
+                       .connector = s.Text(1),
+                       .incident = s.Int(2),
+                       .kind = s.Text(3),
+                       .payload = s.Text(4),
+                       .created_at = FromUnixMicros(s.Int(5)),
+                       .state = s.Text(6),
+                       .attempts = static_cast<int>(s.Int(7)),
+                       .next_attempt_at = FromUnixMicros(s.Int(8)),
+                       .last_error = s.Text(9)};
+}
+
+}  // namespace
+
+Result<std::vector<OutboxMessage>> SqliteConnectorStore::ListOutbound(const std::string& connector,
+                                                                      std::string_view state,
+                                                                      int64_t limit) {
+  std::vector<OutboxMessage> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(std::string("SELECT ") + kOutboxColumns +
+                           " FROM connector_outbox WHERE connector = ?1 AND state = ?2 "
+                           "ORDER BY seq LIMIT ?3");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, state).Bind(3, limit);
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return Ok();
+      out.push_back(ReadOutbox(**st));
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> SqliteConnectorStore::FinishOutbound(int64_t seq, std::string_view state, int attempts,
+                                                  Time next_attempt_at, const std::string& error,
+                                                  Time at) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "UPDATE connector_outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, "
+        "last_error = ?5, done_at = CASE WHEN ?2 = 'pending' THEN NULL ELSE ?6 END "
+        "WHERE seq = ?1");
+    if (!st) return std::unexpected(st.error());
+    return (*st)
+        ->Bind(1, seq)
+        .Bind(2, state)
+        .Bind(3, static_cast<int64_t>(attempts))
+        .Bind(4, ToUnixMicros(next_attempt_at))
+        .Bind(5, error)
+        .Bind(6, ToUnixMicros(at))
+        .Run();
+  });
+}
+
+Result<int64_t> SqliteConnectorStore::RetryParked(const std::string& connector, Time now) {
+  int64_t n = 0;
+  auto ok = db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "UPDATE connector_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, "
+        "done_at = NULL WHERE connector = ?1 AND state = 'parked'");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = (*st)->Bind(1, connector).Bind(2, ToUnixMicros(now)).Run(); !r) return r;
+    n = sqlite3_changes(conn.raw());
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return n;
+}
+
+Result<OutboxCounts> SqliteConnectorStore::Outbox(const std::string& connector, Time since) {
+  OutboxCounts out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'parked'), 0), "
+        "coalesce(sum(state = 'sent' AND done_at >= ?2), 0), "
+        "min(CASE WHEN state = 'pending' THEN created_at END) "
+        "FROM connector_outbox WHERE connector = ?1");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, ToUnixMicros(since));
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    out.pending = (*st)->Int(0);
+    out.parked = (*st)->Int(1);
+    out.sent_since = (*st)->Int(2);
+    out.oldest_pending = OptTime(**st, 3);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteConnectorStore::LinksOf(const std::string& connector,
+                                                               int64_t incident) {
+  std::vector<std::string> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT external_id FROM connector_links WHERE connector = ?1 AND incident = ?2 "
+        "ORDER BY external_id");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, incident);
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return Ok();
+      out.push_back((*st)->Text(0));
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> SqliteConnectorStore::LinkIncident(const std::string& connector,
+                                                const std::string& external_id, int64_t incident,
+                                                const std::vector<core::TimelineEntry>& entries) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "INSERT INTO connector_links (connector, external_id, incident) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (connector, external_id) DO NOTHING");
+    if (!st) return std::unexpected(st.error());
+    if (auto r = (*st)->Bind(1, connector).Bind(2, external_id).Bind(3, incident).Run(); !r) {
+      return r;
+    }
+    if (sqlite3_changes(conn.raw()) == 0) return Ok();  // linked before: nothing to add
+    return InsertTimelineRows(conn, incident, entries);
+  });
+}
+
+Result<ConnectorStore::OutboundOf> SqliteConnectorStore::OutboundFor(const std::string& connector,
+                                                                     int64_t incident) {
+  OutboundOf out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT coalesce(sum(kind = 'create' AND state IN ('pending', 'sent', 'parked')), 0), "
+        "coalesce(sum(state = 'pending'), 0) FROM connector_outbox "
+        "WHERE connector = ?1 AND incident = ?2");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, incident);
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    out.created_here = (*st)->Int(0) > 0;
+    out.pending = (*st)->Int(1);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
 }
 
 }  // namespace im::store::sqlite

@@ -33,6 +33,17 @@ class SqliteConnectorStore final : public ConnectorStore {
   Result<void> AddActivity(const std::string& connector, Time minute,
                            const ActivityCounters& counters) override;
   Result<ActivityCounters> Activity(const std::string& connector, Time since) override;
+  Result<std::vector<OutboxMessage>> ListOutbound(const std::string& connector,
+                                                  std::string_view state, int64_t limit) override;
+  Result<void> FinishOutbound(int64_t seq, std::string_view state, int attempts,
+                              Time next_attempt_at, const std::string& error, Time at) override;
+  Result<int64_t> RetryParked(const std::string& connector, Time now) override;
+  Result<OutboxCounts> Outbox(const std::string& connector, Time since) override;
+  Result<std::vector<std::string>> LinksOf(const std::string& connector, int64_t incident) override;
+  Result<void> LinkIncident(const std::string& connector, const std::string& external_id,
+                            int64_t incident,
+                            const std::vector<core::TimelineEntry>& entries) override;
+  Result<OutboundOf> OutboundFor(const std::string& connector, int64_t incident) override;
 
  private:
   SqliteStore& db_;

@@ -165,6 +165,26 @@ CREATE TABLE people (
       R"sql(
 CREATE INDEX incident_services_incident ON incident_services (incident);
 )sql",
+      // 5: the outbox of changes made in im, queued in the same transaction as the change and
+      // sent to each outbound connector in order per incident (docs/pagerduty.md).
+      R"sql(
+CREATE TABLE connector_outbox (
+  seq             INTEGER PRIMARY KEY,
+  connector       TEXT NOT NULL,
+  incident        INTEGER NOT NULL REFERENCES incidents (number),
+  kind            TEXT NOT NULL,  -- create, acknowledge, resolve, reopen, note, assign
+  payload         TEXT NOT NULL,  -- JSON: actor, note, ...
+  created_at      INTEGER NOT NULL,
+  state           TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'sent', 'parked', 'skipped')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  done_at         INTEGER
+);
+CREATE INDEX connector_outbox_pending ON connector_outbox (connector, state, seq);
+CREATE INDEX connector_outbox_incident ON connector_outbox (incident);
+)sql",
   };
   return kMigrations;
 }

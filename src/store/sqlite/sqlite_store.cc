@@ -14,6 +14,31 @@ class SqliteTx final : public Tx {
   explicit SqliteTx(Connection& conn) : conn_(conn) {}
   Connection& connection() { return conn_; }
 
+  Result<int> EnqueueOutbound(int64_t incident, std::string_view kind, const std::string& payload,
+                              Time at) override {
+    // The sync direction is plain JSON in the stored config (only secrets are sealed).
+    std::string sql =
+        "INSERT INTO connector_outbox (connector, incident, kind, payload, created_at, "
+        "next_attempt_at) SELECT c.name, ?1, ?2, ?3, ?4, ?4 FROM connectors c "
+        "WHERE json_extract(c.config, '$.sync_direction') IN ('outbound', 'bidirectional')";
+    if (kind != "create") {
+      sql +=
+          " AND (EXISTS (SELECT 1 FROM connector_links l WHERE l.connector = c.name AND "
+          "l.incident = ?1) OR EXISTS (SELECT 1 FROM connector_outbox o WHERE o.connector = "
+          "c.name AND o.incident = ?1 AND o.kind = 'create' AND o.state != 'skipped'))";
+    }
+    auto st = conn_.Prepare(sql);
+    if (!st) return std::unexpected(st.error());
+    auto ok = (*st)
+                  ->Bind(1, incident)
+                  .Bind(2, std::string(kind))
+                  .Bind(3, payload)
+                  .Bind(4, ToUnixMicros(at))
+                  .Run();
+    if (!ok) return std::unexpected(ok.error());
+    return sqlite3_changes(conn_.raw());
+  }
+
   Result<core::Incident> GetIncident(int64_t number) override {
     return LoadIncident(conn_, number);
   }

@@ -1,0 +1,261 @@
+// Changes made in im sent to PagerDuty from the outbox (store::Tx::EnqueueOutbound): create
+// (one PagerDuty incident per mapped service, incident_key INC-<n>), acknowledge, resolve,
+// reopen, notes and reassignment, in queue order per incident, within the key's shared rate
+// budget. A create always looks for the incident_key first, so a create whose answer was lost
+// (timeout, crash, kill -9) is linked, never made twice. Docs: docs/pagerduty.md.
+#include <set>
+
+#include "common/time.h"
+#include "connectors/pagerduty/pagerduty_connector.h"
+
+namespace im::connectors::pagerduty {
+namespace {
+
+std::string Str(const json::object& o, std::string_view key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+}
+
+json::object Reference(const std::string& type, const std::string& id) {
+  return {{"id", id}, {"type", type + "_reference"}};
+}
+
+// Retry delay after `attempts` failed deliveries: 5 s doubling, at most 10 min.
+Duration Backoff(int attempts) {
+  Duration d = std::chrono::seconds(5);
+  for (int i = 1; i < attempts && d < std::chrono::minutes(10); ++i) d *= 2;
+  return std::min<Duration>(d, std::chrono::minutes(10));
+}
+
+// Failures that sending again cannot fix: the message is parked at once.
+bool Permanent(const Error& e) {
+  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
+         e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kUnauthenticated ||
+         e.code == ErrorCode::kFailedPrecondition;
+}
+
+}  // namespace
+
+std::string PagerDutyConnector::UrgencyFor(core::Severity s) const {
+  std::string name(core::SeverityName(s));
+  if (auto it = config_.urgency_mapping.find(name); it != config_.urgency_mapping.end()) {
+    return it->second;
+  }
+  return s == core::Severity::kSev1 || s == core::Severity::kSev2 ? "high" : "low";
+}
+
+std::string PagerDutyConnector::ServiceFor(const std::string& service) const {
+  if (auto it = config_.service_mappings.find(service); it != config_.service_mappings.end()) {
+    return it->second;
+  }
+  if (auto it = config_.service_mappings.find("default"); it != config_.service_mappings.end()) {
+    return it->second;
+  }
+  return config_.service_id;
+}
+
+Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
+  if (auto ok = LoadDirectory(); !ok) return std::unexpected(ok.error());
+  {
+    std::lock_guard lock(dir_mu_);
+    for (const auto& [id, email] : dir_.user_email) {
+      if (email == actor) return actor;
+    }
+  }
+  if (config_.from_email.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                actor +
+                    " is not a PagerDuty user and no from_email is configured: set it with "
+                    "`im connector config " +
+                    config_.name + "` (custom.from_email)");
+  }
+  return config_.from_email;
+}
+
+Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
+                                                   const std::string& from) {
+  auto incident = ctx_.store.GetIncident(m.incident);
+  if (!incident) return std::unexpected(incident.error());
+  const std::string key = "INC-" + std::to_string(m.incident);
+  std::map<std::string, std::string> targets;  // PagerDuty service id → our service
+  for (const auto& s : incident->services) {
+    std::string id = ServiceFor(s);
+    if (!id.empty() && !targets.contains(id)) targets[id] = s;
+  }
+  if (targets.empty()) return std::string("skipped");
+  for (const auto& [service_id, service] : targets) {
+    // Look first: an earlier attempt may have created it and lost the answer.
+    std::string found;
+    auto listed = client_.ForEach(
+        "/incidents", {{"incident_key", key}, {"service_ids[]", service_id}, {"date_range", "all"}},
+        "incidents", [&](const json::object& o) -> Result<bool> {
+          found = Str(o, "id");
+          return found.empty();
+        });
+    if (!listed) return std::unexpected(listed.error());
+    std::string verb = "found";
+    if (found.empty()) {
+      json::object body{{"type", "incident"},
+                        {"title", incident->title},
+                        {"service", Reference("service", service_id)},
+                        {"urgency", UrgencyFor(incident->severity)},
+                        {"incident_key", key}};
+      if (!incident->description.empty()) {
+        body["body"] = json::object{{"type", "incident_body"}, {"details", incident->description}};
+      }
+      std::string policy = config_.escalation_policy_id;
+      if (auto it = config_.escalation_mappings.find(service);
+          it != config_.escalation_mappings.end()) {
+        policy = it->second;
+      }
+      if (!policy.empty()) body["escalation_policy"] = Reference("escalation_policy", policy);
+      auto created = client_.Send("POST", "/incidents", json::object{{"incident", body}}, from);
+      if (!created) return std::unexpected(created.error());
+      auto inc = json::GetObject(*created, "incident");
+      if (!inc) return std::unexpected(inc.error().Wrap("PagerDuty's answer to POST /incidents"));
+      found = Str(**inc, "id");
+      if (found.empty()) {
+        return Fail(ErrorCode::kUnavailable, "PagerDuty created an incident without an id");
+      }
+      verb = "created";
+    }
+    core::TimelineEntry entry{.at = ctx_.clock.Now(),
+                              .kind = core::EntryKind::kSynced,
+                              .actor = from,
+                              .message = "PagerDuty incident " + verb + " (" + found + ") on " +
+                                         service + ", correlation id " + key,
+                              .source = "pagerduty",
+                              .external_key = "pd:" + found + ":linked"};
+    if (auto ok = ctx_.connectors.LinkIncident(config_.name, found, m.incident, {entry}); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return std::string("sent");
+}
+
+Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage& m) {
+  auto payload = json::Parse(m.payload);
+  if (!payload || !payload->is_object()) {
+    return Fail(ErrorCode::kInvalidArgument, "outbox message " + std::to_string(m.seq) +
+                                                 " has a payload that is not a JSON object");
+  }
+  const json::object& p = payload->as_object();
+  auto from = FromFor(Str(p, "actor"));
+  if (!from) return std::unexpected(from.error());
+  if (m.kind == "create") return SendCreate(m, *from);
+  if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
+  if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
+  auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
+  if (!links) return std::unexpected(links.error());
+  if (links->empty()) return std::string("skipped");  // never reached PagerDuty
+  for (const auto& id : *links) {
+    const std::string path = "/incidents/" + id;
+    if (m.kind == "note") {
+      auto note =
+          client_.Send("POST", path + "/notes",
+                       json::object{{"note", json::object{{"content", Str(p, "text")}}}}, *from);
+      if (!note) return std::unexpected(note.error());
+      // Keyed like an imported note, so the webhook echo of this note adds nothing.
+      std::string note_id;
+      if (auto n = json::GetObject(*note, "note"); n) note_id = Str(**n, "id");
+      if (note_id.empty()) continue;
+      auto r = ctx_.connectors.ApplyProviderIncident(
+          config_.name, id, std::nullopt,
+          [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+            if (!linked.incident) return store::ProviderUpdate{.skip = true};
+            store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
+            u.entries.push_back({.at = ctx_.clock.Now(),
+                                 .kind = core::EntryKind::kSynced,
+                                 .actor = *from,
+                                 .message = "note synchronized to PagerDuty (" + id + ")",
+                                 .source = "pagerduty",
+                                 .external_key = "pd-note:" + note_id});
+            return u;
+          });
+      if (!r) return std::unexpected(r.error());
+      continue;
+    }
+    if (m.kind == "assign") {
+      json::array assignments;
+      auto targets = json::GetOptionalArray(p, "assignees");
+      if (auto ok = LoadDirectory(); !ok) return std::unexpected(ok.error());
+      if (targets && *targets) {
+        std::lock_guard lock(dir_mu_);
+        for (const auto& a : **targets) {
+          if (!a.is_string()) continue;
+          for (const auto& [uid, email] : dir_.user_email) {
+            if (email == a.as_string()) {
+              assignments.push_back(json::object{{"assignee", Reference("user", uid)}});
+            }
+          }
+        }
+      }
+      if (assignments.empty()) continue;  // nobody PagerDuty knows
+      auto r = client_.Send("PUT", path,
+                            json::object{{"incident", json::object{{"type", "incident_reference"},
+                                                                   {"assignments", assignments}}}},
+                            *from);
+      if (!r) return std::unexpected(r.error());
+      continue;
+    }
+    // acknowledge, resolve, reopen: read PagerDuty's status first, so a change PagerDuty
+    // already has (or has gone past: acknowledging a resolved incident) is not sent.
+    auto current = client_.Get(path);
+    if (!current) return std::unexpected(current.error());
+    auto inc = json::GetObject(*current, "incident");
+    if (!inc) return std::unexpected(inc.error().Wrap("PagerDuty's answer to GET " + path));
+    std::string status = Str(**inc, "status");
+    std::string want = m.kind == "acknowledge" ? "acknowledged"
+                       : m.kind == "resolve"   ? "resolved"
+                                               : "triggered";
+    if (status == want || (m.kind == "acknowledge" && status == "resolved")) continue;
+    if (m.kind == "reopen" && status != "resolved") continue;
+    json::object change{{"type", "incident_reference"}, {"status", want}};
+    if (m.kind == "resolve" && !Str(p, "note").empty()) change["resolution"] = Str(p, "note");
+    auto r = client_.Send("PUT", path, json::object{{"incident", change}}, *from);
+    if (!r) return std::unexpected(r.error());
+  }
+  return std::string("sent");
+}
+
+Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
+  OutboxReport report;
+  if (config_.direction == Direction::kInbound) return report;
+  auto pending = ctx_.connectors.ListOutbound(config_.name, "pending", 500);
+  if (!pending) return std::unexpected(pending.error());
+  std::set<int64_t> blocked;  // incidents with an earlier message still waiting: keep order
+  for (const auto& m : *pending) {
+    if (blocked.contains(m.incident)) continue;
+    Time now = ctx_.clock.Now();
+    if (m.next_attempt_at > now) {
+      blocked.insert(m.incident);
+      continue;
+    }
+    auto outcome = SendOutbound(m);
+    now = ctx_.clock.Now();
+    int attempts = m.attempts + 1;
+    Result<void> saved = Ok();
+    if (outcome) {
+      saved = ctx_.connectors.FinishOutbound(m.seq, *outcome, attempts, now, "", now);
+      (*outcome == "sent" ? report.sent : report.skipped)++;
+    } else if (Permanent(outcome.error()) || attempts >= kMaxOutboundAttempts) {
+      ctx_.log->error("outbox: {} of INC-{} to PagerDuty parked after {} attempt(s): {}", m.kind,
+                      m.incident, attempts, outcome.error().message);
+      saved = ctx_.connectors.FinishOutbound(m.seq, "parked", attempts, now,
+                                             outcome.error().message, now);
+      report.parked++;
+      blocked.insert(m.incident);
+    } else {
+      ctx_.log->warn("outbox: {} of INC-{} to PagerDuty failed (attempt {}), retrying: {}", m.kind,
+                     m.incident, attempts, outcome.error().message);
+      saved = ctx_.connectors.FinishOutbound(m.seq, "pending", attempts, now + Backoff(attempts),
+                                             outcome.error().message, now);
+      report.retrying++;
+      blocked.insert(m.incident);
+    }
+    if (!saved) return std::unexpected(saved.error());
+  }
+  return report;
+}
+
+}  // namespace im::connectors::pagerduty

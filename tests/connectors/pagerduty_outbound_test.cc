@@ -1,0 +1,248 @@
+// Changes made in im sent to PagerDuty through the outbox, against the simulator: declare,
+// acknowledge, note, resolve; an outage queues then delivers; a create whose answer was lost
+// is linked, not made twice; webhook echoes of our own changes add nothing; inbound-only
+// connectors queue nothing.
+#include "common/webhook_signature.h"
+#include "engine/incidents.h"
+#include "pagerduty_fixture.h"
+#include "sim_test_util.h"
+
+namespace im::connectors::testing {
+namespace {
+
+class PagerDutyOutboundTest : public PagerDutyFixture {
+ protected:
+  void StartOutbound(const std::string& direction = "bidirectional") {
+    Start({.incidents = 5});
+    {
+      std::lock_guard lock(sim_->state().mu);
+      const auto& w = sim_->state().world;
+      pd_user_ = w.users.front().email;
+      default_service_ = w.services.front().id;
+      db_service_ = w.services.at(1).id;
+    }
+    auto updated = manager_->Update("pd", [&](ConnectorConfig& c) -> Result<void> {
+      c.direction = direction == "inbound"    ? Direction::kInbound
+                    : direction == "outbound" ? Direction::kOutbound
+                                              : Direction::kBidirectional;
+      c.from_email = pd_user_;
+      c.service_mappings = {{"default", default_service_}, {"database", db_service_}};
+      return Ok();
+    });
+    ASSERT_TRUE(updated) << updated.error().message;
+    incidents_ = std::make_unique<engine::Incidents>(*db_, clock_, core::SlaPolicy::Default());
+  }
+
+  int64_t Declare(std::vector<std::string> services, core::Severity sev = core::Severity::kSev1) {
+    auto d = incidents_->Declare({.title = "Checkout is down",
+                                  .description = "500s on /pay",
+                                  .severity = sev,
+                                  .services = std::move(services)},
+                                 {.email = "someone@im.example"});
+    EXPECT_TRUE(d) << d.error().message;
+    return d ? d->incident.number : 0;
+  }
+
+  OutboxReport Flush() {
+    auto r = Open()->FlushOutbox();
+    EXPECT_TRUE(r) << r.error().message;
+    return r.value_or(OutboxReport{});
+  }
+
+  // The simulator's incidents with this incident key.
+  std::vector<sim::pagerduty::Incident> ByKey(const std::string& key) {
+    std::lock_guard lock(sim_->state().mu);
+    std::vector<sim::pagerduty::Incident> out;
+    for (const auto& i : sim_->state().world.incidents) {
+      if (i.incident_key == key) out.push_back(i);
+    }
+    return out;
+  }
+
+  void SetErrorRate(double rate) {
+    auto k = sim_->knobs().Get();
+    k.error_rate = rate;
+    sim_->knobs().Set(k);
+  }
+
+  std::string pd_user_, default_service_, db_service_;
+  std::unique_ptr<engine::Incidents> incidents_;
+};
+
+TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  auto queued = connectors_->Outbox("pd", clock_.Now());
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(queued->pending, 1);  // queued with the declare, nothing sent yet
+  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+
+  auto r = Flush();
+  EXPECT_EQ(r.sent, 1);
+  auto pd = ByKey("INC-" + std::to_string(n));
+  ASSERT_EQ(pd.size(), 1u);
+  EXPECT_EQ(pd[0].title, "Checkout is down");
+  EXPECT_EQ(pd[0].service_id, default_service_);  // via the "default" mapping
+  EXPECT_EQ(pd[0].urgency, "high");               // SEV-1
+  EXPECT_EQ(pd[0].status, "triggered");
+  EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
+  auto timeline = db_->GetTimeline(n);
+  ASSERT_TRUE(timeline);
+  EXPECT_EQ(timeline->back().kind, core::EntryKind::kSynced);
+  EXPECT_NE(timeline->back().message.find(pd[0].id), std::string::npos);
+
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
+  ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "rolled back the deploy"));
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kResolve, {.email = pd_user_}, "fixed"));
+  r = Flush();
+  EXPECT_EQ(r.sent, 3);
+  pd = ByKey("INC-" + std::to_string(n));
+  EXPECT_EQ(pd[0].status, "resolved");
+  EXPECT_EQ(pd[0].resolution, "fixed");
+  ASSERT_EQ(pd[0].notes.size(), 1u);
+  EXPECT_EQ(pd[0].notes[0].content, "rolled back the deploy");
+  bool acked = false;
+  for (const auto& e : pd[0].log) acked = acked || e.type == "acknowledge_log_entry";
+  EXPECT_TRUE(acked);
+  EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
+  EXPECT_EQ(Flush().sent, 0);  // nothing is sent twice
+}
+
+TEST_F(PagerDutyOutboundTest, OneIncidentPerMappedServiceSharingTheCorrelationId) {
+  StartOutbound();
+  int64_t n = Declare({"database", "api"}, core::Severity::kSev3);
+  Flush();
+  auto pd = ByKey("INC-" + std::to_string(n));
+  ASSERT_EQ(pd.size(), 2u);
+  std::set<std::string> services{pd[0].service_id, pd[1].service_id};
+  EXPECT_EQ(services, (std::set<std::string>{db_service_, default_service_}));
+  EXPECT_EQ(pd[0].urgency, "low");  // SEV-3
+  EXPECT_EQ(connectors_->LinksOf("pd", n)->size(), 2u);
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
+  Flush();
+  for (const auto& i : ByKey("INC-" + std::to_string(n))) EXPECT_EQ(i.status, "acknowledged");
+}
+
+TEST_F(PagerDutyOutboundTest, AnOutageQueuesThenDeliversInOrder) {
+  StartOutbound();
+  SetErrorRate(1.0);
+  int64_t n = Declare({"checkout"});
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
+  auto r = Flush();
+  EXPECT_EQ(r.sent, 0);
+  EXPECT_EQ(r.retrying, 1);  // the create; the ack waits behind it
+  auto box = connectors_->Outbox("pd", clock_.Now());
+  EXPECT_EQ(box->pending, 2);
+  EXPECT_EQ(box->parked, 0);
+  SetErrorRate(0);
+  EXPECT_EQ(Flush().sent, 0);  // the retry is not due yet
+  clock_.Advance(std::chrono::minutes(11));
+  r = Flush();
+  EXPECT_EQ(r.sent, 2);
+  auto pd = ByKey("INC-" + std::to_string(n));
+  ASSERT_EQ(pd.size(), 1u);
+  EXPECT_EQ(pd[0].status, "acknowledged");
+}
+
+TEST_F(PagerDutyOutboundTest, AMessageThatKeepsFailingIsParkedAndCanBeRetried) {
+  StartOutbound();
+  auto updated = manager_->Update("pd", [&](ConnectorConfig& c) -> Result<void> {
+    c.service_mappings = {{"default", "PNOSUCH"}};  // PagerDuty refuses: a 4xx is final
+    return Ok();
+  });
+  ASSERT_TRUE(updated);
+  int64_t n = Declare({"checkout"});
+  auto r = Flush();
+  EXPECT_EQ(r.parked, 1);
+  auto parked = connectors_->ListOutbound("pd", "parked", 10);
+  ASSERT_EQ(parked->size(), 1u);
+  EXPECT_EQ((*parked)[0].incident, n);
+  EXPECT_FALSE((*parked)[0].last_error.empty());
+  EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->parked, 1);
+  EXPECT_EQ(Flush().sent, 0);  // parked is not retried by itself
+  ASSERT_TRUE(manager_->Update("pd", [&](ConnectorConfig& c) -> Result<void> {
+    c.service_mappings = {{"default", default_service_}};
+    return Ok();
+  }));
+  EXPECT_EQ(*connectors_->RetryParked("pd", clock_.Now()), 1);
+  EXPECT_EQ(Flush().sent, 1);
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+}
+
+TEST_F(PagerDutyOutboundTest, ACreateWhoseAnswerWasLostIsLinkedNotMadeTwice) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  const std::string key = "INC-" + std::to_string(n);
+  // As if an earlier attempt reached PagerDuty and then im died before recording it.
+  auto res = sim::testing::Call(
+      router_, "POST", "/incidents",
+      {{"Authorization", std::string("Token token=") + kKey}, {"From", pd_user_}},
+      json::Serialize(json::object{
+          {"incident", json::object{{"type", "incident"},
+                                    {"title", "Checkout is down"},
+                                    {"incident_key", key},
+                                    {"service", json::object{{"id", default_service_},
+                                                             {"type", "service_reference"}}}}}}));
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(Flush().sent, 1);
+  auto pd = ByKey(key);
+  ASSERT_EQ(pd.size(), 1u);
+  EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
+}
+
+TEST_F(PagerDutyOutboundTest, WebhookEchoesOfOurChangesAddNothing) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
+  // PagerDuty announces the incident we created before our link is stored: left to the outbox.
+  std::string pd_id;
+  auto deliver = [&](const std::string& id, const std::string& type, const std::string& status,
+                     const std::string& event_id) {
+    json::object data{
+        {"id", id},
+        {"type", "incident"},
+        {"number", 1},
+        {"status", status},
+        {"title", "Checkout is down"},
+        {"urgency", "high"},
+        {"incident_key", "INC-" + std::to_string(n)},
+        {"created_at", FormatTime(clock_.Now())},
+        {"service",
+         json::object{{"id", default_service_}, {"summary", "x"}, {"type", "service_reference"}}}};
+    std::string body = json::Serialize(
+        json::object{{"event", json::object{{"id", event_id},
+                                            {"event_type", type},
+                                            {"resource_type", "incident"},
+                                            {"occurred_at", FormatTime(clock_.Now())},
+                                            {"data", data}}}});
+    net::HttpRequest req;
+    req.method = "POST";
+    req.body = body;
+    req.headers = {{"X-PagerDuty-Signature", PagerDutySignature("whsec-one", body)}};
+    return Open()->HandleWebhook(req).status;
+  };
+  auto before = db_->ListIncidents({});
+  EXPECT_EQ(deliver("PEARLY1", "incident.triggered", "triggered", "ev-1"), 202);
+  EXPECT_EQ(db_->ListIncidents({})->size(), before->size());         // no second incident
+  EXPECT_EQ(db_->GetIncident(n)->status, core::Status::kMitigated);  // no flip back to open
+
+  EXPECT_EQ(Flush().sent, 2);
+  pd_id = (*connectors_->LinksOf("pd", n)).at(0);
+  size_t entries = db_->GetTimeline(n)->size();
+  clock_.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(deliver(pd_id, "incident.acknowledged", "acknowledged", "ev-2"), 202);
+  EXPECT_EQ(db_->GetTimeline(n)->size(), entries);
+  EXPECT_EQ(db_->GetIncident(n)->status, core::Status::kMitigated);
+  EXPECT_EQ(db_->GetIncident(n)->severity, core::Severity::kSev1);  // not read back as SEV-2
+}
+
+TEST_F(PagerDutyOutboundTest, InboundOnlyConnectorsQueueNothing) {
+  StartOutbound("inbound");
+  int64_t n = Declare({"checkout"});
+  EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
+  EXPECT_EQ(Flush().sent, 0);
+  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+}
+
+}  // namespace
+}  // namespace im::connectors::testing
