@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/json.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -105,6 +106,70 @@ TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   int64_t rows = Query(db(), "SELECT count(*) FROM timeline");
   ASSERT_EQ(Im("connector sync pd"), 0);
   EXPECT_EQ(Query(db(), "SELECT count(*) FROM timeline"), rows);
+}
+
+// kill -9 while a create is on its way to PagerDuty: after a restart there is exactly one
+// PagerDuty incident for our incident, linked to it.
+TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIncident) {
+  const std::string auth = "Authorization: Token token=cli-test-key\r\n";
+  auto first = [&](const std::string& path, const std::string& list, const std::string& field) {
+    auto r = im::testing::Fetch(port_, "GET", path, "", auth);
+    if (!r || r->status != 200) return std::string();
+    auto v = json::Parse(r->body);
+    if (!v) return std::string();
+    return std::string(v->as_object().at(list).as_array().at(0).as_object().at(field).as_string());
+  };
+  std::string email = first("/users?limit=1", "users", "email");
+  std::string service = first("/services?limit=1", "services", "id");
+  ASSERT_FALSE(email.empty());
+  ASSERT_FALSE(service.empty());
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) +
+               "\",\"sync_direction\":\"outbound\",\"rate_limit_per_minute\":0,"
+               "\"custom\":{\"from_email\":\"" +
+               email + "\",\"service_mappings\":{\"default\":\"" + service + "\"}}}'"),
+            0);
+  ASSERT_EQ(Im("declare --sev SEV-1 --title 'Checkout down' --service checkout"), 0);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'pending'"), 1);
+
+  // Every request now takes 700 ms: the create is sent right after the look-up is answered,
+  // and im is killed while PagerDuty is still working on it.
+  ASSERT_TRUE(im::testing::Fetch(port_, "DELETE", "/_sim/requests"));
+  SetLatency(700);
+  Process flush({Bin(), "--data-dir", data(), "connector", "sync", "pd"});
+  ASSERT_TRUE(flush.started());
+  auto logged = [&](const std::string& needle) {
+    auto r = im::testing::Fetch(port_, "GET", "/_sim/requests");
+    return r && r->body.find(needle) != std::string::npos;
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!logged("incident_key=INC-1") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the log, bounded
+  }
+  ASSERT_TRUE(logged("incident_key=INC-1")) << "the look-up never reached the simulator";
+  flush.Signal(SIGKILL);
+  EXPECT_EQ(flush.Wait(), 128 + SIGKILL);
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!logged("\"method\":\"POST\"") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (logged("\"method\":\"POST\"")) {
+    // The interesting case: PagerDuty made the incident, im never heard back.
+    EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_links"), 0);
+  }
+
+  SetLatency(0);
+  ASSERT_EQ(Im("connector sync pd"), 0);
+  auto listed =
+      im::testing::Fetch(port_, "GET", "/incidents?incident_key=INC-1&date_range=all", "", auth);
+  ASSERT_TRUE(listed);
+  auto v = json::Parse(listed->body);
+  ASSERT_TRUE(v) << listed->body;
+  const auto& incidents = v->as_object().at("incidents").as_array();
+  ASSERT_EQ(incidents.size(), 1u) << listed->body;
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_links"), 1);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'sent'"), 1);
 }
 
 TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {

@@ -3,6 +3,7 @@
 // is linked, not made twice; webhook echoes of our own changes add nothing; inbound-only
 // connectors queue nothing.
 #include "common/webhook_signature.h"
+#include "connectors/pagerduty/pagerduty_connector.h"
 #include "engine/incidents.h"
 #include "pagerduty_fixture.h"
 #include "sim_test_util.h"
@@ -186,6 +187,52 @@ TEST_F(PagerDutyOutboundTest, ACreateWhoseAnswerWasLostIsLinkedNotMadeTwice) {
   ASSERT_EQ(res.status, 201) << res.body;
   EXPECT_EQ(Flush().sent, 1);
   auto pd = ByKey(key);
+  ASSERT_EQ(pd.size(), 1u);
+  EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
+}
+
+// Cuts PagerDuty's answer to POST /incidents in half, after PagerDuty made the incident.
+class CutCreateAnswers final : public net::HttpClient {
+ public:
+  explicit CutCreateAnswers(net::HttpClient& inner) : inner_(inner) {}
+  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
+    auto res = inner_.Send(req);
+    if (req.method == "POST" && req.url.ends_with("/incidents")) ++posts;
+    if (res && req.method == "POST" && req.url.ends_with("/incidents") && res->status < 300) {
+      res->body.resize(res->body.size() / 2);
+      ++cut;
+    }
+    return res;
+  }
+  int cut = 0;
+  int posts = 0;
+
+ private:
+  net::HttpClient& inner_;
+};
+
+TEST_F(PagerDutyOutboundTest, ACreateWithAGarbledAnswerIsLookedUpNotSentAgain) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  CutCreateAnswers cut(http_);
+  ConnectorContext ctx{.store = ctx_->store,
+                       .connectors = ctx_->connectors,
+                       .http = cut,
+                       .budgets = ctx_->budgets,
+                       .waiter = ctx_->waiter,
+                       .clock = ctx_->clock,
+                       .log = ctx_->log,
+                       .schedules = ctx_->schedules};
+  auto config = manager_->Config("pd");
+  ASSERT_TRUE(config);
+  pagerduty::PagerDutyConnector connector(*config, ctx);
+  auto r = connector.FlushOutbox();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->sent, 1);
+  EXPECT_EQ(r->parked, 0);
+  EXPECT_EQ(cut.cut, 1);
+  EXPECT_EQ(cut.posts, 1);  // the unreadable answer was looked up, not sent again blindly
+  auto pd = ByKey("INC-" + std::to_string(n));
   ASSERT_EQ(pd.size(), 1u);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
 }

@@ -70,17 +70,18 @@ Client::Client(ClientOptions options, net::HttpClient& http, RateBudget& budget,
       log_(std::move(log)) {}
 
 Result<json::object> Client::Get(const std::string& path, const Query& query) {
-  return Call("GET", path, query, "", "");
+  return Call("GET", path, query, "", "", true);
 }
 
 Result<json::object> Client::Send(const std::string& method, const std::string& path,
-                                  const json::object& body, const std::string& from_email) {
-  return Call(method, path, {}, json::Serialize(body), from_email);
+                                  const json::object& body, const std::string& from_email,
+                                  bool retry_ambiguous) {
+  return Call(method, path, {}, json::Serialize(body), from_email, retry_ambiguous);
 }
 
 Result<json::object> Client::Call(const std::string& method, const std::string& path,
                                   const Query& query, const std::string& body,
-                                  const std::string& from_email) {
+                                  const std::string& from_email, bool retry_ambiguous) {
   net::ClientRequest req{.method = method, .url = options_.base_url + path, .body = body};
   char sep = '?';
   for (const auto& [k, v] : query) {
@@ -123,7 +124,10 @@ Result<json::object> Client::Call(const std::string& method, const std::string& 
     }
     // A 2xx whose body is not JSON (cut off on the way) is as transient as a 5xx.
     bool garbled = res && res->status < 300;
-    bool retry = !res || garbled || res->status == 429 || res->status >= 500 || res->status == 408;
+    // A 429 was not processed; the others may have been, so a write that must not happen
+    // twice (retry_ambiguous false) leaves them to its caller, which looks before resending.
+    bool retry = (res && res->status == 429) ||
+                 (retry_ambiguous && (!res || garbled || res->status >= 500 || res->status == 408));
     last = garbled ? Error{ErrorCode::kUnavailable, "PagerDuty " + method + " " + path +
                                                         " answered with a body that is not JSON"}
            : res   ? ErrorFor(*res, method + " " + path)

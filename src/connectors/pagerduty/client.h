@@ -40,8 +40,11 @@ class Client {
          const Clock& clock, std::shared_ptr<spdlog::logger> log);
 
   Result<json::object> Get(const std::string& path, const Query& query = {});
+  // `retry_ambiguous` false: only a 429 is retried here; a timeout, a 5xx or a garbled answer
+  // (the write may have happened) is returned as kUnavailable for the caller to look first.
   Result<json::object> Send(const std::string& method, const std::string& path,
-                            const json::object& body, const std::string& from_email);
+                            const json::object& body, const std::string& from_email,
+                            bool retry_ambiguous = true);
 
   // Pages through a classic list endpoint (limit 100) calling `each` for every element of
   // `key`; stops early when `each` returns false. Fails with kResourceExhausted when the
@@ -54,7 +57,8 @@ class Client {
 
  private:
   Result<json::object> Call(const std::string& method, const std::string& path, const Query& query,
-                            const std::string& body, const std::string& from_email);
+                            const std::string& body, const std::string& from_email,
+                            bool retry_ambiguous);
 
   ClientOptions options_;
   net::HttpClient& http_;

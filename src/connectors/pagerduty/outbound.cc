@@ -85,14 +85,21 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
   if (targets.empty()) return std::string("skipped");
   for (const auto& [service_id, service] : targets) {
     // Look first: an earlier attempt may have created it and lost the answer.
-    std::string found;
-    auto listed = client_.ForEach(
-        "/incidents", {{"incident_key", key}, {"service_ids[]", service_id}, {"date_range", "all"}},
-        "incidents", [&](const json::object& o) -> Result<bool> {
-          found = Str(o, "id");
-          return found.empty();
-        });
-    if (!listed) return std::unexpected(listed.error());
+    auto lookup = [&]() -> Result<std::string> {
+      std::string id;
+      auto listed = client_.ForEach(
+          "/incidents",
+          {{"incident_key", key}, {"service_ids[]", service_id}, {"date_range", "all"}},
+          "incidents", [&](const json::object& o) -> Result<bool> {
+            id = Str(o, "id");
+            return id.empty();
+          });
+      if (!listed) return std::unexpected(listed.error());
+      return id;
+    };
+    auto looked = lookup();
+    if (!looked) return std::unexpected(looked.error());
+    std::string found = *looked;
     std::string verb = "found";
     if (found.empty()) {
       json::object body{{"type", "incident"},
@@ -109,8 +116,25 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
         policy = it->second;
       }
       if (!policy.empty()) body["escalation_policy"] = Reference("escalation_policy", policy);
-      auto created = client_.Send("POST", "/incidents", json::object{{"incident", body}}, from);
-      if (!created) return std::unexpected(created.error());
+      auto created = client_.Send("POST", "/incidents", json::object{{"incident", body}}, from,
+                                  /*retry_ambiguous=*/false);
+      if (!created) {
+        // The create may have happened (a timeout, a 5xx, a cut answer, or PagerDuty saying an
+        // open incident has this key): look once more before reporting the failure.
+        auto again = lookup();
+        if (!again || again->empty()) return std::unexpected(created.error());
+        auto linked =
+            ctx_.connectors.LinkIncident(config_.name, *again, m.incident,
+                                         {{.at = ctx_.clock.Now(),
+                                           .kind = core::EntryKind::kSynced,
+                                           .actor = from,
+                                           .message = "PagerDuty incident found (" + *again +
+                                                      ") on " + service + ", correlation id " + key,
+                                           .source = "pagerduty",
+                                           .external_key = "pd:" + *again + ":linked"}});
+        if (!linked) return std::unexpected(linked.error());
+        continue;
+      }
       auto inc = json::GetObject(*created, "incident");
       if (!inc) return std::unexpected(inc.error().Wrap("PagerDuty's answer to POST /incidents"));
       found = Str(**inc, "id");
