@@ -126,6 +126,7 @@ void ServerApp::SweepLoop() {
 
 void ServerApp::PollLoop() {
   auto log = rt_.logs->For("connector");
+  std::map<std::string, Time> reconciled;  // connector → last reconcile
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
@@ -149,6 +150,17 @@ void ServerApp::PollLoop() {
       }
       if (config.direction == connectors::Direction::kOutbound) continue;
       Time now = rt_.clock.Now();
+      // Every 5 minutes, compare open incidents on both sides and repair drift.
+      if (auto& last = reconciled[stored.name]; now - last >= std::chrono::minutes(5)) {
+        last = now;
+        auto rec = (*connector)->Reconcile();
+        if (!rec) {
+          log->error("connector {} reconcile: {}", stored.name, rec.error().message);
+        } else if (!rec->repaired.empty()) {
+          log->warn("connector {} reconcile compared {} and repaired {}", stored.name,
+                    rec->compared, rec->repaired.size());
+        }
+      }
       if (stored.last_sync_at && now - *stored.last_sync_at < config.sync_interval) continue;
       auto report = (*connector)->Sync({});
       if (!report) {

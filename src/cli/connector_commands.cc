@@ -199,7 +199,7 @@ int RunTest(GlobalOptions& g, const std::string& name) {
 }
 
 int RunSync(GlobalOptions& g, const std::string& name, const std::string& incident,
-            bool retry_parked) {
+            bool retry_parked, bool reconcile) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
   auto c = o->cr->manager->Open(name);
@@ -228,18 +228,38 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
     if (!synced) return ReportError(synced.error());
     r = *synced;
   }
+  std::optional<connectors::ReconcileReport> rec;
+  if (reconcile) {
+    auto got = (*c)->Reconcile();
+    if (!got) return ReportError(got.error());
+    rec = *got;
+  }
   if (g.json) {
-    PrintJson(json::object{{"incidents", r.incidents},
-                           {"log_entries", r.log_entries},
-                           {"seconds", std::chrono::duration<double>(r.took).count()},
-                           {"outbox", json::object{{"sent", out->sent},
-                                                   {"skipped", out->skipped},
-                                                   {"retrying", out->retrying},
-                                                   {"parked", out->parked}}}});
+    json::object j{{"incidents", r.incidents},
+                   {"log_entries", r.log_entries},
+                   {"seconds", std::chrono::duration<double>(r.took).count()},
+                   {"outbox", json::object{{"sent", out->sent},
+                                           {"skipped", out->skipped},
+                                           {"retrying", out->retrying},
+                                           {"parked", out->parked}}}};
+    if (rec) {
+      json::array repaired;
+      for (const auto& line : rec->repaired) repaired.emplace_back(line);
+      j["reconcile"] = json::object{
+          {"compared", rec->compared}, {"held", rec->held}, {"repaired", std::move(repaired)}};
+    }
+    PrintJson(j);
   } else {
     std::cout << "synced " << r.incidents << " incidents and " << r.log_entries
               << " log entries in " << FormatDuration(r.took) << "; outbox: " << out->sent
               << " sent, " << out->retrying << " to retry, " << out->parked << " parked\n";
+    if (rec) {
+      std::cout << "reconcile: compared " << rec->compared << " open incidents, repaired "
+                << rec->repaired.size();
+      if (rec->held) std::cout << ", " << rec->held << " left to the outbox";
+      std::cout << "\n";
+      for (const auto& line : rec->repaired) std::cout << "  " << line << "\n";
+    }
   }
   return 0;
 }
@@ -283,8 +303,11 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
   sync->add_option("--incident", *sync_incident, "Only this provider incident id");
   auto retry_parked = std::make_shared<bool>(false);
   sync->add_flag("--retry-parked", *retry_parked, "Queue parked outbound changes again first");
-  sync->callback([&g, sync_name, sync_incident, retry_parked] {
-    g.exit_code = RunSync(g, *sync_name, *sync_incident, *retry_parked);
+  auto reconcile = std::make_shared<bool>(false);
+  sync->add_flag("--reconcile", *reconcile,
+                 "Then compare open incidents on both sides and repair drift");
+  sync->callback([&g, sync_name, sync_incident, retry_parked, reconcile] {
+    g.exit_code = RunSync(g, *sync_name, *sync_incident, *retry_parked, *reconcile);
   });
 
   AddConnectorConfigCommands(*connector, g);

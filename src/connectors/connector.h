@@ -61,6 +61,13 @@ struct OutboxReport {
   int parked = 0;    // failed for good or too often: shown in status, health and /metrics
 };
 
+// What one reconcile pass found and repaired.
+struct ReconcileReport {
+  int compared = 0;
+  int held = 0;                       // changes made in im still wait in the outbox: left to it
+  std::vector<std::string> repaired;  // "INC-7: mitigated → resolved (PagerDuty P1X2Y3)"
+};
+
 // The HTTP answer to a provider's webhook delivery.
 struct WebhookReply {
   int status = 202;
@@ -81,6 +88,9 @@ class Connector {
   // Sends the changes made in im that wait in this connector's outbox (when its direction
   // sends changes out), in order per incident.
   virtual Result<OutboxReport> FlushOutbox() { return OutboxReport{}; }
+  // Compares the open incidents on both sides and repairs drift the webhooks and polling
+  // missed (the provider's state is applied unless im's own changes wait in the outbox).
+  virtual Result<ReconcileReport> Reconcile() { return ReconcileReport{}; }
 };
 
 using ConnectorFactory =

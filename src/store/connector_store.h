@@ -163,6 +163,10 @@ class ConnectorStore {
     int64_t pending = 0;
   };
   virtual Result<OutboundOf> OutboundFor(const std::string& connector, int64_t incident) = 0;
+  // Provider objects linked to our incidents that are open or mitigated, as (external id,
+  // incident number), for the reconcile job.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> LinkedUnresolved(
+      const std::string& connector) = 0;
 };
 
 }  // namespace im::store

@@ -283,6 +283,36 @@ TEST_F(PagerDutyOutboundTest, WebhookEchoesOfOurChangesAddNothing) {
   EXPECT_EQ(db_->GetIncident(n)->severity, core::Severity::kSev1);  // not read back as SEV-2
 }
 
+TEST_F(PagerDutyOutboundTest, ReconcileRepairsDriftMadeBehindOurBack) {
+  StartOutbound();
+  int64_t a = Declare({"checkout"});
+  int64_t b = Declare({"checkout"});
+  Flush();
+  std::string pd_a = connectors_->LinksOf("pd", a)->at(0);
+  // Someone resolves A in PagerDuty and no webhook reaches im (deliveries are off here).
+  auto res = sim::testing::Call(
+      router_, "PUT", "/incidents/" + pd_a,
+      {{"Authorization", std::string("Token token=") + kKey}, {"From", pd_user_}},
+      R"({"incident":{"type":"incident_reference","status":"resolved"}})");
+  ASSERT_EQ(res.status, 200) << res.body;
+  // And B is acknowledged in im while PagerDuty is unreachable: that change waits in the outbox.
+  SetErrorRate(1.0);
+  ASSERT_TRUE(incidents_->Apply(b, engine::Action::kAcknowledge, {.email = pd_user_}));
+  Flush();
+  SetErrorRate(0);
+
+  auto r = Open()->Reconcile();
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->repaired.size(), 1u);
+  EXPECT_EQ(r->repaired[0],
+            "INC-" + std::to_string(a) + ": open → resolved (PagerDuty " + pd_a + ")");
+  EXPECT_EQ(r->held, 1);  // B: PagerDuty says triggered, im's acknowledgement is on its way
+  EXPECT_EQ(db_->GetIncident(a)->status, core::Status::kResolved);
+  EXPECT_EQ(db_->GetIncident(b)->status, core::Status::kMitigated);
+  EXPECT_EQ(db_->GetTimeline(a)->back().message, "resolved in PagerDuty");
+  EXPECT_TRUE(Open()->Reconcile()->repaired.empty());  // nothing left to repair
+}
+
 TEST_F(PagerDutyOutboundTest, InboundOnlyConnectorsQueueNothing) {
   StartOutbound("inbound");
   int64_t n = Declare({"checkout"});

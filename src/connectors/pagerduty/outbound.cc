@@ -282,4 +282,63 @@ Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
   return report;
 }
 
+Result<ReconcileReport> PagerDutyConnector::Reconcile() {
+  ReconcileReport report;
+  if (config_.direction == Direction::kOutbound) return report;
+  // Both sides' open incidents: PagerDuty's triggered and acknowledged ones (with their
+  // state), and ours that are linked and unresolved (their PagerDuty state is read one by one).
+  std::map<std::string, json::object> theirs;
+  auto listed = client_.ForEach(
+      "/incidents",
+      {{"statuses[]", "triggered"}, {"statuses[]", "acknowledged"}, {"date_range", "all"}},
+      "incidents", [&](const json::object& o) -> Result<bool> {
+        theirs[Str(o, "id")] = o;
+        return true;
+      });
+  if (!listed) return std::unexpected(listed.error());
+  auto ours = ctx_.connectors.LinkedUnresolved(config_.name);
+  if (!ours) return std::unexpected(ours.error());
+  for (const auto& [id, number] : *ours) {
+    if (theirs.contains(id)) continue;
+    auto got = client_.Get("/incidents/" + id);
+    if (!got) {
+      if (got.error().code == ErrorCode::kNotFound) continue;  // deleted in PagerDuty
+      return std::unexpected(got.error());
+    }
+    auto inc = json::GetObject(*got, "incident");
+    if (inc) theirs[id] = **inc;
+  }
+  for (const auto& [id, object] : theirs) {
+    auto number = ctx_.connectors.FindLinkedIncident(config_.name, id);
+    if (!number) return std::unexpected(number.error());
+    if (!*number) continue;  // not imported yet: polling brings it in
+    auto pd = ParseIncident(object);
+    if (!pd) continue;
+    auto current = ctx_.store.GetIncident(**number);
+    if (!current) return std::unexpected(current.error());
+    report.compared++;
+    core::Status want = pd->status == "triggered"      ? core::Status::kOpen
+                        : pd->status == "acknowledged" ? core::Status::kMitigated
+                                                       : core::Status::kResolved;
+    bool same = current->status == want ||
+                (want == core::Status::kResolved && current->status == core::Status::kClosed);
+    if (same) continue;
+    auto outbound = ctx_.connectors.OutboundFor(config_.name, **number);
+    if (!outbound) return std::unexpected(outbound.error());
+    if (outbound->pending > 0) {
+      report.held++;
+      continue;
+    }
+    std::string before(core::StatusName(current->status));
+    if (auto ok = ApplyIncident(*pd, ctx_.clock.Now(), std::nullopt); !ok) {
+      return std::unexpected(ok.error());
+    }
+    std::string line = "INC-" + std::to_string(**number) + ": " + before + " → " +
+                       std::string(core::StatusName(want)) + " (PagerDuty " + id + ")";
+    ctx_.log->warn("reconcile {}: repaired {}", config_.name, line);
+    report.repaired.push_back(std::move(line));
+  }
+  return report;
+}
+
 }  // namespace im::connectors::pagerduty

@@ -20,7 +20,8 @@ class PagerDutyConnector final : public Connector {
   Result<SyncReport> Sync(const SyncOptions& options) override;
   WebhookReply HandleWebhook(const net::HttpRequest& request) override;
   Result<std::string> EnableWebhook(const std::string& url) override;
-  Result<OutboxReport> FlushOutbox() override;  // outbound.cc
+  Result<OutboxReport> FlushOutbox() override;   // outbound.cc
+  Result<ReconcileReport> Reconcile() override;  // outbound.cc
 
   Client& client() { return client_; }
 

@@ -544,4 +544,25 @@ Result<ConnectorStore::OutboundOf> SqliteConnectorStore::OutboundFor(const std::
   return out;
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> SqliteConnectorStore::LinkedUnresolved(
+    const std::string& connector) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT l.external_id, l.incident FROM connector_links l JOIN incidents i ON i.number = "
+        "l.incident WHERE l.connector = ?1 AND i.status IN ('open', 'mitigated') "
+        "ORDER BY l.incident");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector);
+    for (;;) {
+      auto row = (*st)->Step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return Ok();
+      out.emplace_back((*st)->Text(0), (*st)->Int(1));
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
 }  // namespace im::store::sqlite

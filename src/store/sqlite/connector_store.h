@@ -44,6 +44,8 @@ class SqliteConnectorStore final : public ConnectorStore {
                             int64_t incident,
                             const std::vector<core::TimelineEntry>& entries) override;
   Result<OutboundOf> OutboundFor(const std::string& connector, int64_t incident) override;
+  Result<std::vector<std::pair<std::string, int64_t>>> LinkedUnresolved(
+      const std::string& connector) override;
 
  private:
   SqliteStore& db_;
