@@ -13,6 +13,19 @@ std::string Payload(const core::Actor& actor, std::string_view key = "",
   return json::Serialize(o);
 }
 
+// SLA alignment with PagerDuty: each breach also becomes a note on the linked provider
+// incident (queued only where the incident is linked, like every outbound change).
+Result<void> QueueBreachNotes(store::Tx& tx, int64_t number,
+                              const std::vector<core::TimelineEntry>& entries, Time now) {
+  for (const auto& e : entries) {
+    if (e.kind != core::EntryKind::kSlaBreach) continue;
+    auto queued = tx.EnqueueOutbound(number, "note",
+                                     Payload({.email = "system"}, "text", "im: " + e.message), now);
+    if (!queued) return std::unexpected(queued.error());
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<Action> ParseAction(std::string_view name) {
@@ -70,7 +83,7 @@ Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
       auto queued = tx.EnqueueOutbound(number, outbound, payload, now);
       if (!queued) return std::unexpected(queued.error());
     }
-    return Ok();
+    return QueueBreachNotes(tx, number, change->entries, now);
   });
   if (!ok) return std::unexpected(ok.error());
   return updated;
@@ -139,6 +152,9 @@ Result<int> Incidents::SweepSla() {
       if (entries.empty()) continue;
       if (auto saved = tx.UpdateIncident(incident); !saved) return saved;
       if (auto saved = tx.AppendTimeline(incident.number, entries); !saved) return saved;
+      if (auto queued = QueueBreachNotes(tx, incident.number, entries, now); !queued) {
+        return queued;
+      }
       recorded += static_cast<int>(entries.size());
     }
     return Ok();

@@ -313,6 +313,21 @@ TEST_F(PagerDutyOutboundTest, ReconcileRepairsDriftMadeBehindOurBack) {
   EXPECT_TRUE(Open()->Reconcile()->repaired.empty());  // nothing left to repair
 }
 
+TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});  // SEV-1: acknowledge within 15 minutes
+  Flush();
+  clock_.Advance(std::chrono::minutes(16));
+  ASSERT_EQ(*incidents_->SweepSla(), 1);
+  auto timeline = db_->GetTimeline(n);
+  EXPECT_EQ(timeline->back().kind, core::EntryKind::kSlaBreach);
+  Flush();
+  auto pd = ByKey("INC-" + std::to_string(n));
+  ASSERT_EQ(pd.size(), 1u);
+  ASSERT_EQ(pd[0].notes.size(), 1u);
+  EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 15m");
+}
+
 TEST_F(PagerDutyOutboundTest, InboundOnlyConnectorsQueueNothing) {
   StartOutbound("inbound");
   int64_t n = Declare({"checkout"});
