@@ -159,6 +159,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Respond(net::HttpResponse res, const std::string& route) {
+    if (res.reset) {
+      if (server_.metrics_) {
+        server_.metrics_->RecordRequest(route.empty() ? "unmatched" : route, request_.method, 0,
+                                        Duration{});
+      }
+      boost::system::error_code ec;
+      stream_.socket().set_option(asio::socket_base::linger(true, 0), ec);  // RST, not FIN
+      busy_ = false;
+      return stream_.close();
+    }
     response_ = {};
     response_.version(11);
     response_.result(static_cast<unsigned>(res.status));

@@ -36,6 +36,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // Servers only: close the connection with a TCP reset instead of answering (the simulators'
+  // connection-reset knob: the request took effect, the answer is lost).
+  bool reset = false;
 
   void SetHeader(std::string name, std::string value);
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -85,6 +85,25 @@ TEST_F(ServerTest, ServesSeveralRequestsOnOneKeepAliveConnection) {
   }
 }
 
+TEST_F(ServerTest, AResetResponseClosesTheConnectionWithoutAnAnswer) {
+  int handled = 0;
+  router_.Add("POST", "/lost", [&handled](const net::HttpRequest&) {
+    ++handled;
+    net::HttpResponse res;
+    res.reset = true;
+    return res;
+  });
+  auto server = StartServer();
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.Send("POST", "/lost", "{}"));
+  EXPECT_FALSE(c.Read());  // no status line: the peer reset the connection
+  EXPECT_EQ(handled, 1);   // but the handler ran
+  auto next = Fetch(server->port(), "GET", "/hello?name=x");  // the server keeps serving
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 TEST_F(ServerTest, UnknownPathIsJson404AndWrongMethodIs405) {
   auto server = StartServer();
   auto res = Fetch(server->port(), "GET", "/nope");

@@ -187,6 +187,20 @@ TEST_F(PagerDutyApiTest, FaultKnobs) {
   EXPECT_EQ(Get("/services").status, 500);
   sim_->knobs().Set(Knobs{.malformed_rate = 1});
   EXPECT_FALSE(json::Parse(Get("/services").body).has_value());
+  // A reset loses the answer of a request that took effect.
+  sim_->knobs().Set(Knobs{.reset_rate = 1});
+  std::string create = R"({"incident":{"type":"incident","title":"Lost answer","service":{"id":")" +
+                       ServiceId() + R"(","type":"service_reference"}}})";
+  EXPECT_TRUE(Send("POST", "/incidents", create, UserEmail()).reset);
+  sim_->knobs().Set(Knobs{.rate_limit = false});
+  bool made = false;
+  auto listed = Get("/incidents?date_range=all&limit=100&sort_by=created_at:desc");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto incidents = Body(listed);  // outlives the loop
+  for (const auto& inc : incidents.at("incidents").as_array()) {
+    made = made || inc.at("title").as_string() == "Lost answer";
+  }
+  EXPECT_TRUE(made);
   auto log = testing::Call(router_, "GET", "/_sim/requests");
   EXPECT_GE(Body(log).at("requests").as_array().size(), 5u);
 }

@@ -77,6 +77,8 @@ Result<Knobs> PatchKnobs(const Knobs& knobs, const json::object& patch) {
       set_bool(k.bare_429);
     else if (name == "malformed_rate")
       set_rate(k.malformed_rate);
+    else if (name == "reset_rate")
+      set_rate(k.reset_rate);
     else if (name == "webhook_duplicate_rate")
       set_rate(k.webhook_duplicate_rate);
     else if (name == "webhook_drop_rate")
@@ -101,6 +103,7 @@ json::object KnobsToJson(const Knobs& k) {
           {"burst_429", k.burst_429},
           {"bare_429", k.bare_429},
           {"malformed_rate", k.malformed_rate},
+          {"reset_rate", k.reset_rate},
           {"webhook_duplicate_rate", k.webhook_duplicate_rate},
           {"webhook_drop_rate", k.webhook_drop_rate},
           {"webhook_out_of_order", k.webhook_out_of_order},

@@ -11,12 +11,13 @@
 namespace im::sim {
 
 struct Knobs {
-  bool rate_limit = true;             // the provider's documented rate limits
-  double error_rate = 0;              // fraction of API requests answered with a 500
-  int64_t latency_ms = 0;             // added to every API request
-  int64_t burst_429 = 0;              // the next N API requests are answered 429 (counts down)
-  bool bare_429 = false;              // 429s carry no rate-limit headers and no body (PD docs warn)
-  double malformed_rate = 0;          // fraction of 2xx JSON bodies cut in half
+  bool rate_limit = true;     // the provider's documented rate limits
+  double error_rate = 0;      // fraction of API requests answered with a 500
+  int64_t latency_ms = 0;     // added to every API request
+  int64_t burst_429 = 0;      // the next N API requests are answered 429 (counts down)
+  bool bare_429 = false;      // 429s carry no rate-limit headers and no body (PD docs warn)
+  double malformed_rate = 0;  // fraction of 2xx JSON bodies cut in half
+  double reset_rate = 0;  // fraction of API requests that take effect, then the connection is reset
   double webhook_duplicate_rate = 0;  // fraction of webhooks delivered twice (same id)
   double webhook_drop_rate = 0;       // fraction of webhooks never delivered
   bool webhook_out_of_order = false;  // deliver each due batch newest first

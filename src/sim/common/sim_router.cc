@@ -50,6 +50,7 @@ net::HttpResponse SimRouter::Serve(const net::HttpRequest& req, const http::Hand
   if (res.status >= 200 && res.status < 300 && res.body.size() > 1 && Roll(k.malformed_rate)) {
     res.body.resize(res.body.size() / 2);
   }
+  if (Roll(k.reset_rate)) res.reset = true;  // after the handler: it took effect
   return done(std::move(res));
 }
 
