@@ -96,6 +96,7 @@ net::HttpResponse ListIncidents(State& st, const net::HttpRequest& req) {
                            [](const Incident& i, Time t) { return i.created_at < t; });
   }
   std::vector<const Incident*> found;
+  found.reserve(static_cast<size_t>(end - begin));
   for (auto it = begin; it != end; ++it) {
     const Incident& inc = *it;
     if (!Contains(statuses, inc.status) || !Contains(services, inc.service_id) ||

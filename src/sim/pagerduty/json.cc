@@ -35,11 +35,14 @@ std::string EpName(const World& w, std::string_view id) {
 json::object Reference(const Urls& urls, std::string_view type, std::string_view id,
                        std::string_view summary, std::string_view collection) {
   std::string path = std::string(collection) + "/" + std::string(id);
-  return {{"id", id},
-          {"type", type},
-          {"summary", summary},
-          {"self", urls.api + "/" + path},
-          {"html_url", urls.web + "/" + path}};
+  json::object o;
+  o.reserve(5);
+  o.emplace("id", id);
+  o.emplace("type", type);
+  o.emplace("summary", summary);
+  o.emplace("self", urls.api + "/" + path);
+  o.emplace("html_url", urls.web + "/" + path);
+  return o;
 }
 
 json::value UserRef(const World& w, const Urls& urls, std::string_view id) {
@@ -61,10 +64,16 @@ json::value AgentRef(const World& w, const Urls& urls, const Agent& agent) {
 json::object IncidentJson(const World& w, const Urls& urls, const Incident& inc) {
   json::array assignments, acks;
   for (const auto& a : inc.assignments) {
-    assignments.push_back({{"at", FormatTime(a.at)}, {"assignee", UserRef(w, urls, a.user_id)}});
+    json::object one;
+    one.emplace("at", FormatTime(a.at));
+    one.emplace("assignee", UserRef(w, urls, a.user_id));
+    assignments.emplace_back(std::move(one));
   }
   for (const auto& a : inc.acknowledgements) {
-    acks.push_back({{"at", FormatTime(a.at)}, {"acknowledger", UserRef(w, urls, a.user_id)}});
+    json::object one;
+    one.emplace("at", FormatTime(a.at));
+    one.emplace("acknowledger", UserRef(w, urls, a.user_id));
+    acks.emplace_back(std::move(one));
   }
   json::value priority = nullptr;
   for (const auto& p : w.priorities) {
@@ -72,41 +81,47 @@ json::object IncidentJson(const World& w, const Urls& urls, const Incident& inc)
   }
   const Service* svc = w.FindService(inc.service_id);
   int64_t triggered = inc.status == "resolved" ? 0 : 1;
-  json::object o{
-      {"id", inc.id},
-      {"type", "incident"},
-      {"summary", "[#" + std::to_string(inc.number) + "] " + inc.title},
-      {"self", urls.api + "/incidents/" + inc.id},
-      {"html_url", urls.web + "/incidents/" + inc.id},
-      {"incident_number", inc.number},
-      {"title", inc.title},
-      {"created_at", FormatTime(inc.created_at)},
-      {"updated_at", FormatTime(inc.updated_at)},
-      {"status", inc.status},
-      {"incident_key", inc.incident_key},
-      {"service", ServiceRef(w, urls, inc.service_id)},
-      {"assignments", std::move(assignments)},
-      {"assigned_via", "escalation_policy"},
-      {"last_status_change_at", FormatTime(inc.last_status_change_at)},
-      {"last_status_change_by", AgentRef(w, urls, inc.last_status_change_by)},
-      {"resolved_at", TimeOrNull(inc.resolved_at)},
-      {"first_trigger_log_entry", Reference(urls, "trigger_log_entry_reference", inc.log.front().id,
-                                            "Triggered", "log_entries")},
-      {"alert_counts", {{"all", 1}, {"triggered", triggered}, {"resolved", 1 - triggered}}},
-      {"is_mergeable", true},
-      {"incident_type", {{"name", "incident_default"}}},
-      {"escalation_policy", Reference(urls, "escalation_policy_reference", inc.escalation_policy_id,
-                                      EpName(w, inc.escalation_policy_id), "escalation_policies")},
-      {"teams", Refs(w, urls, svc ? svc->team_ids : std::vector<std::string>{})},
-      {"pending_actions", json::array{}},
-      {"acknowledgements", std::move(acks)},
-      {"alert_grouping", nullptr},
-      {"priority", std::move(priority)},
-      {"resolve_reason", nullptr},
-      {"incidents_responders", json::array{}},
-      {"responder_requests", json::array{}},
-      {"urgency", inc.urgency},
-  };
+  // Built field by field: an initializer list would copy every nested reference and array.
+  json::object o;
+  o.reserve(30);
+  o.emplace("id", inc.id);
+  o.emplace("type", "incident");
+  o.emplace("summary", "[#" + std::to_string(inc.number) + "] " + inc.title);
+  o.emplace("self", urls.api + "/incidents/" + inc.id);
+  o.emplace("html_url", urls.web + "/incidents/" + inc.id);
+  o.emplace("incident_number", inc.number);
+  o.emplace("title", inc.title);
+  o.emplace("created_at", FormatTime(inc.created_at));
+  o.emplace("updated_at", FormatTime(inc.updated_at));
+  o.emplace("status", inc.status);
+  o.emplace("incident_key", inc.incident_key);
+  o.emplace("service", ServiceRef(w, urls, inc.service_id));
+  o.emplace("assignments", std::move(assignments));
+  o.emplace("assigned_via", "escalation_policy");
+  o.emplace("last_status_change_at", FormatTime(inc.last_status_change_at));
+  o.emplace("last_status_change_by", AgentRef(w, urls, inc.last_status_change_by));
+  o.emplace("resolved_at", TimeOrNull(inc.resolved_at));
+  o.emplace("first_trigger_log_entry", Reference(urls, "trigger_log_entry_reference",
+                                                 inc.log.front().id, "Triggered", "log_entries"));
+  json::object counts;
+  counts.emplace("all", 1);
+  counts.emplace("triggered", triggered);
+  counts.emplace("resolved", 1 - triggered);
+  o.emplace("alert_counts", std::move(counts));
+  o.emplace("is_mergeable", true);
+  o.emplace("incident_type", json::object{{"name", "incident_default"}});
+  o.emplace("escalation_policy",
+            Reference(urls, "escalation_policy_reference", inc.escalation_policy_id,
+                      EpName(w, inc.escalation_policy_id), "escalation_policies"));
+  o.emplace("teams", Refs(w, urls, svc ? svc->team_ids : std::vector<std::string>{}));
+  o.emplace("pending_actions", json::array{});
+  o.emplace("acknowledgements", std::move(acks));
+  o.emplace("alert_grouping", nullptr);
+  o.emplace("priority", std::move(priority));
+  o.emplace("resolve_reason", nullptr);
+  o.emplace("incidents_responders", json::array{});
+  o.emplace("responder_requests", json::array{});
+  o.emplace("urgency", inc.urgency);
   return o;
 }
 

@@ -30,12 +30,15 @@ std::variant<Page, net::HttpResponse> ParsePage(const net::HttpRequest& req) {
 net::HttpResponse PageJson(const std::string& key, json::array items, const Page& page,
                            size_t total) {
   bool more = static_cast<size_t>(page.offset + page.limit) < total;
-  return JsonResponse(
-      200, json::object{{key, std::move(items)},
-                        {"limit", page.limit},
-                        {"offset", page.offset},
-                        {"more", more},
-                        {"total", page.total ? json::value(total) : json::value(nullptr)}});
+  // Built field by field: an initializer list would deep-copy the whole page of items.
+  json::object o;
+  o.reserve(5);
+  o.emplace(key, std::move(items));
+  o.emplace("limit", page.limit);
+  o.emplace("offset", page.offset);
+  o.emplace("more", more);
+  o.emplace("total", page.total ? json::value(total) : json::value(nullptr));
+  return JsonResponse(200, json::value(std::move(o)));
 }
 
 std::variant<const User*, net::HttpResponse> RequireFrom(const World& w,
