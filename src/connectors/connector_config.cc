@@ -129,8 +129,8 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
   const json::object& cu = **custom;
   if (auto ok = json::RejectUnknownFields(
           cu, {"service_id", "from_email", "escalation_policy_id", "urgency_mapping",
-               "service_mappings", "escalation_mappings", "auto_resolve", "sync_notes",
-               "history_days", "public_url"});
+               "service_mappings", "escalation_mappings", "custom_field_mappings", "auto_resolve",
+               "sync_notes", "history_days", "public_url"});
       !ok) {
     return Bad("custom", ok.error().message);
   }
@@ -161,6 +161,9 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
   auto escalations = StringMap(cu, "escalation_mappings", "custom.escalation_mappings");
   if (!escalations) return std::unexpected(escalations.error());
   c.escalation_mappings = *escalations;
+  auto fields = StringMap(cu, "custom_field_mappings", "custom.custom_field_mappings");
+  if (!fields) return std::unexpected(fields.error());
+  c.custom_field_mappings = *fields;
   for (auto [field, target] :
        {std::pair{"auto_resolve", &c.auto_resolve}, std::pair{"sync_notes", &c.sync_notes}}) {
     auto v = json::GetOptionalBool(cu, field);
@@ -200,6 +203,7 @@ json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) 
                               {"urgency_mapping", map(c.urgency_mapping)},
                               {"service_mappings", map(c.service_mappings)},
                               {"escalation_mappings", map(c.escalation_mappings)},
+                              {"custom_field_mappings", map(c.custom_field_mappings)},
                               {"auto_resolve", c.auto_resolve},
                               {"sync_notes", c.sync_notes},
                               {"history_days", c.history_days},

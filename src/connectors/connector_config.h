@@ -2,7 +2,8 @@
 //   {"base_url","api_key","sync_direction":"inbound|outbound|bidirectional","sync_interval":"5m",
 //    "enable_webhook":true,"webhook_secret":"..."|["...","..."],"debug":false,
 //    "custom":{"service_id","from_email","escalation_policy_id","urgency_mapping",
-//              "service_mappings","auto_resolve","sync_notes","history_days","public_url"}}
+//              "service_mappings","escalation_mappings","custom_field_mappings","auto_resolve",
+//              "sync_notes","history_days","public_url"}}
 // Parsing checks every field and names the bad one.
 #pragma once
 
@@ -39,6 +40,9 @@ struct ConnectorConfig {
   std::map<std::string, std::string> urgency_mapping;      // "SEV-1" → "high"
   std::map<std::string, std::string> service_mappings;     // our service (or "default") → PD id
   std::map<std::string, std::string> escalation_mappings;  // our service → PD policy id
+  // Our custom field → the label it gets in the PagerDuty incident's details ("customer" →
+  // "Customer"); unmapped fields are not sent.
+  std::map<std::string, std::string> custom_field_mappings;
   bool auto_resolve = true;
   bool sync_notes = true;
   int history_days = 90;

@@ -109,6 +109,30 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   EXPECT_EQ(Flush().sent, 0);  // nothing is sent twice
 }
 
+TEST_F(PagerDutyOutboundTest, MappedCustomFieldsGoInTheDetails) {
+  StartOutbound();
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.custom_field_mappings = {{"customer", "Customer"}, {"region", "Region"}};
+    return Ok();
+  }));
+  auto d = incidents_->Declare({.title = "Checkout is down",
+                                .description = "500s on /pay",
+                                .severity = core::Severity::kSev2,
+                                .services = {"checkout"},
+                                .custom_fields = {{"customer", "acme"}, {"internal", "secret"}}},
+                               {.email = "someone@im.example"});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(Flush().sent, 1);
+  std::string sent;
+  for (const auto& r : sim_->log().Since(0)) {
+    if (r.method == "POST" && r.target == "/incidents") sent = r.body;
+  }
+  auto body = json::Parse(sent);
+  ASSERT_TRUE(body) << sent;
+  EXPECT_EQ(body->at("incident").at("body").at("details").as_string(),
+            "500s on /pay\nCustomer: acme");  // unmapped fields stay in im
+}
+
 TEST_F(PagerDutyOutboundTest, OneIncidentPerMappedServiceSharingTheCorrelationId) {
   StartOutbound();
   int64_t n = Declare({"database", "api"}, core::Severity::kSev3);

@@ -107,8 +107,15 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
                         {"service", Reference("service", service_id)},
                         {"urgency", UrgencyFor(incident->severity)},
                         {"incident_key", key}};
-      if (!incident->description.empty()) {
-        body["body"] = json::object{{"type", "incident_body"}, {"details", incident->description}};
+      // Details: the description, then the mapped custom fields as "Label: value" lines.
+      std::string details = incident->description;
+      for (const auto& [field, label] : config_.custom_field_mappings) {
+        auto it = incident->custom_fields.find(field);
+        if (it == incident->custom_fields.end()) continue;
+        details += (details.empty() ? "" : "\n") + label + ": " + it->second;
+      }
+      if (!details.empty()) {
+        body["body"] = json::object{{"type", "incident_body"}, {"details", details}};
       }
       std::string policy = config_.escalation_policy_id;
       if (auto it = config_.escalation_mappings.find(service);
