@@ -155,7 +155,8 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok = CheckKeys(root, "", {"data_dir", "listen", "actor", "log", "sla", "http"}, where);
+    if (auto ok = CheckKeys(root, "", {"data_dir", "listen", "actor", "log", "sla", "http", "dora"},
+                            where);
         !ok) {
       return ok;
     }
@@ -174,6 +175,9 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
     }
     if (root["http"]) {
       if (auto ok = ApplyHttp(root["http"], c, where); !ok) return ok;
+    }
+    if (root["dora"]) {
+      if (auto ok = ApplyDoraConfig(root["dora"], c.dora, where); !ok) return ok;
     }
   } catch (const YAML::Exception& e) {
     return Bad(where, e.what());
@@ -226,6 +230,9 @@ Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env) {
         std::pair{"IM_ACTOR", &c.actor}, std::pair{"IM_LOG_LEVEL", &c.log_level},
         std::pair{"IM_LOG_FORMAT", &c.log_format}}) {
     if (auto v = Get(env, key)) *field = *v;
+  }
+  if (auto secret = Get(env, "IM_DEPLOY_WEBHOOK_SECRET")) {
+    c.dora.webhook_secrets["default"] = *secret;
   }
   if (flags.data_dir) c.data_dir = *flags.data_dir;
   if (flags.listen) c.listen = *flags.listen;

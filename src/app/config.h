@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "app/dora_config.h"
 #include "common/clock.h"
 #include "common/error.h"
 #include "core/sla.h"
@@ -26,6 +27,7 @@ struct Config {
   std::chrono::seconds http_idle_timeout{75};
   int http_io_threads = 2;
   int http_worker_threads = 16;
+  DoraConfig dora;          // DORA metrics and deployment webhooks (docs/dora.md)
   std::string config_file;  // the file that was read, if any
 };
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "store/sqlite/deployment_store.h"
 #include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -22,10 +23,20 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   auto store = store::sqlite::SqliteStore::Open(rt->DatabasePath());
   if (!store) return std::unexpected(store.error().Wrap("opening " + rt->DatabasePath()));
   rt->schedules = std::make_unique<store::sqlite::SqliteScheduleStore>(**store);
+  rt->deployment_store = std::make_unique<store::sqlite::SqliteDeploymentStore>(
+      **store,
+      store::AttributionSettings{
+          .window = {.before = config.dora.window_before, .after = config.dora.window_after},
+          .environment = config.dora.environment},
+      rt->clock);
   rt->store = std::move(*store);
   rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
   rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
   rt->oncall = std::make_unique<engine::OnCall>(*rt->schedules, rt->clock);
+  rt->deployments = std::make_unique<engine::Deployments>(
+      *rt->deployment_store, rt->clock,
+      engine::DoraSettings{.include_low_urgency = config.dora.include_low_urgency,
+                           .zone = config.dora.zone});
   return rt;
 }
 

@@ -7,9 +7,11 @@
 #include "app/config.h"
 #include "app/logging.h"
 #include "common/clock.h"
+#include "engine/deployments.h"
 #include "engine/incidents.h"
 #include "engine/oncall.h"
 #include "engine/tokens.h"
+#include "store/deployment_store.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -24,6 +26,8 @@ struct Runtime {
   std::unique_ptr<engine::Tokens> tokens;
   std::unique_ptr<store::ScheduleStore> schedules;  // on the same SQLite file as `store`
   std::unique_ptr<engine::OnCall> oncall;
+  std::unique_ptr<store::DeploymentStore> deployment_store;  // on the same SQLite file
+  std::unique_ptr<engine::Deployments> deployments;          // DORA (docs/dora.md)
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }

@@ -51,10 +51,13 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
             }
           },
       .openapi_json = http::api::OpenApiDocument(),
+      .deployments = rt_.deployments.get(),
+      .deployment_secrets = &rt_.config.dora.webhook_secrets,
   });
   http::api::AddIncidentRoutes(router_, *ctx_);
   http::api::AddServiceRoutes(router_, *ctx_);
   http::api::AddOncallRoutes(router_, *ctx_);
+  http::api::AddDoraRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
   auto connectors = OpenConnectors(rt_);
   if (connectors) {

@@ -27,6 +27,8 @@ int Main(int argc, char** argv) {
   AddLogsCommand(root, g);
   AddOncallCommands(root, g);
   AddConnectorCommands(root, g);
+  AddDeployCommands(root, g);
+  AddMetricsCommands(root, g);
   AddSimCommand(root);
 
   try {

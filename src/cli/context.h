@@ -51,5 +51,7 @@ void AddServeCommand(CLI::App& root, GlobalOptions& g);
 void AddLogsCommand(CLI::App& root, GlobalOptions& g);
 void AddConnectorCommands(CLI::App& root, GlobalOptions& g);
 void AddOncallCommands(CLI::App& root, GlobalOptions& g);
+void AddDeployCommands(CLI::App& root, GlobalOptions& g);
+void AddMetricsCommands(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli

@@ -176,5 +176,40 @@ TEST_F(CliTest, ADataDirectoryFromANewerImIsRefusedUntouched) {
   sqlite3_close(db);
 }
 
+// Deployments recorded from the CLI count in `im metrics dora`, whose --json lists what is
+// behind each number; a repeated id is ignored; bad input names the flag.
+TEST_F(CliTest, DeployRecordAndMetricsDora) {
+  auto d1 = Im({"deploy", "record", "--service", "api", "--at", "2026-03-02T10:00:00Z", "--id",
+                "d-1", "--commit", "abc", "--committed-at", "2026-03-02T08:30:00Z"});
+  ASSERT_EQ(d1.code, 0) << d1.err;
+  EXPECT_EQ(d1.out, "d-1\n");
+  auto dup =
+      Im({"deploy", "record", "--service", "api", "--at", "2026-03-02T10:00:00Z", "--id", "d-1"});
+  EXPECT_EQ(dup.code, 0) << dup.err;
+  EXPECT_NE(dup.err.find("already recorded"), std::string::npos) << dup.err;
+  auto bad = Im({"deploy", "record", "--service", "api", "--at", "someday"});
+  EXPECT_EQ(bad.code, 3) << bad.err;
+  EXPECT_NE(bad.err.find("--at"), std::string::npos) << bad.err;
+  auto status = Im({"deploy", "record", "--service", "api", "--at", "2026-03-03T10:00:00Z",
+                    "--status", "broken"});
+  EXPECT_EQ(status.code, 3) << status.err;
+
+  auto m = Im({"metrics", "dora", "--since", "2026-03-01T00:00:00Z", "--until",
+               "2026-03-08T00:00:00Z", "--json"});
+  ASSERT_EQ(m.code, 0) << m.err;
+  auto v = json::Parse(m.out);
+  ASSERT_TRUE(v) << m.out;
+  const auto& o = v->as_object();
+  EXPECT_EQ(o.at("deployment_frequency").at("deployments").as_int64(), 1);
+  EXPECT_EQ(o.at("lead_time").at("median_seconds").to_number<double>(), 5400.0);  // 1 h 30
+  auto table = Im({"metrics", "dora", "--since", "2026-03-01T00:00:00Z", "--until",
+                   "2026-03-08T00:00:00Z", "--service", "api"});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("Lead time for changes"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("1h30m"), std::string::npos) << table.out;
+  auto both = Im({"metrics", "dora", "--service", "api", "--team", "payments"});
+  EXPECT_EQ(both.code, 3) << both.err;
+}
+
 }  // namespace
 }  // namespace im::cli

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "common/clock.h"
 #include "common/json.h"
+#include "engine/deployments.h"
 #include "engine/incidents.h"
 #include "engine/oncall.h"
 #include "engine/tokens.h"
@@ -27,12 +29,18 @@ struct ApiContext {
   // Extra gauges for /metrics, rendered after the request metrics.
   std::function<void(std::string&)> render_metrics;
   std::string openapi_json;  // served at /api/openapi.json
+  // DORA (dora_api.cc): the use cases, and source name → secret for X-Im-Signature.
+  engine::Deployments* deployments = nullptr;
+  const std::map<std::string, std::string>* deployment_secrets = nullptr;
 };
 
 void AddIncidentRoutes(Router& router, ApiContext& ctx);
 void AddServiceRoutes(Router& router, ApiContext& ctx);
 // /api/v1/oncall, /api/v1/schedules, /api/v1/escalation-policies (oncall_api.cc).
 void AddOncallRoutes(Router& router, ApiContext& ctx);
+// /webhooks/deployments, /api/v1/deployments, /api/v1/metrics/dora and
+// /api/v1/incidents/{id}/deployment (dora_api.cc).
+void AddDoraRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
 
 // The actor of a write: the bearer token must be valid; the actor is the X-Actor header when

@@ -185,6 +185,50 @@ CREATE TABLE connector_outbox (
 CREATE INDEX connector_outbox_pending ON connector_outbox (connector, state, seq);
 CREATE INDEX connector_outbox_incident ON connector_outbox (incident);
 )sql",
+      // 6: deployments and their attribution to incidents (DORA metrics, docs/dora.md).
+      R"sql(
+CREATE TABLE deployments (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,  -- the sender's id: a second delivery is ignored
+  service      TEXT NOT NULL,
+  environment  TEXT NOT NULL,
+  triggered_at INTEGER NOT NULL,  -- microseconds since the epoch, UTC
+  finished_at  INTEGER,
+  status       TEXT NOT NULL CHECK (status IN ('success', 'failure')),
+  commit_sha   TEXT NOT NULL DEFAULT '',
+  committed_at INTEGER,
+  url          TEXT NOT NULL DEFAULT '',
+  source       TEXT NOT NULL,
+  received_at  INTEGER NOT NULL,
+  incidents    INTEGER NOT NULL DEFAULT 0  -- attributed incidents, kept by the attribution
+);
+-- Covering indexes: the metrics scan them without touching the table.
+CREATE INDEX deployments_time ON deployments
+  (environment, status, triggered_at, finished_at, committed_at, incidents);
+CREATE INDEX deployments_service ON deployments
+  (service, environment, status, triggered_at, finished_at, committed_at, incidents);
+CREATE TABLE deployment_attributions (
+  incident   INTEGER PRIMARY KEY REFERENCES incidents (number),
+  deployment INTEGER REFERENCES deployments (seq),  -- NULL: unlinked by hand
+  service    TEXT NOT NULL DEFAULT '',              -- the shared service the rule matched
+  manual     INTEGER NOT NULL DEFAULT 0,
+  actor      TEXT NOT NULL DEFAULT '',
+  at         INTEGER NOT NULL
+);
+CREATE INDEX deployment_attributions_deployment ON deployment_attributions (deployment);
+CREATE TABLE dora_state (  -- attribution progress and the settings it was made with
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+-- Urgency first: the default report (high urgency only) scans half of each index, and
+-- counts the low-urgency half without reading its rows out.
+CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, acknowledged_at)
+  WHERE resolved_at IS NOT NULL;
+CREATE INDEX incidents_acknowledged ON incidents
+  (urgency, acknowledged_at, created_at, resolved_at) WHERE acknowledged_at IS NOT NULL;
+CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency)
+  WHERE resolved_at IS NULL;
+)sql",
   };
   return kMigrations;
 }
