@@ -56,6 +56,19 @@ int Serve(Sim& simulator, const std::string& host, int port, const std::string& 
 
 void SleepFor(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
+// The options every simulator takes from the command line.
+template <typename Options>
+Options CommonOptions(const SimOptions& o, const std::vector<sim::ApiKey>& keys) {
+  Options options;
+  options.seed = o.seed;
+  options.incidents = o.incidents;
+  options.days = o.days;
+  options.rate_limit = o.rate_limit != "off";
+  options.api_keys = keys;
+  options.webhook = {o.webhook_url, o.webhook_secrets};
+  return options;
+}
+
 int RunSim(const SimOptions& o) {
   size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) return Fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8090");
@@ -81,23 +94,11 @@ int RunSim(const SimOptions& o) {
   SystemClock clock;
   net::CurlHttpClient client;
   if (o.provider == "incidentio") {
-    sim::incidentio::SimulatorOptions options;
-    options.seed = o.seed;
-    options.incidents = o.incidents;
-    options.days = o.days;
-    options.rate_limit = o.rate_limit != "off";
-    options.api_keys = keys;
-    options.webhook = {o.webhook_url, o.webhook_secrets};
+    auto options = CommonOptions<sim::incidentio::SimulatorOptions>(o, keys);
     sim::incidentio::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port, "incident.io simulator (API v1/v2)", keys.empty());
   }
-  sim::pagerduty::SimulatorOptions options;
-  options.seed = o.seed;
-  options.incidents = o.incidents;
-  options.days = o.days;
-  options.rate_limit = o.rate_limit != "off";
-  options.api_keys = keys;
-  options.webhook = {o.webhook_url, o.webhook_secrets};
+  auto options = CommonOptions<sim::pagerduty::SimulatorOptions>(o, keys);
   if (port != 0) options.urls.api = "http://" + o.listen;
   sim::pagerduty::Simulator simulator(options, clock, client, SleepFor);
   return Serve(simulator, host, port,
