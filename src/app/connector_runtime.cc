@@ -34,6 +34,9 @@ Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
       .log = rt.logs->For("connector"),
       .debug = std::string_view(std::getenv("PAGERDUTY_DEBUG") ? std::getenv("PAGERDUTY_DEBUG")
                                                                : "") == "true",
+      // PagerDuty schedules, policies and people, and change events as deployments.
+      .schedules = rt.schedules.get(),
+      .deployments = rt.deployment_store.get(),
   });
   cr->manager = std::make_unique<connectors::Manager>(cr->registry, *cr->ctx, *cr->box);
   return cr;

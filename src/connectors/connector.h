@@ -16,6 +16,7 @@
 #include "net/http_client.h"
 #include "net/http_message.h"
 #include "store/connector_store.h"
+#include "store/deployment_store.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -30,7 +31,8 @@ struct ConnectorContext {
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
   bool debug = false;  // PAGERDUTY_DEBUG=true: log every provider request and response
-  store::ScheduleStore* schedules = nullptr;  // imported schedules and policies go here
+  store::ScheduleStore* schedules = nullptr;      // imported schedules and policies go here
+  store::DeploymentStore* deployments = nullptr;  // change events become deployments here
 };
 
 struct Check {
@@ -49,6 +51,7 @@ struct SyncOptions {
 struct SyncReport {
   int64_t incidents = 0;  // created or updated
   int64_t log_entries = 0;
+  int64_t deployments = 0;  // change events recorded as deployments (new ones)
   int64_t requests = 0;
   Duration took{};
 };

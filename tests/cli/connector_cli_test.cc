@@ -98,6 +98,11 @@ TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_links"), 1500);
   EXPECT_EQ(Query(db(), "SELECT count(*) FROM incidents"), 1500);
   EXPECT_EQ(Query(db(), "SELECT count(DISTINCT external_id) FROM connector_links"), 1500);
+  // The real binary wires the on-call store into the connector: schedules, policies and
+  // people come along with the incidents.
+  EXPECT_GT(Query(db(), "SELECT count(*) FROM oncall_schedules"), 0);
+  EXPECT_GT(Query(db(), "SELECT count(*) FROM escalation_policies"), 0);
+  EXPECT_GT(Query(db(), "SELECT count(*) FROM people"), 0);
   EXPECT_EQ(Query(db(),
                   "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
                   "'declared' GROUP BY incident HAVING count(*) > 1)"),

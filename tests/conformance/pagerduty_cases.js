@@ -91,7 +91,11 @@ async function run(t) {
   await events('/v2/enqueue', { routing_key: routingKey, event_action: 'trigger' }, 400);
   await events('/v2/change/enqueue', {
     routing_key: routingKey, payload: { summary: 'deploy v2', source: 'ci' },
+    links: [{ href: 'https://ci.example.com/1', text: 'run' }],
   }, 202);
+  // The REST API lists what the Events API received.
+  const changes = await get('/change_events', '/change_events?limit=10');
+  await get('/change_events/{id}', `/change_events/${changes.change_events[0].id}`);
 }
 
 // Where the REST document contradicts itself or PagerDuty's documented behaviour:

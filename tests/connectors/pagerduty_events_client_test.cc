@@ -2,7 +2,9 @@
 // /v2/change/enqueue: dedup-key lifecycle, documented limits trimmed before sending, 429
 // retried (the event was not accepted), 400 not retried.
 #include "connectors/pagerduty/events_client.h"
+#include "connectors/pagerduty/pagerduty_connector.h"
 #include "pagerduty_fixture.h"
+#include "store/sqlite/deployment_store.h"
 
 namespace im::connectors::testing {
 namespace {
@@ -149,6 +151,54 @@ TEST_F(EventsClientTest, ChangeEventsAreAccepted) {
                                      .links = {{"https://ci.example.com/run/1", "CI run"}}});
   ASSERT_TRUE(t) << t.error().message;
   EXPECT_TRUE(t->warnings.empty());
+}
+
+// Deploys announced to PagerDuty as change events become im deployments on the next sync,
+// once each, on the mapped service, with what custom_details says.
+TEST_F(EventsClientTest, ChangeEventsBecomeDeploymentsOnSync) {
+  Start({.incidents = 0});
+  store::sqlite::SqliteDeploymentStore deployments(*db_, store::AttributionSettings{}, clock_);
+  ConnectorContext ctx{.store = ctx_->store,
+                       .connectors = ctx_->connectors,
+                       .http = ctx_->http,
+                       .budgets = ctx_->budgets,
+                       .waiter = ctx_->waiter,
+                       .clock = ctx_->clock,
+                       .log = ctx_->log,
+                       .schedules = ctx_->schedules,
+                       .deployments = &deployments};
+  auto sent = Client().Send(ChangeEvent{
+      .routing_key = routing_key_,
+      .summary = "deploy api v2.3.1",
+      .source = "ci",
+      .timestamp = *ParseTime("2026-06-15T11:00:00Z"),
+      .custom_details = {{"commit_sha", "abc123"}, {"committed_at", "2026-06-15T09:30:00Z"}},
+      .links = {{"https://ci.example.com/run/1", "CI run"}}});
+  ASSERT_TRUE(sent) << sent.error().message;
+  pagerduty::PagerDutyConnector connector(*manager_->Config("pd"), ctx);
+  auto r = connector.Sync({});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->deployments, 1);
+  auto list = deployments.List({});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  const auto& d = list->front();
+  EXPECT_TRUE(d.id.starts_with("pagerduty:")) << d.id;
+  EXPECT_EQ(d.triggered_at, *ParseTime("2026-06-15T11:00:00Z"));
+  EXPECT_EQ(d.commit_sha, "abc123");
+  EXPECT_EQ(d.committed_at, *ParseTime("2026-06-15T09:30:00Z"));
+  EXPECT_EQ(d.url, "https://ci.example.com/run/1");
+  EXPECT_EQ(d.source, "pagerduty:pd");
+  std::string service_name;
+  {
+    std::lock_guard lock(sim_->state().mu);
+    service_name = sim_->state().world.services.front().name;
+  }
+  EXPECT_EQ(d.service, pagerduty::SanitizeServiceName(service_name));
+  auto again = connector.Sync({});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->deployments, 0);
+  EXPECT_EQ(deployments.List({})->size(), 1u);
 }
 
 }  // namespace

@@ -81,5 +81,35 @@ TEST_F(PagerDutyEventsTest, About120EventsPerMinutePerRoutingKey) {
       202);
 }
 
+TEST_F(PagerDutyEventsTest, ChangeEventsAreListedOnTheRestApi) {
+  auto sent = testing::Call(
+      router_, "POST", "/v2/change/enqueue", {},
+      R"({"routing_key":")" + RoutingKey() +
+          R"(","payload":{"summary":"deploy api v2","source":"ci","timestamp":"2026-06-15T11:00:00Z",)"
+          R"("custom_details":{"commit_sha":"abc123"}},"links":[{"href":"https://ci/1","text":"run"}]})");
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  auto listed = Get("/change_events?since=2026-06-15T00:00:00Z&until=2026-06-16T00:00:00Z");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto body = json::Parse(listed.body);
+  ASSERT_TRUE(body);
+  const auto& events = body->at("change_events").as_array();
+  ASSERT_EQ(events.size(), 1u);
+  const auto& ce = events[0].as_object();
+  EXPECT_EQ(ce.at("type").as_string(), "change_event");
+  EXPECT_EQ(ce.at("summary").as_string(), "deploy api v2");
+  EXPECT_EQ(ce.at("timestamp").as_string(), "2026-06-15T11:00:00Z");
+  EXPECT_EQ(ce.at("custom_details").at("commit_sha").as_string(), "abc123");
+  EXPECT_EQ(ce.at("links").at(0).at("href").as_string(), "https://ci/1");
+  EXPECT_EQ(ce.at("services").at(0).at("type").as_string(), "service_reference");
+  std::string id(ce.at("id").as_string());
+  EXPECT_EQ(Get("/change_events/" + id).status, 200);
+  // Outside the window, and a time that is not UTC (the spec: 400).
+  auto later = json::Parse(Get("/change_events?since=2026-06-15T12:00:00Z").body);
+  EXPECT_TRUE(later->at("change_events").as_array().empty());
+  EXPECT_EQ(Get("/change_events?since=2026-06-15T12:00:00%2B02:00").status, 400);
+  EXPECT_EQ(Get("/change_events").status, 200);
+  EXPECT_EQ(Get("/change_events", "").status, 401);
+}
+
 }  // namespace
 }  // namespace im::sim::pagerduty

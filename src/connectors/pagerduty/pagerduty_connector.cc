@@ -299,7 +299,8 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
       from = *stored->import_checkpoint - (polling ? std::chrono::minutes(5) : Duration::zero());
     }
     if (!options.history && !polling) return Ok();
-    return ImportRange(from, now, polling, report, options);
+    if (auto ok = ImportRange(from, now, polling, report, options); !ok) return ok;
+    return ImportChangeEvents(from, now, report);
   };
   auto ok = run();
   report.took = ctx_.clock.Now() - start;

@@ -44,6 +44,9 @@ class PagerDutyConnector final : public Connector {
   Result<void> ApplyIncident(const PdIncident& pd, std::optional<Time> event_at,
                              const std::optional<store::WebhookEventRecord>& event);
   Result<void> SyncOne(const std::string& id, SyncReport& report);
+  // Change events in [since, until) into ctx.deployments (change_events.cc): PagerDuty's record
+  // of deploys becomes im's, for the DORA metrics. Nothing when no deployment store is given.
+  Result<void> ImportChangeEvents(Time since, Time until, SyncReport& report);
   void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
 
   // Outbound (outbound.cc): one message → "sent" or "skipped", or the failure.

@@ -100,11 +100,34 @@ Response ChangeEnqueue(State& st, RateLimiter* limiter, const net::HttpRequest& 
   if (!payload) return Invalid("'payload' is missing");
   auto s = json::GetString(**payload, "summary");
   if (!s || s->empty() || s->size() > 1024) return Invalid("'payload.summary' is invalid");
+  ChangeEvent ce{.routing_key = *key, .summary = *s};
+  if (auto src = json::GetOptionalString(**payload, "source"); src && *src) ce.source = **src;
+  if (auto ts = json::GetOptionalString(**payload, "timestamp"); ts && *ts) {
+    auto t = ParseTime(**ts);
+    if (!t) return Invalid("'payload.timestamp' is not an ISO 8601 time");
+    ce.timestamp = *t;
+  }
+  if (auto details = json::GetOptionalObject(**payload, "custom_details"); details && *details) {
+    ce.custom_details = json::Serialize(**details);
+  }
+  if (auto links = json::GetOptionalArray(*parsed, "links"); links && *links) {
+    for (const auto& l : **links) {
+      if (!l.is_object()) continue;
+      auto href = json::GetOptionalString(l.as_object(), "href");
+      auto text = json::GetOptionalString(l.as_object(), "text");
+      if (href && *href) ce.links.emplace_back(**href, text && *text ? **text : "");
+    }
+  }
   std::lock_guard lock(st.mu);
-  if (!st.world.FindServiceByRoutingKey(*key)) return Invalid("Invalid routing key");
+  const Service* svc = st.world.FindServiceByRoutingKey(*key);
+  if (!svc) return Invalid("Invalid routing key");
   if (limiter && (!st.knobs || st.knobs->Get().rate_limit) && !limiter->Take(*key).allowed) {
     return Throttled();
   }
+  ce.id = st.world.NewId('0', 26);  // ULID-like, as PagerDuty's change event ids are
+  ce.service_id = svc->id;
+  if (ce.timestamp == Time{}) ce.timestamp = st.clock.Now();
+  st.world.change_events.push_back(std::move(ce));
   return JsonResponse(202,
                       json::object{{"status", "success"}, {"message", "Change event processed"}});
 }

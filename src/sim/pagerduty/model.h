@@ -131,6 +131,14 @@ struct WebhookSubscription {
   bool active = true;
 };
 
+// A change event received on /v2/change/enqueue (PagerDuty keeps them 90 days).
+struct ChangeEvent {
+  std::string id, service_id, routing_key, summary, source;
+  Time timestamp{};
+  std::string custom_details;                              // JSON object text
+  std::vector<std::pair<std::string, std::string>> links;  // href, text
+};
+
 struct World {
   std::vector<User> users;
   std::vector<Team> teams;
@@ -141,6 +149,7 @@ struct World {
   std::vector<Incident> incidents;  // by created_at, oldest first
   std::unordered_map<std::string, size_t> incident_index;
   std::vector<WebhookSubscription> subscriptions;
+  std::vector<ChangeEvent> change_events;  // in the order received
   int64_t next_number = 1;
   uint64_t next_serial = 1;  // feeds unique ids of things created later
 

@@ -97,6 +97,7 @@ void Simulator::Register(http::Router& router) {
   AddIncidentRoutes(*sim_router_, *state_, &rest_limiter_);
   AddDirectoryRoutes(*sim_router_, *state_, &rest_limiter_);
   AddLogEntryRoutes(*sim_router_, *state_, &rest_limiter_);
+  AddChangeEventRoutes(*sim_router_, *state_, &rest_limiter_);
   AddScheduleRoutes(*sim_router_, *state_, &rest_limiter_);
   AddWebhookSubscriptionRoutes(*sim_router_, *state_, &rest_limiter_);
   AddEventsRoutes(*sim_router_, *state_, &events_limiter_);
