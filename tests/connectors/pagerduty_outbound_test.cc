@@ -352,6 +352,22 @@ TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
   EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 15m");
 }
 
+TEST_F(PagerDutyOutboundTest, NothingToSendNeedsNoFromEmail) {
+  StartOutbound();
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.from_email.clear();
+    c.service_mappings.clear();
+    c.service_id.clear();
+    return Ok();
+  }));
+  int64_t n = Declare({"checkout"});  // no mapped service: nothing goes to PagerDuty
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = "x@im.example"}));
+  auto r = Flush();
+  EXPECT_EQ(r.skipped, 2);
+  EXPECT_EQ(r.parked, 0);
+  EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->parked, 0);
+}
+
 TEST_F(PagerDutyOutboundTest, InboundOnlyConnectorsQueueNothing) {
   StartOutbound("inbound");
   int64_t n = Declare({"checkout"});

@@ -73,7 +73,7 @@ Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
 }
 
 Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
-                                                   const std::string& from) {
+                                                   const std::string& actor) {
   auto incident = ctx_.store.GetIncident(m.incident);
   if (!incident) return std::unexpected(incident.error());
   const std::string key = "INC-" + std::to_string(m.incident);
@@ -83,6 +83,9 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
     if (!id.empty() && !targets.contains(id)) targets[id] = s;
   }
   if (targets.empty()) return std::string("skipped");
+  auto from_email = FromFor(actor);
+  if (!from_email) return std::unexpected(from_email.error());
+  const std::string& from = *from_email;
   for (const auto& [service_id, service] : targets) {
     // Look first: an earlier attempt may have created it and lost the answer.
     auto lookup = [&]() -> Result<std::string> {
@@ -171,14 +174,16 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
                                                  " has a payload that is not a JSON object");
   }
   const json::object& p = payload->as_object();
-  auto from = FromFor(Str(p, "actor"));
-  if (!from) return std::unexpected(from.error());
-  if (m.kind == "create") return SendCreate(m, *from);
+  // From is needed only when something is sent: a change with nothing to send (no mapped
+  // service, not linked) is skipped even without a from_email.
+  if (m.kind == "create") return SendCreate(m, Str(p, "actor"));
   if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
   if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
   if (!links) return std::unexpected(links.error());
   if (links->empty()) return std::string("skipped");  // never reached PagerDuty
+  auto from = FromFor(Str(p, "actor"));
+  if (!from) return std::unexpected(from.error());
   for (const auto& id : *links) {
     const std::string path = "/incidents/" + id;
     if (m.kind == "note") {

@@ -51,7 +51,7 @@ class PagerDutyConnector final : public Connector {
 
   // Outbound (outbound.cc): one message → "sent" or "skipped", or the failure.
   Result<std::string> SendOutbound(const store::OutboxMessage& m);
-  Result<std::string> SendCreate(const store::OutboxMessage& m, const std::string& from);
+  Result<std::string> SendCreate(const store::OutboxMessage& m, const std::string& actor);
   // The From header: the actor when PagerDuty knows them, else from_email.
   Result<std::string> FromFor(const std::string& actor);
   std::string UrgencyFor(core::Severity s) const;
