@@ -19,6 +19,9 @@ Result<void> QueueBreachNotes(store::Tx& tx, int64_t number,
                               const std::vector<core::TimelineEntry>& entries, Time now) {
   for (const auto& e : entries) {
     if (e.kind != core::EntryKind::kSlaBreach) continue;
+    // A breach im notices long after it happened (an old incident just imported) is history:
+    // it stays on im's timeline, and PagerDuty is not sent a flood of stale notes.
+    if (now - e.at > std::chrono::hours(1)) continue;
     auto queued = tx.EnqueueOutbound(number, "note",
                                      Payload({.email = "system"}, "text", "im: " + e.message), now);
     if (!queued) return std::unexpected(queued.error());

@@ -350,6 +350,12 @@ TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
   ASSERT_EQ(pd.size(), 1u);
   ASSERT_EQ(pd[0].notes.size(), 1u);
   EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 15m");
+  // The resolve target (1 h) passes while im is not running; noticed 3 h late, it is history.
+  clock_.Advance(std::chrono::hours(3));
+  ASSERT_EQ(*incidents_->SweepSla(), 1);
+  EXPECT_EQ(db_->GetTimeline(n)->back().kind, core::EntryKind::kSlaBreach);
+  Flush();
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n))[0].notes.size(), 1u);
 }
 
 TEST_F(PagerDutyOutboundTest, NothingToSendNeedsNoFromEmail) {
