@@ -22,11 +22,17 @@ sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://$sim_listen/_sim/state" >/dev/null && break; sleep 0.1; done
 
+# Two-way: incidents declared in im go to the simulated PagerDuty's first service, sent as its
+# first user (what a real setup does with `im connector map-service` and a bot user's email).
+pd_get() { curl -sf -H "Authorization: Token token=$key" "http://$sim_listen$1"; }
+service_id=$(pd_get "/services?limit=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+from_email=$(pd_get "/users?limit=1" | grep -o '"email":"[^"]*"' | head -1 | cut -d'"' -f4)
 if ! "$im" --data-dir "$data" connector status pd-demo >/dev/null 2>&1; then
   "$im" --data-dir "$data" connector add pagerduty pd-demo --config "{
     \"api_key\": \"$key\", \"base_url\": \"http://$sim_listen\", \"sync_interval\": \"1m\",
     \"webhook_secret\": \"$secret\",
-    \"custom\": {\"from_email\": \"demo@example.com\", \"public_url\": \"http://$listen\"}}"
+    \"custom\": {\"from_email\": \"$from_email\", \"public_url\": \"http://$listen\",
+                \"service_mappings\": {\"default\": \"$service_id\"}}}"
 fi
 
 # Live activity: the simulator triggers 30 incidents over the next 30 minutes, each delivered to

@@ -107,6 +107,24 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   EXPECT_TRUE(acked);
   EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
   EXPECT_EQ(Flush().sent, 0);  // nothing is sent twice
+
+  // Polling reads PagerDuty's log, which now records our acknowledge, note and resolve: they
+  // must not come back as PagerDuty-side entries.
+  clock_.Advance(std::chrono::minutes(1));  // the log entries are in the past now
+  ASSERT_TRUE(Open()->Sync({}));
+  int echoes = 0;
+  auto after = db_->GetTimeline(n);  // outlives the loop
+  ASSERT_TRUE(after);
+  for (const auto& e : *after) {
+    if (e.source == "pagerduty" &&
+        (e.kind == core::EntryKind::kAcknowledged || e.kind == core::EntryKind::kResolved ||
+         e.kind == core::EntryKind::kNote)) {
+      ++echoes;
+      ADD_FAILURE() << "echo: " << e.message;
+    }
+  }
+  EXPECT_EQ(echoes, 0);
+  EXPECT_EQ(db_->GetIncident(n)->status, core::Status::kResolved);
 }
 
 TEST_F(PagerDutyOutboundTest, MappedCustomFieldsGoInTheDetails) {

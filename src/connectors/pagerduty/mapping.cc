@@ -247,6 +247,20 @@ store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& e, const core::Incide
   core::Incident i = current;
   std::string who = dir.Actor(e.agent_id);
   std::string key = "pd-log:" + e.id;
+  // An incident declared in im sends its own acknowledge, resolve and notes to PagerDuty, whose
+  // log then records them again: read back, they would be echoes. For such incidents a log
+  // entry only adds what im does not have yet (an acknowledgement or resolve made in
+  // PagerDuty first); notes made in PagerDuty arrive by webhook, keyed by their note id.
+  if (!current.source.starts_with("pagerduty:")) {
+    bool acked = current.status != core::Status::kOpen;
+    bool resolved =
+        current.status == core::Status::kResolved || current.status == core::Status::kClosed;
+    if ((e.type == "acknowledge_log_entry" && acked) ||
+        (e.type == "resolve_log_entry" && resolved) || e.type == "annotate_log_entry") {
+      u.skip = true;
+      return u;
+    }
+  }
   if (e.type == "acknowledge_log_entry") {
     if (!i.acknowledged_at || e.at < *i.acknowledged_at) {
       i.acknowledged_at = e.at;
