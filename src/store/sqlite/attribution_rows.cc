@@ -62,12 +62,9 @@ Result<std::vector<std::string>> ServicesOf(Connection& conn, int64_t incident) 
   if (!st) return std::unexpected(st.error());
   (*st)->Bind(1, incident);
   std::vector<std::string> out;
-  for (;;) {
-    auto row = (*st)->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back((*st)->Text(0));
-  }
+  auto ok = EachRow(**st, [&](const Statement& r) { out.push_back(r.Text(0)); });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
 }
 
 Result<std::optional<std::string>> StateValue(Connection& conn, std::string_view key) {

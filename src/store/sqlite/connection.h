@@ -66,4 +66,15 @@ class Connection {
 
 Error SqliteError(sqlite3* db, std::string_view what);
 
+// Steps `st` to the end, calling `row(st)` for each row.
+template <typename Row>
+Result<void> EachRow(Statement& st, Row&& row) {
+  for (;;) {
+    auto more = st.Step();
+    if (!more) return std::unexpected(more.error());
+    if (!*more) return Ok();
+    row(st);
+  }
+}
+
 }  // namespace im::store::sqlite

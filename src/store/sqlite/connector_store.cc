@@ -420,12 +420,7 @@ Result<std::vector<OutboxMessage>> SqliteConnectorStore::ListOutbound(const std:
                            "ORDER BY seq LIMIT ?3");
     if (!st) return std::unexpected(st.error());
     (*st)->Bind(1, connector).Bind(2, state).Bind(3, limit);
-    for (;;) {
-      auto row = (*st)->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) return Ok();
-      out.push_back(ReadOutbox(**st));
-    }
+    return EachRow(**st, [&](const Statement& r) { out.push_back(ReadOutbox(r)); });
   });
   if (!ok) return std::unexpected(ok.error());
   return out;
@@ -497,12 +492,7 @@ Result<std::vector<std::string>> SqliteConnectorStore::LinksOf(const std::string
         "ORDER BY external_id");
     if (!st) return std::unexpected(st.error());
     (*st)->Bind(1, connector).Bind(2, incident);
-    for (;;) {
-      auto row = (*st)->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) return Ok();
-      out.push_back((*st)->Text(0));
-    }
+    return EachRow(**st, [&](const Statement& r) { out.push_back(r.Text(0)); });
   });
   if (!ok) return std::unexpected(ok.error());
   return out;
@@ -554,12 +544,7 @@ Result<std::vector<std::pair<std::string, int64_t>>> SqliteConnectorStore::Linke
         "ORDER BY l.incident");
     if (!st) return std::unexpected(st.error());
     (*st)->Bind(1, connector);
-    for (;;) {
-      auto row = (*st)->Step();
-      if (!row) return std::unexpected(row.error());
-      if (!*row) return Ok();
-      out.emplace_back((*st)->Text(0), (*st)->Int(1));
-    }
+    return EachRow(**st, [&](const Statement& r) { out.emplace_back(r.Text(0), r.Int(1)); });
   });
   if (!ok) return std::unexpected(ok.error());
   return out;

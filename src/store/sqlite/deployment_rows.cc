@@ -115,12 +115,9 @@ Result<std::vector<std::string>> TeamServices(Connection& conn, std::string_view
   if (!st) return std::unexpected(st.error());
   (*st)->Bind(1, team);
   std::vector<std::string> out;
-  for (;;) {
-    auto row = (*st)->Step();
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    out.push_back((*st)->Text(0));
-  }
+  auto ok = EachRow(**st, [&](const Statement& r) { out.push_back(r.Text(0)); });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
 }
 
 }  // namespace im::store::sqlite

@@ -12,29 +12,6 @@
 namespace im::store::sqlite {
 namespace {
 
-template <typename F>
-auto Read(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  decltype(fn(std::declval<Connection&>())) out;
-  auto ok = store.ReadWith([&](Connection& c) -> Result<void> {
-    out = fn(c);
-    return Ok();
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return out;
-}
-
-template <typename F>
-auto Write(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  decltype(fn(std::declval<Connection&>())) out;
-  auto ok = store.WriteWith([&](Connection& c) -> Result<void> {
-    out = fn(c);
-    if (!out) return std::unexpected(out.error());
-    return Ok();
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return out;
-}
-
 Error UnknownDeployment(std::string_view id) {
   return Error{ErrorCode::kNotFound, "deployment '" + std::string(id) +
                                          "' does not exist; list them with `im deploy list`"};
@@ -52,7 +29,7 @@ Result<std::optional<Attribution>> One(Connection& c, int64_t incident) {
 Result<RecordResult> SqliteDeploymentStore::Record(const dora::Deployment& deployment) {
   dora::Deployment d = deployment;
   if (d.received_at == Time{}) d.received_at = clock_.Now();
-  return Write(store_, [&](Connection& c) -> Result<RecordResult> {
+  return WriteValue(store_, [&](Connection& c) -> Result<RecordResult> {
     auto existing = FindDeployment(c, d.id);
     if (!existing) return std::unexpected(existing.error());
     if (*existing) return RecordResult{.created = false, .deployment = (*existing)->second};
@@ -72,14 +49,14 @@ Result<RecordResult> SqliteDeploymentStore::Record(const dora::Deployment& deplo
 }
 
 Result<dora::Deployment> SqliteDeploymentStore::Get(std::string_view id) {
-  auto found = Read(store_, [&](Connection& c) { return FindDeployment(c, id); });
+  auto found = ReadValue(store_, [&](Connection& c) { return FindDeployment(c, id); });
   if (!found) return std::unexpected(found.error());
   if (!*found) return std::unexpected(UnknownDeployment(id));
   return (*found)->second;
 }
 
 Result<std::vector<dora::Deployment>> SqliteDeploymentStore::List(const DeploymentFilter& f) {
-  auto rows = Read(store_, [&](Connection& c) { return QueryDeployments(c, f); });
+  auto rows = ReadValue(store_, [&](Connection& c) { return QueryDeployments(c, f); });
   if (!rows) return std::unexpected(rows.error());
   std::vector<dora::Deployment> out;
   out.reserve(rows->size());
@@ -89,7 +66,7 @@ Result<std::vector<dora::Deployment>> SqliteDeploymentStore::List(const Deployme
 
 Result<Attribution> SqliteDeploymentStore::Link(int64_t incident, std::string_view deployment_id,
                                                 std::string_view actor, Time at) {
-  auto r = Write(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
+  auto r = WriteValue(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
     if (auto created = IncidentCreatedAt(c, incident); !created) {
       return std::unexpected(created.error());
     }
@@ -107,7 +84,7 @@ Result<Attribution> SqliteDeploymentStore::Link(int64_t incident, std::string_vi
 
 Result<Attribution> SqliteDeploymentStore::Unlink(int64_t incident, std::string_view actor,
                                                   Time at) {
-  auto r = Write(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
+  auto r = WriteValue(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
     if (auto created = IncidentCreatedAt(c, incident); !created) {
       return std::unexpected(created.error());
     }
@@ -121,7 +98,7 @@ Result<Attribution> SqliteDeploymentStore::Unlink(int64_t incident, std::string_
 }
 
 Result<std::optional<Attribution>> SqliteDeploymentStore::Reset(int64_t incident) {
-  return Write(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
+  return WriteValue(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
     auto created = IncidentCreatedAt(c, incident);
     if (!created) return std::unexpected(created.error());
     if (auto ok = ClearManual(c, incident); !ok) return std::unexpected(ok.error());
@@ -133,7 +110,7 @@ Result<std::optional<Attribution>> SqliteDeploymentStore::Reset(int64_t incident
 }
 
 Result<std::optional<Attribution>> SqliteDeploymentStore::AttributionOf(int64_t incident) {
-  return Read(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
+  return ReadValue(store_, [&](Connection& c) -> Result<std::optional<Attribution>> {
     if (auto created = IncidentCreatedAt(c, incident); !created) {
       return std::unexpected(created.error());
     }
@@ -143,20 +120,20 @@ Result<std::optional<Attribution>> SqliteDeploymentStore::AttributionOf(int64_t 
 
 Result<std::vector<Attribution>> SqliteDeploymentStore::AttributionsOf(
     std::span<const int64_t> incidents) {
-  return Read(store_, [&](Connection& c) { return LoadAttributions(c, incidents); });
+  return ReadValue(store_, [&](Connection& c) { return LoadAttributions(c, incidents); });
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqliteDeploymentStore::IncidentsOf(
     std::span<const int64_t> seqs) {
-  return Read(store_, [&](Connection& c) { return LoadIncidentsOf(c, seqs); });
+  return ReadValue(store_, [&](Connection& c) { return LoadIncidentsOf(c, seqs); });
 }
 
 Result<int64_t> SqliteDeploymentStore::CatchUp(int64_t batch) {
-  auto needed = Read(store_, [&](Connection& c) { return NeedsCatchUp(c, settings_); });
+  auto needed = ReadValue(store_, [&](Connection& c) { return NeedsCatchUp(c, settings_); });
   if (!needed) return std::unexpected(needed.error());
   int64_t total = 0;
   while (*needed) {
-    auto n = Write(store_, [&](Connection& c) { return CatchUpBatch(c, settings_, batch); });
+    auto n = WriteValue(store_, [&](Connection& c) { return CatchUpBatch(c, settings_, batch); });
     if (!n) return std::unexpected(n.error());
     total += *n;
     if (*n < batch) break;
@@ -166,7 +143,8 @@ Result<int64_t> SqliteDeploymentStore::CatchUp(int64_t batch) {
 
 Result<dora::MetricsInput> SqliteDeploymentStore::Facts(const FactQuery& query) {
   if (!query.services.empty()) {
-    return Read(store_, [&](Connection& c) { return ReadFacts(c, query, settings_.environment); });
+    return ReadValue(store_,
+                     [&](Connection& c) { return ReadFacts(c, query, settings_.environment); });
   }
   // All services: the resolved and acknowledged scans (the two big ones) run on their own
   // pooled connections beside this thread's, which scans deployments and open incidents. Each
@@ -201,11 +179,11 @@ Result<std::vector<std::pair<int64_t, dora::Deployment>>> SqliteDeploymentStore:
                      .since = query.since,
                      .until = query.until,
                      .limit = limit};
-  return Read(store_, [&](Connection& c) { return QueryDeployments(c, f, true); });
+  return ReadValue(store_, [&](Connection& c) { return QueryDeployments(c, f, true); });
 }
 
 Result<std::vector<std::string>> SqliteDeploymentStore::ServicesOfTeam(std::string_view team) {
-  return Read(store_, [&](Connection& c) { return TeamServices(c, team); });
+  return ReadValue(store_, [&](Connection& c) { return TeamServices(c, team); });
 }
 
 }  // namespace im::store::sqlite

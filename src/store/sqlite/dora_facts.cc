@@ -26,12 +26,7 @@ Result<void> Scan(Connection& conn, const std::string& sql, Bind&& bind, Row&& r
   auto st = conn.Prepare(sql);
   if (!st) return std::unexpected(st.error());
   bind(**st);
-  for (;;) {
-    auto more = (*st)->Step();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) return Ok();
-    row(**st);
-  }
+  return EachRow(**st, row);
 }
 
 void ReadDeploymentFact(const Statement& st, std::vector<DeploymentFact>& out) {

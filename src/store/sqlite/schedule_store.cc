@@ -7,31 +7,6 @@
 namespace im::store::sqlite {
 namespace {
 
-// Runs `fn(Connection&) -> Result<T>` on a read connection.
-template <typename F>
-auto Read(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  decltype(fn(std::declval<Connection&>())) out;
-  auto ok = store.ReadWith([&](Connection& c) -> Result<void> {
-    out = fn(c);
-    return Ok();
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return out;
-}
-
-// Runs `fn(Connection&) -> Result<T>` in a write transaction; rolled back when it fails.
-template <typename F>
-auto Write(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
-  decltype(fn(std::declval<Connection&>())) out;
-  auto ok = store.WriteWith([&](Connection& c) -> Result<void> {
-    out = fn(c);
-    if (!out) return std::unexpected(out.error());
-    return Ok();
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return out;
-}
-
 template <typename T>
 Result<T> One(Result<std::vector<T>> rows, const Kind& k, std::string_view id) {
   if (!rows) return std::unexpected(rows.error());
@@ -52,11 +27,11 @@ Result<std::optional<T>> First(Result<std::vector<T>> rows) {
 }  // namespace
 
 Result<std::string> SqliteScheduleStore::UpsertSchedule(const StoredSchedule& schedule) {
-  return Write(store_, [&](Connection& c) { return WriteSchedule(c, schedule); });
+  return WriteValue(store_, [&](Connection& c) { return WriteSchedule(c, schedule); });
 }
 
 Result<std::string> SqliteScheduleStore::UpsertPolicy(const StoredPolicy& policy) {
-  return Write(store_, [&](Connection& c) { return WritePolicy(c, policy); });
+  return WriteValue(store_, [&](Connection& c) { return WritePolicy(c, policy); });
 }
 
 Result<void> SqliteScheduleStore::UpsertPerson(const Person& person) {
@@ -74,7 +49,7 @@ Result<void> SqliteScheduleStore::DeletePolicy(std::string_view id) {
 Result<ReplaceCounts> SqliteScheduleStore::ReplaceSource(std::string_view source_view,
                                                          const SourceContents& contents) {
   const std::string source(source_view);
-  return Write(store_, [&](Connection& c) -> Result<ReplaceCounts> {
+  return WriteValue(store_, [&](Connection& c) -> Result<ReplaceCounts> {
     std::set<std::string> schedules, policies;
     for (StoredSchedule s : contents.schedules) {
       s.source = source;
@@ -104,38 +79,40 @@ Result<ReplaceCounts> SqliteScheduleStore::ReplaceSource(std::string_view source
 }
 
 Result<std::vector<StoredSchedule>> SqliteScheduleStore::ListSchedules() {
-  return Read(store_, [&](Connection& c) { return QuerySchedules(c, "", {}); });
+  return ReadValue(store_, [&](Connection& c) { return QuerySchedules(c, "", {}); });
 }
 
 Result<StoredSchedule> SqliteScheduleStore::GetSchedule(std::string_view id) {
-  return One(
-      Read(store_,
-           [&](Connection& c) { return QuerySchedules(c, "WHERE id = ?1", {std::string(id)}); }),
-      kSchedules, id);
+  return One(ReadValue(store_,
+                       [&](Connection& c) {
+                         return QuerySchedules(c, "WHERE id = ?1", {std::string(id)});
+                       }),
+             kSchedules, id);
 }
 
 Result<std::optional<StoredSchedule>> SqliteScheduleStore::FindSchedule(
     std::string_view source, std::string_view external_id) {
-  return First(Read(store_, [&](Connection& c) {
+  return First(ReadValue(store_, [&](Connection& c) {
     return QuerySchedules(c, "WHERE source = ?1 AND external_id = ?2",
                           {std::string(source), std::string(external_id)});
   }));
 }
 
 Result<std::vector<StoredPolicy>> SqliteScheduleStore::ListPolicies() {
-  return Read(store_, [&](Connection& c) { return QueryPolicies(c, "", {}); });
+  return ReadValue(store_, [&](Connection& c) { return QueryPolicies(c, "", {}); });
 }
 
 Result<StoredPolicy> SqliteScheduleStore::GetPolicy(std::string_view id) {
-  return One(
-      Read(store_,
-           [&](Connection& c) { return QueryPolicies(c, "WHERE id = ?1", {std::string(id)}); }),
-      kPolicies, id);
+  return One(ReadValue(store_,
+                       [&](Connection& c) {
+                         return QueryPolicies(c, "WHERE id = ?1", {std::string(id)});
+                       }),
+             kPolicies, id);
 }
 
 Result<std::optional<StoredPolicy>> SqliteScheduleStore::FindPolicy(std::string_view source,
                                                                     std::string_view external_id) {
-  return First(Read(store_, [&](Connection& c) {
+  return First(ReadValue(store_, [&](Connection& c) {
     return QueryPolicies(c, "WHERE source = ?1 AND external_id = ?2",
                          {std::string(source), std::string(external_id)});
   }));
@@ -143,7 +120,7 @@ Result<std::optional<StoredPolicy>> SqliteScheduleStore::FindPolicy(std::string_
 
 Result<std::optional<StoredPolicy>> SqliteScheduleStore::PolicyForService(
     std::string_view service) {
-  return First(Read(store_, [&](Connection& c) {
+  return First(ReadValue(store_, [&](Connection& c) {
     return QueryPolicies(c,
                          "WHERE id = (SELECT min(policy_id) FROM escalation_policy_services "
                          "WHERE service = ?1)",
@@ -152,7 +129,7 @@ Result<std::optional<StoredPolicy>> SqliteScheduleStore::PolicyForService(
 }
 
 Result<std::vector<Person>> SqliteScheduleStore::ListPeople() {
-  return Read(store_, [&](Connection& c) { return QueryPeople(c); });
+  return ReadValue(store_, [&](Connection& c) { return QueryPeople(c); });
 }
 
 }  // namespace im::store::sqlite

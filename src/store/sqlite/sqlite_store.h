@@ -70,4 +70,30 @@ class SqliteStore final : public Store {
   std::thread writer_thread_;
 };
 
+// Runs `fn(Connection&) -> Result<T>` on a read connection and returns its result.
+template <typename F>
+auto ReadValue(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  decltype(fn(std::declval<Connection&>())) out;
+  auto ok = store.ReadWith([&](Connection& c) -> Result<void> {
+    out = fn(c);
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+// Runs `fn(Connection&) -> Result<T>` in a durable write transaction, rolled back when it
+// fails, and returns its result.
+template <typename F>
+auto WriteValue(SqliteStore& store, F&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  decltype(fn(std::declval<Connection&>())) out;
+  auto ok = store.WriteWith([&](Connection& c) -> Result<void> {
+    out = fn(c);
+    if (!out) return std::unexpected(out.error());
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
 }  // namespace im::store::sqlite
