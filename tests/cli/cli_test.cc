@@ -209,6 +209,25 @@ TEST_F(CliTest, DeployRecordAndMetricsDora) {
   EXPECT_NE(table.out.find("1h30m"), std::string::npos) << table.out;
   auto both = Im({"metrics", "dora", "--service", "api", "--team", "payments"});
   EXPECT_EQ(both.code, 3) << both.err;
+
+  // An incident declared now is days from d-1: no deployment, until linked by hand.
+  ASSERT_EQ(Im({"declare", "--sev", "SEV-2", "--title", "api 500s", "--service", "api"}).code, 0);
+  auto why = Im({"deploy", "why", "--incident", "INC-1"});
+  ASSERT_EQ(why.code, 0) << why.err;
+  EXPECT_NE(why.out.find("INC-1: no deployment"), std::string::npos) << why.out;
+  auto link = Im({"deploy", "link", "--incident", "INC-1", "--deployment", "d-1"});
+  ASSERT_EQ(link.code, 0) << link.err;
+  EXPECT_NE(link.out.find("INC-1 → d-1 (linked by hand by tester@"), std::string::npos) << link.out;
+  EXPECT_EQ(Im({"deploy", "link", "--incident", "INC-1", "--deployment", "nope"}).code, 4);
+  EXPECT_EQ(Im({"deploy", "link", "--incident", "INC-1"}).code, 3);  // neither id nor --auto
+  auto unlink = Im({"deploy", "unlink", "--incident", "INC-1"});
+  ASSERT_EQ(unlink.code, 0) << unlink.err;
+  EXPECT_NE(unlink.out.find("INC-1: no deployment (unlinked by hand"), std::string::npos)
+      << unlink.out;
+  ASSERT_EQ(Im({"deploy", "link", "--incident", "INC-1", "--auto"}).code, 0);
+  auto list = Im({"deploy", "list", "--service", "api"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("d-1"), std::string::npos) << list.out;
 }
 
 }  // namespace
