@@ -127,6 +127,18 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
   auto outbox = o->cr->store->Outbox(name, now - std::chrono::hours(24));
   if (!outbox) return ReportError(outbox.error());
   j["outbox"] = http::api::OutboxJson(*outbox);
+  // Which changes are parked and why: what a person needs to fix before --retry-parked.
+  auto parked = o->cr->store->ListOutbound(name, "parked", 10);
+  if (!parked) return ReportError(parked.error());
+  json::array parked_json;
+  for (const auto& m : *parked) {
+    parked_json.push_back(json::object{{"incident", core::IncidentId(m.incident)},
+                                       {"kind", m.kind},
+                                       {"attempts", m.attempts},
+                                       {"queued_at", FormatTime(m.created_at)},
+                                       {"error", m.last_error}});
+  }
+  j["outbox"].as_object()["parked_items"] = std::move(parked_json);
   if (health) {
     auto c = o->cr->manager->Open(name);
     if (!c) return ReportError(c.error());
@@ -164,10 +176,13 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
             << (outbox->oldest_pending ? " (oldest " + FormatTime(*outbox->oldest_pending) + ")"
                                        : "")
             << ", " << outbox->parked << " parked, " << outbox->sent_since << " sent in 24h\n";
+  for (const auto& m : *parked) {
+    std::cout << "  parked: " << core::IncidentId(m.incident) << " " << m.kind << " after "
+              << m.attempts << " attempt(s): " << m.last_error << "\n";
+  }
   if (outbox->parked > 0) {
-    std::cout << "                parked changes failed for good or too often; see `im logs "
-                 "--component connector`, fix the cause, then `im connector sync "
-              << name << " --retry-parked`\n";
+    std::cout << "                fix the cause, then `im connector sync " << name
+              << " --retry-parked`\n";
   }
   if (health) {
     for (const auto& c : j["checks"].as_array()) {

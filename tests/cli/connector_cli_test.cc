@@ -177,6 +177,47 @@ TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIn
   EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'sent'"), 1);
 }
 
+// A change PagerDuty refuses for good is parked; status says which and why, and
+// --retry-parked sends it once the cause is fixed.
+TEST_F(ConnectorCliTest, StatusNamesParkedChangesAndRetryParkedSendsThem) {
+  const std::string auth = "Authorization: Token token=cli-test-key\r\n";
+  auto first = [&](const std::string& path, const std::string& list, const std::string& field) {
+    auto r = im::testing::Fetch(port_, "GET", path, "", auth);
+    auto v = r ? json::Parse(r->body) : Result<json::value>(std::unexpected(Error{}));
+    if (!v) return std::string();
+    return std::string(v->as_object().at(list).as_array().at(0).as_object().at(field).as_string());
+  };
+  std::string email = first("/users?limit=1", "users", "email");
+  std::string service = first("/services?limit=1", "services", "id");
+  ASSERT_FALSE(service.empty());
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) +
+               "\",\"sync_direction\":\"outbound\",\"rate_limit_per_minute\":0,"
+               "\"custom\":{\"from_email\":\"" +
+               email + "\",\"service_mappings\":{\"default\":\"PNOSUCH\"}}}'"),
+            0);
+  ASSERT_EQ(Im("declare --sev SEV-1 --title 'Checkout down' --service checkout"), 0);
+  ASSERT_EQ(Im("connector sync pd"), 0);
+  std::string out = (dir_.path() / "status").string();
+  std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " + Bin() +
+                    " --data-dir " + data() + " connector status pd > " + out + " 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::FILE* f = std::fopen(out.c_str(), "r");
+  std::string text(8192, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), f));
+  std::fclose(f);
+  EXPECT_NE(text.find("1 parked"), std::string::npos) << text;
+  EXPECT_NE(text.find("parked: INC-1 create after 1 attempt(s): PagerDuty"), std::string::npos)
+      << text;
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'parked'"), 1);
+
+  ASSERT_EQ(Im("connector map-service pd checkout " + service), 0);  // the fix
+  ASSERT_EQ(Im("connector sync pd --retry-parked"), 0);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'sent'"), 1);
+  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_links"), 1);
+}
+
 TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
                "\"base_url\":\"http://127.0.0.1:" +
