@@ -44,16 +44,20 @@ TEST(AttributionRuleTest, LatestAtOrBeforeWinsElseTheNearestAfter) {
 
 TEST(AttributionRuleTest, EqualTimesAreOrderedByDeploymentId) {
   AttributionWindow w;
+  // Two deploys at the same instant: before the incident, the "latest" is the greater id; after
+  // it, the "nearest" is the smaller one. The order they are listed in does not matter.
   std::vector<Candidate> c{
       {.seq = 1, .id = "b", .service = "api", .triggered_at = T("2026-03-02T10:00:00Z")},
       {.seq = 2, .id = "a", .service = "api", .triggered_at = T("2026-03-02T10:00:00Z")}};
-  auto chosen = ChooseDeployment(T("2026-03-02T11:00:00Z"), c, w);
-  ASSERT_TRUE(chosen);
-  // Whichever the rule picks, it picks the same one when the list comes in the other order.
   std::vector<Candidate> reversed{c[1], c[0]};
-  auto again = ChooseDeployment(T("2026-03-02T11:00:00Z"), reversed, w);
-  ASSERT_TRUE(again);
-  EXPECT_EQ(c[*chosen].id, reversed[*again].id);
+  for (const auto* list : {&c, &reversed}) {
+    auto before = ChooseDeployment(T("2026-03-02T11:00:00Z"), *list, w);
+    ASSERT_TRUE(before);
+    EXPECT_EQ((*list)[*before].id, "b");
+    auto after = ChooseDeployment(T("2026-03-02T09:00:00Z"), *list, w);
+    ASSERT_TRUE(after);
+    EXPECT_EQ((*list)[*after].id, "a");
+  }
 }
 
 TEST(AttributionRuleTest, ExplanationsSayServiceGapAndDeploy) {
