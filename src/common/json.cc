@@ -39,6 +39,11 @@ Result<std::optional<std::string>> GetOptionalString(const object& obj, std::str
   return std::optional<std::string>(std::string(it->value().get_string()));
 }
 
+std::string StringOr(const object& obj, std::string_view field) {
+  auto it = obj.find(field);
+  return it != obj.end() && it->value().is_string() ? std::string(it->value().get_string()) : "";
+}
+
 Result<int64_t> GetInt(const object& obj, std::string_view field) {
   auto v = GetOptionalInt(obj, field);
   if (!v) return std::unexpected(v.error());

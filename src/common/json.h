@@ -24,6 +24,9 @@ std::string Serialize(const value& v);
 // "field 'x' must be a string". The Optional forms return nullopt when absent or null.
 Result<std::string> GetString(const object& obj, std::string_view field);
 Result<std::optional<std::string>> GetOptionalString(const object& obj, std::string_view field);
+// The string at `field`, or "" when it is missing or not a string: for reading untrusted provider
+// objects where an absent or odd field is simply unknown.
+std::string StringOr(const object& obj, std::string_view field);
 Result<int64_t> GetInt(const object& obj, std::string_view field);
 Result<std::optional<int64_t>> GetOptionalInt(const object& obj, std::string_view field);
 Result<std::optional<bool>> GetOptionalBool(const object& obj, std::string_view field);

@@ -10,13 +10,8 @@
 namespace im::connectors::pagerduty {
 namespace {
 
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
-
 std::optional<Time> TimeField(const json::object& o, std::string_view key) {
-  std::string text = Str(o, key);
+  std::string text = json::StringOr(o, key);
   if (text.empty()) return std::nullopt;
   auto t = ParseTime(text);
   return t ? std::optional<Time>(*t) : std::nullopt;
@@ -38,7 +33,7 @@ Result<void> PagerDutyConnector::ImportChangeEvents(Time since, Time until, Sync
       "/change_events", {{"since", FormatTime(since)}, {"until", FormatTime(until)}},
       "change_events", [&](const json::object& ce) -> Result<bool> {
         dora::Deployment d;
-        d.id = "pagerduty:" + Str(ce, "id");
+        d.id = "pagerduty:" + json::StringOr(ce, "id");
         auto at = TimeField(ce, "timestamp");
         auto services = ce.find("services");
         if (d.id == "pagerduty:" || !at || services == ce.end() || !services->value().is_array() ||
@@ -47,25 +42,26 @@ Result<void> PagerDutyConnector::ImportChangeEvents(Time since, Time until, Sync
           return true;
         }
         const auto& svc = services->value().as_array()[0].as_object();
-        d.service = dir.ServiceName(Str(svc, "id"), Str(svc, "summary"));
+        d.service = dir.ServiceName(json::StringOr(svc, "id"), json::StringOr(svc, "summary"));
         d.triggered_at = *at;
         d.source = "pagerduty:" + config_.name;
         d.received_at = ctx_.clock.Now();
         auto details = ce.find("custom_details");
         if (details != ce.end() && details->value().is_object()) {
           const auto& cd = details->value().as_object();
-          if (std::string env = Str(cd, "environment"); !env.empty()) d.environment = env;
-          std::string status = Str(cd, "status");
+          if (std::string env = json::StringOr(cd, "environment"); !env.empty())
+            d.environment = env;
+          std::string status = json::StringOr(cd, "status");
           if (status == "failure" || status == "failed") d.status = dora::DeployStatus::kFailure;
-          d.commit_sha = Str(cd, "commit_sha");
-          if (d.commit_sha.empty()) d.commit_sha = Str(cd, "commit");
+          d.commit_sha = json::StringOr(cd, "commit_sha");
+          if (d.commit_sha.empty()) d.commit_sha = json::StringOr(cd, "commit");
           d.committed_at = TimeField(cd, "committed_at");
           if (!d.committed_at) d.committed_at = TimeField(cd, "merged_at");
         }
         auto links = ce.find("links");
         if (links != ce.end() && links->value().is_array() && !links->value().as_array().empty() &&
             links->value().as_array()[0].is_object()) {
-          d.url = Str(links->value().as_array()[0].as_object(), "href");
+          d.url = json::StringOr(links->value().as_array()[0].as_object(), "href");
         }
         if (auto ok = dora::Validate(d); !ok) {
           ctx_.log->warn("skipping PagerDuty change event {}: {}", d.id, ok.error().message);

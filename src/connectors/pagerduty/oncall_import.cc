@@ -9,11 +9,6 @@
 namespace im::connectors::pagerduty {
 namespace {
 
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
-
 const json::array* Arr(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_array() ? &it->value().as_array() : nullptr;
@@ -23,8 +18,9 @@ std::string RefId(const json::value& v, std::string_view key) {
   if (!v.is_object()) return "";
   const auto& o = v.as_object();
   auto it = o.find(key);
-  if (it != o.end() && it->value().is_object()) return Str(it->value().as_object(), "id");
-  return Str(o, "id");
+  if (it != o.end() && it->value().is_object())
+    return json::StringOr(it->value().as_object(), "id");
+  return json::StringOr(o, "id");
 }
 
 }  // namespace
@@ -44,7 +40,7 @@ Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
   std::vector<std::string> ids;
   auto listed =
       client_.ForEach("/schedules", {}, "schedules", [&](const json::object& o) -> Result<bool> {
-        ids.push_back(Str(o, "id"));
+        ids.push_back(json::StringOr(o, "id"));
         return true;
       });
   report.requests++;
@@ -77,16 +73,16 @@ Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
                         {{"since", FormatTime(now - std::chrono::days(90))},
                          {"until", FormatTime(now + std::chrono::days(90))}},
                         "overrides", [&](const json::object& o) -> Result<bool> {
-                          overrides.push_back(json::object{{"id", Str(o, "id")},
-                                                           {"start", Str(o, "start")},
-                                                           {"end", Str(o, "end")},
+                          overrides.push_back(json::object{{"id", json::StringOr(o, "id")},
+                                                           {"start", json::StringOr(o, "start")},
+                                                           {"end", json::StringOr(o, "end")},
                                                            {"user", dir.Actor(RefId(o, "user"))}});
                           return true;
                         });
     if (!ov) return std::unexpected(ov.error());
     json::object mine{{"id", "pd-" + config_.name + "-" + id},
-                      {"name", Str(s, "name")},
-                      {"time_zone", Str(s, "time_zone")},
+                      {"name", json::StringOr(s, "name")},
+                      {"time_zone", json::StringOr(s, "time_zone")},
                       {"schedule_layers", std::move(layers)},
                       {"overrides", std::move(overrides)}};
     auto parsed = schedule::ScheduleFromJson(mine, "PagerDuty schedule " + id);
@@ -115,8 +111,8 @@ Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
             if (const auto* ts = Arr(r.as_object(), "targets")) {
               for (const auto& t : *ts) {
                 if (!t.is_object()) continue;
-                std::string type = Str(t.as_object(), "type");
-                std::string tid = Str(t.as_object(), "id");
+                std::string type = json::StringOr(t.as_object(), "type");
+                std::string tid = json::StringOr(t.as_object(), "id");
                 if (type.starts_with("schedule") && schedule_ids.contains(tid)) {
                   targets.push_back(json::object{{"type", "schedule"}, {"id", schedule_ids[tid]}});
                 } else if (type.starts_with("user")) {
@@ -136,26 +132,27 @@ Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
         if (const auto* ss = Arr(p, "services")) {
           for (const auto& sv : *ss) {
             if (sv.is_object()) {
-              services.emplace_back(
-                  dir.ServiceName(Str(sv.as_object(), "id"), Str(sv.as_object(), "summary")));
+              services.emplace_back(dir.ServiceName(json::StringOr(sv.as_object(), "id"),
+                                                    json::StringOr(sv.as_object(), "summary")));
             }
           }
         }
         auto loops = p.find("num_loops");
         json::object mine{
-            {"id", "pd-" + config_.name + "-" + Str(p, "id")},
-            {"name", Str(p, "name")},
+            {"id", "pd-" + config_.name + "-" + json::StringOr(p, "id")},
+            {"name", json::StringOr(p, "name")},
             {"num_loops",
              loops != p.end() && loops->value().is_int64() ? loops->value().as_int64() : 0},
             {"services", std::move(services)},
             {"escalation_rules", std::move(rules)}};
-        auto parsed = schedule::PolicyFromJson(mine, "PagerDuty escalation policy " + Str(p, "id"));
+        auto parsed = schedule::PolicyFromJson(
+            mine, "PagerDuty escalation policy " + json::StringOr(p, "id"));
         if (!parsed) {
           ctx_.log->warn("skipping PagerDuty escalation policy: {}", parsed.error().message);
           return true;
         }
         auto stored = ctx_.schedules->UpsertPolicy(
-            {.policy = *parsed, .source = source, .external_id = Str(p, "id")});
+            {.policy = *parsed, .source = source, .external_id = json::StringOr(p, "id")});
         if (!stored) return std::unexpected(stored.error());
         return true;
       });

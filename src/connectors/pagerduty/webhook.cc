@@ -7,11 +7,6 @@
 namespace im::connectors::pagerduty {
 namespace {
 
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
-
 WebhookReply Reply(int status, std::string message) {
   return WebhookReply{.status = status, .message = std::move(message)};
 }
@@ -52,10 +47,10 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
   if (!event) return Reply(400, event.error().message);
   const json::object& e = **event;
   store::WebhookEventRecord record{
-      .event_id = Str(e, "id"),
+      .event_id = json::StringOr(e, "id"),
       .webhook_id = std::string(req.Header("X-Webhook-Id").value_or("")),
-      .event_type = Str(e, "event_type")};
-  auto occurred = ParseTime(Str(e, "occurred_at"));
+      .event_type = json::StringOr(e, "event_type")};
+  auto occurred = ParseTime(json::StringOr(e, "occurred_at"));
   if (record.event_id.empty() || record.event_type.empty() || !occurred) {
     return Reply(400, "event needs id, event_type and occurred_at");
   }
@@ -70,9 +65,9 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
     const json::object& note = **data;
     auto inc = json::GetObject(note, "incident");
     if (!inc) return Reply(400, inc.error().message);
-    record.resource_id = Str(**inc, "id");
+    record.resource_id = json::StringOr(**inc, "id");
     std::string agent_id;
-    if (auto a = json::GetOptionalObject(e, "agent"); a && *a) agent_id = Str(**a, "id");
+    if (auto a = json::GetOptionalObject(e, "agent"); a && *a) agent_id = json::StringOr(**a, "id");
     if (auto ok = LoadDirectory(); !ok) return Reply(503, ok.error().message);
     std::string who;
     {
@@ -84,12 +79,13 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
         [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
           if (!linked.incident) return store::ProviderUpdate{.skip = true};
           store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
-          u.entries.push_back({.at = record.occurred_at,
-                               .kind = core::EntryKind::kNote,
-                               .actor = who,
-                               .message = Str(note, "content").substr(0, core::kMaxTextLength),
-                               .source = "pagerduty",
-                               .external_key = "pd-note:" + Str(note, "id")});
+          u.entries.push_back(
+              {.at = record.occurred_at,
+               .kind = core::EntryKind::kNote,
+               .actor = who,
+               .message = json::StringOr(note, "content").substr(0, core::kMaxTextLength),
+               .source = "pagerduty",
+               .external_key = "pd-note:" + json::StringOr(note, "id")});
           return u;
         });
     if (!r) applied = std::unexpected(r.error());
@@ -100,7 +96,7 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
     if (record.event_type == "incident.acknowledged" && !pd->acknowledged_at) {
       pd->acknowledged_at = record.occurred_at;  // webhook data carries no ack time
       if (auto a = json::GetOptionalObject(e, "agent"); a && *a) {
-        pd->acknowledged_by_id = Str(**a, "id");
+        pd->acknowledged_by_id = json::StringOr(**a, "id");
       }
     }
     if (record.event_type == "incident.resolved" && !pd->resolved_at) {
@@ -108,9 +104,9 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
     }
     applied = ApplyIncident(*pd, record.occurred_at, record);
   } else if (record.event_type.starts_with("service.")) {
-    record.resource_id = Str(**data, "id");
-    std::string name = Str(**data, "name");
-    if (name.empty()) name = Str(**data, "summary");
+    record.resource_id = json::StringOr(**data, "id");
+    std::string name = json::StringOr(**data, "name");
+    if (name.empty()) name = json::StringOr(**data, "summary");
     auto r = ctx_.connectors.SaveDirectory(
         config_.name, {{"service", record.resource_id, name, json::Serialize(**data)}});
     if (!r) applied = r;
@@ -155,7 +151,8 @@ std::vector<Check> PagerDutyConnector::Test() {
   } else {
     auto s = client_.Get("/services/" + net::UrlEncode(config_.service_id));
     add("default service accessible", s.has_value(),
-        s ? "service " + config_.service_id + ": " + Str(s->at("service").as_object(), "name")
+        s ? "service " + config_.service_id + ": " +
+                json::StringOr(s->at("service").as_object(), "name")
           : s.error().message);
   }
   if (config_.from_email.empty()) {
@@ -164,7 +161,8 @@ std::vector<Check> PagerDutyConnector::Test() {
     bool found = false;
     auto users = client_.ForEach("/users", {{"query", config_.from_email}}, "users",
                                  [&](const json::object& u) -> Result<bool> {
-                                   if (Str(u, "email") == config_.from_email) found = true;
+                                   if (json::StringOr(u, "email") == config_.from_email)
+                                     found = true;
                                    return !found;
                                  });
     add("from email is a PagerDuty user", users && found,
@@ -212,7 +210,7 @@ Result<std::string> PagerDutyConnector::EnableWebhook(const std::string& url) {
   if (!sub) return std::unexpected(sub.error());
   auto delivery = json::GetObject(**sub, "delivery_method");
   if (!delivery) return std::unexpected(delivery.error());
-  std::string secret = Str(**delivery, "secret");
+  std::string secret = json::StringOr(**delivery, "secret");
   if (secret.empty()) {
     return Fail(ErrorCode::kUnavailable,
                 "PagerDuty created the subscription but returned no signing secret");
