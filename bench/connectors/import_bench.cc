@@ -7,14 +7,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "connectors/manager.h"
-#include "connectors/pagerduty/pagerduty_connector.h"
-#include "fakes/temp_dir.h"
 #include "http/server.h"
+#include "local_connectors.h"
 #include "net/curl_http_client.h"
 #include "sim/pagerduty/simulator.h"
-#include "store/sqlite/connector_store.h"
-#include "store/sqlite/sqlite_store.h"
 
 using namespace im;
 
@@ -39,25 +35,9 @@ int main(int argc, char** argv) {
   std::printf("simulator: %lld incidents generated in %.2f s\n", static_cast<long long>(incidents),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - gen_start).count());
 
-  im::testing::TempDir dir;
-  auto db = store::sqlite::SqliteStore::Open(dir.File("im.db"));
-  if (!db) return 1;
-  store::sqlite::SqliteConnectorStore links(**db);
-  connectors::SleepingWaiter waiter(clock);
-  connectors::RateBudgets budgets(clock, waiter);
-  connectors::Registry registry;
-  (void)connectors::pagerduty::RegisterPagerDuty(registry);
-  auto log = spdlog::default_logger();
-  log->set_level(spdlog::level::err);
-  connectors::ConnectorContext ctx{.store = **db,
-                                   .connectors = links,
-                                   .http = http,
-                                   .budgets = budgets,
-                                   .waiter = waiter,
-                                   .clock = clock,
-                                   .log = log};
-  auto box = connectors::SecretBox::FromKey(std::string(32, 'b'));
-  connectors::Manager manager(registry, ctx, box);
+  bench::LocalConnectors local(clock, http);
+  auto& links = local.links;
+  auto& manager = local.manager;
   json::object config{{"api_key", "bench-key"},
                       {"base_url", "http://127.0.0.1:" + std::to_string(server.port())},
                       {"rate_limit_per_minute", limited ? 960 : 0},

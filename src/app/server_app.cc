@@ -97,7 +97,13 @@ Result<void> ServerApp::Start() {
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
   sweeper_ = std::thread([this] { SweepLoop(); });
-  if (connectors_) poller_ = std::thread([this] { PollLoop(); });
+  if (connectors_) {
+    outbox_ = std::make_unique<connectors::OutboxSender>(*connectors_->store, *connectors_->manager,
+                                                         rt_.logs->For("connector"));
+    rt_.incidents->SetOnQueued([this] { outbox_->Kick(); });
+    outbox_->Start();
+    poller_ = std::thread([this] { PollLoop(); });
+  }
   return Ok();
 }
 
@@ -140,17 +146,9 @@ void ServerApp::PollLoop() {
         log->error("connector {}: {}", stored.name, connector.error().message);
         continue;
       }
+      // The outbox is sent by OutboxSender, on its own thread; while a change of an incident
+      // waits there, what a poll reads about that incident is not applied.
       const auto& config = (*connector)->config();
-      if (config.direction != connectors::Direction::kInbound) {
-        // Changes made in im go out first, so a poll never reads back a half-sent state.
-        auto sent = (*connector)->FlushOutbox();
-        if (!sent) {
-          log->error("connector {} outbox: {}", stored.name, sent.error().message);
-        } else if (sent->sent + sent->retrying + sent->parked > 0) {
-          log->info("connector {} outbox: {} sent, {} skipped, {} to retry, {} parked", stored.name,
-                    sent->sent, sent->skipped, sent->retrying, sent->parked);
-        }
-      }
       if (config.direction == connectors::Direction::kOutbound) continue;
       Time now = rt_.clock.Now();
       // Every 5 minutes, compare open incidents on both sides and repair drift.
@@ -176,7 +174,7 @@ void ServerApp::PollLoop() {
       if (stopping_) break;
     }
     lock.lock();
-    // Every second: the outbox is one indexed query when empty; syncs keep their interval.
+    // Every second: each connector's sync interval and the reconcile are checked.
     cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
 }
@@ -199,6 +197,10 @@ void ServerApp::Stop() {
   }
   if (sweeper_.joinable()) sweeper_.join();
   if (poller_.joinable()) poller_.join();
+  if (outbox_) {
+    rt_.incidents->SetOnQueued(nullptr);  // no request is in flight any more
+    outbox_->Stop();
+  }
   http_log_->info("stopped");
 }
 

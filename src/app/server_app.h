@@ -11,6 +11,7 @@
 #include "app/connector_runtime.h"
 #include "app/logging.h"
 #include "app/runtime.h"
+#include "connectors/outbox_sender.h"
 #include "http/api/api.h"
 #include "http/server.h"
 
@@ -48,6 +49,7 @@ class ServerApp {
   bool stopping_ = false;  // GUARDED_BY(mu_)
   std::thread sweeper_;
   std::unique_ptr<ConnectorRuntime> connectors_;
+  std::unique_ptr<connectors::OutboxSender> outbox_;
   std::thread poller_;
 };
 

@@ -256,7 +256,8 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
                    {"outbox", json::object{{"sent", out->sent},
                                            {"skipped", out->skipped},
                                            {"retrying", out->retrying},
-                                           {"parked", out->parked}}}};
+                                           {"parked", out->parked},
+                                           {"busy", out->busy}}}};
     if (rec) {
       json::array repaired;
       for (const auto& line : rec->repaired) repaired.emplace_back(line);
@@ -266,8 +267,13 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
     PrintJson(j);
   } else {
     std::cout << "synced " << r.incidents << " incidents and " << r.log_entries
-              << " log entries in " << FormatDuration(r.took) << "; outbox: " << out->sent
-              << " sent, " << out->retrying << " to retry, " << out->parked << " parked\n";
+              << " log entries in " << FormatDuration(r.took) << "; outbox: ";
+    if (out->busy) {
+      std::cout << "sent by another im process (a running server)\n";
+    } else {
+      std::cout << out->sent << " sent, " << out->retrying << " to retry, " << out->parked
+                << " parked\n";
+    }
     if (rec) {
       std::cout << "reconcile: compared " << rec->compared << " open incidents, repaired "
                 << rec->repaired.size();

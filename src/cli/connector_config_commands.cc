@@ -11,7 +11,7 @@ namespace im::cli {
 namespace {
 
 struct Args {
-  std::string name, api_key, url, escalation_policy, service_id, a, b;
+  std::string name, api_key, url, escalation_policy, service_id, sla_mapping, a, b;
   std::vector<std::string> webhook_secrets;
   bool enable = false, test = false;
 };
@@ -53,7 +53,7 @@ int Update(GlobalOptions& g, const Args& a) {
 
 int Config(GlobalOptions& g, const Args& a) {
   return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
-    if (a.escalation_policy.empty() && a.service_id.empty()) {
+    if (a.escalation_policy.empty() && a.service_id.empty() && a.sla_mapping.empty()) {
       auto c = cr.manager->Config(a.name);
       if (!c) return ReportError(c.error());
       return PrintConfig(g, *c, "connector " + a.name);
@@ -61,6 +61,17 @@ int Config(GlobalOptions& g, const Args& a) {
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
       if (!a.escalation_policy.empty()) c.escalation_policy_id = a.escalation_policy;
       if (!a.service_id.empty()) c.service_id = a.service_id;
+      if (!a.sla_mapping.empty()) {
+        auto v = json::Parse(a.sla_mapping);
+        if (!v) {
+          return Fail(ErrorCode::kInvalidArgument,
+                      "--sla-mapping is not JSON (" + v.error().message +
+                          R"(); write it like '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
+        }
+        auto overlay = core::ParseSlaOverlay(*v, "--sla-mapping");
+        if (!overlay) return std::unexpected(overlay.error());
+        c.sla_mapping = *overlay;  // '{}' clears it: the server's policy applies again
+      }
       return Ok();
     });
     if (!c) return ReportError(c.error());
@@ -228,6 +239,9 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
   config->add_option("name", a->name)->required();
   config->add_option("--escalation-policy", a->escalation_policy, "Default escalation policy id");
   config->add_option("--service-id", a->service_id, "Default PagerDuty service id");
+  config->add_option("--sla-mapping", a->sla_mapping,
+                     R"(SLA targets for this connector's incidents, replacing the server's for )"
+                     R"(the severities named: '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
   config->callback([&g, a] { g.exit_code = Config(g, *a); });
 
   for (bool escalation : {false, true}) {

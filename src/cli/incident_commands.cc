@@ -58,7 +58,10 @@ void PrintView(const engine::IncidentView& v) {
     std::cout << "Closed:     " << FormatTime(*i.closed_at) << " by " << i.closed_by << "\n";
   std::cout << "SLA:        acknowledge " << SlaCell(v.sla.acknowledge) << " (target "
             << FormatDuration(v.sla.acknowledge.target) << "), resolve " << SlaCell(v.sla.resolve)
-            << " (target " << FormatDuration(v.sla.resolve.target) << ")\n";
+            << " (target " << FormatDuration(v.sla.resolve.target) << ")";
+  if (v.sla.policy != "default") std::cout << ", targets of " << v.sla.policy;
+  std::cout << "\n";
+  if (!i.synced_with.empty()) std::cout << "Synced with: connector " << i.synced_with << "\n";
   for (const auto& [k, val] : i.custom_fields) std::cout << k << ": " << val << "\n";
   if (!i.description.empty()) std::cout << "\n" << i.description << "\n";
   std::cout << "\nTimeline\n";

@@ -59,9 +59,10 @@ struct SyncReport {
 // What one pass over the outbox did.
 struct OutboxReport {
   int sent = 0;
-  int skipped = 0;   // nothing to do at the provider (not mapped, not linked, switched off)
-  int retrying = 0;  // failed, tried again later with backoff
-  int parked = 0;    // failed for good or too often: shown in status, health and /metrics
+  int skipped = 0;    // nothing to do at the provider (not mapped, not linked, switched off)
+  int retrying = 0;   // failed, tried again later with backoff
+  int parked = 0;     // failed for good or too often: shown in status, health and /metrics
+  bool busy = false;  // another process holds the outbox lease and sends it: nothing was sent
 };
 
 // What one reconcile pass found and repaired.

@@ -130,7 +130,7 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
   if (auto ok = json::RejectUnknownFields(
           cu, {"service_id", "from_email", "escalation_policy_id", "urgency_mapping",
                "service_mappings", "escalation_mappings", "custom_field_mappings", "auto_resolve",
-               "sync_notes", "history_days", "public_url"});
+               "sync_notes", "history_days", "public_url", "sla_mapping"});
       !ok) {
     return Bad("custom", ok.error().message);
   }
@@ -176,6 +176,11 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
     if (**days < 1 || **days > 3650) return Bad("custom.history_days", "must be 1 to 3650");
     c.history_days = static_cast<int>(**days);
   }
+  if (auto it = cu.find("sla_mapping"); it != cu.end() && !it->value().is_null()) {
+    auto sla = core::ParseSlaOverlay(it->value(), "custom.sla_mapping");
+    if (!sla) return std::unexpected(sla.error());
+    c.sla_mapping = *sla;
+  }
   return c;
 }
 
@@ -207,7 +212,8 @@ json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) 
                               {"auto_resolve", c.auto_resolve},
                               {"sync_notes", c.sync_notes},
                               {"history_days", c.history_days},
-                              {"public_url", c.public_url}}},
+                              {"public_url", c.public_url},
+                              {"sla_mapping", core::SlaOverlayToJson(c.sla_mapping)}}},
   };
 }
 

@@ -3,7 +3,7 @@
 //    "enable_webhook":true,"webhook_secret":"..."|["...","..."],"debug":false,
 //    "custom":{"service_id","from_email","escalation_policy_id","urgency_mapping",
 //              "service_mappings","escalation_mappings","custom_field_mappings","auto_resolve",
-//              "sync_notes","history_days","public_url"}}
+//              "sync_notes","history_days","public_url","sla_mapping"}}
 // Parsing checks every field and names the bad one.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/error.h"
 #include "common/json.h"
+#include "core/sla.h"
 
 namespace im::connectors {
 
@@ -46,6 +47,9 @@ struct ConnectorConfig {
   bool auto_resolve = true;
   bool sync_notes = true;
   int history_days = 90;
+  // SLA targets for the incidents this connector syncs, replacing the server's policy for the
+  // severities named: {"SEV-1":{"acknowledge":"5m","resolve":"30m"}} (docs/pagerduty.md).
+  core::SlaOverlay sla_mapping;
   std::string public_url;  // where PagerDuty reaches /connectors/<name>/webhook
 };
 

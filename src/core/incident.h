@@ -72,6 +72,9 @@ struct Incident {
   bool resolve_sla_breached = false;
 
   std::string source = "im";
+  // The connector this incident is synced with: the one it came from or the first it was sent
+  // to; "" for none. Kept by the store when a link is made (writes of the incident ignore it).
+  std::string synced_with;
   Time updated_at;
   int64_t version = 0;  // bumped by every change
 };

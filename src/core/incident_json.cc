@@ -59,6 +59,7 @@ json::object IncidentToJson(const Incident& i) {
       {"closed_at", OptTime(i.closed_at)},
       {"closed_by", OptText(i.closed_by)},
       {"source", i.source},
+      {"synced_with", OptText(i.synced_with)},
       {"updated_at", FormatTime(i.updated_at)},
       {"version", i.version},
   };
@@ -81,7 +82,9 @@ json::object SlaToJson(const SlaStatus& sla) {
                         {"target", FormatDuration(c.target)},
                         {"due_at", FormatTime(c.due)}};
   };
-  return json::object{{"acknowledge", clock(sla.acknowledge)}, {"resolve", clock(sla.resolve)}};
+  return json::object{{"acknowledge", clock(sla.acknowledge)},
+                      {"resolve", clock(sla.resolve)},
+                      {"policy", sla.policy}};
 }
 
 json::object ServiceToJson(const Service& s) {

@@ -10,6 +10,69 @@ SlaPolicy SlaPolicy::Default() {
   return SlaPolicy{.targets = {{{15min, 1h}, {30min, 4h}, {2h, 24h}, {8h, 72h}}}};
 }
 
+bool SlaOverlay::empty() const {
+  for (int i = 0; i < 4; ++i) {
+    if (acknowledge[i] || resolve[i]) return false;
+  }
+  return true;
+}
+
+SlaPolicy SlaOverlay::Over(const SlaPolicy& base) const {
+  SlaPolicy p = base;
+  for (int i = 0; i < 4; ++i) {
+    if (acknowledge[i]) p.targets[i].acknowledge = *acknowledge[i];
+    if (resolve[i]) p.targets[i].resolve = *resolve[i];
+  }
+  return p;
+}
+
+Result<SlaOverlay> ParseSlaOverlay(const json::value& v, std::string_view where) {
+  auto bad = [&](const std::string& what) {
+    return Fail(ErrorCode::kInvalidArgument, std::string(where) + ": " + what);
+  };
+  const std::string example = R"(, e.g. {"SEV-1":{"acknowledge":"5m","resolve":"30m"}})";
+  if (!v.is_object()) return bad("must be an object of severities" + example);
+  SlaOverlay overlay;
+  for (const auto& [key, target] : v.as_object()) {
+    auto sev = ParseSeverity(key);
+    if (!sev) return bad("'" + std::string(key) + "' is not a severity: use SEV-1 to SEV-4");
+    int i = static_cast<int>(*sev) - 1;
+    std::string field = std::string(where) + "." + std::string(key);
+    if (!target.is_object()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  field + " must be an object with \"acknowledge\" and/or \"resolve\"");
+    }
+    for (const auto& [clock, d] : target.as_object()) {
+      if (clock != "acknowledge" && clock != "resolve") {
+        return Fail(ErrorCode::kInvalidArgument, field + ": unknown key '" + std::string(clock) +
+                                                     "'; use acknowledge and resolve");
+      }
+      std::string name = field + "." + std::string(clock);
+      std::optional<Duration> parsed;
+      if (d.is_string()) {
+        if (auto r = ParseDuration(d.as_string())) parsed = *r;
+      }
+      if (!parsed || parsed->count() <= 0) {
+        return Fail(ErrorCode::kInvalidArgument,
+                    name + " must be a duration like \"15m\" or \"4h\"");
+      }
+      (clock == "acknowledge" ? overlay.acknowledge : overlay.resolve)[i] = *parsed;
+    }
+  }
+  return overlay;
+}
+
+json::object SlaOverlayToJson(const SlaOverlay& overlay) {
+  json::object o;
+  for (int i = 0; i < 4; ++i) {
+    json::object t;
+    if (overlay.acknowledge[i]) t["acknowledge"] = FormatDuration(*overlay.acknowledge[i]);
+    if (overlay.resolve[i]) t["resolve"] = FormatDuration(*overlay.resolve[i]);
+    if (!t.empty()) o["SEV-" + std::to_string(i + 1)] = std::move(t);
+  }
+  return o;
+}
+
 std::string_view SlaStateName(SlaState s) {
   switch (s) {
     case SlaState::kOnTrack: return "on_track";

@@ -5,6 +5,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/error.h"
+#include "common/json.h"
 #include "core/incident.h"
 
 namespace im::core {
@@ -25,6 +27,21 @@ struct SlaPolicy {
   const SlaTarget& For(Severity s) const { return targets[static_cast<int>(s) - 1]; }
 };
 
+// Targets for some severities that replace a base policy's, e.g. a connector's `sla_mapping`
+// {"SEV-1":{"acknowledge":"5m","resolve":"30m"},"SEV-3":{"resolve":"8h"}}: a severity or a
+// clock left out keeps the base target.
+struct SlaOverlay {
+  std::array<std::optional<Duration>, 4> acknowledge;
+  std::array<std::optional<Duration>, 4> resolve;
+
+  bool empty() const;
+  SlaPolicy Over(const SlaPolicy& base) const;
+};
+
+// Parses the JSON form above; errors name the bad key, `where` prefixes them ("sla_mapping").
+Result<SlaOverlay> ParseSlaOverlay(const json::value& v, std::string_view where);
+json::object SlaOverlayToJson(const SlaOverlay& overlay);
+
 enum class SlaState { kOnTrack, kAtRisk, kBreached, kMet };
 std::string_view SlaStateName(SlaState s);  // "on_track", "at_risk", "breached", "met"
 
@@ -37,6 +54,8 @@ struct SlaClock {
 struct SlaStatus {
   SlaClock acknowledge;
   SlaClock resolve;
+  // Whose targets these are: "default" (the server's policy) or "connector:<name>".
+  std::string policy = "default";
 };
 
 SlaStatus EvaluateSla(const Incident& incident, const SlaPolicy& policy, Time now);

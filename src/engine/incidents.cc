@@ -45,9 +45,10 @@ Result<DeclareResult> Incidents::Declare(const core::DeclareRequest& request,
   Time now = clock_.Now();
   auto change = core::Declare(request, actor, now);
   if (!change) return std::unexpected(change.error());
-  auto breaches = core::RecordNewBreaches(change->incident, policy_, now);
+  auto breaches = core::RecordNewBreaches(change->incident, PolicyFor(change->incident), now);
   change->entries.insert(change->entries.end(), breaches.begin(), breaches.end());
   DeclareResult result;
+  bool any_queued = false;
   auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
     result.created_services.clear();
     for (const auto& s : request.services) {
@@ -62,22 +63,26 @@ Result<DeclareResult> Incidents::Declare(const core::DeclareRequest& request,
     if (auto ok = tx.AppendTimeline(*number, change->entries); !ok) return ok;
     auto queued = tx.EnqueueOutbound(*number, "create", Payload(actor), now);
     if (!queued) return std::unexpected(queued.error());
+    any_queued = *queued > 0;
     return Ok();
   });
   if (!ok) return std::unexpected(ok.error());
+  if (any_queued) Queued();
   return result;
 }
 
 Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
                                          std::string_view outbound, const std::string& payload) {
   core::Incident updated;
+  bool any_queued = false;
   auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
+    any_queued = false;
     auto current = tx.GetIncident(number);
     if (!current) return std::unexpected(current.error());
     Time now = clock_.Now();
     auto change = rule(*current, now);
     if (!change) return std::unexpected(change.error());
-    auto breaches = core::RecordNewBreaches(change->incident, policy_, now);
+    auto breaches = core::RecordNewBreaches(change->incident, PolicyFor(change->incident), now);
     change->entries.insert(change->entries.end(), breaches.begin(), breaches.end());
     if (auto saved = tx.UpdateIncident(change->incident); !saved) return saved;
     updated = change->incident;
@@ -85,10 +90,13 @@ Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
     if (!outbound.empty()) {
       auto queued = tx.EnqueueOutbound(number, outbound, payload, now);
       if (!queued) return std::unexpected(queued.error());
+      any_queued = *queued > 0;
     }
+    any_queued = any_queued || !breaches.empty();
     return QueueBreachNotes(tx, number, change->entries, now);
   });
   if (!ok) return std::unexpected(ok.error());
+  if (any_queued) Queued();
   return updated;
 }
 
@@ -140,7 +148,57 @@ Result<IncidentView> Incidents::Show(int64_t number) {
 }
 
 core::SlaStatus Incidents::Sla(const core::Incident& incident) const {
+  if (!incident.synced_with.empty()) {
+    auto policies = ConnectorPolicies();
+    if (auto it = policies->find(incident.synced_with); it != policies->end()) {
+      core::SlaStatus status = core::EvaluateSla(incident, it->second, clock_.Now());
+      status.policy = "connector:" + incident.synced_with;
+      return status;
+    }
+  }
   return core::EvaluateSla(incident, policy_, clock_.Now());
+}
+
+core::SlaPolicy Incidents::PolicyFor(const core::Incident& incident) const {
+  if (incident.synced_with.empty()) return policy_;
+  auto policies = ConnectorPolicies();
+  auto it = policies->find(incident.synced_with);
+  return it != policies->end() ? it->second : policy_;
+}
+
+Result<void> Incidents::ReloadSlaMappings() const {
+  auto mappings = store_.ConnectorSlaMappings();
+  if (!mappings) return std::unexpected(mappings.error());
+  auto policies = std::make_shared<Policies>();
+  for (const auto& [connector, text] : *mappings) {
+    auto v = json::Parse(text);
+    if (!v) continue;
+    // Stored configs were validated when saved; one that no longer parses keeps the default.
+    if (auto overlay = core::ParseSlaOverlay(*v, "sla_mapping"); overlay && !overlay->empty()) {
+      policies->emplace(connector, overlay->Over(policy_));
+    }
+  }
+  std::lock_guard lock(mu_);
+  connector_policies_ = std::move(policies);
+  policies_read_at_ = clock_.Now();
+  return Ok();
+}
+
+std::shared_ptr<const Incidents::Policies> Incidents::ConnectorPolicies() const {
+  {
+    std::lock_guard lock(mu_);
+    if (connector_policies_ && clock_.Now() - policies_read_at_ < std::chrono::seconds(5)) {
+      return connector_policies_;
+    }
+  }
+  if (!ReloadSlaMappings()) {
+    // The store could not be read: keep what we had (or nothing) and try again in 5 s.
+    std::lock_guard lock(mu_);
+    if (!connector_policies_) connector_policies_ = std::make_shared<Policies>();
+    policies_read_at_ = clock_.Now();
+  }
+  std::lock_guard lock(mu_);
+  return connector_policies_;
 }
 
 Result<int> Incidents::SweepSla() {
@@ -151,7 +209,7 @@ Result<int> Incidents::SweepSla() {
     if (!open) return std::unexpected(open.error());
     Time now = clock_.Now();
     for (auto& incident : *open) {
-      auto entries = core::RecordNewBreaches(incident, policy_, now);
+      auto entries = core::RecordNewBreaches(incident, PolicyFor(incident), now);
       if (entries.empty()) continue;
       if (auto saved = tx.UpdateIncident(incident); !saved) return saved;
       if (auto saved = tx.AppendTimeline(incident.number, entries); !saved) return saved;
@@ -163,6 +221,7 @@ Result<int> Incidents::SweepSla() {
     return Ok();
   });
   if (!ok) return std::unexpected(ok.error());
+  if (recorded > 0) Queued();
   return recorded;
 }
 

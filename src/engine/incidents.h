@@ -2,6 +2,9 @@
 // core rule, records SLA breaches it notices, and persists the result in one transaction.
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,18 @@ class Incidents {
   Result<int> SweepSla();
 
   const core::SlaPolicy& policy() const { return policy_; }
+  // The policy `incident` is held to: the server's, with the `sla_mapping` of the connector it
+  // is synced with (Incident::synced_with) laid over it. Connectors' mappings are read from the
+  // store at first use and again when 5 s old, so a change made by another process (`im
+  // connector config NAME --sla-mapping`) applies within seconds.
+  core::SlaPolicy PolicyFor(const core::Incident& incident) const;
+  // Reads the connectors' SLA mappings now.
+  Result<void> ReloadSlaMappings() const;
+
+  // Called (outside any transaction) after a change that queued messages for connectors was
+  // committed: the server wakes its outbox sender, so a declare reaches PagerDuty at once.
+  // Set before the first use from several threads.
+  void SetOnQueued(std::function<void()> fn) { on_queued_ = std::move(fn); }
 
  private:
   using Rule = std::function<Result<core::Change>(const core::Incident&, Time)>;
@@ -53,9 +68,20 @@ class Incidents {
   Result<core::Incident> Mutate(int64_t number, const Rule& rule, std::string_view outbound = "",
                                 const std::string& payload = "");
 
+  using Policies = std::map<std::string, core::SlaPolicy>;  // by connector
+  std::shared_ptr<const Policies> ConnectorPolicies() const;
+
+  void Queued() const {
+    if (on_queued_) on_queued_();
+  }
+
   store::Store& store_;
   const Clock& clock_;
   core::SlaPolicy policy_;
+  std::function<void()> on_queued_;
+  mutable std::mutex mu_;
+  mutable std::shared_ptr<const Policies> connector_policies_;  // GUARDED_BY(mu_)
+  mutable Time policies_read_at_;                               // GUARDED_BY(mu_)
 };
 
 }  // namespace im::engine

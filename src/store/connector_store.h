@@ -36,9 +36,20 @@ struct ProviderUpdate {
   std::vector<std::string> services_to_ensure;
 };
 
+// A change im sent to a provider for one incident (an outbox message that was delivered).
+struct SentChange {
+  std::string kind;  // acknowledge, resolve, reopen, note, assign
+  Time queued_at;    // when the change was made in im
+  Time sent_at;      // when the provider accepted it
+  std::string text;  // the note, for kind "note"
+};
+
 struct LinkedIncident {
   std::optional<core::Incident> incident;  // none: not linked yet
   std::optional<Time> last_event_at;       // provider time of the state we hold
+  // The changes im sent this connector for the incident, read on demand: the provider's log
+  // records them too, and read back they are our own writes, not news (echo suppression).
+  std::function<Result<std::vector<SentChange>>()> sent_changes;
 };
 
 struct WebhookEventRecord {
@@ -143,6 +154,14 @@ class ConnectorStore {
   // Records the outcome of a delivery attempt (state pending = try again at next_attempt_at).
   virtual Result<void> FinishOutbound(int64_t seq, std::string_view state, int attempts,
                                       Time next_attempt_at, const std::string& error, Time at) = 0;
+  // Takes or renews the right to send `connector`'s outbox until `until`: true when `owner`
+  // holds it (it was free, expired at `now`, already `owner`'s, or held by `replacing`, a
+  // holder known to be dead), false when another holds it.
+  virtual Result<bool> LeaseOutbox(const std::string& connector, const std::string& owner, Time now,
+                                   Time until, const std::string& replacing = "") = 0;
+  // Who holds the lease ("" when nobody does or it has expired at `now`).
+  virtual Result<std::string> OutboxLeaseHolder(const std::string& connector, Time now) = 0;
+  virtual Result<void> ReleaseOutbox(const std::string& connector, const std::string& owner) = 0;
   // Puts parked messages back in the queue; returns how many.
   virtual Result<int64_t> RetryParked(const std::string& connector, Time now) = 0;
   // Counts, with messages sent at or after `since`.

@@ -79,6 +79,8 @@ class Store {
   virtual Result<std::vector<core::ApiToken>> ListTokens() = 0;
   virtual Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) = 0;
   virtual Result<IncidentCounts> CountIncidents() = 0;
+  // Each connector's `custom.sla_mapping` (JSON text), for connectors that have one.
+  virtual Result<std::map<std::string, std::string>> ConnectorSlaMappings() = 0;
   virtual Result<int> SchemaVersion() = 0;
 };
 

@@ -251,6 +251,27 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   EXPECT_EQ(Im("connector status pd"), 4);
 }
 
+TEST_F(ConnectorCliTest, SlaMappingIsCheckedStoredAndClearedByConfig) {
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) + "\"}'"),
+            0);
+  auto stored = [&] {
+    return Query(db(),
+                 "SELECT count(*) FROM connectors WHERE json_extract(config, "
+                 "'$.custom.sla_mapping.SEV-1.acknowledge') = '5m'");
+  };
+  // Bad input: exit 3 (invalid argument), nothing stored.
+  EXPECT_EQ(Im("connector config pd --sla-mapping '{\"SEV-9\":{\"resolve\":\"1h\"}}'"), 3);
+  EXPECT_EQ(Im("connector config pd --sla-mapping '{\"SEV-1\":{\"resolve\":\"soon\"}}'"), 3);
+  EXPECT_EQ(Im("connector config pd --sla-mapping 'not json'"), 3);
+  EXPECT_EQ(stored(), 0);
+  EXPECT_EQ(Im("connector config pd --sla-mapping '{\"SEV-1\":{\"acknowledge\":\"5m\"}}'"), 0);
+  EXPECT_EQ(stored(), 1);
+  EXPECT_EQ(Im("connector config pd --sla-mapping '{}'"), 0);
+  EXPECT_EQ(stored(), 0);
+}
+
 // `im connector webhook --enable` creates the PagerDuty subscription and stores its one-time
 // secret; `--test` signs a ping with it and sends it to a running `im serve`, which must verify
 // it; a wrong secret makes the test fail with exit code 7.

@@ -2,7 +2,11 @@
 // acknowledge, note, resolve; an outage queues then delivers; a create whose answer was lost
 // is linked, not made twice; webhook echoes of our own changes add nothing; inbound-only
 // connectors queue nothing.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "common/webhook_signature.h"
+#include "connectors/outbox_sender.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "engine/incidents.h"
 #include "pagerduty_fixture.h"
@@ -374,6 +378,194 @@ TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
   EXPECT_EQ(db_->GetTimeline(n)->back().kind, core::EntryKind::kSlaBreach);
   Flush();
   EXPECT_EQ(ByKey("INC-" + std::to_string(n))[0].notes.size(), 1u);
+}
+
+TEST_F(PagerDutyOutboundTest, TheConnectorsSlaMappingSetsTheTargetsOfItsIncidents) {
+  StartOutbound();
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    auto overlay = core::ParseSlaOverlay(*json::Parse(R"({"SEV-1":{"acknowledge":"5m"}})"), "m");
+    if (!overlay) return std::unexpected(overlay.error());
+    c.sla_mapping = *overlay;
+    return Ok();
+  }));
+  ASSERT_TRUE(incidents_->ReloadSlaMappings());
+  int64_t synced = Declare({"checkout"});
+  // Not synced yet: the server's policy (15 minutes to acknowledge a SEV-1).
+  EXPECT_EQ(incidents_->Show(synced)->sla.policy, "default");
+  Flush();
+  auto view = incidents_->Show(synced);
+  ASSERT_TRUE(view);
+  EXPECT_EQ(view->incident.synced_with, "pd");
+  EXPECT_EQ(view->sla.policy, "connector:pd");
+  EXPECT_EQ(view->sla.acknowledge.target, std::chrono::minutes(5));
+  EXPECT_EQ(view->sla.resolve.target, std::chrono::hours(1));  // not mapped: the server's
+
+  // An incident no connector holds (inbound-only services are not sent) keeps the default.
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.service_mappings.erase("default");
+    return Ok();
+  }));
+  int64_t local = Declare({"payroll"});
+  Flush();
+  EXPECT_EQ(incidents_->Show(local)->incident.synced_with, "");
+
+  clock_.Advance(std::chrono::minutes(6));
+  ASSERT_EQ(*incidents_->SweepSla(), 1);  // only the synced incident is past its target
+  EXPECT_EQ(db_->GetTimeline(synced)->back().kind, core::EntryKind::kSlaBreach);
+  EXPECT_NE(db_->GetTimeline(local)->back().kind, core::EntryKind::kSlaBreach);
+  Flush();
+  auto pd = ByKey("INC-" + std::to_string(synced));
+  ASSERT_EQ(pd.size(), 1u);
+  ASSERT_EQ(pd[0].notes.size(), 1u);
+  EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 5m");
+}
+
+TEST_F(PagerDutyOutboundTest, ImportedIncidentsAreHeldToTheMappingToo) {
+  StartOutbound("inbound");
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    auto overlay =
+        core::ParseSlaOverlay(*json::Parse(R"({"SEV-1":{"resolve":"2h"},"SEV-2":{"resolve":"2h"},)"
+                                           R"("SEV-3":{"resolve":"2h"},"SEV-4":{"resolve":"2h"}})"),
+                              "m");
+    if (!overlay) return std::unexpected(overlay.error());
+    c.sla_mapping = *overlay;
+    return Ok();
+  }));
+  ASSERT_TRUE(Open()->Sync({}));
+  auto all = db_->ListIncidents({});
+  ASSERT_TRUE(all);
+  ASSERT_FALSE(all->empty());
+  for (const auto& i : *all) {
+    EXPECT_EQ(i.synced_with, "pd");
+    auto sla = incidents_->Sla(i);
+    EXPECT_EQ(sla.policy, "connector:pd");
+    EXPECT_EQ(sla.resolve.target, std::chrono::hours(2));
+  }
+  // Removing the mapping puts them back on the server's policy.
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.sla_mapping = {};
+    return Ok();
+  }));
+  ASSERT_TRUE(incidents_->ReloadSlaMappings());
+  EXPECT_EQ(incidents_->Sla(all->front()).policy, "default");
+}
+
+TEST_F(PagerDutyOutboundTest, ChangesToAPagerDutyIncidentAreNotReadBackAsPagerDutys) {
+  StartOutbound();
+  // Someone triggers an incident in PagerDuty; im imports it.
+  auto made = sim::testing::Call(
+      router_, "POST", "/incidents",
+      {{"Authorization", std::string("Token token=") + kKey}, {"From", pd_user_}},
+      R"({"incident":{"type":"incident","title":"Disk full on db-3",)"
+      R"("service":{"id":")" +
+          default_service_ + R"(","type":"service_reference"}}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string pd_id(json::Parse(made.body)->at("incident").at("id").as_string());
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(Open()->Sync({}));
+  auto n = connectors_->FindLinkedIncident("pd", pd_id);
+  ASSERT_TRUE(n && *n);
+  int64_t number = **n;
+
+  // It is acknowledged, annotated and resolved in im, and PagerDuty follows.
+  ASSERT_TRUE(incidents_->Apply(number, engine::Action::kAcknowledge, {.email = pd_user_}));
+  ASSERT_TRUE(incidents_->AddNote(number, {.email = pd_user_}, "freed 40 GB of WAL"));
+  EXPECT_EQ(Flush().sent, 2);
+  clock_.Advance(std::chrono::minutes(1));
+  // Meanwhile someone writes a note in PagerDuty itself: that one is news.
+  auto note = sim::testing::Call(
+      router_, "POST", "/incidents/" + pd_id + "/notes",
+      {{"Authorization", std::string("Token token=") + kKey}, {"From", pd_user_}},
+      R"({"note":{"content":"db-3 needs a bigger disk"}})");
+  ASSERT_EQ(note.status, 200) << note.body;  // the REST spec's answer to a new note
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(Open()->Sync({}));
+
+  int acks = 0, our_notes = 0, their_notes = 0;
+  auto timeline = db_->GetTimeline(number);
+  ASSERT_TRUE(timeline);
+  for (const auto& e : *timeline) {
+    if (e.kind == core::EntryKind::kAcknowledged) ++acks;
+    if (e.kind == core::EntryKind::kNote && e.message == "freed 40 GB of WAL") ++our_notes;
+    if (e.kind == core::EntryKind::kNote && e.message == "db-3 needs a bigger disk") {
+      ++their_notes;
+      EXPECT_EQ(e.source, "pagerduty");
+    }
+  }
+  EXPECT_EQ(acks, 1);         // im's, not PagerDuty's log of it as well
+  EXPECT_EQ(our_notes, 1);    // likewise
+  EXPECT_EQ(their_notes, 1);  // a note made in PagerDuty still arrives
+  EXPECT_EQ(db_->GetIncident(number)->status, core::Status::kMitigated);
+}
+
+TEST_F(PagerDutyOutboundTest, AnOutboxLeasedByAnotherProcessIsLeftToIt) {
+  StartOutbound();
+  Time now = clock_.Now();
+  ASSERT_TRUE(
+      *connectors_->LeaseOutbox("pd", "other-host:42:7", now, now + std::chrono::minutes(1)));
+  int64_t n = Declare({"checkout"});
+  auto r = Flush();
+  EXPECT_TRUE(r.busy);
+  EXPECT_EQ(r.sent, 0);
+  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+  // The other process renews its lease; still ours to leave alone.
+  ASSERT_TRUE(*connectors_->LeaseOutbox("pd", "other-host:42:7", now + std::chrono::seconds(30),
+                                        now + std::chrono::seconds(90)));
+  clock_.Advance(std::chrono::seconds(61));
+  EXPECT_TRUE(Flush().busy);
+  // It died: once its lease runs out, this process takes over and sends.
+  clock_.Advance(std::chrono::seconds(30));
+  r = Flush();
+  EXPECT_FALSE(r.busy);
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  // Released after the pass: another process may send at once.
+  EXPECT_TRUE(*connectors_->LeaseOutbox("pd", "other-host:42:7", clock_.Now(),
+                                        clock_.Now() + std::chrono::minutes(1)));
+}
+
+TEST_F(PagerDutyOutboundTest, ALeaseOfAProcessThatDiedHereIsTakenOverAtOnce) {
+  StartOutbound();
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);  // `child` no longer runs
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::string dead = std::string(host) + ":" + std::to_string(child) + ":1";
+  Time now = clock_.Now();
+  ASSERT_TRUE(*connectors_->LeaseOutbox("pd", dead, now, now + std::chrono::minutes(1)));
+  int64_t n = Declare({"checkout"});
+  auto r = Flush();
+  EXPECT_FALSE(r.busy);
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  // A holder on another host is never judged dead from here.
+  ASSERT_TRUE(*connectors_->LeaseOutbox("pd", "elsewhere:" + std::to_string(child) + ":1", now,
+                                        now + std::chrono::minutes(1)));
+  ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "x"));
+  EXPECT_TRUE(Flush().busy);
+}
+
+TEST_F(PagerDutyOutboundTest, TheSenderSendsADeclareAtOnceNotAtItsNextRound) {
+  StartOutbound();
+  // A round every hour: only the kick from the engine can make it send within the test.
+  OutboxSender sender(*connectors_, *manager_, spdlog::default_logger(), std::chrono::hours(1));
+  incidents_->SetOnQueued([&] { sender.Kick(); });
+  sender.Start();
+  ASSERT_TRUE(sender.WaitForPasses(1, std::chrono::seconds(30)));  // the first round: nothing
+  uint64_t before = sender.passes();
+  int64_t n = Declare({"checkout"});
+  ASSERT_TRUE(sender.WaitForPasses(before + 1, std::chrono::seconds(30)));
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
+  // A note made in im: kicked again.
+  before = sender.passes();
+  ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "looking"));
+  ASSERT_TRUE(sender.WaitForPasses(before + 1, std::chrono::seconds(30)));
+  EXPECT_EQ(ByKey("INC-" + std::to_string(n))[0].notes.size(), 1u);
+  incidents_->SetOnQueued(nullptr);
+  sender.Stop();
 }
 
 TEST_F(PagerDutyOutboundTest, NothingToSendNeedsNoFromEmail) {

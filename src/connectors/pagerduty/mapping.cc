@@ -7,18 +7,13 @@
 namespace im::connectors::pagerduty {
 namespace {
 
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
-
 const json::object* Obj(const json::object& o, std::string_view key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
 }
 
 std::optional<Time> OptTime(const json::object& o, std::string_view key) {
-  std::string s = Str(o, key);
+  std::string s = json::StringOr(o, key);
   if (s.empty()) return std::nullopt;
   auto t = ParseTime(s);
   return t ? std::optional<Time>(*t) : std::nullopt;
@@ -28,32 +23,32 @@ std::optional<Time> OptTime(const json::object& o, std::string_view key) {
 
 Result<PdIncident> ParseIncident(const json::object& o) {
   PdIncident p;
-  p.id = Str(o, "id");
+  p.id = json::StringOr(o, "id");
   if (p.id.empty()) return Fail(ErrorCode::kInvalidArgument, "PagerDuty incident without an id");
   if (auto it = o.find("incident_number"); it != o.end() && it->value().is_int64()) {
     p.number = it->value().as_int64();
   } else if (auto n = o.find("number"); n != o.end() && n->value().is_int64()) {
     p.number = n->value().as_int64();  // webhook payloads say "number"
   }
-  p.title = Str(o, "title");
-  if (p.title.empty()) p.title = Str(o, "summary");
+  p.title = json::StringOr(o, "title");
+  if (p.title.empty()) p.title = json::StringOr(o, "summary");
   if (p.title.empty()) p.title = "PagerDuty incident " + p.id;
   if (p.title.size() > core::kMaxTitleLength) p.title.resize(core::kMaxTitleLength);
-  p.status = Str(o, "status");
+  p.status = json::StringOr(o, "status");
   if (p.status != "triggered" && p.status != "acknowledged" && p.status != "resolved") {
     return Fail(ErrorCode::kInvalidArgument,
                 "PagerDuty incident " + p.id + " has unknown status '" + p.status + "'");
   }
-  p.urgency = Str(o, "urgency");
+  p.urgency = json::StringOr(o, "urgency");
   if (p.urgency != "low") p.urgency = "high";
-  if (const auto* pr = Obj(o, "priority")) p.priority = Str(*pr, "summary");
+  if (const auto* pr = Obj(o, "priority")) p.priority = json::StringOr(*pr, "summary");
   if (const auto* svc = Obj(o, "service")) {
-    p.service_id = Str(*svc, "id");
-    p.service_name = Str(*svc, "summary");
-    if (p.service_name.empty()) p.service_name = Str(*svc, "name");
+    p.service_id = json::StringOr(*svc, "id");
+    p.service_name = json::StringOr(*svc, "summary");
+    if (p.service_name.empty()) p.service_name = json::StringOr(*svc, "name");
   }
-  p.html_url = Str(o, "html_url");
-  p.incident_key = Str(o, "incident_key");
+  p.html_url = json::StringOr(o, "html_url");
+  p.incident_key = json::StringOr(o, "incident_key");
   auto created = OptTime(o, "created_at");
   if (!created) {
     return Fail(ErrorCode::kInvalidArgument, "PagerDuty incident " + p.id + " has no created_at");
@@ -67,7 +62,7 @@ Result<PdIncident> ParseIncident(const json::object& o) {
       if (at && (!p.acknowledged_at || *at < *p.acknowledged_at)) {
         p.acknowledged_at = at;
         if (const auto* who = Obj(a.as_object(), "acknowledger")) {
-          p.acknowledged_by_id = Str(*who, "id");
+          p.acknowledged_by_id = json::StringOr(*who, "id");
         }
       }
     }
@@ -76,11 +71,11 @@ Result<PdIncident> ParseIncident(const json::object& o) {
     for (const auto& a : it->value().as_array()) {
       if (!a.is_object()) continue;
       if (const auto* who = Obj(a.as_object(), "assignee"))
-        p.assignee_ids.push_back(Str(*who, "id"));
+        p.assignee_ids.push_back(json::StringOr(*who, "id"));
     }
   } else if (auto it2 = o.find("assignees"); it2 != o.end() && it2->value().is_array()) {
     for (const auto& a : it2->value().as_array()) {
-      if (a.is_object()) p.assignee_ids.push_back(Str(a.as_object(), "id"));
+      if (a.is_object()) p.assignee_ids.push_back(json::StringOr(a.as_object(), "id"));
     }
   }
   return p;
@@ -88,21 +83,21 @@ Result<PdIncident> ParseIncident(const json::object& o) {
 
 Result<PdLogEntry> ParseLogEntry(const json::object& o) {
   PdLogEntry e;
-  e.id = Str(o, "id");
-  e.type = Str(o, "type");
+  e.id = json::StringOr(o, "id");
+  e.type = json::StringOr(o, "type");
   auto at = OptTime(o, "created_at");
   if (e.id.empty() || e.type.empty() || !at) {
     return Fail(ErrorCode::kInvalidArgument, "PagerDuty log entry without id, type or created_at");
   }
   e.at = *at;
-  if (const auto* inc = Obj(o, "incident")) e.incident_id = Str(*inc, "id");
+  if (const auto* inc = Obj(o, "incident")) e.incident_id = json::StringOr(*inc, "id");
   if (const auto* agent = Obj(o, "agent")) {
-    std::string type = Str(*agent, "type");
-    if (type.starts_with("user")) e.agent_id = Str(*agent, "id");
+    std::string type = json::StringOr(*agent, "type");
+    if (type.starts_with("user")) e.agent_id = json::StringOr(*agent, "id");
   }
-  e.note = Str(o, "note");
+  e.note = json::StringOr(o, "note");
   if (e.note.empty()) {
-    if (const auto* ch = Obj(o, "channel")) e.note = Str(*ch, "summary");
+    if (const auto* ch = Obj(o, "channel")) e.note = json::StringOr(*ch, "summary");
   }
   return e;
 }
@@ -241,9 +236,42 @@ store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
   return u;
 }
 
+namespace {
+
+// The outbox kind whose delivery PagerDuty logs as `type`.
+std::string_view KindLoggedAs(std::string_view type) {
+  if (type == "acknowledge_log_entry") return "acknowledge";
+  if (type == "resolve_log_entry") return "resolve";
+  if (type == "annotate_log_entry") return "note";
+  return "";
+}
+
+// PagerDuty logs our change between the moment we made it and the moment it answered us; the
+// two clocks may disagree by a little, so allow two minutes either side.
+bool IsOurChange(const PdLogEntry& e, const std::vector<store::SentChange>& ours) {
+  std::string_view kind = KindLoggedAs(e.type);
+  if (kind.empty()) return false;
+  constexpr auto kSkew = std::chrono::minutes(2);
+  for (const auto& c : ours) {
+    if (c.kind != kind || e.at < c.queued_at - kSkew || e.at > c.sent_at + kSkew) continue;
+    if (kind == "note" && c.text != e.note) continue;
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MayEchoOurChange(const PdLogEntry& entry) { return !KindLoggedAs(entry.type).empty(); }
+
 store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& e, const core::Incident& current,
-                                         const Directory& dir) {
+                                         const Directory& dir,
+                                         const std::vector<store::SentChange>& ours) {
   store::ProviderUpdate u;
+  if (IsOurChange(e, ours)) {
+    u.skip = true;  // our own acknowledge, resolve or note, already on the timeline
+    return u;
+  }
   core::Incident i = current;
   std::string who = dir.Actor(e.agent_id);
   std::string key = "pd-log:" + e.id;

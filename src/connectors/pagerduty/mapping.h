@@ -68,9 +68,14 @@ store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
                                          std::optional<Time> event_at);
 
 // Applies one log entry to the linked incident: an earlier first acknowledgement, who
-// resolved, a note. Skips what is already there.
+// resolved, a note. Skips what is already there, and what `ours` (the changes im sent for this
+// incident) explains: PagerDuty logging our own acknowledge, resolve or note.
 store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& entry, const core::Incident& current,
-                                         const Directory& dir);
+                                         const Directory& dir,
+                                         const std::vector<store::SentChange>& ours = {});
+
+// True for log entries whose type an im change can cause (acknowledge, resolve, annotate).
+bool MayEchoOurChange(const PdLogEntry& entry);
 
 core::Severity SeverityFor(const std::string& priority, const std::string& urgency);
 

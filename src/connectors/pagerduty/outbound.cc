@@ -3,6 +3,13 @@
 // reopen, notes and reassignment, in queue order per incident, within the key's shared rate
 // budget. A create always looks for the incident_key first, so a create whose answer was lost
 // (timeout, crash, kill -9) is linked, never made twice. Docs: docs/pagerduty.md.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <random>
 #include <set>
 
 #include "common/time.h"
@@ -10,11 +17,6 @@
 
 namespace im::connectors::pagerduty {
 namespace {
-
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
 
 json::object Reference(const std::string& type, const std::string& id) {
   return {{"id", id}, {"type", type + "_reference"}};
@@ -25,6 +27,48 @@ Duration Backoff(int attempts) {
   Duration d = std::chrono::seconds(5);
   for (int i = 1; i < attempts && d < std::chrono::minutes(10); ++i) d *= 2;
   return std::min<Duration>(d, std::chrono::minutes(10));
+}
+
+// The outbox lease: taken for three minutes and renewed before each message once a minute of it
+// is used, so even a send that waits a whole rate-limit window (60 s) keeps it.
+constexpr auto kLease = std::chrono::minutes(3);
+constexpr auto kRenewBelow = std::chrono::minutes(2);
+
+// This process, as a lease owner: host, pid and a random part (pids are reused).
+const std::string& ProcessId() {
+  static const std::string id = [] {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    std::random_device rd;
+    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
+  }();
+  return id;
+}
+
+// True when `owner` (host:pid:random) is a process of this host that no longer runs: a crashed
+// or killed im whose lease would otherwise hold the outbox up for a minute.
+bool DeadHereAndNow(const std::string& owner) {
+  const std::string& me = ProcessId();
+  std::string host = me.substr(0, me.find(':'));
+  if (!owner.starts_with(host + ":")) return false;
+  size_t start = host.size() + 1, end = owner.find(':', start);
+  if (end == std::string::npos) return false;
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(owner.substr(start, end - start)));
+  } catch (...) {
+    return false;
+  }
+  return pid > 0 && kill(pid, 0) == -1 && errno == ESRCH;
+}
+
+// One flush per connector at a time in this process (the server's outbox thread, its poller
+// and a re-opened connector may all try); the store lease covers other processes.
+std::mutex& FlushLock(const std::string& connector) {
+  static std::mutex mu;
+  static std::map<std::string, std::mutex> locks;
+  std::lock_guard lock(mu);
+  return locks[connector];
 }
 
 // Failures that sending again cannot fix: the message is parked at once.
@@ -94,7 +138,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
           "/incidents",
           {{"incident_key", key}, {"service_ids[]", service_id}, {"date_range", "all"}},
           "incidents", [&](const json::object& o) -> Result<bool> {
-            id = Str(o, "id");
+            id = json::StringOr(o, "id");
             return id.empty();
           });
       if (!listed) return std::unexpected(listed.error());
@@ -147,7 +191,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
       }
       auto inc = json::GetObject(*created, "incident");
       if (!inc) return std::unexpected(inc.error().Wrap("PagerDuty's answer to POST /incidents"));
-      found = Str(**inc, "id");
+      found = json::StringOr(**inc, "id");
       if (found.empty()) {
         return Fail(ErrorCode::kUnavailable, "PagerDuty created an incident without an id");
       }
@@ -176,24 +220,24 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   const json::object& p = payload->as_object();
   // From is needed only when something is sent: a change with nothing to send (no mapped
   // service, not linked) is skipped even without a from_email.
-  if (m.kind == "create") return SendCreate(m, Str(p, "actor"));
+  if (m.kind == "create") return SendCreate(m, json::StringOr(p, "actor"));
   if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
   if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
   if (!links) return std::unexpected(links.error());
   if (links->empty()) return std::string("skipped");  // never reached PagerDuty
-  auto from = FromFor(Str(p, "actor"));
+  auto from = FromFor(json::StringOr(p, "actor"));
   if (!from) return std::unexpected(from.error());
   for (const auto& id : *links) {
     const std::string path = "/incidents/" + id;
     if (m.kind == "note") {
-      auto note =
-          client_.Send("POST", path + "/notes",
-                       json::object{{"note", json::object{{"content", Str(p, "text")}}}}, *from);
+      auto note = client_.Send(
+          "POST", path + "/notes",
+          json::object{{"note", json::object{{"content", json::StringOr(p, "text")}}}}, *from);
       if (!note) return std::unexpected(note.error());
       // Keyed like an imported note, so the webhook echo of this note adds nothing.
       std::string note_id;
-      if (auto n = json::GetObject(*note, "note"); n) note_id = Str(**n, "id");
+      if (auto n = json::GetObject(*note, "note"); n) note_id = json::StringOr(**n, "id");
       if (note_id.empty()) continue;
       auto r = ctx_.connectors.ApplyProviderIncident(
           config_.name, id, std::nullopt,
@@ -240,14 +284,15 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
     if (!current) return std::unexpected(current.error());
     auto inc = json::GetObject(*current, "incident");
     if (!inc) return std::unexpected(inc.error().Wrap("PagerDuty's answer to GET " + path));
-    std::string status = Str(**inc, "status");
+    std::string status = json::StringOr(**inc, "status");
     std::string want = m.kind == "acknowledge" ? "acknowledged"
                        : m.kind == "resolve"   ? "resolved"
                                                : "triggered";
     if (status == want || (m.kind == "acknowledge" && status == "resolved")) continue;
     if (m.kind == "reopen" && status != "resolved") continue;
     json::object change{{"type", "incident_reference"}, {"status", want}};
-    if (m.kind == "resolve" && !Str(p, "note").empty()) change["resolution"] = Str(p, "note");
+    if (m.kind == "resolve" && !json::StringOr(p, "note").empty())
+      change["resolution"] = json::StringOr(p, "note");
     auto r = client_.Send("PUT", path, json::object{{"incident", change}}, *from);
     if (!r) return std::unexpected(r.error());
   }
@@ -257,6 +302,38 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
 Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
   OutboxReport report;
   if (config_.direction == Direction::kInbound) return report;
+  // Most calls find nothing to send: that costs one read, no lease (a write) at all.
+  auto peek = ctx_.connectors.ListOutbound(config_.name, "pending", 1);
+  if (!peek) return std::unexpected(peek.error());
+  if (peek->empty()) return report;
+  std::lock_guard flushing(FlushLock(config_.name));
+  Time leased_until = ctx_.clock.Now() + kLease;
+  auto held =
+      ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), ctx_.clock.Now(), leased_until);
+  if (!held) return std::unexpected(held.error());
+  if (!*held) {
+    auto holder = ctx_.connectors.OutboxLeaseHolder(config_.name, ctx_.clock.Now());
+    if (!holder) return std::unexpected(holder.error());
+    if (DeadHereAndNow(*holder)) {
+      ctx_.log->warn("outbox of {}: taking over the lease of {}, which no longer runs",
+                     config_.name, *holder);
+      held = ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), ctx_.clock.Now(), leased_until,
+                                         *holder);
+      if (!held) return std::unexpected(held.error());
+    }
+  }
+  if (!*held) {
+    report.busy = true;  // another process is sending this outbox; it will send ours too
+    return report;
+  }
+  auto result = FlushLeased(report, leased_until);
+  (void)ctx_.connectors.ReleaseOutbox(config_.name, ProcessId());  // expires anyway if this fails
+  FlushStats(nullptr, false, 0);  // the calls made count in the connector's metrics
+  if (!result) return std::unexpected(result.error());
+  return report;
+}
+
+Result<void> PagerDutyConnector::FlushLeased(OutboxReport& report, Time leased_until) {
   auto pending = ctx_.connectors.ListOutbound(config_.name, "pending", 500);
   if (!pending) return std::unexpected(pending.error());
   std::set<int64_t> blocked;  // incidents with an earlier message still waiting: keep order
@@ -266,6 +343,12 @@ Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
     if (m.next_attempt_at > now) {
       blocked.insert(m.incident);
       continue;
+    }
+    if (leased_until - now < kRenewBelow) {
+      leased_until = now + kLease;
+      auto held = ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), now, leased_until);
+      if (!held) return std::unexpected(held.error());
+      if (!*held) return Ok();  // lost it (we stalled for minutes): the new holder goes on
     }
     auto outcome = SendOutbound(m);
     now = ctx_.clock.Now();
@@ -291,7 +374,7 @@ Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
     }
     if (!saved) return std::unexpected(saved.error());
   }
-  return report;
+  return Ok();
 }
 
 Result<ReconcileReport> PagerDutyConnector::Reconcile() {
@@ -304,7 +387,7 @@ Result<ReconcileReport> PagerDutyConnector::Reconcile() {
       "/incidents",
       {{"statuses[]", "triggered"}, {"statuses[]", "acknowledged"}, {"date_range", "all"}},
       "incidents", [&](const json::object& o) -> Result<bool> {
-        theirs[Str(o, "id")] = o;
+        theirs[json::StringOr(o, "id")] = o;
         return true;
       });
   if (!listed) return std::unexpected(listed.error());
@@ -350,6 +433,7 @@ Result<ReconcileReport> PagerDutyConnector::Reconcile() {
     ctx_.log->warn("reconcile {}: repaired {}", config_.name, line);
     report.repaired.push_back(std::move(line));
   }
+  FlushStats(nullptr, false, 0);
   return report;
 }
 

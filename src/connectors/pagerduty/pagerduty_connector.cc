@@ -12,11 +12,6 @@ constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 mon
 // Updates stored per transaction during an import: one sync to disk for ten pages.
 constexpr size_t kBatch = 1000;
 
-std::string Str(const json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
-}
-
 bool ChangesStatus(const std::string& type) {
   return type == "acknowledge_log_entry" || type == "resolve_log_entry" ||
          type == "unacknowledge_log_entry" || type == "trigger_log_entry";
@@ -68,21 +63,22 @@ Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
                  Kind{"/teams", "teams", "team"},
                  Kind{"/escalation_policies", "escalation_policies", "escalation_policy"}}) {
     auto ok = client_.ForEach(k.path, {}, k.key, [&](const json::object& o) -> Result<bool> {
-      std::string id = Str(o, "id");
+      std::string id = json::StringOr(o, "id");
       if (id.empty()) return true;
-      std::string name = std::string(k.kind) == "user" ? Str(o, "email") : Str(o, "name");
-      if (name.empty()) name = Str(o, "summary");
+      std::string name =
+          std::string(k.kind) == "user" ? json::StringOr(o, "email") : json::StringOr(o, "name");
+      if (name.empty()) name = json::StringOr(o, "summary");
       entries.push_back({k.kind, id, name, json::Serialize(o)});
       if (std::string(k.kind) == "user" && name.find('@') != std::string::npos) {
         // PagerDuty users become im people, matched by email. A zone the system tzdata does
         // not know is left empty (the schedule's zone is used) rather than stored unusable.
-        std::string zone = Str(o, "time_zone");
+        std::string zone = json::StringOr(o, "time_zone");
         if (!zone.empty() && !schedule::LocateZone(zone)) zone.clear();
-        people.push_back({.email = name, .name = Str(o, "name"), .time_zone = zone});
+        people.push_back({.email = name, .name = json::StringOr(o, "name"), .time_zone = zone});
       }
       if (std::string(k.kind) == "service") {
         services.push_back({.name = SanitizeServiceName(name),
-                            .description = Str(o, "description").substr(0, 1000),
+                            .description = json::StringOr(o, "description").substr(0, 1000),
                             .created_at = ctx_.clock.Now()});
       }
       return true;
@@ -199,20 +195,30 @@ Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncRep
     std::lock_guard lock(dir_mu_);
     dir = dir_;
   }
-  return ImportPaged("/incidents", "incidents", {{"sort_by", "created_at:asc"}}, since, until,
-                     [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
-                       auto pd = ParseIncident(o);
-                       if (!pd) {
-                         ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
-                         return std::nullopt;
-                       }
-                       report.incidents++;
-                       return store::ConnectorStore::Item{
-                           pd->id, [&dir, pd = *pd, this](const store::LinkedIncident& linked) {
-                             return Result<store::ProviderUpdate>(
-                                 UpdateFromIncident(pd, linked.incident, dir, config_.name, {}));
-                           }};
-                     });
+  return ImportPaged(
+      "/incidents", "incidents", {{"sort_by", "created_at:asc"}}, since, until,
+      [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
+        auto pd = ParseIncident(o);
+        if (!pd) {
+          ctx_.log->warn("skipping a PagerDuty incident: {}", pd.error().message);
+          return std::nullopt;
+        }
+        report.incidents++;
+        return store::ConnectorStore::Item{
+            pd->id,
+            [&dir, pd = *pd,
+             this](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+              // The conflict rule of ApplyIncident: im's change waiting in the
+              // outbox wins over the state read back (the outbox is sent from
+              // another thread of the server).
+              if (linked.incident) {
+                auto o = ctx_.connectors.OutboundFor(config_.name, linked.incident->number);
+                if (!o) return std::unexpected(o.error());
+                if (o->pending > 0) return store::ProviderUpdate{.skip = true};
+              }
+              return UpdateFromIncident(pd, linked.incident, dir, config_.name, {});
+            }};
+      });
 }
 
 Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool refetch_changed,
@@ -233,7 +239,13 @@ Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool r
             e->incident_id,
             [&, e = *e](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
               if (!linked.incident) return store::ProviderUpdate{.skip = true};
-              auto u = UpdateFromLogEntry(e, *linked.incident, dir);
+              std::vector<store::SentChange> ours;
+              if (MayEchoOurChange(e) && linked.sent_changes) {
+                auto sent = linked.sent_changes();
+                if (!sent) return std::unexpected(sent.error());
+                ours = std::move(*sent);
+              }
+              auto u = UpdateFromLogEntry(e, *linked.incident, dir, ours);
               u.event_at = linked.last_event_at;
               if (refetch_changed && !u.skip && ChangesStatus(e.type)) {
                 changed.insert(e.incident_id);

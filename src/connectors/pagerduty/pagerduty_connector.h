@@ -49,7 +49,9 @@ class PagerDutyConnector final : public Connector {
   Result<void> ImportChangeEvents(Time since, Time until, SyncReport& report);
   void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
 
-  // Outbound (outbound.cc): one message → "sent" or "skipped", or the failure.
+  // Outbound (outbound.cc): sends pending messages while this process holds the lease.
+  Result<void> FlushLeased(OutboxReport& report, Time leased_until);
+  // One message → "sent" or "skipped", or the failure.
   Result<std::string> SendOutbound(const store::OutboxMessage& m);
   Result<std::string> SendCreate(const store::OutboxMessage& m, const std::string& actor);
   // The From header: the actor when PagerDuty knows them, else from_email.

@@ -63,6 +63,23 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
     auto incident = LoadIncident(conn, number);
     if (!incident) return std::unexpected(incident.error());
     linked.incident = *incident;
+    linked.sent_changes = [&conn, &connector, number]() -> Result<std::vector<SentChange>> {
+      auto st = conn.Prepare(
+          "SELECT kind, created_at, done_at, coalesce(json_extract(payload, '$.text'), '') "
+          "FROM connector_outbox WHERE incident = ?1 AND connector = ?2 AND state = 'sent'");
+      if (!st) return std::unexpected(st.error());
+      (*st)->Bind(1, number).Bind(2, connector);
+      std::vector<SentChange> out;
+      auto ok = EachRow(**st, [&](const Statement& r) {
+        Time queued = FromUnixMicros(r.Int(1));
+        out.push_back({.kind = r.Text(0),
+                       .queued_at = queued,
+                       .sent_at = OptTime(r, 2).value_or(queued),
+                       .text = r.Text(3)});
+      });
+      if (!ok) return std::unexpected(ok.error());
+      return out;
+    };
   } else {
     find->reset();
   }
@@ -459,6 +476,54 @@ Result<int64_t> SqliteConnectorStore::RetryParked(const std::string& connector, 
   });
   if (!ok) return std::unexpected(ok.error());
   return n;
+}
+
+Result<bool> SqliteConnectorStore::LeaseOutbox(const std::string& connector,
+                                               const std::string& owner, Time now, Time until,
+                                               const std::string& replacing) {
+  bool held = false;
+  auto ok = db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "INSERT INTO outbox_leases (connector, owner, until) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (connector) DO UPDATE SET owner = excluded.owner, until = excluded.until "
+        "WHERE outbox_leases.owner = excluded.owner OR outbox_leases.until <= ?4 OR "
+        "(?5 <> '' AND outbox_leases.owner = ?5)");
+    if (!st) return std::unexpected(st.error());
+    auto r = (*st)
+                 ->Bind(1, connector)
+                 .Bind(2, owner)
+                 .Bind(3, ToUnixMicros(until))
+                 .Bind(4, ToUnixMicros(now))
+                 .Bind(5, replacing)
+                 .Run();
+    if (!r) return r;
+    held = sqlite3_changes(conn.raw()) == 1;
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return held;
+}
+
+Result<std::string> SqliteConnectorStore::OutboxLeaseHolder(const std::string& connector,
+                                                            Time now) {
+  std::string holder;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare("SELECT owner FROM outbox_leases WHERE connector = ?1 AND until > ?2");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, ToUnixMicros(now));
+    return EachRow(**st, [&](const Statement& r) { holder = r.Text(0); });
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return holder;
+}
+
+Result<void> SqliteConnectorStore::ReleaseOutbox(const std::string& connector,
+                                                 const std::string& owner) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare("DELETE FROM outbox_leases WHERE connector = ?1 AND owner = ?2");
+    if (!st) return std::unexpected(st.error());
+    return (*st)->Bind(1, connector).Bind(2, owner).Run();
+  });
 }
 
 Result<OutboxCounts> SqliteConnectorStore::Outbox(const std::string& connector, Time since) {

@@ -38,6 +38,10 @@ class SqliteConnectorStore final : public ConnectorStore {
   Result<void> FinishOutbound(int64_t seq, std::string_view state, int attempts,
                               Time next_attempt_at, const std::string& error, Time at) override;
   Result<int64_t> RetryParked(const std::string& connector, Time now) override;
+  Result<bool> LeaseOutbox(const std::string& connector, const std::string& owner, Time now,
+                           Time until, const std::string& replacing = "") override;
+  Result<std::string> OutboxLeaseHolder(const std::string& connector, Time now) override;
+  Result<void> ReleaseOutbox(const std::string& connector, const std::string& owner) override;
   Result<OutboxCounts> Outbox(const std::string& connector, Time since) override;
   Result<std::vector<std::string>> LinksOf(const std::string& connector, int64_t incident) override;
   Result<void> LinkIncident(const std::string& connector, const std::string& external_id,

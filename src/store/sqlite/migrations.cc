@@ -229,6 +229,26 @@ CREATE INDEX incidents_acknowledged ON incidents
 CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency)
   WHERE resolved_at IS NULL;
 )sql",
+      // 7: the connector an incident is synced with, whose SLA mapping applies to it
+      // (docs/pagerduty.md, "SLA alignment"): the first connector linked to it, kept by a trigger
+      // so every way of linking (import, webhook, outbound create) sets it in its transaction.
+      R"sql(
+ALTER TABLE incidents ADD COLUMN synced_with TEXT NOT NULL DEFAULT '';
+UPDATE incidents SET synced_with = (SELECT min(l.connector) FROM connector_links l
+                                    WHERE l.incident = incidents.number)
+  WHERE number IN (SELECT incident FROM connector_links);
+CREATE TRIGGER connector_links_synced_with AFTER INSERT ON connector_links BEGIN
+  UPDATE incidents SET synced_with = NEW.connector
+    WHERE number = NEW.incident AND synced_with = '';
+END;
+-- Who sends a connector's outbox: one process at a time (a server and `im connector sync` may
+-- run together), so no change is sent twice.
+CREATE TABLE outbox_leases (
+  connector TEXT PRIMARY KEY,
+  owner     TEXT NOT NULL,     -- host:pid:random of the process holding it
+  until     INTEGER NOT NULL   -- microseconds since the epoch; free after this
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

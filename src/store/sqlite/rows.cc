@@ -91,7 +91,8 @@ Result<void> IndexServices(Connection& conn, const core::Incident& i) {
 const char* const kIncidentColumns =
     "number, title, description, severity, urgency, status, services, assignees, custom_fields, "
     "created_at, created_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, "
-    "closed_at, closed_by, ack_sla_breached, resolve_sla_breached, source, updated_at, version";
+    "closed_at, closed_by, ack_sla_breached, resolve_sla_breached, source, updated_at, version, "
+    "synced_with";
 
 core::Incident ReadIncident(const Statement& st) {
   core::Incident i;
@@ -117,6 +118,7 @@ core::Incident ReadIncident(const Statement& st) {
   i.source = st.Text(19);
   i.updated_at = FromUnixMicros(st.Int(20));
   i.version = st.Int(21);
+  i.synced_with = st.Text(22);
   return i;
 }
 

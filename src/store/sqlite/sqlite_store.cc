@@ -263,6 +263,19 @@ Result<IncidentCounts> SqliteStore::CountIncidents() {
   });
 }
 
+Result<std::map<std::string, std::string>> SqliteStore::ConnectorSlaMappings() {
+  return WithReader([&](Connection& c) -> Result<std::map<std::string, std::string>> {
+    auto st = c.Prepare(
+        "SELECT name, json_extract(config, '$.custom.sla_mapping') AS m FROM connectors "
+        "WHERE m IS NOT NULL AND m NOT IN ('{}', 'null')");
+    if (!st) return std::unexpected(st.error());
+    std::map<std::string, std::string> out;
+    auto ok = EachRow(**st, [&](const Statement& r) { out[r.Text(0)] = r.Text(1); });
+    if (!ok) return std::unexpected(ok.error());
+    return out;
+  });
+}
+
 Result<void> SqliteStore::ReadWith(const std::function<Result<void>(Connection&)>& fn) {
   return WithReader([&](Connection& c) { return fn(c); });
 }

@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
   Result<std::vector<core::ApiToken>> ListTokens() override;
   Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) override;
   Result<IncidentCounts> CountIncidents() override;
+  Result<std::map<std::string, std::string>> ConnectorSlaMappings() override;
   Result<int> SchemaVersion() override;
 
   // For the domain stores beside this one in sqlite/ (schedules, deployments, connectors),

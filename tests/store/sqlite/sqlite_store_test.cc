@@ -111,5 +111,54 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
   EXPECT_EQ((*s)->GetIncident(1)->title, "kept");
 }
 
+std::string SyncedWith(const std::string& path, int64_t number) {
+  auto s = SqliteStore::Open(path);
+  if (!s) {
+    ADD_FAILURE() << s.error().message;
+    return "?";
+  }
+  auto i = (*s)->GetIncident(number);
+  EXPECT_TRUE(i) << i.error().message;
+  return i ? i->synced_with : "?";
+}
+
+TEST(SqliteStoreTest, TheFirstLinkedConnectorIsWhatAnIncidentIsSyncedWith) {
+  TempDir dir;
+  std::string path = dir.File("im.db");
+  {
+    auto s = SqliteStore::Open(path);
+    ASSERT_TRUE(s);
+    auto c = core::Declare({.title = "t", .services = {"api"}}, core::Actor{.email = "a@b.co"},
+                           *ParseTime("2026-01-01"));
+    ASSERT_TRUE((*s)->Transact([&](Tx& tx) -> Result<void> {
+      for (int k = 0; k < 2; ++k) {
+        if (auto n = tx.InsertIncident(c->incident); !n) return std::unexpected(n.error());
+      }
+      return Ok();
+    }));
+  }
+  EXPECT_EQ(SyncedWith(path, 1), "");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto exec = [&](const char* sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_free(err);
+  };
+  exec("INSERT INTO connector_links (connector, external_id, incident) VALUES ('pd-b', 'P1', 1)");
+  exec("INSERT INTO connector_links (connector, external_id, incident) VALUES ('pd-a', 'P2', 1)");
+  EXPECT_EQ(SyncedWith(path, 1), "pd-b");  // the first link made, a later one changes nothing
+
+  // A data directory from schema 6 (no column, no trigger) is filled in by the migration.
+  exec("INSERT INTO connector_links (connector, external_id, incident) VALUES ('pd-a', 'P3', 2)");
+  exec("DROP TRIGGER connector_links_synced_with");
+  exec("DROP TABLE outbox_leases");
+  exec("ALTER TABLE incidents DROP COLUMN synced_with");
+  exec("PRAGMA user_version = 6");
+  sqlite3_close(db);
+  EXPECT_EQ(SyncedWith(path, 1), "pd-a");  // backfilled from the links: the least name
+  EXPECT_EQ(SyncedWith(path, 2), "pd-a");
+}
+
 }  // namespace
 }  // namespace im::store::sqlite
