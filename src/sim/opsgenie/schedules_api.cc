@@ -155,7 +155,7 @@ json::object TimelineJson(const World& w, const Schedule& s, Time from, Time to,
     }
     rotations.push_back({{"id", r.id},
                          {"name", r.name},
-                         {"order", static_cast<double>(i)},
+                         {"order", static_cast<int64_t>(i)},
                          {"periods", std::move(out)}});
   }
   return {{"rotations", std::move(rotations)}};
