@@ -1,5 +1,6 @@
-// Simulator throughput: generating 100,000 PagerDuty incidents, GET /incidents over a real
-// loopback server with rate limits off, and webhook delivery to a loopback receiver.
+// Simulator throughput: generating 100,000 PagerDuty incidents and 100,000 Opsgenie alerts,
+// GET /incidents over a real loopback server with rate limits off, and webhook delivery to a
+// loopback receiver.
 // Plain main printing figures (targets: ≤ 2 s, ≥ 5,000 req/s, ≥ 1,000 webhooks/s).
 #include <atomic>
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "http/server.h"
 #include "net/curl_http_client.h"
+#include "sim/opsgenie/generator.h"
 #include "sim/pagerduty/generator.h"
 #include "sim/pagerduty/simulator.h"
 
@@ -29,6 +31,10 @@ int main() {
   auto world = sim::pagerduty::Generate({1, 100000, 90, clock.Now()});
   std::printf("generate 100000 incidents: %.3f s (%zu incidents)\n", Seconds(t0),
               world.incidents.size());
+  t0 = Steady::now();
+  auto og = sim::opsgenie::Generate({1, 100000, 90, clock.Now()});
+  std::printf("generate 100000 Opsgenie alerts: %.3f s (%zu alerts, %zu incidents)\n", Seconds(t0),
+              og.alerts.size(), og.incidents.size());
 
   net::CurlHttpClient client;
   sim::pagerduty::SimulatorOptions o;

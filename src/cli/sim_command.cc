@@ -10,6 +10,7 @@
 #include "http/server.h"
 #include "net/curl_http_client.h"
 #include "sim/incidentio/simulator.h"
+#include "sim/opsgenie/simulator.h"
 #include "sim/pagerduty/simulator.h"
 
 namespace im::cli {
@@ -80,9 +81,6 @@ int RunSim(const SimOptions& o) {
     port = -1;
   }
   if (port < 0 || port > 65535) return Fail("--listen port must be 0..65535");
-  if (o.provider == "opsgenie") {
-    return Fail("the opsgenie simulator is not available yet; use pagerduty or incidentio");
-  }
   if (!o.fixture.empty()) return Fail("--fixture is not supported yet; drop it to use --seed");
   if (o.incidents < 0 || o.days < 1) return Fail("--incidents must be >= 0 and --days >= 1");
   std::vector<sim::ApiKey> keys;
@@ -97,6 +95,14 @@ int RunSim(const SimOptions& o) {
     auto options = CommonOptions<sim::incidentio::SimulatorOptions>(o, keys);
     sim::incidentio::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port, "incident.io simulator (API v1/v2)", keys.empty());
+  }
+  if (o.provider == "opsgenie") {
+    auto options = CommonOptions<sim::opsgenie::SimulatorOptions>(o, keys);
+    if (port != 0) options.base_url = "http://" + o.listen;
+    sim::opsgenie::Simulator simulator(options, clock, client, SleepFor);
+    return Serve(simulator, host, port,
+                 "Opsgenie simulator (Alert, Incident, Schedule, Team, User APIs; US and EU hosts)",
+                 keys.empty());
   }
   auto options = CommonOptions<sim::pagerduty::SimulatorOptions>(o, keys);
   if (port != 0) options.urls.api = "http://" + o.listen;

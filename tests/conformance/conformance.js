@@ -46,7 +46,8 @@ async function main() {
   const { OpenApiValidator } = require('./openapi_validator');
   const { startSimulator } = require('./sim_process');
   const only = process.argv.slice(2);
-  const suites = [require('./pagerduty_cases'), require('./incidentio_cases')].filter(
+  const suites = [require('./pagerduty_cases'), require('./incidentio_cases'),
+    require('./opsgenie_cases')].filter(
     (s) => only.length === 0 || only.includes(s.provider));
 
   let passed = 0;

@@ -1,6 +1,7 @@
-// Validates HTTP responses against an OpenAPI 3.0 document with Ajv (a maintained JSON Schema
-// validator): the operation's documented response for the status, then the JSON body against
-// that response's schema. OpenAPI's `nullable` is rewritten to JSON Schema before compiling.
+// Validates HTTP responses against an OpenAPI 3.0 (or Swagger 2.0) document with Ajv (a
+// maintained JSON Schema validator): the operation's documented response for the status, then
+// the JSON body against that response's schema. OpenAPI's `nullable` is rewritten to JSON
+// Schema before compiling; a Swagger 2.0 document is first moved into OpenAPI 3's places.
 'use strict';
 
 const fs = require('fs');
@@ -34,6 +35,38 @@ function rewriteNullable(node) {
   }
 }
 
+// Swagger 2.0 (Opsgenie's document) into the OpenAPI 3 places the validator reads:
+// definitions → components.schemas, responses → components.responses, a response's `schema`
+// → content['application/json'].schema, and every $ref to them rewritten. Nothing else
+// changes; Ajv validates the schemas as they are.
+function fromSwagger2(doc) {
+  const wrap = (response) => {
+    if (response && response.schema) {
+      response.content = { 'application/json': { schema: response.schema } };
+      delete response.schema;
+    }
+  };
+  for (const item of Object.values(doc.paths || {})) {
+    for (const op of Object.values(item)) {
+      if (op && op.responses) Object.values(op.responses).forEach(wrap);
+    }
+  }
+  Object.values(doc.responses || {}).forEach(wrap);
+  doc.components = { schemas: doc.definitions || {}, responses: doc.responses || {} };
+  delete doc.definitions;
+  delete doc.responses;
+  const refs = (node) => {
+    if (Array.isArray(node)) return node.forEach(refs);
+    if (!node || typeof node !== 'object') return;
+    if (typeof node.$ref === 'string') {
+      node.$ref = node.$ref.replace(/^#\/definitions\//, '#/components/schemas/')
+        .replace(/^#\/responses\//, '#/components/responses/');
+    }
+    Object.values(node).forEach(refs);
+  };
+  refs(doc);
+}
+
 function escapePointer(s) {
   return s.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -43,6 +76,7 @@ class OpenApiValidator {
   constructor(file, id, errata) {
     this.id = id;
     this.doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (this.doc.swagger === '2.0') fromSwagger2(this.doc);
     rewriteNullable(this.doc);
     if (errata) errata(this.doc);
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });

@@ -17,6 +17,10 @@ TEST(KnobsTest, PatchChangesOnlyGivenFields) {
   EXPECT_EQ(k->burst_429, 3);
   EXPECT_TRUE(k->bare_429);
   EXPECT_TRUE(k->rate_limit);
+  auto delay = PatchKnobs(Knobs{}, json::Parse(R"({"async_delay_ms":250})")->as_object());
+  ASSERT_TRUE(delay) << delay.error().message;
+  EXPECT_EQ(delay->async_delay_ms, 250);
+  EXPECT_EQ(KnobsToJson(*delay).at("async_delay_ms").as_int64(), 250);
 }
 
 TEST(KnobsTest, RejectsUnknownKnobsAndBadValues) {

@@ -89,6 +89,8 @@ Result<Knobs> PatchKnobs(const Knobs& knobs, const json::object& patch) {
       set_count(k.webhook_delay_ms);
     else if (name == "webhook_max_attempts")
       set_count(k.webhook_max_attempts);
+    else if (name == "async_delay_ms")
+      set_count(k.async_delay_ms);
     else
       return Fail(ErrorCode::kInvalidArgument, "unknown knob '" + std::string(name) + "'");
     if (!ok) return std::unexpected(ok.error());
@@ -108,7 +110,8 @@ json::object KnobsToJson(const Knobs& k) {
           {"webhook_drop_rate", k.webhook_drop_rate},
           {"webhook_out_of_order", k.webhook_out_of_order},
           {"webhook_delay_ms", k.webhook_delay_ms},
-          {"webhook_max_attempts", k.webhook_max_attempts}};
+          {"webhook_max_attempts", k.webhook_max_attempts},
+          {"async_delay_ms", k.async_delay_ms}};
 }
 
 }  // namespace im::sim

@@ -23,6 +23,9 @@ struct Knobs {
   bool webhook_out_of_order = false;  // deliver each due batch newest first
   int64_t webhook_delay_ms = 0;       // wait before the first attempt
   int64_t webhook_max_attempts = 8;   // then the delivery is given up
+  // Opsgenie: an accepted (202) request is processed this long after it was accepted; its
+  // request status is 404 until then.
+  int64_t async_delay_ms = 0;
 };
 
 // Applies the fields present in `patch` ({"error_rate":0.1,...}); unknown fields or wrong types

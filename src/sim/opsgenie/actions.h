@@ -1,0 +1,59 @@
+// What Opsgenie does to an alert or incident when a request is processed, written once for the
+// generator's history and for the API: alias deduplication (while an open alert has the alias
+// only its count grows; after close a new alert is created), acknowledge, unacknowledge,
+// close, notes, incident resolve/close and timeline entries, each with its log line.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "sim/common/random.h"
+#include "sim/opsgenie/model.h"
+
+namespace im::sim::opsgenie {
+
+// The fields of CreateAlertPayload the simulator keeps.
+struct AlertDraft {
+  std::string message, alias, description, entity, source, user, note, priority = "P3";
+  std::vector<std::string> tags, actions;
+  std::map<std::string, std::string> details;
+  std::vector<Participant> responders;
+};
+
+struct CreateOutcome {
+  Alert* alert = nullptr;
+  bool created = false;  // false: deduplicated onto the open alert with the alias
+};
+
+// The owner shown for a request without `user` (Opsgenie shows the integration's name).
+std::string Actor(const std::string& user);
+
+CreateOutcome CreateAlert(World& w, Rng& rng, AlertDraft draft, Time at);
+// Each returns false when the alert's state does not allow it (nothing changes then).
+bool AcknowledgeAlert(Alert& a, const std::string& user, const std::string& note, Time at);
+bool UnacknowledgeAlert(Alert& a, const std::string& user, const std::string& note, Time at);
+bool CloseAlert(World& w, Alert& a, const std::string& user, const std::string& note, Time at);
+void AddAlertNote(Alert& a, const std::string& user, const std::string& note, Time at);
+void DeleteAlert(World& w, Alert& a);
+
+struct IncidentDraft {
+  std::string message, description, service_id, priority = "P3", note;
+  std::vector<std::string> tags;
+  std::map<std::string, std::string> details;
+  std::vector<Participant> responders;
+};
+
+Incident& CreateIncident(World& w, Rng& rng, IncidentDraft draft, const std::string& user, Time at);
+// open → resolved; false otherwise.
+bool ResolveIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
+                     Time at);
+// open or resolved → closed; false when already closed.
+bool CloseIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
+                   Time at);
+void AddIncidentNote(Rng& rng, Incident& i, const std::string& user, const std::string& note,
+                     Time at);
+TimelineEntry& AddTimelineEntry(Rng& rng, Incident& i, TimelineEntry entry);
+
+}  // namespace im::sim::opsgenie

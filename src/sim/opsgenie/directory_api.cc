@@ -1,0 +1,129 @@
+// Opsgenie configuration reads: GET /v2/users (offset, limit 1..500 default 100, sortField
+// username|fullName|createdAt, order asc by default, `query` matching username or full name;
+// totalCount and paging), GET /v2/users/{identifier} (id or username), GET /v2/teams[/{identifier}]
+// (members listed when expand=member, and always on one team), GET /v2/escalations[/{identifier}]
+// (identifierType id|name).
+#include <algorithm>
+
+#include "sim/common/json_response.h"
+#include "sim/opsgenie/directory_json.h"
+#include "sim/opsgenie/routes.h"
+
+namespace im::sim::opsgenie {
+namespace {
+
+using Response = net::HttpResponse;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+Response Users(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto page = ParsePage(req, call, 100, 500);
+  if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
+  std::string sort = req.Query("sortField").value_or("username");
+  std::string order = req.Query("order").value_or("asc");
+  if (sort != "username" && sort != "fullName" && sort != "createdAt") {
+    return ErrorReply(call, 422, "sortField should be one of username, fullName, createdAt");
+  }
+  if (order != "asc" && order != "desc")
+    return ErrorReply(call, 422, "Order should be asc or desc");
+  std::string query = Lower(req.Query("query").value_or(""));
+  auto lock = api.st.Lock();
+  std::vector<const User*> users;
+  for (const auto& u : api.st.world.users) {
+    if (query.empty() || Lower(u.username).find(query) != std::string::npos ||
+        Lower(u.full_name).find(query) != std::string::npos) {
+      users.push_back(&u);
+    }
+  }
+  std::stable_sort(users.begin(), users.end(), [&](const User* a, const User* b) {
+    if (sort == "fullName") return a->full_name < b->full_name;
+    if (sort == "createdAt") return a->created_at < b->created_at;
+    return a->username < b->username;
+  });
+  if (order == "desc") std::reverse(users.begin(), users.end());
+  const Page& p = std::get<Page>(page);
+  json::array data;
+  for (size_t i = static_cast<size_t>(p.offset);
+       i < users.size() && i < static_cast<size_t>(p.offset + p.limit); ++i) {
+    data.push_back(UserJson(*users[i]));
+  }
+  json::object paging = PagingLinks(api, req, p, users.size());
+  Response res =
+      Reply(call, {{"data", std::move(data)}, {"totalCount", users.size()}, {"paging", paging}});
+  AddPagingHeaders(res, paging);
+  return res;
+}
+
+Response User1(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto lock = api.st.Lock();
+  const User* u = api.st.world.FindUser(req.Param("identifier"));
+  if (!u)
+    return NotFoundReply(call, "No user exists with identifier [" + req.Param("identifier") + "]");
+  return Reply(call, {{"data", UserJson(*u)}, {"expandable", json::array{"contact"}}});
+}
+
+Response Teams(Api& api, const net::HttpRequest& req, const Call& call) {
+  bool members = false;
+  for (const auto& e : QueryList(req, "expand")) members = members || e == "member";
+  auto lock = api.st.Lock();
+  json::array data;
+  for (const auto& t : api.st.world.teams) {
+    json::object o = TeamJson(api.st.world, t);
+    if (!members) o.erase("members");
+    data.push_back(std::move(o));
+  }
+  return Reply(call, {{"data", std::move(data)}, {"expandable", json::array{"member"}}});
+}
+
+Response Team1(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto type = IdentifierType(req, call, {"id", "name"});
+  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
+  auto lock = api.st.Lock();
+  const Team* t =
+      api.st.world.FindTeam(req.Param("identifier"), std::get<std::string>(type) == "name");
+  if (!t)
+    return NotFoundReply(call, "No team exists with " + std::get<std::string>(type) + " [" +
+                                   req.Param("identifier") + "]");
+  return DataReply(call, TeamJson(api.st.world, *t));
+}
+
+Response Escalations(Api& api, const net::HttpRequest&, const Call& call) {
+  auto lock = api.st.Lock();
+  json::array data;
+  for (const auto& e : api.st.world.escalations) data.push_back(EscalationJson(api.st.world, e));
+  return DataReply(call, std::move(data));
+}
+
+Response Escalation1(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto type = IdentifierType(req, call, {"id", "name"});
+  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
+  auto lock = api.st.Lock();
+  const Escalation* e =
+      api.st.world.FindEscalation(req.Param("identifier"), std::get<std::string>(type) == "name");
+  if (!e)
+    return NotFoundReply(call, "No escalation exists with " + std::get<std::string>(type) + " [" +
+                                   req.Param("identifier") + "]");
+  return DataReply(call, EscalationJson(api.st.world, *e));
+}
+
+}  // namespace
+
+void AddDirectoryRoutes(Api& api) {
+  Api* a = &api;
+  auto add = [&](const char* path, Domain d, auto fn) {
+    api.Add("GET", path, d, false,
+            [a, fn](const net::HttpRequest& req, const Call& c) { return fn(*a, req, c); });
+  };
+  add("/v2/users", Domain::kSearch, Users);
+  add("/v2/users/{identifier}", Domain::kConfiguration, User1);
+  add("/v2/teams", Domain::kConfiguration, Teams);
+  add("/v2/teams/{identifier}", Domain::kConfiguration, Team1);
+  add("/v2/escalations", Domain::kConfiguration, Escalations);
+  add("/v2/escalations/{identifier}", Domain::kConfiguration, Escalation1);
+}
+
+}  // namespace im::sim::opsgenie

@@ -1,0 +1,72 @@
+// Route registration of the Opsgenie simulator. Every route goes through the shared SimRouter
+// middleware (log, latency, 5xx, GenieKey auth, 429 bursts, malformed bodies, resets), then
+// Api::Add's own step: a request id, and the request domain's two token buckets.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
+
+#include "common/clock.h"
+#include "net/http_message.h"
+#include "sim/common/knobs.h"
+#include "sim/common/sim_router.h"
+#include "sim/opsgenie/rate_limits.h"
+#include "sim/opsgenie/response.h"
+#include "sim/opsgenie/state.h"
+
+namespace im::sim::opsgenie {
+
+using Handler = std::function<net::HttpResponse(const net::HttpRequest&, const Call&)>;
+
+struct Api {
+  SimRouter& router;
+  State& st;
+  RequestIds& ids;
+  DomainLimiter& limits;
+  std::string base_url;  // paging links when a request has no Host header
+
+  void Add(const std::string& method, const std::string& pattern, Domain domain, bool write,
+           Handler handler);
+};
+
+// The 429 Opsgenie answers for an empty bucket of `period_seconds` (1 or 60).
+net::HttpResponse Throttled(const Call& call, int period_seconds);
+
+// /v2/alerts[...] (alerts_api.cc).
+void AddAlertRoutes(Api& api);
+// /v2/alerts/{id}/logs|notes (alert_lines_api.cc).
+void AddAlertLineRoutes(Api& api);
+// /v1/incidents[...] and /v2/incident-timelines/{id}/entries (incidents_api.cc).
+void AddIncidentRoutes(Api& api);
+// /v2/schedules[...] with rotations, timeline, on-calls, overrides (schedules_api.cc).
+void AddScheduleRoutes(Api& api);
+// /v2/users, /v2/teams, /v2/escalations (directory_api.cc).
+void AddDirectoryRoutes(Api& api);
+
+// Classic paging: `offset` (≥ 0, default 0) and `limit` (1..max, default `fallback`).
+struct Page {
+  int64_t offset = 0, limit = 20;
+};
+std::variant<Page, net::HttpResponse> ParsePage(const net::HttpRequest& req, const Call& call,
+                                                int64_t fallback, int64_t max);
+
+// `paging {first, next, prev, last}` for `total` items at `page` of `path` (the other query
+// parameters of `req` kept, offset replaced), as absolute links on the request's host; the
+// same links go to the X-Paging-* headers by AddPagingHeaders.
+json::object PagingLinks(const Api& api, const net::HttpRequest& req, const Page& page,
+                         size_t total);
+void AddPagingHeaders(net::HttpResponse& res, const json::object& paging);
+
+// One page of alert or incident logs/notes with the string `offset` cursor, `direction`,
+// `limit` and `order` (alert_lines_api.cc); `render` is LogJson or NoteJson.
+net::HttpResponse LinePage(const Api& api, const net::HttpRequest& req, const Call& call,
+                           const std::vector<LogLine>& lines,
+                           json::object (*render)(const LogLine&));
+
+// `identifierType` (or `name`) among `allowed`, default "id"; else the 422 Opsgenie answers.
+std::variant<std::string, net::HttpResponse> IdentifierType(
+    const net::HttpRequest& req, const Call& call, const std::vector<std::string>& allowed,
+    const std::string& name = "identifierType");
+
+}  // namespace im::sim::opsgenie
