@@ -69,6 +69,45 @@ TEST_F(PagerDutyApiTest, FiltersByStatusAndService) {
   }
 }
 
+// Listed incidents are served from text rendered once (the list benchmark's hot path): every
+// change must show in the next list, exactly as a fresh render would show it.
+TEST_F(PagerDutyApiTest, AListShowsEveryChangeMadeSinceTheLastOne) {
+  auto first = Body(Get("/incidents?date_range=all&statuses[]=triggered&limit=1"));
+  ASSERT_EQ(first.at("incidents").as_array().size(), 1u);
+  std::string id(first.at("incidents").as_array()[0].at("id").as_string());
+  auto ack =
+      Send("PUT", "/incidents/" + id,
+           R"({"incident":{"type":"incident_reference","status":"acknowledged"}})", UserEmail());
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  auto listed = [&] {
+    for (int64_t off = 0;; off += 100) {
+      auto page = Body(Get("/incidents?date_range=all&limit=100&offset=" + std::to_string(off)));
+      for (const auto& i : page.at("incidents").as_array()) {
+        if (i.at("id").as_string() == id) return i.as_object();
+      }
+      if (!page.at("more").as_bool()) return json::object{};
+    }
+  };
+  json::object after = listed();
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.at("status").as_string(), "acknowledged");
+  EXPECT_EQ(after.at("acknowledgements").as_array().size(), 1u);
+  // Served text equals what GET /incidents/{id} renders now.
+  EXPECT_EQ(json::Serialize(after), json::Serialize(Body(Get("/incidents/" + id)).at("incident")));
+  auto urgency = Send("PUT", "/incidents/" + id,
+                      R"({"incident":{"type":"incident_reference","urgency":"low"}})", UserEmail());
+  ASSERT_EQ(urgency.status, 200) << urgency.body;
+  EXPECT_EQ(listed().at("urgency").as_string(), "low");
+  // An Events API trigger (no REST write) shows too.
+  auto before = Body(Get("/incidents?date_range=all&total=true")).at("total").as_int64();
+  auto event = testing::Call(router_, "POST", "/v2/enqueue", {},
+                             R"({"routing_key":")" + RoutingKey() +
+                                 R"(","event_action":"trigger","payload":{"summary":"s",)"
+                                 R"("source":"h","severity":"critical"}})");
+  ASSERT_EQ(event.status, 202) << event.body;
+  EXPECT_EQ(Body(Get("/incidents?date_range=all&total=true")).at("total").as_int64(), before + 1);
+}
+
 TEST_F(PagerDutyApiTest, WritesNeedFromAndAFullAccessKey) {
   std::string create = R"({"incident":{"type":"incident","title":"Disk full","service":{"id":")" +
                        ServiceId() + R"(","type":"service_reference"}}})";

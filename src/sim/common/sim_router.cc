@@ -46,6 +46,7 @@ net::HttpResponse SimRouter::Serve(const net::HttpRequest& req, const http::Hand
     if (!decision->allowed) return done(rules_.TooManyRequests(*decision, k.bare_429));
   }
   net::HttpResponse res = handler(req);
+  if (ctx_.on_write && req.method != "GET" && req.method != "HEAD") ctx_.on_write();
   if (decision) rules_.AddRateHeaders(res, *decision);
   if (res.status >= 200 && res.status < 300 && res.body.size() > 1 && Roll(k.malformed_rate)) {
     res.body.resize(res.body.size() / 2);

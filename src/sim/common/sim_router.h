@@ -43,6 +43,9 @@ struct SimContext {
   RequestLog& log;
   // Added latency waits here; tests pass a recorder instead of sleeping.
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Called after the handler of every request that may change state (any method but GET and
+  // HEAD), before its answer leaves: simulators drop what they rendered from the old state.
+  std::function<void()> on_write;
 };
 
 struct SimRoute {

@@ -122,6 +122,10 @@ struct Incident {
   std::vector<LogEntry> log;  // oldest first
   std::vector<Alert> alerts;
   int escalation_level = 1;
+  // IncidentJson of this incident as text, served by GET /incidents while `rendered_rev` is
+  // the state's revision (State::revision); a cache, not part of the incident.
+  mutable std::string rendered;
+  mutable uint64_t rendered_rev = 0;
 };
 
 struct WebhookSubscription {

@@ -41,6 +41,16 @@ net::HttpResponse PageJson(const std::string& key, json::array items, const Page
   return JsonResponse(200, json::value(std::move(o)));
 }
 
+net::HttpResponse PageText(const std::string& key, const std::string& items, const Page& page,
+                           size_t total) {
+  // The envelope exactly as PageJson makes it, with the items spliced into its empty array
+  // (the first member, so the first "[]").
+  net::HttpResponse res = PageJson(key, json::array{}, page, total);
+  size_t at = res.body.find("[]");
+  res.body.insert(at + 1, items);
+  return res;
+}
+
 std::variant<const User*, net::HttpResponse> RequireFrom(const World& w,
                                                          const net::HttpRequest& req) {
   auto from = req.Header("From");

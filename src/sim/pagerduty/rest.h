@@ -36,6 +36,9 @@ std::variant<json::object, net::HttpResponse> BodyObject(const net::HttpRequest&
 
 net::HttpResponse PageJson(const std::string& key, json::array items, const Page& page,
                            size_t total);
+// The same page with its items already serialized: `items` is their comma-separated JSON.
+net::HttpResponse PageText(const std::string& key, const std::string& items, const Page& page,
+                           size_t total);
 
 template <typename Item, typename Make>
 net::HttpResponse ListResponse(const std::string& key, const std::vector<Item>& items,

@@ -92,7 +92,7 @@ Simulator::~Simulator() {
 }
 
 void Simulator::Register(http::Router& router) {
-  SimContext ctx{clock_, knobs_, keys_, log_, sleep_};
+  SimContext ctx{clock_, knobs_, keys_, log_, sleep_, [this] { state_->revision++; }};
   sim_router_ = std::make_unique<SimRouter>(router, ctx, *rules_, 0x5eed);
   AddIncidentRoutes(*sim_router_, *state_, &rest_limiter_);
   AddDirectoryRoutes(*sim_router_, *state_, &rest_limiter_);
@@ -145,6 +145,7 @@ Result<json::value> Simulator::RunScenario(const std::string& name, const json::
     const Service& svc = w.services[state_->rng.Next() % w.services.size()];
     state_->CreateLocked(svc.id, "Scenario: synthetic failure on " + svc.name, "high", "",
                          {"service_reference", svc.id}, clock_.Now());
+    state_->revision++;
   };
   if (seconds == 0) {
     for (int64_t i = 0; i < n; ++i) trigger_one();

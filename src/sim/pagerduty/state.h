@@ -4,6 +4,7 @@
 // Every method named *Locked expects `mu` held.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct State {
   KnobStore* knobs = nullptr;  // the rate_limit knob also switches the Events API limit
   std::mutex mu;
   World world;  // GUARDED_BY(mu)
+  // Bumped after every change to the world (any write request, a scenario step): what was
+  // rendered at an older revision is rendered again. Starts at 1; 0 means never rendered.
+  std::atomic<uint64_t> revision{1};
   // Every incident's log entries newest first, for GET /log_entries; rebuilt when the number of
   // entries changes (entries are only ever appended). GUARDED_BY(mu)
   std::vector<std::pair<const Incident*, const LogEntry*>> log_index;
