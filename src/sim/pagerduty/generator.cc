@@ -145,7 +145,7 @@ void GenerateIncident(World& w, Rng& rng, Time created, Time until) {
   const User& responder = w.users[rng.Next() % w.users.size()];
   Agent svc_agent{"service_reference", svc.id};
   Agent user_agent{"user_reference", responder.id};
-  TriggerIncident(w, inc, responder.id);
+  TriggerIncident(w, inc, {responder.id});
 
   Time t = created;
   int cycles = rng.Chance(0.05) ? 2 : 1;  // a reopen cycle now and then

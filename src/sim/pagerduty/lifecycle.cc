@@ -22,19 +22,23 @@ LogEntry NewLogEntry(World& w, std::string type, Time at, Agent agent) {
   return e;
 }
 
-void TriggerIncident(World& w, Incident& inc, const std::string& assignee) {
+void TriggerIncident(World& w, Incident& inc, const std::vector<std::string>& assignees) {
   Time at = inc.created_at;
   Agent service{"service_reference", inc.service_id};
   inc.alerts.push_back({w.NewId('Q', 14), "triggered", inc.title,
                         inc.urgency == "high" ? "critical" : "warning", inc.incident_key, at});
   inc.log.push_back(NewLogEntry(w, "trigger_log_entry", at, service));
-  if (!assignee.empty()) {
-    LogEntry assign = NewLogEntry(w, "assign_log_entry", at, service);
-    assign.assignee_ids = {assignee};
-    inc.log.push_back(std::move(assign));
-    inc.assignments = {{at, assignee}};
-  }
+  if (!assignees.empty()) AssignIncident(w, inc, at, service, assignees);
   StatusChanged(inc, "triggered", at, service);
+}
+
+void AssignIncident(World& w, Incident& inc, Time at, const Agent& by,
+                    const std::vector<std::string>& user_ids) {
+  LogEntry assign = NewLogEntry(w, "assign_log_entry", at, by);
+  assign.assignee_ids = user_ids;
+  inc.log.push_back(std::move(assign));
+  for (const auto& id : user_ids) inc.assignments.push_back({at, id});
+  inc.updated_at = at;
 }
 
 void AcknowledgeIncident(World& w, Incident& inc, Time at, const Agent& by) {

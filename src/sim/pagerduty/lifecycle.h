@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "sim/pagerduty/model.h"
@@ -16,8 +17,11 @@ namespace im::sim::pagerduty {
 LogEntry NewLogEntry(World& w, std::string type, Time at, Agent agent);
 
 // Opens `inc` at inc.created_at: its one alert (keyed by inc.incident_key), the trigger entry by
-// its service and, when `assignee` is not empty, the assign entry and the assignment.
-void TriggerIncident(World& w, Incident& inc, const std::string& assignee);
+// its service and, when there are `assignees`, the assign entry and their assignments.
+void TriggerIncident(World& w, Incident& inc, const std::vector<std::string>& assignees);
+// `user_ids` assigned at `at` (besides the current assignees), with the assign entry.
+void AssignIncident(World& w, Incident& inc, Time at, const Agent& by,
+                    const std::vector<std::string>& user_ids);
 // Acknowledged by `by` (a user: the acknowledger).
 void AcknowledgeIncident(World& w, Incident& inc, Time at, const Agent& by);
 // The acknowledgement timed out or was withdrawn: back to triggered.
