@@ -118,6 +118,9 @@ TEST_F(FixtureObjectTest, TimesAreRfc3339OrRelativeToTheWholeSecondOfTheStart) {
   EXPECT_EQ(FormatTime(now), "2026-06-15T12:00:00Z");
   EXPECT_THAT(ErrorOf(R"({"a": "yesterday"})", [](const FixtureObject& o) { o.TimeAt("a"); }),
               HasSubstr("incidents[0].a \"yesterday\" is not a time: write an RFC 3339 time"));
+  // Too far to count in microseconds: refused rather than overflowed.
+  EXPECT_THAT(ErrorOf(R"({"a": "-9999999999999w"})", [](const FixtureObject& o) { o.TimeAt("a"); }),
+              HasSubstr("incidents[0].a \"-9999999999999w\" is not a time"));
   EXPECT_THAT(ErrorOf("{}", [](const FixtureObject& o) { o.TimeAt("created_at"); }),
               HasSubstr("incidents[0].created_at is missing: write an RFC 3339 time"));
 }

@@ -211,6 +211,13 @@ TEST_F(PagerDutyFixtureFileTest, BadFixturesAreRefusedNamingThePath) {
                    "service": {"id": "PSVC001"}, "created_at": "-1h",
                    "acknowledgements": [{"at": "-30m", "acknowledger": {"id": "PGHOST"}}]})"),
        "incidents[0].acknowledgements[0].acknowledger.id \"PGHOST\" is not the id of any user"},
+      {"a turn too long to render",
+       R"({"users": [{"id": "PUSER01", "name": "Ada", "email": "ada@example.com"}],
+           "schedules": [{"id": "PSCHED1", "name": "Primary", "schedule_layers": [
+             {"start": "-7d", "rotation_turn_length_seconds": 9000000000000000,
+              "users": [{"user": {"id": "PUSER01"}}]}]}]})",
+       "schedules[0].schedule_layers[0].rotation_turn_length_seconds must be 1 second to 52 "
+       "weeks"},
       {"in the future", Account(R"({"id": "PINC001", "title": "Down", "status": "triggered",
                    "service": {"id": "PSVC001"}, "created_at": "+1h"})"),
        "incidents[0].created_at 2026-06-15T13:00:00Z is after the simulator's start"},

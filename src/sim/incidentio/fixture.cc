@@ -84,7 +84,9 @@ Rotation ReadRotation(const FixtureObject& o, World& w, const Refs& refs) {
   if (!handovers.empty()) {  // the simulator models one handover length per rotation
     r.interval = handovers[0].OptionalInt("interval", "a count, e.g. 1").value_or(1);
     r.interval_type = handovers[0].OneOf("interval_type", {"hourly", "daily", "weekly"}, "weekly");
-    if (r.interval < 1) handovers[0].Fail("interval", "must be positive, e.g. 1");
+    if (r.interval < 1 || r.interval > 10000) {
+      handovers[0].Fail("interval", "must be 1 to 10000, e.g. 1");
+    }
   }
   for (const auto& u : o.Objects("users", "a user reference such as {\"id\": \"01USER\"}")) {
     std::string id = u.String("id", "the id of one of the users");

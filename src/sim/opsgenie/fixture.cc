@@ -16,6 +16,7 @@ const std::vector<std::string> kCollections = {"alerts",   "incidents", "users",
                                                "services", "schedules", "escalations"};
 const std::vector<std::string> kPriorities = {"P1", "P2", "P3", "P4", "P5"};
 constexpr char kTinyHint[] = "a number in a string, e.g. \"42\"";
+constexpr int64_t kTenYearsMs = 10LL * 366 * 86400 * 1000;
 
 // When an alias was held by an open alert: [from, to), and by which alert.
 struct AliasUse {
@@ -120,14 +121,20 @@ std::optional<PendingAlert> ReadAlert(const FixtureObject& o, const World& w, Fi
   refs.alerts.Add(o, "id", d.id);
   if (o.failed()) return std::nullopt;
 
-  auto after_created = [&](std::optional<int64_t> ms) -> std::optional<Time> {
-    if (!ms) return std::nullopt;
-    return p.created + std::chrono::milliseconds(*ms);
+  auto after_created = [&](std::optional<int64_t> ms, std::string_view field) {
+    std::optional<Time> at;
+    if (ms && (*ms < 0 || *ms > kTenYearsMs)) {
+      o.Fail(field,
+             "must be 0 to " + std::to_string(kTenYearsMs) + " milliseconds after createdAt");
+    } else if (ms) {
+      at = p.created + std::chrono::milliseconds(*ms);
+    }
+    return at;
   };
   CheckBetween(o, "createdAt", p.created, Time::min());
   if (p.count < 1) o.Fail("count", "must be at least 1");
   if (p.acked_by.empty()) p.acked_by = p.owner.value_or("");
-  p.ack_at = after_created(ack_ms);
+  p.ack_at = after_created(ack_ms, "report.ackTime");
   if (!p.ack_at && acknowledged.value_or(false)) {
     p.ack_at = p.updated_at;
     if (!p.ack_at) {
@@ -141,7 +148,7 @@ std::optional<PendingAlert> ReadAlert(const FixtureObject& o, const World& w, Fi
     p.unack_at = std::max(*p.ack_at, p.updated_at.value_or(*p.ack_at));
   }
   if (status == "closed") {
-    p.close_at = after_created(close_ms);
+    p.close_at = after_created(close_ms, "report.closeTime");
     if (!p.close_at) p.close_at = p.updated_at;
     if (!p.close_at) {
       o.Fail("report.closeTime",

@@ -121,6 +121,7 @@ void ReadEscalations(const FixtureObject& root, World& w, FixtureRefs& refs) {
                                         "{\"timeAmount\": 5, \"timeUnit\": "
                                         "\"minutes\"}")) {
         int64_t amount = delay->OptionalInt("timeAmount", "a count, e.g. 5").value_or(0);
+        if (amount < 0 || amount > 100000) delay->Fail("timeAmount", "must be 0 to 100000");
         std::string unit = delay->OneOf("timeUnit", {"minutes", "hours", "days"}, "minutes");
         rule.delay_minutes = amount * (unit == "days" ? 1440 : unit == "hours" ? 60 : 1);
       }

@@ -143,8 +143,10 @@ void ReadIncident(const FixtureObject& o, World& w, FixtureRefs& refs) {
   refs.services.Resolve(o, "service.id", inc.service_id);
   inc.created_at = o.TimeAt("created_at");
   inc.number = o.OptionalInt("incident_number", "a positive number, e.g. 42").value_or(0);
-  if (o.Has("incident_number") && inc.number < 1 && !o.failed()) {
-    o.Fail("incident_number", "must be positive: write a number such as 42, or leave it out");
+  if (o.Has("incident_number") && (inc.number < 1 || inc.number > 999'999'999) && !o.failed()) {
+    o.Fail("incident_number",
+           "must be 1 to 999999999: write a number such as 42, or leave it "
+           "out");
   }
   if (inc.number > 0) refs.numbers.Add(o, "incident_number", std::to_string(inc.number));
   inc.incident_key = o.StringOr("incident_key", "", "the dedup key, e.g. \"disk-full-db1\"");

@@ -8,6 +8,7 @@ namespace {
 
 constexpr char kTeamRef[] = "a team reference such as {\"id\": \"PTEAM01\"}";
 constexpr char kUserRef[] = "a user reference such as {\"id\": \"PUSER01\"}";
+constexpr int64_t kWeek = 7 * 86400;
 
 // The ids of the references in `field` ([{"id": ...}, ...]), each resolved in `ids`.
 std::vector<std::string> RefIds(const FixtureObject& o, std::string_view field,
@@ -106,8 +107,8 @@ Restriction ReadRestriction(const FixtureObject& o) {
     o.Fail("start_time_of_day", "\"" + start + "\" is not a time of day: write \"HH:mm:ss\"");
   }
   r.duration_seconds = o.OptionalInt("duration_seconds", "seconds, e.g. 28800").value_or(0);
-  if (r.duration_seconds <= 0 && !o.failed()) {
-    o.Fail("duration_seconds", "must be a positive number of seconds, e.g. 28800 (8 hours)");
+  if ((r.duration_seconds <= 0 || r.duration_seconds > kWeek) && !o.failed()) {
+    o.Fail("duration_seconds", "must be 1 to 604800 seconds (a week), e.g. 28800 (8 hours)");
   }
   r.start_day_of_week =
       static_cast<int>(o.OptionalInt("start_day_of_week", "1 (Monday) to 7 (Sunday)").value_or(1));
@@ -128,8 +129,9 @@ Layer ReadLayer(const FixtureObject& o, World& w, const FixtureRefs& refs, size_
   l.rotation_turn_length_seconds =
       o.OptionalInt("rotation_turn_length_seconds", "seconds per turn, e.g. 604800 (a week)")
           .value_or(0);
-  if (l.rotation_turn_length_seconds <= 0 && !o.failed()) {
-    o.Fail("rotation_turn_length_seconds", "must be a positive number of seconds, e.g. 604800");
+  if ((l.rotation_turn_length_seconds <= 0 || l.rotation_turn_length_seconds > 52 * kWeek) &&
+      !o.failed()) {
+    o.Fail("rotation_turn_length_seconds", "must be 1 second to 52 weeks, e.g. 604800 (a week)");
   }
   for (const auto& member : o.Objects("users", "{\"user\": {\"id\": \"PUSER01\"}}")) {
     std::string id = member.RefId("user", kUserRef);
