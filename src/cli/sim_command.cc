@@ -9,8 +9,11 @@
 #include "common/clock.h"
 #include "http/server.h"
 #include "net/curl_http_client.h"
+#include "sim/incidentio/fixture.h"
 #include "sim/incidentio/simulator.h"
+#include "sim/opsgenie/fixture.h"
 #include "sim/opsgenie/simulator.h"
+#include "sim/pagerduty/fixture.h"
 #include "sim/pagerduty/simulator.h"
 
 namespace im::cli {
@@ -70,6 +73,17 @@ Options CommonOptions(const SimOptions& o, const std::vector<sim::ApiKey>& keys)
   return options;
 }
 
+// With --fixture, has the simulator serve the file's data set (loaded by `load`, relative times
+// counting from `now`) instead of the generated one. 0, or the exit code of a bad file.
+template <typename Options, typename Load>
+int UseFixture(const SimOptions& o, Time now, Options& options, Load load) {
+  if (o.fixture.empty()) return 0;
+  auto world = load(o.fixture, {o.seed, o.incidents, o.days, now});
+  if (!world) return Fail(world.error().message);
+  options.world = std::move(*world);
+  return 0;
+}
+
 int RunSim(const SimOptions& o) {
   size_t colon = o.listen.rfind(':');
   if (colon == std::string::npos) return Fail("--listen must be HOST:PORT, e.g. 127.0.0.1:8090");
@@ -81,7 +95,6 @@ int RunSim(const SimOptions& o) {
     port = -1;
   }
   if (port < 0 || port > 65535) return Fail("--listen port must be 0..65535");
-  if (!o.fixture.empty()) return Fail("--fixture is not supported yet; drop it to use --seed");
   if (o.incidents < 0 || o.days < 1) return Fail("--incidents must be >= 0 and --days >= 1");
   std::vector<sim::ApiKey> keys;
   for (const auto& k : o.api_keys) {
@@ -91,13 +104,16 @@ int RunSim(const SimOptions& o) {
   }
   SystemClock clock;
   net::CurlHttpClient client;
+  const Time now = clock.Now();  // fixtures' relative times count from here
   if (o.provider == "incidentio") {
     auto options = CommonOptions<sim::incidentio::SimulatorOptions>(o, keys);
+    if (int bad = UseFixture(o, now, options, sim::incidentio::LoadFixture)) return bad;
     sim::incidentio::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port, "incident.io simulator (API v1/v2)", keys.empty());
   }
   if (o.provider == "opsgenie") {
     auto options = CommonOptions<sim::opsgenie::SimulatorOptions>(o, keys);
+    if (int bad = UseFixture(o, now, options, sim::opsgenie::LoadFixture)) return bad;
     if (port != 0) options.base_url = "http://" + o.listen;
     sim::opsgenie::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port,
@@ -106,6 +122,7 @@ int RunSim(const SimOptions& o) {
   }
   auto options = CommonOptions<sim::pagerduty::SimulatorOptions>(o, keys);
   if (port != 0) options.urls.api = "http://" + o.listen;
+  if (int bad = UseFixture(o, now, options, sim::pagerduty::LoadFixture)) return bad;
   sim::pagerduty::Simulator simulator(options, clock, client, SleepFor);
   return Serve(simulator, host, port,
                "PagerDuty simulator (REST API v2 and Events API v2 /v2/enqueue)", keys.empty());
@@ -123,7 +140,9 @@ void AddSimCommand(CLI::App& root) {
   sim->add_option("--seed", o->seed, "Seed of the generated data set");
   sim->add_option("--incidents", o->incidents, "Number of generated incidents");
   sim->add_option("--days", o->days, "Spread the generated incidents over the last D days");
-  sim->add_option("--fixture", o->fixture, "JSON fixture replacing the generated data");
+  sim->add_option("--fixture", o->fixture,
+                  "JSON file of the provider's objects: the data set (mode replace) or added to "
+                  "the generated one (mode extend)");
   sim->add_option("--api-key", o->api_keys,
                   "Accepted API key (repeatable); KEY:read-only for a read-only key");
   sim->add_option("--webhook-url", o->webhook_url, "Deliver webhooks to this URL");

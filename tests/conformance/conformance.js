@@ -46,9 +46,11 @@ async function main() {
   const { OpenApiValidator } = require('./openapi_validator');
   const { startSimulator } = require('./sim_process');
   const only = process.argv.slice(2);
+  // Each provider twice: its generated account, then its shipped fixture (docs/fixtures/).
   const suites = [require('./pagerduty_cases'), require('./incidentio_cases'),
     require('./opsgenie_cases')].filter(
-    (s) => only.length === 0 || only.includes(s.provider));
+    (s) => only.length === 0 || only.includes(s.provider)).flatMap(
+    (s) => [s, { ...s, ...s.fixture, label: `${s.provider} --fixture` }]);
 
   let passed = 0;
   let failed = 0;
@@ -68,7 +70,7 @@ async function main() {
         const errors = res.status === status ? [] : [`status ${res.status}, expected ${status}`];
         errors.push(...validators[spec].check(method, template, res.status,
           res.headers.get('content-type'), text, documented || res.status));
-        const name = `${suite.provider} ${method} ${url.split('?')[0]} → ${res.status}`;
+        const name = `${suite.label || suite.provider} ${method} ${url.split('?')[0]} → ${res.status}`;
         if (errors.length === 0) {
           passed++;
         } else {
@@ -86,7 +88,7 @@ async function main() {
       await suite.run(t);
     } catch (e) {
       failed++;
-      console.log(`FAIL ${suite.provider}: ${e.stack}`);
+      console.log(`FAIL ${suite.label || suite.provider}: ${e.stack}`);
     } finally {
       sim.stop();
     }

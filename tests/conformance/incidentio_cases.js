@@ -2,6 +2,8 @@
 // writes, each validated against specs/incident-io/openapi3.json (which documents 2xx only).
 'use strict';
 
+const { fixturePath } = require('./sim_process');
+
 const KEY = 'conformance-key';
 const ARGS = ['--api-key', KEY, '--seed', '7', '--incidents', '120', '--days', '30'];
 
@@ -42,5 +44,22 @@ async function run(t) {
     { incident: { incident_status_id: closed.id }, notify_incident_channel: false });
 }
 
+// The shipped fixture instead of the generated organisation: every object it produces, read back.
+async function runFixture(t) {
+  const auth = { Authorization: `Bearer ${KEY}` };
+  const get = (template, url) => t.check('api', 'GET', template, url, { headers: auth, status: 200 });
+  const page = await get('/v2/incidents', '/v2/incidents?page_size=100');
+  for (const inc of page.incidents) await get('/v2/incidents/{id}', `/v2/incidents/${inc.id}`);
+  await get('/v2/incident_updates', '/v2/incident_updates?page_size=100');
+  await get('/v1/severities', '/v1/severities');
+  await get('/v1/incident_statuses', '/v1/incident_statuses');
+  await get('/v2/users', '/v2/users');
+  const schedules = await get('/v2/schedules', '/v2/schedules');
+  const sid = schedules.schedules[0].id;
+  await get('/v2/schedules/{id}', `/v2/schedules/${sid}`);
+  await get('/v2/schedule_entries', `/v2/schedule_entries?schedule_id=${sid}`);
+}
+
 module.exports = { provider: 'incidentio', args: ARGS, run,
+  fixture: { args: ['--api-key', KEY, '--fixture', fixturePath('incidentio.json')], run: runFixture },
   specs: { api: 'incident-io/openapi3.json' } };

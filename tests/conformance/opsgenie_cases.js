@@ -5,6 +5,8 @@
 // document (providers.md §4.4), so the C++ tests cover them.
 'use strict';
 
+const { fixturePath } = require('./sim_process');
+
 const KEY = 'conformance-key';
 const ARGS = ['--api-key', KEY, '--api-key', 'ro-key:read-only', '--seed', '7',
   '--incidents', '300', '--days', '30'];
@@ -124,4 +126,24 @@ async function run(t) {
   await get('/v2/alerts', '/v2/alerts', 429);
 }
 
-module.exports = { provider: 'opsgenie', args: ARGS, run, specs: { api: 'opsgenie/swagger.json' } };
+// The shipped fixture instead of the generated account: every object it produces, read back.
+async function runFixture(t) {
+  const auth = { Authorization: `GenieKey ${KEY}` };
+  const get = (template, url) => t.check('api', 'GET', template, url, { headers: auth, status: 200 });
+  const alerts = await get('/v2/alerts', '/v2/alerts?limit=100');
+  for (const alert of alerts.data) {
+    await get('/v2/alerts/{identifier}', `/v2/alerts/${alert.id}`);
+    await get('/v2/alerts/{identifier}/logs', `/v2/alerts/${alert.id}/logs`);
+  }
+  const incidents = await get('/v1/incidents/', '/v1/incidents/?query=createdAt%3E0&limit=100');
+  for (const inc of incidents.data) await get('/v1/incidents/{identifier}', `/v1/incidents/${inc.id}`);
+  const schedules = await get('/v2/schedules', '/v2/schedules?expand=rotation');
+  await get('/v2/schedules/{identifier}/timeline', `/v2/schedules/${schedules.data[0].id}/timeline`);
+  await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${schedules.data[0].id}/on-calls`);
+  await get('/v2/escalations', '/v2/escalations');
+  await get('/v2/teams', '/v2/teams');
+  await get('/v2/users', '/v2/users');
+}
+
+module.exports = { provider: 'opsgenie', args: ARGS, run, specs: { api: 'opsgenie/swagger.json' },
+  fixture: { args: ['--api-key', KEY, '--fixture', fixturePath('opsgenie.json')], run: runFixture } };

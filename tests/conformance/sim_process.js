@@ -1,7 +1,14 @@
 // Starts `im sim <provider>` on a free port and stops it: the command prints its URL.
 'use strict';
 
+const path = require('path');
 const { spawn } = require('child_process');
+
+// docs/fixtures/<name>, the shipped example fixture a suite can start the simulator with.
+function fixturePath(name) {
+  const source = process.env.IM_SOURCE_DIR || path.resolve(__dirname, '..', '..');
+  return path.join(source, 'docs', 'fixtures', name);
+}
 
 function startSimulator(binary, provider, args) {
   return new Promise((resolve, reject) => {
@@ -34,4 +41,4 @@ function startSimulator(binary, provider, args) {
   });
 }
 
-module.exports = { startSimulator };
+module.exports = { startSimulator, fixturePath };

@@ -17,19 +17,17 @@ using Response = net::HttpResponse;
 constexpr size_t kEntriesPerPage = 100;
 constexpr auto kDefaultEntryWindow = std::chrono::days(7);
 
-Time Configured(const World& w) { return w.schedules.front().created_at; }
-
 Response Severities(State& st) {
   std::lock_guard lock(st.mu);
   json::array out;
-  for (const auto& s : st.world.severities) out.push_back(SeverityJson(s, Configured(st.world)));
+  for (const auto& s : st.world.severities) out.push_back(SeverityJson(s, st.world.configured_at));
   return JsonResponse(200, json::object{{"severities", std::move(out)}});
 }
 
 Response Statuses(State& st) {
   std::lock_guard lock(st.mu);
   json::array out;
-  for (const auto& s : st.world.statuses) out.push_back(StatusJson(s, Configured(st.world)));
+  for (const auto& s : st.world.statuses) out.push_back(StatusJson(s, st.world.configured_at));
   return JsonResponse(200, json::object{{"incident_statuses", std::move(out)}});
 }
 

@@ -27,17 +27,23 @@ Incident& DeclareIncident(World& w, Rng& rng, Time at, std::string name, std::st
                           std::string creator_id) {
   (void)rng;
   Incident inc;
-  inc.id = w.NewId();
-  inc.reference = "INC-" + std::to_string(w.next_reference++);
   inc.name = std::move(name);
   inc.summary = "Declared from the simulator: " + inc.name;
-  inc.status_id = w.statuses[1].id;  // Investigating (live)
+  const Status* declared = w.DeclaredStatus();
+  inc.status_id = declared ? declared->id : "";
   inc.severity_id = std::move(severity_id);
   inc.creator_id = std::move(creator_id);
-  inc.created_at = inc.updated_at = at;
+  inc.created_at = at;
+  return AddDeclaredIncident(w, std::move(inc));
+}
+
+Incident& AddDeclaredIncident(World& w, Incident inc) {
+  if (inc.id.empty()) inc.id = w.NewId();
+  if (inc.reference.empty()) inc.reference = "INC-" + std::to_string(w.next_reference++);
+  inc.updated_at = inc.created_at;
   w.incidents.push_back(inc);
-  w.updates.push_back(
-      {w.NewId(), inc.id, inc.status_id, inc.severity_id, "Incident declared", inc.creator_id, at});
+  w.updates.push_back({w.NewId(), inc.id, inc.status_id, inc.severity_id, "Incident declared",
+                       inc.creator_id, inc.created_at});
   return w.incidents.back();
 }
 
@@ -71,6 +77,7 @@ World Generate(const GeneratorOptions& o) {
                          {"Closed", "closed", "The incident is over"},
                          {"Declined", "declined", "Not an incident"}};
   for (int i = 0; i < 7; ++i) w.statuses.push_back({w.NewId(), st[i][0], st[i][2], st[i][1], i});
+  w.configured_at = epoch;
   for (int s = 0; s < 2; ++s) {
     Schedule sch{w.NewId(),
                  s == 0 ? "Platform on-call" : "Payments on-call",

@@ -20,9 +20,14 @@ struct GeneratorOptions {
 
 World Generate(const GeneratorOptions& options);
 
-// Adds an incident declared at `at` (status "Investigating"), with its first update.
+// Adds an incident declared at `at` in the first live status ("Investigating"), with its first
+// update.
 Incident& DeclareIncident(World& w, Rng& rng, Time at, std::string name, std::string severity_id,
                           std::string creator_id);
+
+// Adds `inc` as declared at inc.created_at in inc.status_id, with its first update by its
+// creator; an empty id or reference gets a new one.
+Incident& AddDeclaredIncident(World& w, Incident inc);
 
 // Moves `inc` to `status_id` at `at` and records the incident update; false if unchanged.
 bool ChangeStatus(World& w, Incident& inc, const std::string& status_id, const std::string& by,

@@ -59,7 +59,7 @@ Response Get(State& st, const net::HttpRequest& req) {
 }
 
 // The user a write is attributed to: the organisation owner (keys act for the organisation).
-std::string Actor(const World& w) { return w.users.front().id; }
+std::string Actor(const World& w) { return w.users.empty() ? "" : w.users.front().id; }
 
 Response Create(State& st, const net::HttpRequest& req) {
   auto body = ParseObjectBody(req.body);
@@ -84,7 +84,9 @@ Response Create(State& st, const net::HttpRequest& req) {
       return JsonResponse(200, json::object{{"incident", IncidentJson(w, inc)}});
     }
   }
-  std::string sev = severity->value_or(w.severities[2].id);
+  // Minor by default (the third of the four default severities, else the least of a fixture's).
+  std::string sev = severity->value_or(
+      w.severities.empty() ? "" : w.severities[std::min<size_t>(2, w.severities.size() - 1)].id);
   if (!w.FindSeverity(sev)) return ErrorResponse(422, "validation_error", "severity_id is unknown");
   if (mode->has_value() && **mode != "standard" && **mode != "retrospective" && **mode != "test" &&
       **mode != "tutorial") {

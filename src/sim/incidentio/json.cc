@@ -6,15 +6,6 @@
 #include "sim/common/json_response.h"
 
 namespace im::sim::incidentio {
-namespace {
-
-// Severities and statuses are configured before any incident; their times are the org's start.
-Time Configured(const World& w) {
-  return w.schedules.empty() ? Time{} : w.schedules.front().created_at;
-}
-
-}  // namespace
-
 json::object UserJson(const User& u) {
   return {{"id", u.id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
 }
@@ -47,7 +38,7 @@ json::object StatusJson(const Status& s, Time at) {
 }
 
 json::object IncidentJson(const World& w, const Incident& inc) {
-  Time cfg = Configured(w);
+  Time cfg = w.configured_at;
   const Status* st = w.FindStatus(inc.status_id);
   const Severity* sev = w.FindSeverity(inc.severity_id);
   const User* creator = w.FindUser(inc.creator_id);
@@ -68,7 +59,7 @@ json::object IncidentJson(const World& w, const Incident& inc) {
       {"incident_timestamp_values", json::array{}},
       {"duration_metrics", json::array{}},
       {"slack_team_id", "T02A1FSLE8J"},
-      {"slack_channel_id", "C" + inc.id.substr(16)},
+      {"slack_channel_id", "C" + (inc.id.size() > 16 ? inc.id.substr(16) : inc.id)},
       {"slack_channel_name", "inc-" + inc.reference.substr(4)},
       {"has_debrief", false},
   };
@@ -77,7 +68,7 @@ json::object IncidentJson(const World& w, const Incident& inc) {
 }
 
 json::object UpdateJson(const World& w, const Update& u) {
-  Time cfg = Configured(w);
+  Time cfg = w.configured_at;
   json::object o{{"id", u.id},
                  {"incident_id", u.incident_id},
                  {"created_at", FormatTime(u.created_at)},

@@ -19,6 +19,13 @@ Incident* World::FindIncident(std::string_view id) {
   return const_cast<Incident*>(FindIn(incidents, id));
 }
 
+const Status* World::DeclaredStatus() const {
+  for (const auto& s : statuses) {
+    if (s.category == "live") return &s;
+  }
+  return statuses.empty() ? nullptr : &statuses.front();
+}
+
 std::string World::NewId() {
   // Crockford base32, as ULIDs: a fixed prefix then the serial, so ids sort by creation.
   static constexpr char kDigits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

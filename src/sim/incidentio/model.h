@@ -61,6 +61,7 @@ struct World {
   std::vector<Incident> incidents;  // oldest first
   std::vector<Update> updates;      // oldest first
   std::vector<Schedule> schedules;
+  Time configured_at{};  // when severities and statuses were set up (their created_at)
   int64_t next_reference = 1;
   uint64_t next_serial = 1;
 
@@ -69,6 +70,8 @@ struct World {
   const Status* FindStatus(std::string_view id) const;
   Incident* FindIncident(std::string_view id);
   const Schedule* FindSchedule(std::string_view id) const;
+  // The status a new incident is declared in: the first "live" one (else the first one).
+  const Status* DeclaredStatus() const;
   // A ULID-like id ("01H..."): 26 characters, increasing with the serial.
   std::string NewId();
 };

@@ -117,7 +117,9 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
                                              options.seed ^ 0x1d10, wq);
   webhooks_->SetTarget(options.webhook);
   state_ = std::make_unique<State>(clock, webhooks_.get(), options.seed);
-  state_->world = Generate({options.seed, options.incidents, options.days, clock.Now()});
+  state_->world = options.world
+                      ? std::move(*options.world)
+                      : Generate({options.seed, options.incidents, options.days, clock.Now()});
 }
 
 Simulator::~Simulator() { webhooks_->Stop(); }
@@ -164,8 +166,12 @@ Result<json::value> Simulator::RunScenario(const std::string& name, const json::
   if (n < 1 || n > 100000) return Fail(ErrorCode::kInvalidArgument, "count must be 1..100000");
   std::lock_guard lock(state_->mu);
   World& w = state_->world;
+  if (w.severities.empty() || w.users.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition, "the data set has no severity or no user");
+  }
+  const std::string& severity = w.severities[std::min<size_t>(1, w.severities.size() - 1)].id;
   for (int64_t i = 0; i < n; ++i) {
-    state_->DeclareLocked("Scenario: synthetic incident", w.severities[1].id, w.users.front().id,
+    state_->DeclareLocked("Scenario: synthetic incident", severity, w.users.front().id,
                           clock_.Now());
   }
   return json::value(json::object{{"scenario", "trigger"}, {"count", n}});

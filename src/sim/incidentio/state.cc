@@ -20,8 +20,8 @@ bool State::ChangeStatusLocked(Incident& inc, const std::string& status_id, cons
   const Status* from = world.FindStatus(previous);
   const Status* to = world.FindStatus(status_id);
   json::object payload{{"incident", IncidentJson(world, inc)}, {"message", message}};
-  if (to) payload["new_status"] = StatusJson(*to, world.schedules.front().created_at);
-  if (from) payload["previous_status"] = StatusJson(*from, world.schedules.front().created_at);
+  if (to) payload["new_status"] = StatusJson(*to, world.configured_at);
+  if (from) payload["previous_status"] = StatusJson(*from, world.configured_at);
   EmitLocked("public_incident.incident_status_updated_v2", inc.id, std::move(payload));
   EmitLocked("public_incident.incident_updated_v2", inc.id, IncidentJson(world, inc));
   return true;

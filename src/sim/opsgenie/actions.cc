@@ -37,9 +37,13 @@ CreateOutcome CreateAlert(World& w, Rng& rng, AlertDraft d, Time at) {
       return {open, false};
     }
   }
+  return {&AddNewAlert(w, rng, std::move(d), at), true};
+}
+
+Alert& AddNewAlert(World& w, Rng& rng, AlertDraft d, Time at) {
   Alert a;
-  a.id = NewUuid(rng) + "-" + std::to_string(EpochMillis(at));
-  a.tiny_id = std::to_string(w.next_tiny++);
+  a.id = d.id.empty() ? NewUuid(rng) + "-" + std::to_string(EpochMillis(at)) : std::move(d.id);
+  a.tiny_id = d.tiny_id.empty() ? std::to_string(w.next_tiny++) : std::move(d.tiny_id);
   a.alias = d.alias.empty() ? a.id : std::move(d.alias);  // Opsgenie: the alias defaults to the id
   a.message = std::move(d.message);
   a.description = std::move(d.description);
@@ -57,7 +61,7 @@ CreateOutcome CreateAlert(World& w, Rng& rng, AlertDraft d, Time at) {
   Log(a, "Alert created via " + w.integration.name + " with id [" + a.id + "]", "system",
       Actor(d.user), at);
   Note(a, d.user, d.note, at);
-  return {&w.AddAlert(std::move(a)), true};
+  return w.AddAlert(std::move(a));
 }
 
 bool AcknowledgeAlert(Alert& a, const std::string& user, const std::string& note, Time at) {
@@ -109,8 +113,8 @@ void DeleteAlert(World& w, Alert& a) {
 
 Incident& CreateIncident(World& w, Rng& rng, IncidentDraft d, const std::string& user, Time at) {
   Incident i;
-  i.id = NewUuid(rng);
-  i.tiny_id = std::to_string(w.next_incident_tiny++);
+  i.id = d.id.empty() ? NewUuid(rng) : std::move(d.id);
+  i.tiny_id = d.tiny_id.empty() ? std::to_string(w.next_incident_tiny++) : std::move(d.tiny_id);
   i.message = std::move(d.message);
   i.description = std::move(d.description);
   i.service_id = std::move(d.service_id);

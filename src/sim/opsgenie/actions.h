@@ -14,8 +14,9 @@
 
 namespace im::sim::opsgenie {
 
-// The fields of CreateAlertPayload the simulator keeps.
+// The fields of CreateAlertPayload the simulator keeps, and the ids of an alert a fixture names.
 struct AlertDraft {
+  std::string id, tiny_id;  // empty: new ones
   std::string message, alias, description, entity, source, user, note, priority = "P3";
   std::vector<std::string> tags, actions;
   std::map<std::string, std::string> details;
@@ -31,6 +32,8 @@ struct CreateOutcome {
 std::string Actor(const std::string& user);
 
 CreateOutcome CreateAlert(World& w, Rng& rng, AlertDraft draft, Time at);
+// A new alert whatever its alias (CreateAlert after its deduplication check).
+Alert& AddNewAlert(World& w, Rng& rng, AlertDraft draft, Time at);
 // Each returns false when the alert's state does not allow it (nothing changes then).
 bool AcknowledgeAlert(Alert& a, const std::string& user, const std::string& note, Time at);
 bool UnacknowledgeAlert(Alert& a, const std::string& user, const std::string& note, Time at);
@@ -39,6 +42,7 @@ void AddAlertNote(Alert& a, const std::string& user, const std::string& note, Ti
 void DeleteAlert(World& w, Alert& a);
 
 struct IncidentDraft {
+  std::string id, tiny_id;  // empty: new ones
   std::string message, description, service_id, priority = "P3", note;
   std::vector<std::string> tags;
   std::map<std::string, std::string> details;

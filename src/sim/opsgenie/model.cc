@@ -95,6 +95,23 @@ void World::Reindex(const Alert& a) {
   if (!a.deleted && (last == alias_last_.end() || last->second <= i)) alias_last_[a.alias] = i;
 }
 
+void World::SortByCreation() {
+  auto by_time = [](const auto& a, const auto& b) { return a.created_at < b.created_at; };
+  std::vector<Alert> all_alerts = std::move(alerts);
+  std::vector<Incident> all_incidents = std::move(incidents);
+  std::stable_sort(all_alerts.begin(), all_alerts.end(), by_time);
+  std::stable_sort(all_incidents.begin(), all_incidents.end(), by_time);
+  alerts.clear();
+  incidents.clear();
+  for (auto* index : {&alert_by_id_, &alert_by_tiny_, &alias_open_, &alias_last_, &incident_by_id_,
+                      &incident_by_tiny_}) {
+    index->clear();
+  }
+  alerts.reserve(all_alerts.size());
+  for (auto& a : all_alerts) AddAlert(std::move(a));
+  for (auto& i : all_incidents) AddIncident(std::move(i));
+}
+
 std::string NewUuid(Rng& rng) {
   static constexpr char kHex[] = "0123456789abcdef";
   uint64_t hi = rng.Next(), lo = rng.Next();

@@ -173,6 +173,9 @@ struct World {
   Incident& AddIncident(Incident incident);
   // Keeps the alias index right after `a` changed status or was deleted.
   void Reindex(const Alert& a);
+  // Puts alerts and incidents in creation order and rebuilds every index (after a fixture added
+  // some out of order).
+  void SortByCreation();
 
  private:
   std::unordered_map<std::string, size_t> alert_by_id_, alert_by_tiny_;

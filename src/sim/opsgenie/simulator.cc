@@ -78,7 +78,9 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
       std::make_unique<WebhookQueue>(clock, client, WebhookHeaders, knobs_, options.seed ^ 0x0965);
   webhooks_->SetTarget(options.webhook);
   state_ = std::make_unique<State>(clock, webhooks_.get(), knobs_, options.seed ^ 0x5eed);
-  state_->world = Generate({options.seed, options.incidents, options.days, clock.Now()});
+  state_->world = options.world
+                      ? std::move(*options.world)
+                      : Generate({options.seed, options.incidents, options.days, clock.Now()});
 }
 
 Simulator::~Simulator() { webhooks_->Stop(); }
@@ -145,6 +147,9 @@ Result<json::value> Simulator::RunScenario(const std::string& name, const json::
   if (n < 1 || n > 100000) return Fail(ErrorCode::kInvalidArgument, "count must be 1..100000");
   auto lock = state_->Lock();
   World& w = state_->world;
+  if (w.services.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition, "the data set has no service to alert on");
+  }
   for (int64_t i = 0; i < n; ++i) {
     const Service& svc = w.services[static_cast<size_t>(i) % w.services.size()];
     AlertDraft d;

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "common/clock.h"
 #include "http/router.h"
@@ -33,6 +34,7 @@ struct SimulatorOptions {
   WebhookTarget webhook;         // the first secret is sent as the X-Webhook-Secret header
   bool rate_limit = true;
   std::string base_url = "http://127.0.0.1";  // paging links for a request without Host
+  std::optional<World> world;  // the data set to serve (a fixture); none: generated from `seed`
 };
 
 class Simulator {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/common/random.h"
+#include "sim/pagerduty/lifecycle.h"
 
 namespace im::sim::pagerduty {
 namespace {
@@ -36,16 +37,6 @@ std::string Title(Rng& rng, const std::string& service) {
   std::string t = rng.Pick(kProblems);
   t.replace(t.find("{s}"), 3, service);
   return t;
-}
-
-LogEntry Entry(World& w, std::string type, Time at, Agent agent) {
-  LogEntry e;
-  e.id = w.NewId('R', 26);
-  e.type = std::move(type);
-  e.created_at = at;
-  e.agent = std::move(agent);
-  e.channel = e.agent.type == "service_reference" ? "auto" : "web_ui";
-  return e;
 }
 
 void MakeDirectory(World& w, Rng& rng, Time now) {
@@ -154,80 +145,39 @@ void GenerateIncident(World& w, Rng& rng, Time created, Time until) {
   const User& responder = w.users[rng.Next() % w.users.size()];
   Agent svc_agent{"service_reference", svc.id};
   Agent user_agent{"user_reference", responder.id};
-  inc.alerts.push_back({w.NewId('Q', 14), "triggered", inc.title,
-                        inc.urgency == "high" ? "critical" : "warning", inc.incident_key, created});
-  inc.log.push_back(Entry(w, "trigger_log_entry", created, svc_agent));
-  LogEntry assign = Entry(w, "assign_log_entry", created, svc_agent);
-  assign.assignee_ids = {responder.id};
-  inc.log.push_back(assign);
-  inc.assignments = {{created, responder.id}};
-  inc.status = "triggered";
-  inc.last_status_change_at = created;
-  inc.last_status_change_by = svc_agent;
+  TriggerIncident(w, inc, {responder.id});
 
   Time t = created;
-  auto ack = [&](Time at) {
-    inc.log.push_back(Entry(w, "acknowledge_log_entry", at, user_agent));
-    inc.status = "acknowledged";
-    inc.acknowledgements = {{at, responder.id}};
-    inc.last_status_change_at = at;
-    inc.last_status_change_by = user_agent;
-  };
-  auto resolve = [&](Time at) {
-    LogEntry e = Entry(w, "resolve_log_entry", at, user_agent);
-    e.note = rng.Chance(0.5) ? "Rolled back the last deploy" : "";
-    inc.resolution = e.note;
-    inc.log.push_back(e);
-    inc.status = "resolved";
-    inc.resolved_at = at;
-    inc.acknowledgements.clear();
-    inc.assignments.clear();
-    inc.alerts.back().status = "resolved";
-    inc.last_status_change_at = at;
-    inc.last_status_change_by = user_agent;
-  };
   int cycles = rng.Chance(0.05) ? 2 : 1;  // a reopen cycle now and then
   for (int c = 0; c < cycles; ++c) {
     if (c > 0) {  // reopen
       t += minutes(rng.Between(10, 240));
       if (t >= until) break;
-      inc.log.push_back(Entry(w, "trigger_log_entry", t, user_agent));
-      inc.status = "triggered";
-      inc.resolved_at.reset();
-      inc.assignments = {{t, responder.id}};
-      inc.alerts.back().status = "triggered";
-      inc.last_status_change_at = t;
+      ReopenIncident(w, inc, t, user_agent, responder.id);
     }
     Time ack_at = t + seconds(rng.Between(30, 1800));
     if (ack_at >= until || rng.Chance(0.05)) break;
-    ack(ack_at);
+    AcknowledgeIncident(w, inc, ack_at, user_agent);
     t = ack_at;
     if (rng.Chance(0.05)) {  // acknowledgement timed out, then acknowledged again
       t += minutes(30);
       if (t >= until) break;
-      inc.log.push_back(Entry(w, "unacknowledge_log_entry", t, svc_agent));
-      inc.status = "triggered";
-      inc.acknowledgements.clear();
-      inc.last_status_change_at = t;
-      inc.last_status_change_by = svc_agent;
+      UnacknowledgeIncident(w, inc, t, svc_agent);
       t += seconds(rng.Between(30, 600));
       if (t >= until) break;
-      ack(t);
+      AcknowledgeIncident(w, inc, t, user_agent);
     }
     if (rng.Chance(0.3)) {
       Time at = t + seconds(rng.Between(60, 900));
       if (at < until) {
-        Note n{w.NewId('P', 14), responder.id, "Investigating: checking recent deploys", at};
-        LogEntry e = Entry(w, "annotate_log_entry", at, user_agent);
-        e.note = n.content;
-        inc.notes.push_back(n);
-        inc.log.push_back(e);
+        AnnotateIncident(w, inc, at, responder.id, "Investigating: checking recent deploys");
         t = at;
       }
     }
     Time resolve_at = t + seconds(rng.Between(300, 6 * 3600));
     if (resolve_at >= until) break;
-    resolve(resolve_at);
+    ResolveIncident(w, inc, resolve_at, user_agent,
+                    rng.Chance(0.5) ? "Rolled back the last deploy" : "");
     t = resolve_at;
   }
   inc.updated_at = inc.log.back().created_at;

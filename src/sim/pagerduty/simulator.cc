@@ -83,7 +83,9 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
   webhooks_->SetTarget(options.webhook);
   state_ = std::make_unique<State>(clock, options.urls, webhooks_.get(), options.seed);
   state_->knobs = &knobs_;
-  state_->world = Generate({options.seed, options.incidents, options.days, clock.Now()});
+  state_->world = options.world
+                      ? std::move(*options.world)
+                      : Generate({options.seed, options.incidents, options.days, clock.Now()});
 }
 
 Simulator::~Simulator() {
@@ -138,6 +140,12 @@ Result<json::value> Simulator::RunScenario(const std::string& name, const json::
   int64_t n = count->value_or(1), seconds = over->value_or(0);
   if (n < 1 || n > 100000 || seconds < 0) {
     return Fail(ErrorCode::kInvalidArgument, "count must be 1..100000, over_seconds >= 0");
+  }
+  {
+    std::lock_guard lock(state_->mu);
+    if (state_->world.services.empty()) {
+      return Fail(ErrorCode::kFailedPrecondition, "the data set has no service to trigger on");
+    }
   }
   auto trigger_one = [this] {
     std::lock_guard lock(state_->mu);

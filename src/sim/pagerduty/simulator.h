@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "common/clock.h"
 #include "http/router.h"
@@ -27,6 +28,7 @@ struct SimulatorOptions {
   WebhookTarget webhook;         // several secrets: several v1= signatures (rotation)
   bool rate_limit = true;
   Urls urls;
+  std::optional<World> world;  // the data set to serve (a fixture); none: generated from `seed`
 };
 
 class Simulator {
