@@ -86,31 +86,41 @@ Result<Duration> ParseDuration(std::string_view text) {
                 "cannot read duration '" + std::string(text) +
                     "': use a number with a unit, like 90s, 15m, 4h, 3d or 1h30m");
   };
+  // Longer is surely a typo, and far shorter than what overflows microseconds in int64.
+  constexpr int64_t kMaxSeconds = int64_t{100} * 366 * 86400;
+  auto too_long = [&] {
+    return Fail(ErrorCode::kInvalidArgument,
+                "duration '" + std::string(text) + "' is longer than 100 years");
+  };
   if (text.empty()) return bad();
   int64_t whole = 0;
   if (ParseInt(text, whole)) {
     if (whole < 0) return bad();
+    if (whole > kMaxSeconds) return too_long();
     return std::chrono::seconds(whole);
   }
-  Duration total{0};
+  int64_t total = 0;  // seconds
   size_t i = 0;
   while (i < text.size()) {
     size_t j = i;
     while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
     if (j == i || j == text.size()) return bad();
     int64_t n = 0;
-    if (!ParseInt(text.substr(i, j - i), n)) return bad();
+    if (!ParseInt(text.substr(i, j - i), n)) return too_long();  // digits only: too many
+    int64_t unit = 0;
     switch (text[j]) {
-      case 's': total += std::chrono::seconds(n); break;
-      case 'm': total += std::chrono::minutes(n); break;
-      case 'h': total += std::chrono::hours(n); break;
-      case 'd': total += std::chrono::days(n); break;
-      case 'w': total += std::chrono::weeks(n); break;
+      case 's': unit = 1; break;
+      case 'm': unit = 60; break;
+      case 'h': unit = 3600; break;
+      case 'd': unit = 86400; break;
+      case 'w': unit = 7 * 86400; break;
       default: return bad();
     }
+    if (n > kMaxSeconds / unit || total + n * unit > kMaxSeconds) return too_long();
+    total += n * unit;
     i = j + 1;
   }
-  return total;
+  return std::chrono::seconds(total);
 }
 
 std::string FormatDuration(Duration d) {

@@ -53,6 +53,16 @@ TEST(DurationTest, ParsesUnitsAndCombinations) {
   EXPECT_FALSE(ParseDuration("-5m"));
 }
 
+TEST(DurationTest, RefusesWhatWouldOverflowInsteadOfWrapping) {
+  EXPECT_EQ(*ParseDuration("36500d"), hours(24 * 36500));
+  for (const char* text : {"99999999999999999999h", "9223372036854775807s", "3000000000000w",
+                           "36601d", "36600d1w", "4000000000"}) {
+    auto d = ParseDuration(text);
+    ASSERT_FALSE(d) << text;
+    EXPECT_NE(d.error().message.find("100 years"), std::string::npos) << d.error().message;
+  }
+}
+
 TEST(DurationTest, FormatsTheShortestExactForm) {
   EXPECT_EQ(FormatDuration(minutes(90)), "1h30m");
   EXPECT_EQ(FormatDuration(hours(72)), "3d");
