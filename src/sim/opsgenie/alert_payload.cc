@@ -2,6 +2,7 @@
 #include "sim/opsgenie/alert_payload.h"
 
 #include "sim/common/json_response.h"
+#include "sim/opsgenie/routes.h"
 
 namespace im::sim::opsgenie {
 namespace {
@@ -196,6 +197,19 @@ std::variant<ActionFields, Response> ReadActionFields(const json::object& b, con
   if (error) return std::move(*error);
   if (note_required && note->empty()) return Invalid(call, "note", "Note can not be empty.");
   return ActionFields{*user, *source, *note};
+}
+
+std::variant<ActionRequest, net::HttpResponse> ReadActionRequest(
+    const net::HttpRequest& req, const Call& call, const std::vector<std::string>& id_types,
+    const std::string& action) {
+  auto type = IdentifierType(req, call, id_types);
+  if (auto* err = std::get_if<net::HttpResponse>(&type)) return std::move(*err);
+  auto body = BodyObject(req, call, action != "AddNote");
+  if (auto* err = std::get_if<net::HttpResponse>(&body)) return std::move(*err);
+  auto fields = ReadActionFields(std::get<json::object>(body), call, action == "AddNote");
+  if (auto* err = std::get_if<net::HttpResponse>(&fields)) return std::move(*err);
+  return ActionRequest{std::get<std::string>(std::move(type)),
+                       std::get<ActionFields>(std::move(fields))};
 }
 
 }  // namespace im::sim::opsgenie

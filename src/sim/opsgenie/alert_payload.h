@@ -34,4 +34,15 @@ std::variant<ActionFields, net::HttpResponse> ReadActionFields(const json::objec
                                                                const Call& call,
                                                                bool note_required);
 
+// What an alert or incident action request (`POST .../{identifier}/<action>`) carries: how its
+// identifier is meant (`identifierType`, one of `id_types`) and the payload's fields. The body
+// may be empty except for "AddNote", whose note is required.
+struct ActionRequest {
+  std::string id_type;
+  ActionFields fields;
+};
+std::variant<ActionRequest, net::HttpResponse> ReadActionRequest(
+    const net::HttpRequest& req, const Call& call, const std::vector<std::string>& id_types,
+    const std::string& action);
+
 }  // namespace im::sim::opsgenie

@@ -43,17 +43,14 @@ Response Create(Api& api, const net::HttpRequest& req, const Call& call) {
 
 Response Action(Api& api, const net::HttpRequest& req, const Call& call,
                 const std::string& action) {
-  auto type = IdentifierType(req, call, kIncidentIdTypes);
-  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
-  auto body = BodyObject(req, call, action != "AddNote");
-  if (auto* err = std::get_if<Response>(&body)) return std::move(*err);
-  auto fields = ReadActionFields(std::get<json::object>(body), call, action == "AddNote");
-  if (auto* err = std::get_if<Response>(&fields)) return std::move(*err);
+  auto in = ReadActionRequest(req, call, kIncidentIdTypes, action);
+  if (auto* err = std::get_if<Response>(&in)) return std::move(*err);
   State& st = api.st;
   auto lock = st.Lock();
   Request r{call.request_id, "incident", action};
-  auto apply = [&st, action, id = req.Param("identifier"), type = std::get<std::string>(type),
-                f = std::get<ActionFields>(fields)](Request& r, Time at) {
+  auto apply = [&st, action, id = req.Param("identifier"),
+                type = std::get<ActionRequest>(in).id_type,
+                f = std::get<ActionRequest>(in).fields](Request& r, Time at) {
     Incident* inc = st.world.FindIncident(id, type);
     if (!inc) {
       r.status = "Incident does not exist";
