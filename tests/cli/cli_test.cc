@@ -9,6 +9,7 @@
 
 #include "app/server_app.h"
 #include "common/json.h"
+#include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
 
@@ -37,9 +38,8 @@ std::string Slurp(const std::string& path) {
 class CliTest : public ::testing::Test {
  protected:
   CliRun Im(const std::vector<std::string>& args, const std::string& env = "") {
-    const char* bin = std::getenv("IM_BINARY");
     std::string cmd = env + " HOME=" + Quote(dir_.path().string()) + " USER=tester " +
-                      Quote(bin ? bin : IM_TEST_BINARY) + " --data-dir " + Quote(data_dir());
+                      Quote(im::testing::ImBinary()) + " --data-dir " + Quote(data_dir());
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";

@@ -17,11 +17,6 @@ namespace {
 
 using im::testing::Process;
 
-std::string Bin() {
-  const char* bin = std::getenv("IM_BINARY");
-  return bin ? bin : IM_TEST_BINARY;
-}
-
 int64_t Query(const std::string& db_path, const std::string& sql) {
   sqlite3* db = nullptr;
   int64_t out = -1;
@@ -41,9 +36,10 @@ int64_t Query(const std::string& db_path, const std::string& sql) {
 class ConnectorCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sim_ = std::make_unique<Process>(std::vector<std::string>{
-        Bin(), "sim", "pagerduty", "--listen", "127.0.0.1:0", "--api-key", "cli-test-key",
-        "--incidents", "1500", "--days", "60", "--seed", "3", "--rate-limit", "off"});
+    sim_ = std::make_unique<Process>(
+        std::vector<std::string>{im::testing::ImBinary(), "sim", "pagerduty", "--listen",
+                                 "127.0.0.1:0", "--api-key", "cli-test-key", "--incidents", "1500",
+                                 "--days", "60", "--seed", "3", "--rate-limit", "off"});
     ASSERT_TRUE(sim_->started());
     std::string banner = sim_->ReadLine();  // "PagerDuty simulator at http://127.0.0.1:PORT ..."
     auto at = banner.find("http://127.0.0.1:");
@@ -52,8 +48,9 @@ class ConnectorCliTest : public ::testing::Test {
   }
 
   int Im(const std::string& args) {
-    std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " + Bin() +
-                      " --data-dir " + data() + " " + args + " >/dev/null 2>&1";
+    std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
+                      im::testing::ImBinary() + " --data-dir " + data() + " " + args +
+                      " >/dev/null 2>&1";
     int status = std::system(cmd.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
@@ -77,7 +74,7 @@ TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
                std::to_string(port_) + "\",\"rate_limit_per_minute\":0}'"),
             0);
   SetLatency(40);  // slow enough to be caught half way
-  Process sync({Bin(), "--data-dir", data(), "connector", "sync", "pd"});
+  Process sync({im::testing::ImBinary(), "--data-dir", data(), "connector", "sync", "pd"});
   ASSERT_TRUE(sync.started());
   // Wait (with a deadline) until some incidents are in, then kill it without warning.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -142,7 +139,7 @@ TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIn
   // and im is killed while PagerDuty is still working on it.
   ASSERT_TRUE(im::testing::Fetch(port_, "DELETE", "/_sim/requests"));
   SetLatency(700);
-  Process flush({Bin(), "--data-dir", data(), "connector", "sync", "pd"});
+  Process flush({im::testing::ImBinary(), "--data-dir", data(), "connector", "sync", "pd"});
   ASSERT_TRUE(flush.started());
   auto logged = [&](const std::string& needle) {
     auto r = im::testing::Fetch(port_, "GET", "/_sim/requests");
@@ -200,8 +197,9 @@ TEST_F(ConnectorCliTest, StatusNamesParkedChangesAndRetryParkedSendsThem) {
   ASSERT_EQ(Im("declare --sev SEV-1 --title 'Checkout down' --service checkout"), 0);
   ASSERT_EQ(Im("connector sync pd"), 0);
   std::string out = (dir_.path() / "status").string();
-  std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " + Bin() +
-                    " --data-dir " + data() + " connector status pd > " + out + " 2>&1";
+  std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
+                    im::testing::ImBinary() + " --data-dir " + data() + " connector status pd > " +
+                    out + " 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::FILE* f = std::fopen(out.c_str(), "r");
   std::string text(8192, '\0');
@@ -226,8 +224,8 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   EXPECT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"x\"}'"), 5);  // exists
   EXPECT_EQ(Im("connector add pagerduty other --config '{\"api_kee\":\"x\"}'"), 3);
   std::string out = (dir_.path() / "out").string();
-  std::string cmd = "HOME=" + dir_.path().string() + " " + Bin() + " --data-dir " + data() +
-                    " connector list --json > " + out;
+  std::string cmd = "HOME=" + dir_.path().string() + " " + im::testing::ImBinary() +
+                    " --data-dir " + data() + " connector list --json > " + out;
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::FILE* f = std::fopen(out.c_str(), "r");
   std::string text(4096, '\0');
@@ -286,8 +284,8 @@ TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
   EXPECT_EQ(Im("connector webhook nope --enable --url http://127.0.0.1:1"), 4);
 
   Process server({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
-                  "HOME=" + dir_.path().string(), Bin(), "--data-dir", data(), "serve", "--listen",
-                  "127.0.0.1:0"});
+                  "HOME=" + dir_.path().string(), im::testing::ImBinary(), "--data-dir", data(),
+                  "serve", "--listen", "127.0.0.1:0"});
   ASSERT_TRUE(server.started());
   std::string banner = server.ReadLine();  // "im is serving ... at http://127.0.0.1:PORT ..."
   auto at = banner.find("http://127.0.0.1:");
@@ -307,8 +305,8 @@ TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
   server.Signal(SIGTERM);
   ASSERT_EQ(server.Wait(), 0);
   Process again({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
-                 "HOME=" + dir_.path().string(), Bin(), "--data-dir", data(), "serve", "--listen",
-                 base.substr(7)});
+                 "HOME=" + dir_.path().string(), im::testing::ImBinary(), "--data-dir", data(),
+                 "serve", "--listen", base.substr(7)});
   ASSERT_TRUE(again.started());
   ASSERT_NE(again.ReadLine().find(base), std::string::npos);
   EXPECT_EQ(Im("connector webhook pd --test"), 0);  // the stored public URL is used

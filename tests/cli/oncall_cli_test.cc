@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/json.h"
+#include "fakes/process.h"
 #include "fakes/temp_dir.h"
 
 namespace im::cli {
@@ -68,10 +69,9 @@ people:
 class OncallCliTest : public ::testing::Test {
  protected:
   CliRun Im(const std::vector<std::string>& args) {
-    const char* bin = std::getenv("IM_BINARY");
     std::string cmd =
         "env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR HOME=" + Quote(dir_.path().string()) +
-        " USER=tester " + Quote(bin ? bin : IM_TEST_BINARY) + " --data-dir " +
+        " USER=tester " + Quote(im::testing::ImBinary()) + " --data-dir " +
         Quote(dir_.File("data"));
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");

@@ -18,11 +18,6 @@ namespace {
 
 using im::testing::Process;
 
-std::string Bin() {
-  const char* bin = std::getenv("IM_BINARY");
-  return bin ? bin : IM_TEST_BINARY;
-}
-
 std::string Fixture(const std::string& name) {
   const char* src = std::getenv("IM_SOURCE_DIR");
   return std::string(src ? src : IM_TEST_SOURCE_DIR) + "/docs/fixtures/" + name;
@@ -52,8 +47,8 @@ TEST(SimCliTest, ServesEachShippedFixture) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.provider + " " + c.target);
-    Process sim({Bin(), "sim", c.provider, "--fixture", Fixture(c.fixture), "--listen",
-                 "127.0.0.1:0", "--api-key", "cli-key"});
+    Process sim({im::testing::ImBinary(), "sim", c.provider, "--fixture", Fixture(c.fixture),
+                 "--listen", "127.0.0.1:0", "--api-key", "cli-key"});
     ASSERT_TRUE(sim.started());
     std::string banner = sim.ReadLine();  // "... simulator ... at http://127.0.0.1:PORT ..."
     auto at = banner.find("http://127.0.0.1:");
@@ -75,8 +70,8 @@ TEST(SimCliTest, ABadFixtureStopsItWithTheMessage) {
     "services": [{"id": "PSVC001", "name": "Checkout", "escalation_policy": {"id": "PEPOL01"}}],
     "incidents": [{"id": "PINC001", "title": "Down", "status": "triggered",
                    "service": {"id": "PNOPE"}, "created_at": "-1h"}]})";
-  std::string cmd = Bin() + " sim pagerduty --listen 127.0.0.1:0 --fixture " + bad + " >" +
-                    dir.File("out") + " 2>" + dir.File("err") + " </dev/null";
+  std::string cmd = im::testing::ImBinary() + " sim pagerduty --listen 127.0.0.1:0 --fixture " +
+                    bad + " >" + dir.File("out") + " 2>" + dir.File("err") + " </dev/null";
   int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);
@@ -86,8 +81,8 @@ TEST(SimCliTest, ABadFixtureStopsItWithTheMessage) {
                 ": incidents[0].service.id \"PNOPE\" is not the id of any service "
                 "(services[].id): write one of those ids, or add a service with this id\n");
 
-  std::string missing = Bin() + " sim opsgenie --fixture " + dir.File("none.json") +
-                        " >/dev/null 2>" + dir.File("err2") + " </dev/null";
+  std::string missing = im::testing::ImBinary() + " sim opsgenie --fixture " +
+                        dir.File("none.json") + " >/dev/null 2>" + dir.File("err2") + " </dev/null";
   status = std::system(missing.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -63,5 +64,14 @@ class Process {
   int out_ = -1;
   bool reaped_ = false;
 };
+
+#ifdef IM_TEST_BINARY
+// The im binary under test: $IM_BINARY when set (to test another build), else the one built
+// beside the tests.
+inline std::string ImBinary() {
+  const char* bin = std::getenv("IM_BINARY");
+  return bin ? bin : IM_TEST_BINARY;
+}
+#endif
 
 }  // namespace im::testing
