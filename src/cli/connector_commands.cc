@@ -139,6 +139,11 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
                                        {"error", m.last_error}});
   }
   j["outbox"].as_object()["parked_items"] = std::move(parked_json);
+  // Who sends the outbox now (host:pid:random), so a lease held by a process on another
+  // machine that died is recognisable while it runs out.
+  auto sender = o->cr->store->OutboxLeaseHolder(name, now);
+  if (!sender) return ReportError(sender.error());
+  j["outbox"].as_object()["sender"] = sender->empty() ? json::value(nullptr) : json::value(*sender);
   if (health) {
     auto c = o->cr->manager->Open(name);
     if (!c) return ReportError(c.error());
@@ -176,6 +181,7 @@ int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
             << (outbox->oldest_pending ? " (oldest " + FormatTime(*outbox->oldest_pending) + ")"
                                        : "")
             << ", " << outbox->parked << " parked, " << outbox->sent_since << " sent in 24h\n";
+  if (!sender->empty()) std::cout << "                being sent by " << *sender << "\n";
   for (const auto& m : *parked) {
     std::cout << "  parked: " << core::IncidentId(m.incident) << " " << m.kind << " after "
               << m.attempts << " attempt(s): " << m.last_error << "\n";

@@ -1,10 +1,13 @@
 // The PagerDuty connector as a user runs it: the real `im` binary against a real `im sim
 // pagerduty` process, including an import killed with SIGKILL half way and resumed.
 #include <gtest/gtest.h>
+
 #include <sqlite3.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "common/json.h"
@@ -247,6 +250,34 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   EXPECT_EQ(stored.find("very-secret-value"), std::string::npos);
   EXPECT_EQ(Im("connector remove pd"), 0);
   EXPECT_EQ(Im("connector status pd"), 4);
+}
+
+TEST_F(ConnectorCliTest, StatusSaysWhichProcessIsSendingTheOutbox) {
+  ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+               "\"base_url\":\"http://127.0.0.1:" +
+               std::to_string(port_) + "\"}'"),
+            0);
+  auto status = [&] {
+    std::string out = (dir_.path() / "status.json").string();
+    std::string cmd = "HOME=" + dir_.path().string() + " " + im::testing::ImBinary() +
+                      " --data-dir " + data() + " connector status pd --json > " + out;
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    std::ifstream f(out);
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    auto v = json::Parse(text);
+    EXPECT_TRUE(v) << text;
+    return v ? json::value(v->at("outbox").at("sender")) : json::value();
+  };
+  EXPECT_TRUE(status().is_null());  // nobody is sending
+  sqlite3* db_handle = nullptr;
+  ASSERT_EQ(sqlite3_open(db().c_str(), &db_handle), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db_handle,
+                         "INSERT INTO outbox_leases (connector, owner, until) VALUES "
+                         "('pd', 'other-host:4242:7', 9000000000000000)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db_handle);
+  EXPECT_EQ(status(), json::value("other-host:4242:7"));
 }
 
 TEST_F(ConnectorCliTest, SlaMappingIsCheckedStoredAndClearedByConfig) {
