@@ -179,6 +179,10 @@ void ServerApp::PollLoop() {
   }
 }
 
+void ServerApp::CatchSignals() {
+  if (server_) server_->CatchSignals();
+}
+
 void ServerApp::RunUntilSignal() {
   server_->RunUntilSignal();
   Stop();

@@ -26,6 +26,8 @@ class ServerApp {
   Result<void> Start();
   uint16_t port() const { return server_ ? server_->port() : 0; }
   std::string url() const;
+  // See http::Server::CatchSignals: call before announcing the URL.
+  void CatchSignals();
   void RunUntilSignal();
   void Stop();
   const http::Router& router() const { return router_; }

@@ -28,6 +28,7 @@ int RunServe(GlobalOptions& g, const ServeOptions& o) {
   }
   app::ServerApp server(**rt);
   if (auto ok = server.Start(); !ok) return ReportError(ok.error());
+  server.CatchSignals();  // before the URL: whoever read it may signal at once
   std::cout << "im is serving " << (*rt)->DatabasePath() << " at " << server.url() << "  (try "
             << server.url() << "api/v1/incidents; Ctrl-C to stop)" << std::endl;
   server.RunUntilSignal();

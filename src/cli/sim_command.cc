@@ -46,6 +46,7 @@ int Serve(Sim& simulator, const std::string& host, int port, const std::string& 
   http::Server server({.host = host, .port = static_cast<uint16_t>(port)}, router, nullptr);
   if (auto ok = server.Start(); !ok) return Fail(ok.error().message);
   simulator.webhooks().Start();
+  server.CatchSignals();  // before the banner: whoever read it may signal at once
   std::string url = "http://" + host + ":" + std::to_string(server.port());
   std::cout << banner << " at " << url << " (admin " << url << "/_sim/state; Ctrl-C to stop)"
             << std::endl;

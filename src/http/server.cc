@@ -42,6 +42,7 @@ class Server::Impl {
 
   Result<uint16_t> Start();
   void Stop();
+  void CatchSignals();
   void RunUntilSignal();
 
   void Accept();
@@ -59,6 +60,8 @@ class Server::Impl {
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
+  asio::io_context signals_io_;
+  std::optional<asio::signal_set> signals_;
   std::mutex sessions_mu_;
   std::list<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
   std::atomic<int> live_sessions_{0};
@@ -315,11 +318,15 @@ void Server::Impl::Stop() {
   workers_.join();
 }
 
+void Server::Impl::CatchSignals() {
+  if (signals_) return;
+  signals_.emplace(signals_io_, SIGINT, SIGTERM);
+  signals_->async_wait([](const boost::system::error_code&, int) {});
+}
+
 void Server::Impl::RunUntilSignal() {
-  asio::io_context signals_io;
-  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int) {});
-  signals_io.run();
+  CatchSignals();
+  signals_io_.run();
   Stop();
 }
 
@@ -337,6 +344,7 @@ Result<void> Server::Start() {
 
 void Server::Stop() { impl_->Stop(); }
 
+void Server::CatchSignals() { impl_->CatchSignals(); }
 void Server::RunUntilSignal() { impl_->RunUntilSignal(); }
 
 }  // namespace im::http

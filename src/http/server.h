@@ -52,7 +52,12 @@ class Server {
   // shutdown_grace), then joins the threads. Safe to call twice.
   void Stop();
 
-  // Blocks until SIGINT or SIGTERM arrives, then calls Stop().
+  // From now on SIGINT and SIGTERM are caught for RunUntilSignal instead of killing the
+  // process: call it before announcing the server, so a signal sent right after the
+  // announcement still stops it gracefully. Safe to call twice.
+  void CatchSignals();
+  // Blocks until SIGINT or SIGTERM arrives (catching them now if CatchSignals was not called),
+  // then calls Stop().
   void RunUntilSignal();
 
   class Impl;
