@@ -63,21 +63,47 @@ Result<Time> ParseTimeRelative(std::string_view text, Time now) {
 }
 
 std::string FormatTime(Time t) {
-  // By hand rather than date::format: this runs for every timestamp of every listed incident,
-  // and the stream-based formatter was most of `im incidents --json`'s time.
+  std::string out;
+  AppendTime(out, t);
+  return out;
+}
+
+void AppendTime(std::string& out, Time t) {
+  // By hand rather than date::format or snprintf: this runs for every timestamp of every listed
+  // incident, and both formatters were most of `im incidents --json`'s time.
   auto day = std::chrono::floor<std::chrono::days>(t);
   date::year_month_day ymd{date::sys_days(day)};
   int64_t us = (t - day).count();
   int64_t secs = us / 1000000;
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()), int(secs / 3600),
-                        int(secs / 60 % 60), int(secs % 60));
-  if (us % 1000000 != 0) {
-    n += std::snprintf(buf + n, sizeof buf - n, ".%06d", int(us % 1000000));
+  int year = int(ymd.year());
+  char buf[32];
+  char* p = buf;
+  auto two = [&p](int64_t v) {
+    *p++ = char('0' + v / 10);
+    *p++ = char('0' + v % 10);
+  };
+  if (year >= 0 && year <= 9999) {
+    two(year / 100);
+    two(year % 100);
+  } else {
+    out += std::to_string(year);  // outside RFC 3339's range: written plainly
   }
-  buf[n++] = 'Z';
-  return std::string(buf, static_cast<size_t>(n));
+  *p++ = '-';
+  two(unsigned(ymd.month()));
+  *p++ = '-';
+  two(unsigned(ymd.day()));
+  *p++ = 'T';
+  two(secs / 3600);
+  *p++ = ':';
+  two(secs / 60 % 60);
+  *p++ = ':';
+  two(secs % 60);
+  if (int64_t frac = us % 1000000; frac != 0) {
+    *p++ = '.';
+    for (int64_t div = 100000; div > 0; div /= 10) *p++ = char('0' + frac / div % 10);
+  }
+  *p++ = 'Z';
+  out.append(buf, p);
 }
 
 Result<Duration> ParseDuration(std::string_view text) {

@@ -18,6 +18,8 @@ Result<Time> ParseTimeRelative(std::string_view text, Time now);
 
 // "2026-11-22T10:00:00Z", or with microseconds when they are not zero.
 std::string FormatTime(Time t);
+// Appends FormatTime(t) to `out` without a temporary string.
+void AppendTime(std::string& out, Time t);
 
 // Parses "90s", "15m", "4h", "3d", "1h30m" or a bare number of seconds.
 Result<Duration> ParseDuration(std::string_view text);
