@@ -140,11 +140,10 @@ Result<core::Incident> Incidents::Assign(int64_t number, const core::Actor& acto
 }
 
 Result<IncidentView> Incidents::Show(int64_t number) {
-  auto incident = store_.GetIncident(number);
-  if (!incident) return std::unexpected(incident.error());
-  auto timeline = store_.GetTimeline(number);
-  if (!timeline) return std::unexpected(timeline.error());
-  return IncidentView{*incident, Sla(*incident), std::move(*timeline)};
+  auto read = store_.GetIncidentWithTimeline(number);
+  if (!read) return std::unexpected(read.error());
+  core::SlaStatus sla = Sla(read->incident);
+  return IncidentView{std::move(read->incident), std::move(sla), std::move(read->timeline)};
 }
 
 core::SlaStatus Incidents::Sla(const core::Incident& incident) const {

@@ -29,6 +29,11 @@ struct IncidentFilter {
   int64_t before_number = 0;               // page: only incidents numbered below this (0 = none)
 };
 
+struct IncidentWithTimeline {
+  core::Incident incident;
+  std::vector<core::TimelineEntry> timeline;  // in time order
+};
+
 struct IncidentCounts {
   // status name → severity name → count
   std::map<std::string, std::map<std::string, int64_t>> by_status_severity;
@@ -72,8 +77,15 @@ class Store {
   virtual Result<core::Incident> GetIncident(int64_t number) = 0;
   // Newest first.
   virtual Result<std::vector<core::Incident>> ListIncidents(const IncidentFilter& filter) = 0;
+  // The same incidents, handed to `visit` one at a time instead of held together (a list of
+  // 100,000 stays small in memory). Stops at the first error `visit` returns and returns it.
+  virtual Result<void> ForEachIncident(
+      const IncidentFilter& filter,
+      const std::function<Result<void>(const core::Incident&)>& visit) = 0;
   // In time order.
   virtual Result<std::vector<core::TimelineEntry>> GetTimeline(int64_t number) = 0;
+  // The incident and its timeline as of one moment (no write lands between the two reads).
+  virtual Result<IncidentWithTimeline> GetIncidentWithTimeline(int64_t number) = 0;
   virtual Result<std::vector<core::Service>> ListServices() = 0;
   virtual Result<core::Service> GetService(const std::string& name) = 0;
   virtual Result<std::vector<core::ApiToken>> ListTokens() = 0;

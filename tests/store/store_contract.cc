@@ -1,5 +1,6 @@
 #include "store/store_contract.h"
 
+#include <atomic>
 #include <thread>
 
 #include "common/time.h"
@@ -147,6 +148,95 @@ TEST_P(StoreContractTest, FiltersByStatusServiceSeverityAndTime) {
   EXPECT_EQ(titles({.statuses = {core::Status::kResolved}}), "");
   EXPECT_EQ(titles({.limit = 1}), "c");
   EXPECT_EQ(titles({.limit = 1, .before_number = 3}), "b");
+}
+
+TEST_P(StoreContractTest, ForEachIncidentVisitsWhatListIncidentsReturns) {
+  Insert(*store_, NewIncident("a", {"api"}, core::Severity::kSev1, kT0));
+  Insert(*store_, NewIncident("b", {"db"}, core::Severity::kSev2, kT0 + 1h));
+  Insert(*store_, NewIncident("c", {"api", "db"}, core::Severity::kSev3, kT0 + 2h));
+  for (IncidentFilter f : {IncidentFilter{}, IncidentFilter{.services = {"api"}},
+                           IncidentFilter{.limit = 2}, IncidentFilter{.until = kT0 + 1h}}) {
+    std::string visited;
+    auto ok = store_->ForEachIncident(f, [&](const core::Incident& i) -> Result<void> {
+      visited += i.title + ":" + std::to_string(i.services.size()) + " ";
+      return Ok();
+    });
+    ASSERT_TRUE(ok);
+    std::string listed;
+    auto list = store_->ListIncidents(f);
+    ASSERT_TRUE(list);
+    for (const auto& i : *list) {
+      listed += i.title + ":" + std::to_string(i.services.size()) + " ";
+    }
+    EXPECT_EQ(visited, listed);
+  }
+}
+
+TEST_P(StoreContractTest, ForEachIncidentStopsAtTheVisitorsError) {
+  for (int k = 0; k < 5; ++k) Insert(*store_, NewIncident("i" + std::to_string(k), {"api"}));
+  int seen = 0;
+  auto ok = store_->ForEachIncident({}, [&](const core::Incident&) -> Result<void> {
+    if (++seen == 2) return Fail(ErrorCode::kUnavailable, "reader went away");
+    return Ok();
+  });
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().message, "reader went away");
+  EXPECT_EQ(seen, 2);
+}
+
+TEST_P(StoreContractTest, IncidentWithTimelineReadsBoth) {
+  int64_t n = Insert(*store_, NewIncident("API down", {"api"}));
+  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+    auto cur = tx.GetIncident(n);
+    if (!cur) return std::unexpected(cur.error());
+    auto change = core::Acknowledge(*cur, core::Actor{.email = "bob@example.com"}, kT0 + 5min);
+    if (!change) return std::unexpected(change.error());
+    if (auto s = tx.UpdateIncident(change->incident); !s) return s;
+    return tx.AppendTimeline(n, change->entries);
+  });
+  ASSERT_TRUE(ok);
+  auto both = store_->GetIncidentWithTimeline(n);
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->incident.status, core::Status::kMitigated);
+  EXPECT_EQ(both->incident.acknowledged_by, "bob@example.com");
+  ASSERT_EQ(both->timeline.size(), 2u);
+  EXPECT_EQ(both->timeline[1].kind, core::EntryKind::kAcknowledged);
+  auto missing = store_->GetIncidentWithTimeline(n + 1);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  // A failed read leaves the pooled connection usable.
+  EXPECT_TRUE(store_->GetIncidentWithTimeline(n));
+}
+
+TEST_P(StoreContractTest, IncidentWithTimelineIsOneSnapshotUnderWrites) {
+  // Every write bumps the incident's version and adds one timeline entry in one transaction, so
+  // a reader that sees version v must see exactly v timeline entries.
+  int64_t n = Insert(*store_, NewIncident("busy", {"api"}));
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int k = 0; k < 200; ++k) {
+      (void)store_->Transact([&](Tx& tx) -> Result<void> {
+        auto cur = tx.GetIncident(n);
+        if (!cur) return std::unexpected(cur.error());
+        cur->version++;
+        if (auto s = tx.UpdateIncident(*cur); !s) return s;
+        return tx.AppendTimeline(n, {core::TimelineEntry{.at = kT0 + std::chrono::seconds(k),
+                                                         .kind = core::EntryKind::kNote,
+                                                         .actor = "bob@example.com",
+                                                         .message = std::to_string(k)}});
+      });
+    }
+    done = true;
+  });
+  int reads = 0;
+  while (!done || reads == 0) {
+    auto both = store_->GetIncidentWithTimeline(n);
+    ASSERT_TRUE(both);
+    ASSERT_EQ(static_cast<int64_t>(both->timeline.size()), both->incident.version);
+    ++reads;
+  }
+  writer.join();
+  EXPECT_EQ(store_->GetIncidentWithTimeline(n)->incident.version, 201);
 }
 
 TEST_P(StoreContractTest, EnsureServiceCreatesOnce) {

@@ -1,5 +1,7 @@
 #include "store/sqlite/connection.h"
 
+#include <mutex>
+
 namespace im::store::sqlite {
 
 Error SqliteError(sqlite3* db, std::string_view what) {
@@ -57,6 +59,11 @@ std::string Statement::Text(int col) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path) {
+  // Before SQLite initializes: its memory statistics (which im does not read) take one
+  // process-wide mutex on every allocation, and the io threads' reads contended for it.
+  // If something opened SQLite first, this is refused harmlessly and the statistics stay on.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
@@ -93,8 +100,14 @@ Result<void> Connection::Exec(std::string_view sql) {
   return Ok();
 }
 
+Result<void> Connection::Run(std::string_view sql) {
+  auto st = Prepare(sql);
+  if (!st) return std::unexpected(st.error());
+  return (*st)->Run();
+}
+
 Result<std::unique_ptr<Statement>> Connection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it != cache_.end()) return std::make_unique<Statement>(it->second);
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,

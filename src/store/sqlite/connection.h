@@ -53,6 +53,9 @@ class Connection {
   ~Connection();
 
   Result<void> Exec(std::string_view sql);
+  // Runs one statement through the statement cache: for the ones run over and over (BEGIN,
+  // SAVEPOINT, COMMIT), which Exec would compile every time.
+  Result<void> Run(std::string_view sql);
   // A cached prepared statement; the returned Statement resets it when destroyed.
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
@@ -61,7 +64,12 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by string_view without building a std::string per lookup.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 Error SqliteError(sqlite3* db, std::string_view what);

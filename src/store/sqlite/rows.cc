@@ -21,6 +21,7 @@ std::string ToJson(const std::map<std::string, std::string>& items) {
 // Columns written by us; a row that does not parse is a corrupted store, which is a bug.
 std::vector<std::string> ListFromJson(const std::string& text) {
   std::vector<std::string> out;
+  if (text.empty() || text == "[]") return out;  // most assignee lists: no parse needed
   auto v = json::Parse(text);
   if (v && v->is_array()) {
     for (const auto& item : v->as_array()) {
@@ -32,6 +33,7 @@ std::vector<std::string> ListFromJson(const std::string& text) {
 
 std::map<std::string, std::string> MapFromJson(const std::string& text) {
   std::map<std::string, std::string> out;
+  if (text.empty() || text == "{}") return out;  // most custom fields: no parse needed
   auto v = json::Parse(text);
   if (v && v->is_object()) {
     for (const auto& kv : v->as_object()) {
@@ -123,8 +125,9 @@ core::Incident ReadIncident(const Statement& st) {
 }
 
 Result<core::Incident> LoadIncident(Connection& conn, int64_t number) {
-  auto st =
-      conn.Prepare(std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE number = ?1");
+  static const std::string sql =
+      std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE number = ?1";
+  auto st = conn.Prepare(sql);
   if (!st) return std::unexpected(st.error());
   (*st)->Bind(1, number);
   auto row = (*st)->Step();
@@ -194,6 +197,17 @@ Result<void> InsertTimelineRows(Connection& conn, int64_t number,
 }
 
 Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& f) {
+  std::vector<core::Incident> out;
+  auto ok = EachIncident(conn, f, [&](core::Incident i) -> Result<void> {
+    out.push_back(std::move(i));
+    return Ok();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> EachIncident(Connection& conn, const IncidentFilter& f,
+                          const std::function<Result<void>(core::Incident)>& visit) {
   // Built from fixed fragments only; every value is bound.
   std::string sql = std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE 1=1";
   std::vector<std::string> texts;
@@ -255,14 +269,12 @@ Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const Incid
       (*st)->Bind(idx, ints[order[i].second]);
     }
   }
-  std::vector<core::Incident> out;
   for (;;) {
     auto row = (*st)->Step();
     if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    out.push_back(ReadIncident(**st));
+    if (!*row) return Ok();
+    if (auto ok = visit(ReadIncident(**st)); !ok) return ok;
   }
-  return out;
 }
 
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number) {

@@ -1,6 +1,7 @@
 // Reading and writing im's domain types as SQLite rows; shared by transactions and reads.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "core/incident.h"
@@ -20,6 +21,8 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
 Result<void> InsertTimelineRows(Connection& conn, int64_t number,
                                 const std::vector<core::TimelineEntry>& entries);
 Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& filter);
+Result<void> EachIncident(Connection& conn, const IncidentFilter& filter,
+                          const std::function<Result<void>(core::Incident)>& visit);
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number);
 
 Result<std::vector<core::Service>> QueryServices(Connection& conn);

@@ -220,6 +220,30 @@ Result<std::vector<core::TimelineEntry>> SqliteStore::GetTimeline(int64_t number
   return WithReader([&](Connection& c) { return QueryTimeline(c, number); });
 }
 
+Result<void> SqliteStore::ForEachIncident(
+    const IncidentFilter& filter, const std::function<Result<void>(const core::Incident&)>& visit) {
+  return WithReader([&](Connection& c) {
+    return EachIncident(c, filter, [&](core::Incident i) { return visit(i); });
+  });
+}
+
+Result<IncidentWithTimeline> SqliteStore::GetIncidentWithTimeline(int64_t number) {
+  return WithReader([&](Connection& c) -> Result<IncidentWithTimeline> {
+    // One read transaction: both reads see the same snapshot.
+    if (auto ok = c.Run("BEGIN"); !ok) return std::unexpected(ok.error());
+    auto read = [&]() -> Result<IncidentWithTimeline> {
+      auto incident = LoadIncident(c, number);
+      if (!incident) return std::unexpected(incident.error());
+      auto timeline = QueryTimeline(c, number);
+      if (!timeline) return std::unexpected(timeline.error());
+      return IncidentWithTimeline{std::move(*incident), std::move(*timeline)};
+    }();
+    // Ending a read transaction keeps nothing, so a failed COMMIT only needs a ROLLBACK.
+    if (!c.Run("COMMIT")) (void)c.Run("ROLLBACK");
+    return read;
+  });
+}
+
 Result<std::vector<core::Service>> SqliteStore::ListServices() {
   return WithReader([&](Connection& c) { return QueryServices(c); });
 }

@@ -27,7 +27,11 @@ class SqliteStore final : public Store {
   Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) override;
   Result<core::Incident> GetIncident(int64_t number) override;
   Result<std::vector<core::Incident>> ListIncidents(const IncidentFilter& filter) override;
+  Result<void> ForEachIncident(
+      const IncidentFilter& filter,
+      const std::function<Result<void>(const core::Incident&)>& visit) override;
   Result<std::vector<core::TimelineEntry>> GetTimeline(int64_t number) override;
+  Result<IncidentWithTimeline> GetIncidentWithTimeline(int64_t number) override;
   Result<std::vector<core::Service>> ListServices() override;
   Result<core::Service> GetService(const std::string& name) override;
   Result<std::vector<core::ApiToken>> ListTokens() override;
