@@ -166,25 +166,31 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
     if (!t) return ReportError(t.error());
     *field = *t;
   }
-  auto incidents = (*rt)->store->ListIncidents(f);
-  if (!incidents) return ReportError(incidents.error());
   if (g.json) {
-    // Streamed one incident at a time: 100,000 incidents need not be one JSON tree in memory.
+    // Streamed one incident at a time: 100,000 incidents are never all in memory at once. A
+    // read that fails midway leaves the output unfinished and exits non-zero.
     std::string out = "{\"incidents\":[";
     bool first = true;
-    for (const auto& i : *incidents) {
+    auto ok = (*rt)->store->ForEachIncident(f, [&](const core::Incident& i) -> Result<void> {
       if (!first) out += ",";
       first = false;
-      out += json::Serialize(core::IncidentToJson(i, (*rt)->incidents->Sla(i)));
+      core::AppendIncidentJson(out, i, (*rt)->incidents->Sla(i));
       if (out.size() > (1 << 20)) {
         std::cout << out;
         out.clear();
       }
+      return Ok();
+    });
+    if (!ok) {
+      std::cout << out << std::flush;
+      return ReportError(ok.error());
     }
     out += "]}\n";
     std::cout << out;
     return 0;
   }
+  auto incidents = (*rt)->store->ListIncidents(f);
+  if (!incidents) return ReportError(incidents.error());
   std::vector<std::vector<std::string>> rows;
   for (const auto& i : *incidents) {
     auto sla = (*rt)->incidents->Sla(i);

@@ -1,5 +1,6 @@
 #include "core/incident_json.h"
 
+#include "common/json_writer.h"
 #include "common/time.h"
 
 namespace im::core {
@@ -7,16 +8,6 @@ namespace {
 
 json::value OptTime(const std::optional<Time>& t) {
   return t ? json::value(FormatTime(*t)) : json::value(nullptr);
-}
-
-json::value OptText(const std::string& s) {
-  return s.empty() ? json::value(nullptr) : json::value(s);
-}
-
-json::array Strings(const std::vector<std::string>& items) {
-  json::array a;
-  for (const auto& s : items) a.emplace_back(s);
-  return a;
 }
 
 Result<std::vector<std::string>> StringList(const json::object& body, std::string_view field) {
@@ -34,57 +25,127 @@ Result<std::vector<std::string>> StringList(const json::object& body, std::strin
   return out;
 }
 
+void OptTime(json::Writer& w, const std::optional<Time>& t) {
+  if (t) {
+    w.Time(*t);
+  } else {
+    w.Null();
+  }
+}
+
+void Strings(json::Writer& w, const std::vector<std::string>& items) {
+  w.BeginArray();
+  for (const auto& s : items) w.String(s);
+  w.EndArray();
+}
+
+void SlaClockJson(json::Writer& w, const SlaClock& c) {
+  w.BeginObject()
+      .Key("state")
+      .String(SlaStateName(c.state))
+      .Key("target")
+      .String(FormatDuration(c.target))
+      .Key("due_at")
+      .Time(c.due)
+      .EndObject();
+}
+
+// The members of an incident's object, without the closing brace.
+void OpenIncident(json::Writer& w, const Incident& i, const SlaStatus& sla) {
+  w.BeginObject();
+  w.Key("id").String(IncidentId(i.number));
+  w.Key("number").Int(i.number);
+  w.Key("title").String(i.title);
+  w.Key("description").String(i.description);
+  w.Key("severity").String(SeverityName(i.severity));
+  w.Key("urgency").String(UrgencyName(i.urgency));
+  w.Key("status").String(StatusName(i.status));
+  w.Key("services");
+  Strings(w, i.services);
+  w.Key("assignees");
+  Strings(w, i.assignees);
+  w.Key("custom_fields").BeginObject();
+  for (const auto& [k, v] : i.custom_fields) w.EscapedKey(k).String(v);
+  w.EndObject();
+  w.Key("created_at").Time(i.created_at);
+  w.Key("created_by").String(i.created_by);
+  w.Key("acknowledged_at");
+  OptTime(w, i.acknowledged_at);
+  w.Key("acknowledged_by").StringOrNull(i.acknowledged_by);
+  w.Key("resolved_at");
+  OptTime(w, i.resolved_at);
+  w.Key("resolved_by").StringOrNull(i.resolved_by);
+  w.Key("closed_at");
+  OptTime(w, i.closed_at);
+  w.Key("closed_by").StringOrNull(i.closed_by);
+  w.Key("source").String(i.source);
+  w.Key("synced_with").StringOrNull(i.synced_with);
+  w.Key("updated_at").Time(i.updated_at);
+  w.Key("version").Int(i.version);
+  w.Key("sla").BeginObject().Key("acknowledge");
+  SlaClockJson(w, sla.acknowledge);
+  w.Key("resolve");
+  SlaClockJson(w, sla.resolve);
+  w.Key("policy").String(sla.policy).EndObject();
+}
+
+void WriteEntry(json::Writer& w, const core::TimelineEntry& e) {
+  w.BeginObject()
+      .Key("id")
+      .Int(e.id)
+      .Key("at")
+      .Time(e.at)
+      .Key("kind")
+      .String(EntryKindName(e.kind))
+      .Key("actor")
+      .String(e.actor)
+      .Key("message")
+      .String(e.message)
+      .Key("source")
+      .String(e.source)
+      .EndObject();
+}
+
+// Text this file wrote itself, read back as a tree. Stored text is not always UTF-8 (a title
+// typed at a terminal in another encoding), and is passed through as the writer passed it.
+json::object Tree(const std::string& text) {
+  boost::json::parse_options opts;
+  opts.allow_invalid_utf8 = true;
+  return boost::json::parse(text, {}, opts).as_object();  // throws only on a writer bug
+}
+
 }  // namespace
 
-json::object IncidentToJson(const Incident& i) {
-  json::object fields;
-  for (const auto& [k, v] : i.custom_fields) fields[k] = v;
-  return json::object{
-      {"id", IncidentId(i.number)},
-      {"number", i.number},
-      {"title", i.title},
-      {"description", i.description},
-      {"severity", SeverityName(i.severity)},
-      {"urgency", UrgencyName(i.urgency)},
-      {"status", StatusName(i.status)},
-      {"services", Strings(i.services)},
-      {"assignees", Strings(i.assignees)},
-      {"custom_fields", std::move(fields)},
-      {"created_at", FormatTime(i.created_at)},
-      {"created_by", i.created_by},
-      {"acknowledged_at", OptTime(i.acknowledged_at)},
-      {"acknowledged_by", OptText(i.acknowledged_by)},
-      {"resolved_at", OptTime(i.resolved_at)},
-      {"resolved_by", OptText(i.resolved_by)},
-      {"closed_at", OptTime(i.closed_at)},
-      {"closed_by", OptText(i.closed_by)},
-      {"source", i.source},
-      {"synced_with", OptText(i.synced_with)},
-      {"updated_at", FormatTime(i.updated_at)},
-      {"version", i.version},
-  };
+void AppendIncidentJson(std::string& out, const Incident& incident, const SlaStatus& sla) {
+  json::Writer w(out);
+  OpenIncident(w, incident, sla);
+  w.EndObject();
+}
+
+void AppendIncidentJson(std::string& out, const Incident& incident, const SlaStatus& sla,
+                        const std::vector<core::TimelineEntry>& timeline) {
+  json::Writer w(out);
+  OpenIncident(w, incident, sla);
+  w.Key("timeline").BeginArray();
+  for (const auto& e : timeline) WriteEntry(w, e);
+  w.EndArray().EndObject();
+}
+
+void AppendTimelineEntryJson(std::string& out, const core::TimelineEntry& entry) {
+  json::Writer w(out);
+  WriteEntry(w, entry);
 }
 
 json::object IncidentToJson(const Incident& incident, const SlaStatus& sla) {
-  json::object o = IncidentToJson(incident);
-  o["sla"] = SlaToJson(sla);
-  return o;
+  std::string text;
+  AppendIncidentJson(text, incident, sla);
+  return Tree(text);
 }
 
-json::object TimelineEntryToJson(const TimelineEntry& e) {
-  return json::object{{"id", e.id},       {"at", FormatTime(e.at)}, {"kind", EntryKindName(e.kind)},
-                      {"actor", e.actor}, {"message", e.message},   {"source", e.source}};
-}
-
-json::object SlaToJson(const SlaStatus& sla) {
-  auto clock = [](const SlaClock& c) {
-    return json::object{{"state", SlaStateName(c.state)},
-                        {"target", FormatDuration(c.target)},
-                        {"due_at", FormatTime(c.due)}};
-  };
-  return json::object{{"acknowledge", clock(sla.acknowledge)},
-                      {"resolve", clock(sla.resolve)},
-                      {"policy", sla.policy}};
+json::object TimelineEntryToJson(const core::TimelineEntry& entry) {
+  std::string text;
+  AppendTimelineEntryJson(text, entry);
+  return Tree(text);
 }
 
 json::object ServiceToJson(const Service& s) {

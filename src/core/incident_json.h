@@ -12,10 +12,17 @@
 
 namespace im::core {
 
-json::object IncidentToJson(const Incident& incident);
+// An incident with its SLA state, written as text straight into `out` (json_writer.h): the
+// incident GET and lists of 100,000 incidents render through these.
+void AppendIncidentJson(std::string& out, const Incident& incident, const SlaStatus& sla);
+// The same with the incident's "timeline" (in time order): GET /api/v1/incidents/{id}.
+void AppendIncidentJson(std::string& out, const Incident& incident, const SlaStatus& sla,
+                        const std::vector<TimelineEntry>& timeline);
+void AppendTimelineEntryJson(std::string& out, const TimelineEntry& entry);
+
+// The same as trees, for callers that add fields of their own.
 json::object IncidentToJson(const Incident& incident, const SlaStatus& sla);
 json::object TimelineEntryToJson(const TimelineEntry& entry);
-json::object SlaToJson(const SlaStatus& sla);
 json::object ServiceToJson(const Service& service);
 json::object TokenToJson(const ApiToken& token);  // never the secret or its hash
 

@@ -35,9 +35,13 @@ net::HttpResponse ErrorResponse(const Error& error) {
 net::HttpResponse MalformedBodyResponse(const Error& error) { return Build(400, error); }
 
 net::HttpResponse JsonResponse(int status, const json::value& body) {
+  return JsonResponse(status, json::Serialize(body));
+}
+
+net::HttpResponse JsonResponse(int status, std::string body) {
   net::HttpResponse res;
   res.status = status;
-  res.body = json::Serialize(body);
+  res.body = std::move(body);
   return res;
 }
 

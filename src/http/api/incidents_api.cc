@@ -65,11 +65,10 @@ Result<int64_t> IncidentNumber(const HttpRequest& req) {
 HttpResponse ShowIncident(ApiContext& ctx, int64_t number, int status) {
   auto view = ctx.incidents.Show(number);
   if (!view) return ErrorResponse(view.error());
-  json::object body = core::IncidentToJson(view->incident, view->sla);
-  json::array timeline;
-  for (const auto& e : view->timeline) timeline.push_back(core::TimelineEntryToJson(e));
-  body["timeline"] = std::move(timeline);
-  return JsonResponse(status, body);
+  std::string body;
+  body.reserve(2048);
+  core::AppendIncidentJson(body, view->incident, view->sla, view->timeline);
+  return JsonResponse(status, std::move(body));
 }
 
 HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
@@ -77,15 +76,19 @@ HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
   if (!filter) return ErrorResponse(filter.error());
   auto incidents = ctx.store.ListIncidents(*filter);
   if (!incidents) return ErrorResponse(incidents.error());
-  json::array items;
-  for (const auto& i : *incidents) items.push_back(core::IncidentToJson(i, ctx.incidents.Sla(i)));
-  json::object body{{"incidents", std::move(items)}};
-  if (filter->limit > 0 && static_cast<int64_t>(incidents->size()) == filter->limit) {
-    body["next_before"] = incidents->back().number;
-  } else {
-    body["next_before"] = nullptr;
+  std::string body = "{\"incidents\":[";
+  for (const auto& i : *incidents) {
+    if (&i != &incidents->front()) body.push_back(',');
+    core::AppendIncidentJson(body, i, ctx.incidents.Sla(i));
   }
-  return JsonResponse(200, body);
+  body += "],\"next_before\":";
+  if (filter->limit > 0 && static_cast<int64_t>(incidents->size()) == filter->limit) {
+    body += std::to_string(incidents->back().number);
+  } else {
+    body += "null";
+  }
+  body += "}";
+  return JsonResponse(200, std::move(body));
 }
 
 HttpResponse Declare(ApiContext& ctx, const HttpRequest& req) {
