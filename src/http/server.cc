@@ -37,8 +37,20 @@ class Server::Impl {
       : options_(std::move(options)),
         router_(router),
         metrics_(metrics),
-        acceptor_(io_),
+        ios_(MakeContexts(options_.io_threads)),
+        acceptor_(*ios_[0]),
         workers_(static_cast<size_t>(options_.worker_threads)) {}
+
+  // One io_context per io thread, each run by its thread alone: a connection lives on one of
+  // them, so its handlers need no strand, and threads never hand work to each other (with one
+  // shared io_context, the wake-ups between the two threads were a large part of a request).
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (int i = 0; i < std::max(1, n); ++i) {
+      out.push_back(std::make_unique<asio::io_context>(1));  // concurrency hint: one thread
+    }
+    return out;
+  }
 
   Result<uint16_t> Start();
   void Stop();
@@ -51,11 +63,12 @@ class Server::Impl {
   ServerOptions options_;
   const Router& router_;
   Metrics* metrics_;
-  asio::io_context io_;
-  // Keeps the io threads running while a blocking handler works on the pool and no socket
+  std::vector<std::unique_ptr<asio::io_context>> ios_;
+  // Keep the io threads running while a blocking handler works on the pool and no socket
   // operation is pending; released only at the end of Stop.
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  tcp::acceptor acceptor_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  tcp::acceptor acceptor_;  // on ios_[0]
+  size_t next_io_ = 0;      // the io_context of the next accepted connection (round robin)
   asio::thread_pool workers_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
@@ -255,16 +268,15 @@ Result<uint16_t> Server::Impl::Start() {
                     ec.message() + " (is another process using the port? pick one with --listen)");
   }
   uint16_t port = acceptor_.local_endpoint().port();
-  work_.emplace(io_.get_executor());
+  for (auto& io : ios_) work_.push_back(asio::make_work_guard(*io));
   Accept();
-  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
-    threads_.emplace_back([this] { io_.run(); });
-  }
+  for (auto& io : ios_) threads_.emplace_back([io = io.get()] { io->run(); });
   return port;
 }
 
 void Server::Impl::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+  asio::io_context& io = *ios_[next_io_++ % ios_.size()];
+  acceptor_.async_accept(io, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!acceptor_.is_open()) return;  // stopped
     } else {
@@ -289,7 +301,7 @@ void Server::Impl::Stop() {
   // Close the listening socket on an io thread (the acceptor is not thread-safe) and wait for
   // it, so nobody can connect after Stop begins.
   std::promise<void> closed;
-  asio::post(io_, [this, &closed] {
+  asio::post(*ios_[0], [this, &closed] {
     boost::system::error_code ec;
     acceptor_.close(ec);
     closed.set_value();
@@ -311,8 +323,8 @@ void Server::Impl::Stop() {
   while (live_sessions_ > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a counter, not a test
   }
-  work_.reset();
-  io_.stop();
+  work_.clear();
+  for (auto& io : ios_) io->stop();
   for (auto& t : threads_) t.join();
   threads_.clear();
   workers_.join();
