@@ -239,6 +239,43 @@ TEST_P(StoreContractTest, IncidentWithTimelineIsOneSnapshotUnderWrites) {
   EXPECT_EQ(store_->GetIncidentWithTimeline(n)->incident.version, 201);
 }
 
+TEST_P(StoreContractTest, ServiceFilterFollowsUpdatesOfServices) {
+  int64_t n = Insert(*store_, NewIncident("a", {"api"}));
+  auto update = [&](std::vector<std::string> services) {
+    auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+      auto cur = tx.GetIncident(n);
+      if (!cur) return std::unexpected(cur.error());
+      cur->services = services;
+      cur->version++;
+      return tx.UpdateIncident(*cur);
+    });
+    ASSERT_TRUE(ok);
+  };
+  auto count = [&](const std::string& service) {
+    return store_->ListIncidents({.services = {service}})->size();
+  };
+  update({"api"});  // unchanged
+  EXPECT_EQ(count("api"), 1u);
+  update({"db", "web"});
+  EXPECT_EQ(count("api"), 0u);
+  EXPECT_EQ(count("db"), 1u);
+  EXPECT_EQ(count("web"), 1u);
+  update({"web", "db"});  // same set, other order
+  EXPECT_EQ(store_->GetIncident(n)->services, (std::vector<std::string>{"web", "db"}));
+  EXPECT_EQ(count("db"), 1u);
+  EXPECT_EQ(count("web"), 1u);
+}
+
+TEST_P(StoreContractTest, UpdatingAMissingIncidentIsNotFound) {
+  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
+    auto i = NewIncident("ghost", {"api"});
+    i.number = 42;
+    return tx.UpdateIncident(i);
+  });
+  ASSERT_FALSE(ok);
+  EXPECT_EQ(ok.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreContractTest, EnsureServiceCreatesOnce) {
   bool first = false, second = true;
   ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Result<void> {

@@ -163,13 +163,22 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
       "closed_at=?15, closed_by=?16, ack_sla_breached=?17, resolve_sla_breached=?18, "
       "source=?19, updated_at=?20, version=?21 WHERE number=?22");
   if (!st) return std::unexpected(st.error());
+  // Most changes (acknowledge, resolve, a note) keep the services: then their index rows stay,
+  // rather than being deleted and written again (pages the commit would write to the WAL).
+  auto before = conn.Prepare("SELECT services FROM incidents WHERE number = ?1");
+  if (!before) return std::unexpected(before.error());
+  auto found = (*before)->Bind(1, incident.number).Step();
+  if (!found) return std::unexpected(found.error());
+  if (!*found) {
+    return Fail(ErrorCode::kNotFound, core::IncidentId(incident.number) + " does not exist");
+  }
+  std::string services = ToJson(incident.services);
+  bool same_services = (*before)->Text(0) == services;
+  before->reset();
   BindIncident(**st, incident);
   (*st)->Bind(22, incident.number);
   if (auto ok = (*st)->Run(); !ok) return ok;
-  if (sqlite3_changes(conn.raw()) != 1) {
-    return Fail(ErrorCode::kNotFound, core::IncidentId(incident.number) + " does not exist");
-  }
-  return IndexServices(conn, incident);
+  return same_services ? Ok() : IndexServices(conn, incident);
 }
 
 Result<void> InsertTimelineRows(Connection& conn, int64_t number,
