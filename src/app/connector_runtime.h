@@ -19,7 +19,8 @@ struct ConnectorRuntime {
   std::unique_ptr<store::ConnectorStore> store;
   std::optional<connectors::SecretBox> box;
   std::unique_ptr<net::HttpClient> http;
-  std::unique_ptr<connectors::Waiter> waiter;
+  // Cancelled when the server stops, so no retry backoff or rate-limit wait holds it up.
+  std::unique_ptr<connectors::SleepingWaiter> waiter;
   std::unique_ptr<connectors::RateBudgets> budgets;
   connectors::Registry registry;
   std::unique_ptr<connectors::ConnectorContext> ctx;

@@ -200,6 +200,9 @@ void ServerApp::Stop() {
     server_->Stop();
   }
   if (sweeper_.joinable()) sweeper_.join();
+  // A sync or outbox send waiting out a retry backoff or the rate limit gives up now (what it
+  // had not stored is fetched again, what it had not sent stays queued, on the next start).
+  if (connectors_) connectors_->waiter->Cancel();
   if (poller_.joinable()) poller_.join();
   if (outbox_) {
     rt_.incidents->SetOnQueued(nullptr);  // no request is in flight any more

@@ -7,9 +7,19 @@
 
 namespace im::connectors {
 
-void SleepingWaiter::WaitUntil(Time t) {
+bool SleepingWaiter::WaitUntil(Time t) {
   Duration d = t - clock_.Now();
-  if (d > Duration::zero()) std::this_thread::sleep_for(d);
+  std::unique_lock lock(mu_);
+  if (d > Duration::zero()) cv_.wait_for(lock, d, [&] { return cancelled_; });
+  return !cancelled_;
+}
+
+void SleepingWaiter::Cancel() {
+  {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+  }
+  cv_.notify_all();
 }
 
 RateBudget::RateBudget(const Clock& clock, Waiter& waiter, int per_minute)
@@ -28,15 +38,14 @@ void RateBudget::Refill(Time now) {
   last_refill_ = now;
 }
 
-void RateBudget::Acquire() {
+bool RateBudget::Acquire() {
   if (per_minute_ <= 0) {  // no local limit; BlockUntil after a 429 still applies
     Time until;
     {
       std::lock_guard lock(mu_);
       until = blocked_until_;
     }
-    if (clock_.Now() < until) waiter_.WaitUntil(until);
-    return;
+    return clock_.Now() >= until || waiter_.WaitUntil(until);
   }
   for (;;) {
     Time wait_until;
@@ -46,7 +55,7 @@ void RateBudget::Acquire() {
       Refill(now);
       if (now >= blocked_until_ && tokens_ >= 1) {
         tokens_ -= 1;
-        return;
+        return true;
       }
       if (now < blocked_until_) {
         wait_until = blocked_until_;
@@ -55,7 +64,7 @@ void RateBudget::Acquire() {
         wait_until = now + std::chrono::duration_cast<Duration>(need) + Duration(1);
       }
     }
-    waiter_.WaitUntil(wait_until);
+    if (!waiter_.WaitUntil(wait_until)) return false;
   }
 }
 

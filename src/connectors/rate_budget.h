@@ -4,6 +4,7 @@
 // returns, so it neither wastes the allowance nor runs into 429s.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,28 +15,35 @@
 
 namespace im::connectors {
 
-// Waits until a time; real code sleeps, tests move a fake clock.
+// Waits until a time; real code sleeps, tests move a fake clock. Returns false instead when
+// the process is stopping (at once, or as soon as it starts to stop): the caller gives up
+// rather than keep a shutdown waiting through a retry backoff or a rate-limit window.
 class Waiter {
  public:
   virtual ~Waiter() = default;
-  virtual void WaitUntil(Time t) = 0;
+  [[nodiscard]] virtual bool WaitUntil(Time t) = 0;
 };
 
 class SleepingWaiter final : public Waiter {
  public:
   explicit SleepingWaiter(const Clock& clock) : clock_(clock) {}
-  void WaitUntil(Time t) override;
+  bool WaitUntil(Time t) override;
+  // Wakes every wait and makes later ones return false at once.
+  void Cancel();
 
  private:
   const Clock& clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool cancelled_ = false;  // GUARDED_BY(mu_)
 };
 
 class RateBudget {
  public:
   RateBudget(const Clock& clock, Waiter& waiter, int per_minute);
 
-  // Blocks until a request may be sent, and spends it.
-  void Acquire();
+  // Blocks until a request may be sent, and spends it; false when the wait was cancelled.
+  [[nodiscard]] bool Acquire();
   // What the provider said after a request: remaining requests and seconds until the window
   // resets (either may be absent).
   void Observe(std::optional<int64_t> remaining, std::optional<int64_t> reset_seconds);

@@ -23,11 +23,12 @@ namespace im::connectors::testing {
 class FakeWaiter final : public Waiter {
  public:
   explicit FakeWaiter(im::testing::FakeClock& clock) : clock_(clock) {}
-  void WaitUntil(Time t) override {
+  bool WaitUntil(Time t) override {
     if (t > clock_.Now()) {
       waited += t - clock_.Now();
       clock_.Set(t);
     }
+    return true;
   }
   Duration waited{};
 

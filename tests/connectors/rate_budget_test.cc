@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "common/time.h"
 #include "fakes/fake_clock.h"
 
@@ -11,8 +14,9 @@ namespace {
 class AdvancingWaiter final : public Waiter {
  public:
   explicit AdvancingWaiter(im::testing::FakeClock& c) : clock_(c) {}
-  void WaitUntil(Time t) override {
+  bool WaitUntil(Time t) override {
     if (t > clock_.Now()) clock_.Set(t);
+    return true;
   }
 
  private:
@@ -24,9 +28,9 @@ TEST(RateBudgetTest, SpendsTheMinuteThenPacesAtTheRate) {
   AdvancingWaiter waiter(clock);
   RateBudget budget(clock, waiter, 960);
   Time start = clock.Now();
-  for (int i = 0; i < 960; ++i) budget.Acquire();
+  for (int i = 0; i < 960; ++i) EXPECT_TRUE(budget.Acquire());
   EXPECT_EQ(clock.Now(), start);  // a full bucket: no waiting
-  for (int i = 0; i < 960; ++i) budget.Acquire();
+  for (int i = 0; i < 960; ++i) EXPECT_TRUE(budget.Acquire());
   double took = std::chrono::duration<double>(clock.Now() - start).count();
   EXPECT_NEAR(took, 60.0, 0.5);  // the next 960 take one minute
 }
@@ -37,11 +41,11 @@ TEST(RateBudgetTest, FollowsTheProvidersHeadersAndA429) {
   RateBudget budget(clock, waiter, 960);
   budget.Observe(0, 20);  // another process used the key up; resets in 20 s
   Time start = clock.Now();
-  budget.Acquire();
+  EXPECT_TRUE(budget.Acquire());
   EXPECT_GE(clock.Now() - start, std::chrono::seconds(20));
   start = clock.Now();
   budget.BlockUntil(start + std::chrono::seconds(30));
-  budget.Acquire();
+  EXPECT_TRUE(budget.Acquire());
   EXPECT_GE(clock.Now() - start, std::chrono::seconds(30));
 }
 
@@ -51,6 +55,31 @@ TEST(RateBudgetTest, OneBudgetPerKey) {
   RateBudgets budgets(clock, waiter);
   EXPECT_EQ(&budgets.For("key-a", 960), &budgets.For("key-a", 960));
   EXPECT_NE(&budgets.For("key-a", 960), &budgets.For("key-b", 960));
+}
+
+TEST(SleepingWaiterTest, CancelWakesAWaitAndRefusesLaterOnes) {
+  SystemClock clock;
+  SleepingWaiter waiter(clock);
+  std::promise<bool> result;
+  std::thread waiting(
+      [&] { result.set_value(waiter.WaitUntil(clock.Now() + std::chrono::hours(1))); });
+  waiter.Cancel();
+  waiting.join();  // an hour's wait ends at once
+  EXPECT_FALSE(result.get_future().get());
+  EXPECT_FALSE(waiter.WaitUntil(clock.Now() + std::chrono::hours(1)));
+  EXPECT_FALSE(waiter.WaitUntil(clock.Now() - std::chrono::seconds(1)));
+}
+
+TEST(SleepingWaiterTest, ABudgetThatMustWaitGivesUpWhenCancelled) {
+  SystemClock clock;
+  SleepingWaiter waiter(clock);
+  RateBudget budget(clock, waiter, 1);
+  EXPECT_TRUE(budget.Acquire());  // the one request of this minute
+  waiter.Cancel();
+  EXPECT_FALSE(budget.Acquire());  // the next would wait a minute: refused instead
+  RateBudget unlimited(clock, waiter, 0);
+  unlimited.BlockUntil(clock.Now() + std::chrono::minutes(5));
+  EXPECT_FALSE(unlimited.Acquire());
 }
 
 }  // namespace

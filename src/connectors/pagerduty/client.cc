@@ -96,7 +96,10 @@ Result<json::object> Client::Call(const std::string& method, const std::string& 
   Duration backoff = options_.first_backoff;
   Error last{ErrorCode::kUnavailable, "PagerDuty " + method + " " + path + " was not tried"};
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    budget_.Acquire();
+    if (!budget_.Acquire()) {
+      return Fail(ErrorCode::kUnavailable,
+                  "stopping: PagerDuty " + method + " " + path + " was not sent");
+    }
     Time start = clock_.Now();
     auto res = http_.Send(req);
     Duration took = clock_.Now() - start;
@@ -143,7 +146,7 @@ Result<json::object> Client::Call(const std::string& method, const std::string& 
     }
     log_->warn("PagerDuty {} {} attempt {}/{} failed ({}); retrying", method, path, attempt,
                options_.max_attempts, last.message);
-    if (attempt < options_.max_attempts) waiter_.WaitUntil(next);
+    if (attempt < options_.max_attempts && !waiter_.WaitUntil(next)) break;  // stopping
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
   return std::unexpected(last);

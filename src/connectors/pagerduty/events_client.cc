@@ -184,7 +184,9 @@ Result<EventResult> EventsClient::Post(const std::string& path, const json::obje
             : res.error().Wrap("PagerDuty " + path);
     log_->warn("PagerDuty {} attempt {}/{} failed ({}); retrying", path, attempt,
                options_.max_attempts, last.message);
-    if (attempt < options_.max_attempts) waiter_.WaitUntil(clock_.Now() + backoff);
+    if (attempt < options_.max_attempts && !waiter_.WaitUntil(clock_.Now() + backoff)) {
+      break;  // stopping
+    }
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
   return std::unexpected(last);
