@@ -86,7 +86,13 @@ class Connector {
   virtual const ConnectorConfig& config() const = 0;
   virtual std::vector<Check> Test() = 0;
   virtual Result<SyncReport> Sync(const SyncOptions& options) = 0;
-  virtual WebhookReply HandleWebhook(const net::HttpRequest& request) = 0;
+  // Takes one webhook delivery and calls `done` exactly once with the answer: at once when it
+  // is refused, otherwise when the event is durably stored, from the store's writer thread
+  // (so `done` must only hand the answer on). `request` must outlive the call to `done`.
+  virtual void ReceiveWebhook(const net::HttpRequest& request,
+                              std::function<void(WebhookReply)> done) = 0;
+  // ReceiveWebhook, waiting for the answer (tools and tests).
+  WebhookReply HandleWebhook(const net::HttpRequest& request);
   // Creates the provider's webhook subscription to `url`; returns the signing secret.
   virtual Result<std::string> EnableWebhook(const std::string& url) = 0;
   // Sends the changes made in im that wait in this connector's outbox (when its direction

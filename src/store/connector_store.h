@@ -44,9 +44,20 @@ struct SentChange {
   std::string text;  // the note, for kind "note"
 };
 
+// What im has queued for a connector about one incident. `created_here`: im's own create was
+// queued (sent, waiting or parked), so the provider object is im's own, to be linked by the
+// outbox, not imported. `pending`: messages not sent yet.
+struct OutboundOf {
+  bool created_here = false;
+  int64_t pending = 0;
+};
+
 struct LinkedIncident {
   std::optional<core::Incident> incident;  // none: not linked yet
   std::optional<Time> last_event_at;       // provider time of the state we hold
+  // The outbox's state for an incident of ours (the linked one, or one the provider object
+  // names), read in the same transaction, so it cannot change before the update is written.
+  std::function<Result<OutboundOf>(int64_t incident)> outbound;
   // The changes im sent this connector for the incident, read on demand: the provider's log
   // records them too, and read back they are our own writes, not news (echo suppression).
   std::function<Result<std::vector<SentChange>>()> sent_changes;
@@ -123,6 +134,13 @@ class ConnectorStore {
       const std::string& connector, const std::string& external_id,
       const std::optional<WebhookEventRecord>& event,
       const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) = 0;
+  // The same without waiting (webhooks): `done` gets the result once it is durable. `decide`
+  // and `done` run on the store's writer thread, so `done` must only hand the result on, and
+  // neither may wait for the store.
+  virtual void ApplyProviderIncidentAsync(
+      std::string connector, std::string external_id, std::optional<WebhookEventRecord> event,
+      std::function<Result<ProviderUpdate>(const LinkedIncident&)> decide,
+      std::function<void(Result<int64_t>)> done) = 0;
 
   // Many provider updates (one page of an import) in one transaction: one sync to disk for
   // all of them. Each item works as in ApplyProviderIncident without an event.
@@ -139,6 +157,9 @@ class ConnectorStore {
 
   virtual Result<void> SaveDirectory(const std::string& connector,
                                      const std::vector<DirectoryEntry>& entries) = 0;
+  // The same without waiting, as ApplyProviderIncidentAsync.
+  virtual void SaveDirectoryAsync(std::string connector, std::vector<DirectoryEntry> entries,
+                                  std::function<void(Result<void>)> done) = 0;
   virtual Result<std::vector<DirectoryEntry>> Directory(const std::string& connector,
                                                         const std::string& kind) = 0;
 
@@ -174,13 +195,8 @@ class ConnectorStore {
   virtual Result<void> LinkIncident(const std::string& connector, const std::string& external_id,
                                     int64_t incident,
                                     const std::vector<core::TimelineEntry>& entries) = 0;
-  // What the outbox holds for our incident on this connector. `created_here`: a create was
-  // queued (sent, waiting or parked), so the provider object is im's own, to be linked by the
-  // outbox, not imported. `pending`: messages not sent yet.
-  struct OutboundOf {
-    bool created_here = false;
-    int64_t pending = 0;
-  };
+  // What the outbox holds for our incident on this connector (see OutboundOf).
+  using OutboundOf = store::OutboundOf;
   virtual Result<OutboundOf> OutboundFor(const std::string& connector, int64_t incident) = 0;
   // Provider objects linked to our incidents that are open or mitigated, as (external id,
   // incident number), for the reconcile job.

@@ -21,12 +21,9 @@ std::optional<Time> TimeField(const json::object& o, std::string_view key) {
 
 Result<void> PagerDutyConnector::ImportChangeEvents(Time since, Time until, SyncReport& report) {
   if (!ctx_.deployments) return Ok();
-  if (auto ok = LoadDirectory(); !ok) return ok;
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
+  auto snapshot = CurrentDirectory();
+  if (!snapshot) return std::unexpected(snapshot.error());
+  const Directory& dir = **snapshot;
   // PagerDuty keeps change events 90 days, and wants UTC times.
   since = std::max(since, until - std::chrono::days(90));
   auto listed = client_.ForEach(

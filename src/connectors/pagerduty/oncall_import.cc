@@ -27,12 +27,9 @@ std::string RefId(const json::value& v, std::string_view key) {
 
 Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
   if (!ctx_.schedules) return 0;
-  if (auto ok = LoadDirectory(); !ok) return std::unexpected(ok.error());
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
+  auto snapshot = CurrentDirectory();
+  if (!snapshot) return std::unexpected(snapshot.error());
+  const Directory& dir = **snapshot;
   const std::string source = "pagerduty:" + config_.name;
   Time now = ctx_.clock.Now();
   std::map<std::string, std::string> schedule_ids;  // PagerDuty id → im id

@@ -99,12 +99,10 @@ std::string PagerDutyConnector::ServiceFor(const std::string& service) const {
 }
 
 Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
-  if (auto ok = LoadDirectory(); !ok) return std::unexpected(ok.error());
-  {
-    std::lock_guard lock(dir_mu_);
-    for (const auto& [id, email] : dir_.user_email) {
-      if (email == actor) return actor;
-    }
+  auto dir = CurrentDirectory();
+  if (!dir) return std::unexpected(dir.error());
+  for (const auto& [id, email] : (*dir)->user_email) {
+    if (email == actor) return actor;
   }
   if (config_.from_email.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
@@ -258,12 +256,12 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
     if (m.kind == "assign") {
       json::array assignments;
       auto targets = json::GetOptionalArray(p, "assignees");
-      if (auto ok = LoadDirectory(); !ok) return std::unexpected(ok.error());
+      auto dir = CurrentDirectory();
+      if (!dir) return std::unexpected(dir.error());
       if (targets && *targets) {
-        std::lock_guard lock(dir_mu_);
         for (const auto& a : **targets) {
           if (!a.is_string()) continue;
-          for (const auto& [uid, email] : dir_.user_email) {
+          for (const auto& [uid, email] : (*dir)->user_email) {
             if (email == a.as_string()) {
               assignments.push_back(json::object{{"assignee", Reference("user", uid)}});
             }

@@ -26,28 +26,28 @@ PagerDutyConnector::PagerDutyConnector(ConnectorConfig config, ConnectorContext&
                             .api_key = config_.api_key,
                             .debug = config_.debug || ctx.debug},
               ctx.http, ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter,
-              ctx.clock, ctx.log) {
-  dir_.fallback_actor = "pagerduty@" + config_.name + ".connector";
-  for (const auto& [ours, pd] : config_.service_mappings) {
-    if (ours != "default") dir_.service_name[pd] = ours;
-  }
-}
+              ctx.clock, ctx.log) {}
 
-Result<void> PagerDutyConnector::LoadDirectory() {
+Result<std::shared_ptr<const Directory>> PagerDutyConnector::CurrentDirectory() {
   std::lock_guard lock(dir_mu_);
-  if (dir_loaded_) return Ok();
+  if (dir_) return dir_;
+  auto dir = std::make_shared<Directory>();
+  dir->fallback_actor = "pagerduty@" + config_.name + ".connector";
+  for (const auto& [ours, pd] : config_.service_mappings) {
+    if (ours != "default") dir->service_name[pd] = ours;
+  }
   auto users = ctx_.connectors.Directory(config_.name, "user");
   if (!users) return std::unexpected(users.error());
-  for (const auto& u : *users) dir_.user_email[u.external_id] = u.name;
+  for (const auto& u : *users) dir->user_email[u.external_id] = u.name;
   auto services = ctx_.connectors.Directory(config_.name, "service");
   if (!services) return std::unexpected(services.error());
   for (const auto& s : *services) {
-    if (!dir_.service_name.contains(s.external_id)) {
-      dir_.service_name[s.external_id] = SanitizeServiceName(s.name);
+    if (!dir->service_name.contains(s.external_id)) {
+      dir->service_name[s.external_id] = SanitizeServiceName(s.name);
     }
   }
-  dir_loaded_ = true;
-  return Ok();
+  dir_ = std::move(dir);
+  return dir_;
 }
 
 Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
@@ -105,52 +105,52 @@ Result<void> PagerDutyConnector::FetchDirectory(SyncReport& report) {
   });
   if (!ok) return ok;
   std::lock_guard lock(dir_mu_);
-  dir_loaded_ = false;
-  dir_.user_email.clear();
+  dir_.reset();  // read again, with what was just saved, on next use
   return Ok();
+}
+
+Result<PagerDutyConnector::Decide> PagerDutyConnector::IncidentDecider(
+    PdIncident pd, std::optional<Time> event_at) {
+  auto dir = CurrentDirectory();
+  if (!dir) return std::unexpected(dir.error());
+  // The one rule for conflicts (docs/pagerduty.md): while changes made in im to an incident
+  // still wait in the outbox, PagerDuty's state of it is not applied — im's change is on its
+  // way and PagerDuty will follow; otherwise the latest event wins. An incident im created
+  // and not linked yet (its create's answer is still on the way) is left to the outbox.
+  // The outbox is read inside the write, so a change queued meanwhile cannot slip past.
+  int64_t key_number = 0;  // the incident im created, when PagerDuty's key names one of ours
+  if (pd.incident_key.starts_with("INC-")) {
+    try {
+      key_number = std::stoll(pd.incident_key.substr(4));
+    } catch (...) {
+      key_number = 0;
+    }
+  }
+  // Everything by value: the store may call this later, on its writer thread.
+  return [pd = std::move(pd), event_at, key_number, dir = std::move(*dir),
+          connector =
+              config_.name](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+    if (linked.incident && event_at && linked.last_event_at && *event_at < *linked.last_event_at) {
+      return store::ProviderUpdate{.skip = true};  // older than what we hold
+    }
+    int64_t ours = linked.incident ? linked.incident->number : key_number;
+    if (ours > 0) {
+      auto outbound = linked.outbound(ours);
+      if (!outbound) return std::unexpected(outbound.error());
+      if (linked.incident ? outbound->pending > 0 : outbound->created_here) {
+        return store::ProviderUpdate{.skip = true};
+      }
+    }
+    return UpdateFromIncident(pd, linked.incident, *dir, connector, event_at);
+  };
 }
 
 Result<void> PagerDutyConnector::ApplyIncident(
     const PdIncident& pd, std::optional<Time> event_at,
     const std::optional<store::WebhookEventRecord>& event) {
-  if (auto ok = LoadDirectory(); !ok) return ok;
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
-  // The one rule for conflicts (docs/pagerduty.md): while changes made in im to an incident
-  // still wait in the outbox, PagerDuty's state of it is not applied — im's change is on its
-  // way and PagerDuty will follow; otherwise the latest event wins. An incident im created
-  // and not linked yet (its create's answer is still on the way) is left to the outbox.
-  int64_t ours = 0;
-  if (auto linked = ctx_.connectors.FindLinkedIncident(config_.name, pd.id); linked && *linked) {
-    ours = **linked;
-  } else if (pd.incident_key.starts_with("INC-")) {
-    try {
-      ours = std::stoll(pd.incident_key.substr(4));
-    } catch (...) {
-      ours = 0;
-    }
-  }
-  store::ConnectorStore::OutboundOf outbound;
-  if (ours > 0) {
-    auto o = ctx_.connectors.OutboundFor(config_.name, ours);
-    if (!o) return std::unexpected(o.error());
-    outbound = *o;
-  }
-  auto r = ctx_.connectors.ApplyProviderIncident(
-      config_.name, pd.id, event,
-      [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
-        if (linked.incident && event_at && linked.last_event_at &&
-            *event_at < *linked.last_event_at) {
-          return store::ProviderUpdate{.skip = true};  // older than what we hold
-        }
-        if (linked.incident ? outbound.pending > 0 : outbound.created_here) {
-          return store::ProviderUpdate{.skip = true};
-        }
-        return UpdateFromIncident(pd, linked.incident, dir, config_.name, event_at);
-      });
+  auto decide = IncidentDecider(pd, event_at);
+  if (!decide) return std::unexpected(decide.error());
+  auto r = ctx_.connectors.ApplyProviderIncident(config_.name, pd.id, event, *decide);
   if (!r) return std::unexpected(r.error());
   return Ok();
 }
@@ -189,12 +189,9 @@ Result<void> PagerDutyConnector::ImportPaged(const std::string& path, const std:
 }
 
 Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
-  if (auto ok = LoadDirectory(); !ok) return ok;
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
+  auto snapshot = CurrentDirectory();
+  if (!snapshot) return std::unexpected(snapshot.error());
+  const Directory& dir = **snapshot;
   return ImportPaged(
       "/incidents", "incidents", {{"sort_by", "created_at:asc"}}, since, until,
       [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
@@ -212,7 +209,7 @@ Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncRep
               // outbox wins over the state read back (the outbox is sent from
               // another thread of the server).
               if (linked.incident) {
-                auto o = ctx_.connectors.OutboundFor(config_.name, linked.incident->number);
+                auto o = linked.outbound(linked.incident->number);
                 if (!o) return std::unexpected(o.error());
                 if (o->pending > 0) return store::ProviderUpdate{.skip = true};
               }
@@ -224,11 +221,9 @@ Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncRep
 Result<void> PagerDutyConnector::ImportLogEntries(Time since, Time until, bool refetch_changed,
                                                   SyncReport& report) {
   std::set<std::string> changed;
-  Directory dir;
-  {
-    std::lock_guard lock(dir_mu_);
-    dir = dir_;
-  }
+  auto snapshot = CurrentDirectory();
+  if (!snapshot) return std::unexpected(snapshot.error());
+  const Directory& dir = **snapshot;
   auto ok = ImportPaged(
       "/log_entries", "log_entries", {{"is_overview", "false"}}, since, until,
       [&](const json::object& o) -> std::optional<store::ConnectorStore::Item> {
@@ -280,7 +275,6 @@ Result<void> PagerDutyConnector::ImportRange(Time since, Time until, bool refetc
     }
     Time e = std::min(until, s + kWindow);
     if (auto ok = ImportIncidents(s, e, report); !ok) return ok;
-    if (auto ok = LoadDirectory(); !ok) return ok;
     if (auto ok = ImportLogEntries(s, e, refetch_changed, report); !ok) return ok;
     if (auto ok = ctx_.connectors.SetCheckpoint(config_.name, e, e >= until); !ok) return ok;
     if (options.progress) {
@@ -295,10 +289,7 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
   SyncReport report;
   Time start = ctx_.clock.Now();
   auto run = [&]() -> Result<void> {
-    if (!options.incident_id.empty()) {
-      if (auto ok = LoadDirectory(); !ok) return ok;
-      return SyncOne(options.incident_id, report);
-    }
+    if (!options.incident_id.empty()) return SyncOne(options.incident_id, report);
     if (auto ok = FetchDirectory(report); !ok) return ok;
     if (auto ok = ImportOnCall(report); !ok) return std::unexpected(ok.error());
     auto stored = ctx_.connectors.Get(config_.name);

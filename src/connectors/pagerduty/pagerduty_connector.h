@@ -18,7 +18,8 @@ class PagerDutyConnector final : public Connector {
   const ConnectorConfig& config() const override { return config_; }
   std::vector<Check> Test() override;
   Result<SyncReport> Sync(const SyncOptions& options) override;
-  WebhookReply HandleWebhook(const net::HttpRequest& request) override;
+  void ReceiveWebhook(const net::HttpRequest& request,
+                      std::function<void(WebhookReply)> done) override;
   Result<std::string> EnableWebhook(const std::string& url) override;
   Result<OutboxReport> FlushOutbox() override;   // outbound.cc
   Result<ReconcileReport> Reconcile() override;  // outbound.cc
@@ -30,7 +31,9 @@ class PagerDutyConnector final : public Connector {
   // Schedules (with overrides) and escalation policies into ctx.schedules; returns how many
   // schedules were imported (oncall_import.cc).
   Result<int> ImportOnCall(SyncReport& report);
-  Result<void> LoadDirectory();
+  // PagerDuty's users and services as im knows them: read from the store on first use after
+  // each FetchDirectory, then shared. A snapshot never changes under its holder.
+  Result<std::shared_ptr<const Directory>> CurrentDirectory();
   // Incidents created in [since, until), then log entries in [since, until).
   Result<void> ImportRange(Time since, Time until, bool refetch_changed, SyncReport& report,
                            const SyncOptions& options);
@@ -41,6 +44,10 @@ class PagerDutyConnector final : public Connector {
                            Time since, Time until, const ItemMaker& make);
   Result<void> ImportIncidents(Time since, Time until, SyncReport& report);
   Result<void> ImportLogEntries(Time since, Time until, bool refetch_changed, SyncReport& report);
+  using Decide = std::function<Result<store::ProviderUpdate>(const store::LinkedIncident&)>;
+  // How PagerDuty's state `pd` (true at `event_at`) updates the linked incident, for the store
+  // to call inside its write. Self-contained: it may run later, on another thread.
+  Result<Decide> IncidentDecider(PdIncident pd, std::optional<Time> event_at);
   Result<void> ApplyIncident(const PdIncident& pd, std::optional<Time> event_at,
                              const std::optional<store::WebhookEventRecord>& event);
   Result<void> SyncOne(const std::string& id, SyncReport& report);
@@ -63,8 +70,7 @@ class PagerDutyConnector final : public Connector {
   ConnectorContext& ctx_;
   Client client_;
   std::mutex dir_mu_;
-  Directory dir_;  // GUARDED_BY(dir_mu_)
-  bool dir_loaded_ = false;
+  std::shared_ptr<const Directory> dir_;  // GUARDED_BY(dir_mu_); null until read
 };
 
 // Deliveries of one outbox message before it is parked.

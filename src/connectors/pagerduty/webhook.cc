@@ -29,22 +29,23 @@ const std::vector<std::string> kEvents = {"incident.triggered",
 
 }  // namespace
 
-WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
+void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
+                                        std::function<void(WebhookReply)> done) {
   if (config_.webhook_secrets.empty()) {
-    return Reply(401,
-                 "no webhook secret is configured for this connector: set it with `im "
-                 "connector update " +
-                     config_.name + " --webhook-secret ...`");
+    return done(Reply(401,
+                      "no webhook secret is configured for this connector: set it with `im "
+                      "connector update " +
+                          config_.name + " --webhook-secret ...`"));
   }
   auto signature = req.Header("X-PagerDuty-Signature");
   if (!signature || !VerifyPagerDutySignature(*signature, config_.webhook_secrets, req.body)) {
     ctx_.log->warn("rejected a webhook with a missing or wrong X-PagerDuty-Signature");
-    return Reply(401, "missing or invalid X-PagerDuty-Signature");
+    return done(Reply(401, "missing or invalid X-PagerDuty-Signature"));
   }
   auto v = json::Parse(req.body);
-  if (!v || !v->is_object()) return Reply(400, "body is not a JSON object");
+  if (!v || !v->is_object()) return done(Reply(400, "body is not a JSON object"));
   auto event = json::GetObject(v->as_object(), "event");
-  if (!event) return Reply(400, event.error().message);
+  if (!event) return done(Reply(400, event.error().message));
   const json::object& e = **event;
   store::WebhookEventRecord record{
       .event_id = json::StringOr(e, "id"),
@@ -52,46 +53,63 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
       .event_type = json::StringOr(e, "event_type")};
   auto occurred = ParseTime(json::StringOr(e, "occurred_at"));
   if (record.event_id.empty() || record.event_type.empty() || !occurred) {
-    return Reply(400, "event needs id, event_type and occurred_at");
+    return done(Reply(400, "event needs id, event_type and occurred_at"));
   }
   record.occurred_at = *occurred;
   record.received_at = ctx_.clock.Now();
   auto data = json::GetObject(e, "data");
-  if (!data) return Reply(400, data.error().message);
-  WebhookReply reply = Reply(202, "applied");
+  if (!data) return done(Reply(400, data.error().message));
 
-  Result<void> applied = Ok();
+  // The answer once the store has the event: 202 only when it is durable. Made by each
+  // branch once its own checks passed (they answer 400 through `done` directly).
+  auto stored_answer = [&done, log = ctx_.log, event_id = record.event_id]() {
+    return [done = std::move(done), log, event_id](Result<void> applied) {
+      if (applied) return done(WebhookReply{.status = 202, .message = "applied", .applied = 1});
+      if (applied.error().code == ErrorCode::kAlreadyExists) {
+        return done(
+            WebhookReply{.status = 202, .message = "duplicate event " + event_id, .duplicates = 1});
+      }
+      log->error("webhook event {} not stored: {}", event_id, applied.error().message);
+      done(Reply(503, "not stored: " + applied.error().message));
+    };
+  };
+  auto discard_number = [](auto answer) {
+    return [answer = std::move(answer)](Result<int64_t> r) mutable {
+      answer(r ? Ok() : Result<void>(std::unexpected(r.error())));
+    };
+  };
+
   if (record.event_type == "incident.annotated") {
     const json::object& note = **data;
     auto inc = json::GetObject(note, "incident");
-    if (!inc) return Reply(400, inc.error().message);
+    if (!inc) return done(Reply(400, inc.error().message));
     record.resource_id = json::StringOr(**inc, "id");
     std::string agent_id;
     if (auto a = json::GetOptionalObject(e, "agent"); a && *a) agent_id = json::StringOr(**a, "id");
-    if (auto ok = LoadDirectory(); !ok) return Reply(503, ok.error().message);
-    std::string who;
-    {
-      std::lock_guard lock(dir_mu_);
-      who = dir_.Actor(agent_id);
-    }
-    auto r = ctx_.connectors.ApplyProviderIncident(
-        config_.name, record.resource_id, record,
-        [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+    auto dir = CurrentDirectory();
+    if (!dir) return done(Reply(503, dir.error().message));
+    core::TimelineEntry entry{
+        .at = record.occurred_at,
+        .kind = core::EntryKind::kNote,
+        .actor = (*dir)->Actor(agent_id),
+        .message = json::StringOr(note, "content").substr(0, core::kMaxTextLength),
+        .source = "pagerduty",
+        .external_key = "pd-note:" + json::StringOr(note, "id")};
+    std::string resource = record.resource_id;
+    return ctx_.connectors.ApplyProviderIncidentAsync(
+        config_.name, std::move(resource), std::move(record),
+        [entry = std::move(entry)](
+            const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
           if (!linked.incident) return store::ProviderUpdate{.skip = true};
           store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
-          u.entries.push_back(
-              {.at = record.occurred_at,
-               .kind = core::EntryKind::kNote,
-               .actor = who,
-               .message = json::StringOr(note, "content").substr(0, core::kMaxTextLength),
-               .source = "pagerduty",
-               .external_key = "pd-note:" + json::StringOr(note, "id")});
+          u.entries.push_back(entry);
           return u;
-        });
-    if (!r) applied = std::unexpected(r.error());
-  } else if (record.event_type.starts_with("incident.")) {
+        },
+        discard_number(stored_answer()));
+  }
+  if (record.event_type.starts_with("incident.")) {
     auto pd = ParseIncident(**data);
-    if (!pd) return Reply(400, pd.error().message);
+    if (!pd) return done(Reply(400, pd.error().message));
     record.resource_id = pd->id;
     if (record.event_type == "incident.acknowledged" && !pd->acknowledged_at) {
       pd->acknowledged_at = record.occurred_at;  // webhook data carries no ack time
@@ -102,28 +120,27 @@ WebhookReply PagerDutyConnector::HandleWebhook(const net::HttpRequest& req) {
     if (record.event_type == "incident.resolved" && !pd->resolved_at) {
       pd->resolved_at = record.occurred_at;
     }
-    applied = ApplyIncident(*pd, record.occurred_at, record);
-  } else if (record.event_type.starts_with("service.")) {
+    auto decide = IncidentDecider(*pd, record.occurred_at);
+    if (!decide) return done(Reply(503, decide.error().message));
+    return ctx_.connectors.ApplyProviderIncidentAsync(config_.name, pd->id, std::move(record),
+                                                      std::move(*decide),
+                                                      discard_number(stored_answer()));
+  }
+  if (record.event_type.starts_with("service.")) {
     record.resource_id = json::StringOr(**data, "id");
     std::string name = json::StringOr(**data, "name");
     if (name.empty()) name = json::StringOr(**data, "summary");
-    auto r = ctx_.connectors.SaveDirectory(
-        config_.name, {{"service", record.resource_id, name, json::Serialize(**data)}});
-    if (!r) applied = r;
-  } else {
-    reply.message = "ignored event type " + record.event_type;
+    return ctx_.connectors.SaveDirectoryAsync(
+        config_.name, {{"service", record.resource_id, name, json::Serialize(**data)}},
+        [this, answer = stored_answer()](Result<void> ok) mutable {
+          if (ok) {
+            std::lock_guard lock(dir_mu_);
+            dir_.reset();  // the service's new name applies from the next event on
+          }
+          answer(ok);
+        });
   }
-  if (!applied) {
-    if (applied.error().code == ErrorCode::kAlreadyExists) {
-      reply.duplicates = 1;
-      reply.message = "duplicate event " + record.event_id;
-      return reply;
-    }
-    ctx_.log->error("webhook event {} not stored: {}", record.event_id, applied.error().message);
-    return Reply(503, "not stored: " + applied.error().message);
-  }
-  reply.applied = 1;
-  return reply;
+  done(Reply(202, "ignored event type " + record.event_type));
 }
 
 std::vector<Check> PagerDutyConnector::Test() {

@@ -43,12 +43,27 @@ Result<void> Exec(Connection& c, std::string_view sql, const std::string& a) {
 }
 
 // Reads the incident linked to `external_id`, asks `decide`, and stores its answer.
+Result<OutboundOf> ReadOutbound(Connection& conn, const std::string& connector, int64_t incident) {
+  auto st = conn.Prepare(
+      "SELECT coalesce(sum(kind = 'create' AND state IN ('pending', 'sent', 'parked')), 0), "
+      "coalesce(sum(state = 'pending'), 0) FROM connector_outbox "
+      "WHERE connector = ?1 AND incident = ?2");
+  if (!st) return std::unexpected(st.error());
+  (*st)->Bind(1, connector).Bind(2, incident);
+  auto row = (*st)->Step();
+  if (!row) return std::unexpected(row.error());
+  return OutboundOf{.created_here = (*st)->Int(0) > 0, .pending = (*st)->Int(1)};
+}
+
 Result<void> ApplyLinked(Connection& conn, const std::string& connector,
                          const std::string& external_id,
                          const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide,
                          int64_t& number) {
   number = 0;
   LinkedIncident linked;
+  linked.outbound = [&conn, &connector](int64_t incident) {
+    return ReadOutbound(conn, connector, incident);
+  };
   auto find = conn.Prepare(
       "SELECT incident, last_event_at FROM connector_links WHERE connector = ?1 AND "
       "external_id = ?2");
@@ -113,6 +128,72 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
       .Bind(3, number)
       .Bind(4, Micros(update->event_at))
       .Run();
+}
+
+// One provider event in the open write transaction: recorded (a duplicate is kAlreadyExists),
+// counted, then applied to the linked incident.
+Result<void> ApplyEvent(Connection& conn, const std::string& connector,
+                        const std::string& external_id,
+                        const std::optional<WebhookEventRecord>& event,
+                        const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide,
+                        int64_t& number) {
+  number = 0;
+  if (event) {
+    auto ins = conn.Prepare(
+        "INSERT INTO connector_events (connector, event_id, webhook_id, event_type, "
+        "occurred_at, received_at, resource_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT DO NOTHING");
+    if (!ins) return std::unexpected(ins.error());
+    auto r = (*ins)
+                 ->Bind(1, connector)
+                 .Bind(2, event->event_id)
+                 .Bind(3, event->webhook_id)
+                 .Bind(4, event->event_type)
+                 .Bind(5, ToUnixMicros(event->occurred_at))
+                 .Bind(6, ToUnixMicros(event->received_at))
+                 .Bind(7, event->resource_id)
+                 .Run();
+    if (!r) return r;
+    if (sqlite3_changes(conn.raw()) != 1) {
+      return Fail(ErrorCode::kAlreadyExists, "event " + event->event_id + " already applied");
+    }
+    auto touch = conn.Prepare(
+        "UPDATE connectors SET last_webhook_at = max(coalesce(last_webhook_at, 0), ?2) "
+        "WHERE name = ?1");
+    if (!touch) return std::unexpected(touch.error());
+    if (auto t = (*touch)->Bind(1, connector).Bind(2, ToUnixMicros(event->occurred_at)).Run(); !t) {
+      return t;
+    }
+    // Counted here, in the same transaction, so "webhook events in 24h" never disagrees
+    // with what was stored.
+    auto count = conn.Prepare(
+        "INSERT INTO connector_activity (connector, minute, webhook_events) VALUES (?1, ?2, 1) "
+        "ON CONFLICT DO UPDATE SET webhook_events = webhook_events + 1");
+    if (!count) return std::unexpected(count.error());
+    auto minute = std::chrono::floor<std::chrono::minutes>(event->received_at);
+    if (auto c = (*count)->Bind(1, connector).Bind(2, ToUnixMicros(minute)).Run(); !c) return c;
+  }
+  return ApplyLinked(conn, connector, external_id, decide, number);
+}
+
+Result<void> WriteDirectory(Connection& conn, const std::string& connector,
+                            const std::vector<DirectoryEntry>& entries) {
+  for (const auto& e : entries) {
+    auto st = conn.Prepare(
+        "INSERT INTO connector_directory (connector, kind, external_id, name, data) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET name = excluded.name, "
+        "data = excluded.data");
+    if (!st) return std::unexpected(st.error());
+    auto r = (*st)
+                 ->Bind(1, connector)
+                 .Bind(2, e.kind)
+                 .Bind(3, e.external_id)
+                 .Bind(4, e.name)
+                 .Bind(5, e.data)
+                 .Run();
+    if (!r) return r;
+  }
+  return Ok();
 }
 
 }  // namespace
@@ -223,48 +304,27 @@ Result<int64_t> SqliteConnectorStore::ApplyProviderIncident(
     const std::optional<WebhookEventRecord>& event,
     const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) {
   int64_t number = 0;
-  auto ok = db_.WriteWith([&](Connection& conn) -> Result<void> {
-    number = 0;
-    if (event) {
-      auto ins = conn.Prepare(
-          "INSERT INTO connector_events (connector, event_id, webhook_id, event_type, "
-          "occurred_at, received_at, resource_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-          "ON CONFLICT DO NOTHING");
-      if (!ins) return std::unexpected(ins.error());
-      auto r = (*ins)
-                   ->Bind(1, connector)
-                   .Bind(2, event->event_id)
-                   .Bind(3, event->webhook_id)
-                   .Bind(4, event->event_type)
-                   .Bind(5, ToUnixMicros(event->occurred_at))
-                   .Bind(6, ToUnixMicros(event->received_at))
-                   .Bind(7, event->resource_id)
-                   .Run();
-      if (!r) return r;
-      if (sqlite3_changes(conn.raw()) != 1) {
-        return Fail(ErrorCode::kAlreadyExists, "event " + event->event_id + " already applied");
-      }
-      auto touch = conn.Prepare(
-          "UPDATE connectors SET last_webhook_at = max(coalesce(last_webhook_at, 0), ?2) "
-          "WHERE name = ?1");
-      if (!touch) return std::unexpected(touch.error());
-      if (auto t = (*touch)->Bind(1, connector).Bind(2, ToUnixMicros(event->occurred_at)).Run();
-          !t) {
-        return t;
-      }
-      // Counted here, in the same transaction, so "webhook events in 24h" never disagrees
-      // with what was stored.
-      auto count = conn.Prepare(
-          "INSERT INTO connector_activity (connector, minute, webhook_events) VALUES (?1, ?2, 1) "
-          "ON CONFLICT DO UPDATE SET webhook_events = webhook_events + 1");
-      if (!count) return std::unexpected(count.error());
-      auto minute = std::chrono::floor<std::chrono::minutes>(event->received_at);
-      if (auto c = (*count)->Bind(1, connector).Bind(2, ToUnixMicros(minute)).Run(); !c) return c;
-    }
-    return ApplyLinked(conn, connector, external_id, decide, number);
+  auto ok = db_.WriteWith([&](Connection& conn) {
+    return ApplyEvent(conn, connector, external_id, event, decide, number);
   });
   if (!ok) return std::unexpected(ok.error());
   return number;
+}
+
+void SqliteConnectorStore::ApplyProviderIncidentAsync(
+    std::string connector, std::string external_id, std::optional<WebhookEventRecord> event,
+    std::function<Result<ProviderUpdate>(const LinkedIncident&)> decide,
+    std::function<void(Result<int64_t>)> done) {
+  auto number = std::make_shared<int64_t>(0);
+  db_.WriteWithAsync(
+      [number, connector = std::move(connector), external_id = std::move(external_id),
+       event = std::move(event), decide = std::move(decide)](Connection& conn) {
+        return ApplyEvent(conn, connector, external_id, event, decide, *number);
+      },
+      [number, done = std::move(done)](Result<void> ok) {
+        if (!ok) return done(std::unexpected(ok.error()));
+        done(*number);
+      });
 }
 
 Result<void> SqliteConnectorStore::ApplyProviderIncidents(const std::string& connector,
@@ -313,24 +373,15 @@ Result<int64_t> SqliteConnectorStore::CountLinks(const std::string& connector) {
 
 Result<void> SqliteConnectorStore::SaveDirectory(const std::string& connector,
                                                  const std::vector<DirectoryEntry>& entries) {
-  return db_.WriteWith([&](Connection& conn) -> Result<void> {
-    for (const auto& e : entries) {
-      auto st = conn.Prepare(
-          "INSERT INTO connector_directory (connector, kind, external_id, name, data) "
-          "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET name = excluded.name, "
-          "data = excluded.data");
-      if (!st) return std::unexpected(st.error());
-      auto r = (*st)
-                   ->Bind(1, connector)
-                   .Bind(2, e.kind)
-                   .Bind(3, e.external_id)
-                   .Bind(4, e.name)
-                   .Bind(5, e.data)
-                   .Run();
-      if (!r) return r;
-    }
-    return Ok();
-  });
+  return db_.WriteWith([&](Connection& conn) { return WriteDirectory(conn, connector, entries); });
+}
+
+void SqliteConnectorStore::SaveDirectoryAsync(std::string connector,
+                                              std::vector<DirectoryEntry> entries,
+                                              std::function<void(Result<void>)> done) {
+  db_.WriteWithAsync([connector = std::move(connector), entries = std::move(entries)](
+                         Connection& conn) { return WriteDirectory(conn, connector, entries); },
+                     std::move(done));
 }
 
 Result<std::vector<DirectoryEntry>> SqliteConnectorStore::Directory(const std::string& connector,
@@ -583,16 +634,9 @@ Result<ConnectorStore::OutboundOf> SqliteConnectorStore::OutboundFor(const std::
                                                                      int64_t incident) {
   OutboundOf out;
   auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
-    auto st = conn.Prepare(
-        "SELECT coalesce(sum(kind = 'create' AND state IN ('pending', 'sent', 'parked')), 0), "
-        "coalesce(sum(state = 'pending'), 0) FROM connector_outbox "
-        "WHERE connector = ?1 AND incident = ?2");
-    if (!st) return std::unexpected(st.error());
-    (*st)->Bind(1, connector).Bind(2, incident);
-    auto row = (*st)->Step();
-    if (!row) return std::unexpected(row.error());
-    out.created_here = (*st)->Int(0) > 0;
-    out.pending = (*st)->Int(1);
+    auto o = ReadOutbound(conn, connector, incident);
+    if (!o) return std::unexpected(o.error());
+    out = *o;
     return Ok();
   });
   if (!ok) return std::unexpected(ok.error());

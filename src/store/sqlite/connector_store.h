@@ -21,6 +21,10 @@ class SqliteConnectorStore final : public ConnectorStore {
       const std::string& connector, const std::string& external_id,
       const std::optional<WebhookEventRecord>& event,
       const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) override;
+  void ApplyProviderIncidentAsync(
+      std::string connector, std::string external_id, std::optional<WebhookEventRecord> event,
+      std::function<Result<ProviderUpdate>(const LinkedIncident&)> decide,
+      std::function<void(Result<int64_t>)> done) override;
   Result<void> ApplyProviderIncidents(const std::string& connector,
                                       const std::vector<Item>& items) override;
   Result<std::optional<int64_t>> FindLinkedIncident(const std::string& connector,
@@ -28,6 +32,8 @@ class SqliteConnectorStore final : public ConnectorStore {
   Result<int64_t> CountLinks(const std::string& connector) override;
   Result<void> SaveDirectory(const std::string& connector,
                              const std::vector<DirectoryEntry>& entries) override;
+  void SaveDirectoryAsync(std::string connector, std::vector<DirectoryEntry> entries,
+                          std::function<void(Result<void>)> done) override;
   Result<std::vector<DirectoryEntry>> Directory(const std::string& connector,
                                                 const std::string& kind) override;
   Result<void> AddActivity(const std::string& connector, Time minute,

@@ -142,6 +142,19 @@ Result<void> SqliteStore::Transact(const std::function<Result<void>(Tx&)>& fn) {
   return job.result;
 }
 
+void SqliteStore::WriteWithAsync(std::function<Result<void>(Connection&)> fn,
+                                 std::function<void(Result<void>)> done) {
+  auto job = std::make_unique<Job>();
+  job->owned_fn = [fn = std::move(fn)](Tx& tx) {
+    return fn(static_cast<SqliteTx&>(tx).connection());
+  };
+  job->fn = &job->owned_fn;
+  job->on_done = std::move(done);
+  std::lock_guard lock(mu_);
+  queue_.push_back(job.release());  // deleted by the writer thread once answered
+  work_cv_.notify_one();
+}
+
 void SqliteStore::WriterLoop() {
   std::vector<Job*> batch;
   for (;;) {
@@ -155,32 +168,45 @@ void SqliteStore::WriterLoop() {
       }
     }
     RunBatch(batch);
+    // Async jobs are taken out first: a waiting caller may destroy its job as soon as it sees
+    // `done`, so no job is touched after that.
+    std::vector<std::unique_ptr<Job>> answered;
+    bool waiters = false;
     {
       std::lock_guard lock(mu_);
-      for (Job* job : batch) job->done = true;
+      for (Job* job : batch) {
+        if (job->on_done) {
+          answered.emplace_back(job);
+        } else {
+          job->done = true;
+          waiters = true;
+        }
+      }
     }
-    done_cv_.notify_all();
+    if (waiters) done_cv_.notify_all();
+    for (auto& job : answered) job->on_done(std::move(job->result));
     batch.clear();
   }
 }
 
 void SqliteStore::RunBatch(std::vector<Job*>& batch) {
+  // Every statement here runs once per job, so through the statement cache (Run), not Exec.
   auto fail_all = [&](const Error& e) {
     for (Job* job : batch) job->result = std::unexpected(e);
   };
-  if (auto ok = writer_->Exec("BEGIN IMMEDIATE"); !ok) return fail_all(ok.error());
+  if (auto ok = writer_->Run("BEGIN IMMEDIATE"); !ok) return fail_all(ok.error());
   SqliteTx tx(*writer_);
   for (Job* job : batch) {
-    if (auto ok = writer_->Exec("SAVEPOINT job"); !ok) {
+    if (auto ok = writer_->Run("SAVEPOINT job"); !ok) {
       job->result = ok;
       continue;
     }
     job->result = (*job->fn)(tx);
-    if (!job->result) (void)writer_->Exec("ROLLBACK TO job");
-    if (auto ok = writer_->Exec("RELEASE job"); !ok && job->result) job->result = ok;
+    if (!job->result) (void)writer_->Run("ROLLBACK TO job");
+    if (auto ok = writer_->Run("RELEASE job"); !ok && job->result) job->result = ok;
   }
-  if (auto ok = writer_->Exec("COMMIT"); !ok) {
-    (void)writer_->Exec("ROLLBACK");
+  if (auto ok = writer_->Run("COMMIT"); !ok) {
+    (void)writer_->Run("ROLLBACK");
     for (Job* job : batch) {
       if (job->result) job->result = std::unexpected(ok.error());
     }

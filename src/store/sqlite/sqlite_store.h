@@ -45,12 +45,20 @@ class SqliteStore final : public Store {
   // transaction that is group-committed exactly like Transact (durable when it returns ok).
   Result<void> ReadWith(const std::function<Result<void>(Connection&)>& fn);
   Result<void> WriteWith(const std::function<Result<void>(Connection&)>& fn);
+  // WriteWith without waiting: `fn` joins the next group commit and `done` gets its result
+  // once that commit is durable (or failed). Both run on the writer thread, so `done` must
+  // only hand the result on (post it somewhere) and never wait for the store.
+  void WriteWithAsync(std::function<Result<void>(Connection&)> fn,
+                      std::function<void(Result<void>)> done);
 
  private:
   struct Job {
     const std::function<Result<void>(Tx&)>* fn;
     Result<void> result;
     bool done = false;
+    // Set for WriteWithAsync: the job owns its function and is deleted after `on_done`.
+    std::function<Result<void>(Tx&)> owned_fn;
+    std::function<void(Result<void>)> on_done;
   };
 
   SqliteStore(std::string path, std::unique_ptr<Connection> writer);

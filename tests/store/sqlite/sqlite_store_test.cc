@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
 #include "common/time.h"
 #include "core/lifecycle.h"
 #include "fakes/temp_dir.h"
@@ -158,6 +162,95 @@ TEST(SqliteStoreTest, TheFirstLinkedConnectorIsWhatAnIncidentIsSyncedWith) {
   sqlite3_close(db);
   EXPECT_EQ(SyncedWith(path, 1), "pd-a");  // backfilled from the links: the least name
   EXPECT_EQ(SyncedWith(path, 2), "pd-a");
+}
+
+// Counts rows of a scratch table, read through a second connection (another process's view).
+int64_t CountOnDisk(const std::string& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, "SELECT count(*) FROM scratch", -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    n = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return n;
+}
+
+TEST(SqliteStoreTest, AsyncWritesAnswerOnceCommittedAndFailuresChangeNothing) {
+  TempDir dir;
+  std::string path = dir.File("im.db");
+  auto store = SqliteStore::Open(path);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE((*store)->WriteWith(
+      [](Connection& c) { return c.Exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY)"); }));
+
+  constexpr int kWrites = 200;
+  std::mutex mu;
+  std::condition_variable cv;
+  int answered = 0, failed = 0;
+  std::vector<int64_t> seen_on_disk;
+  for (int k = 0; k < kWrites; ++k) {
+    // Every tenth write fails after inserting: its row must not survive.
+    (*store)->WriteWithAsync(
+        [k](Connection& c) -> Result<void> {
+          auto st = c.Prepare("INSERT INTO scratch (k) VALUES (?1)");
+          if (!st) return std::unexpected(st.error());
+          if (auto ok = (*st)->Bind(1, int64_t{k}).Run(); !ok) return ok;
+          if (k % 10 == 0) return Fail(ErrorCode::kInvalidArgument, "no");
+          return Ok();
+        },
+        [&, k](Result<void> ok) {
+          // Answered only once durable: another connection already sees the row.
+          int64_t on_disk = ok ? CountOnDisk(path) : -1;
+          std::lock_guard l(mu);
+          ++answered;
+          if (!ok) {
+            ++failed;
+            EXPECT_EQ(ok.error().message, "no") << k;
+          } else {
+            seen_on_disk.push_back(on_disk);
+          }
+          cv.notify_all();
+        });
+    // A synchronous write between them shares the group commit.
+    if (k % 50 == 0) {
+      ASSERT_TRUE((*store)->WriteWith([](Connection&) -> Result<void> { return Ok(); }));
+    }
+  }
+  std::unique_lock l(mu);
+  cv.wait(l, [&] { return answered == kWrites; });
+  EXPECT_EQ(failed, kWrites / 10);
+  for (int64_t n : seen_on_disk) EXPECT_GE(n, 1);
+  EXPECT_EQ(CountOnDisk(path), kWrites - kWrites / 10);
+}
+
+TEST(SqliteStoreTest, AsyncWritesQueuedAtCloseAreStillDone) {
+  TempDir dir;
+  std::string path = dir.File("im.db");
+  std::atomic<int> answered{0};
+  {
+    auto store = SqliteStore::Open(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE((*store)->WriteWith(
+        [](Connection& c) { return c.Exec("CREATE TABLE scratch (k INTEGER PRIMARY KEY)"); }));
+    for (int k = 0; k < 100; ++k) {
+      (*store)->WriteWithAsync(
+          [k](Connection& c) -> Result<void> {
+            auto st = c.Prepare("INSERT INTO scratch (k) VALUES (?1)");
+            if (!st) return std::unexpected(st.error());
+            return (*st)->Bind(1, int64_t{k}).Run();
+          },
+          [&](Result<void> ok) {
+            EXPECT_TRUE(ok);
+            answered++;
+          });
+    }
+  }  // closing the store waits for its queue
+  EXPECT_EQ(answered, 100);
+  EXPECT_EQ(CountOnDisk(path), 100);
 }
 
 }  // namespace

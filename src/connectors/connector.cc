@@ -1,0 +1,14 @@
+#include "connectors/connector.h"
+
+#include <future>
+
+namespace im::connectors {
+
+WebhookReply Connector::HandleWebhook(const net::HttpRequest& request) {
+  std::promise<WebhookReply> answer;
+  auto reply = answer.get_future();
+  ReceiveWebhook(request, [&answer](WebhookReply r) { answer.set_value(std::move(r)); });
+  return reply.get();
+}
+
+}  // namespace im::connectors
