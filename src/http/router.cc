@@ -44,15 +44,29 @@ int Match(const Route& route, const std::vector<std::string>& parts,
 }  // namespace
 
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  Insert(Route{.method = std::move(method),
+               .pattern = std::move(pattern),
+               .handler = std::move(handler),
+               .options = options});
+}
+
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler) {
+  Insert(Route{.method = std::move(method),
+               .pattern = std::move(pattern),
+               .async_handler = std::move(handler)});
+}
+
+void Router::Insert(Route route) {
+  const std::string& method = route.method;
+  const std::string& pattern = route.pattern;
   for (const auto& r : routes_) {
     if (r.method == method && r.pattern == pattern) {
       std::fprintf(stderr, "route registered twice: %s %s\n", method.c_str(), pattern.c_str());
       std::abort();
     }
   }
-  auto segments = Split(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
-                          std::move(handler), options});
+  route.segments = Split(pattern);
+  routes_.push_back(std::move(route));
 }
 
 RouteMatch Router::Find(std::string_view method, std::string_view path) const {

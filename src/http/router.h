@@ -12,6 +12,13 @@
 namespace im::http {
 
 using Handler = std::function<net::HttpResponse(const net::HttpRequest&)>;
+// Answers a request once, from any thread. A Responder dropped without answering answers 500,
+// so a request can never be left hanging.
+using Responder = std::function<void(net::HttpResponse)>;
+// A handler that answers later without holding a thread while it waits (webhooks: the answer
+// comes once the store's group commit is durable). It runs on a network thread and must not
+// block; the request stays valid until it answers.
+using AsyncHandler = std::function<void(const net::HttpRequest&, Responder)>;
 
 struct RouteOptions {
   // A handler that may wait (on disk, on another service) runs on the worker pool rather than
@@ -23,8 +30,9 @@ struct Route {
   std::string method;
   std::string pattern;
   std::vector<std::string> segments;
-  Handler handler;
+  Handler handler;  // set for Add
   RouteOptions options;
+  AsyncHandler async_handler;  // set for AddAsync
 };
 
 struct RouteMatch {
@@ -37,11 +45,13 @@ class Router {
  public:
   // Registering the same method and pattern twice is a programming error and aborts.
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler);
   // Matches `path` ("/api/v1/incidents/INC-4"); literal segments win over parameters.
   RouteMatch Find(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  void Insert(Route route);
   std::vector<Route> routes_;
 };
 

@@ -165,6 +165,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request_.params = std::move(match.params);
     const Route* route = match.route;
+    if (route->async_handler) {
+      auto pending = std::make_shared<PendingAnswer>(shared_from_this(), route);
+      route->async_handler(request_,
+                           [pending](net::HttpResponse res) { pending->Answer(std::move(res)); });
+      return;
+    }
     if (!route->options.blocking) return Respond(route->handler(request_), route->pattern);
     asio::post(server_.workers_, [self = shared_from_this(), route] {
       net::HttpResponse res = route->handler(self->request_);
@@ -173,6 +179,28 @@ class Session : public std::enable_shared_from_this<Session> {
       });
     });
   }
+
+  // The answer an async handler owes: the first one given is sent, on the connection's own
+  // thread; one never given (every copy of the Responder dropped) becomes a 500, so the
+  // connection is not left waiting.
+  struct PendingAnswer {
+    PendingAnswer(std::shared_ptr<Session> s, const Route* r) : session(std::move(s)), route(r) {}
+    ~PendingAnswer() {
+      Answer(PlainError(500, "internal", "the request was dropped without an answer"));
+    }
+    void Answer(net::HttpResponse res) {
+      if (answered.exchange(true)) return;
+      // The session goes with the answer: a Responder kept afterwards does not keep the
+      // connection (and a stopping server) waiting.
+      auto executor = session->stream_.get_executor();
+      asio::post(executor, [s = std::move(session), r = route, res = std::move(res)]() mutable {
+        s->Respond(std::move(res), r->pattern);
+      });
+    }
+    std::shared_ptr<Session> session;
+    const Route* route;
+    std::atomic<bool> answered{false};
+  };
 
   void Respond(net::HttpResponse res, const std::string& route) {
     if (res.reset) {

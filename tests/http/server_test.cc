@@ -5,6 +5,8 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "fakes/raw_http.h"
 
@@ -159,6 +161,103 @@ TEST_F(ServerTest, CountsRequestsByRouteAndStatus) {
   EXPECT_NE(text.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"), std::string::npos);
   EXPECT_NE(text.find("im_http_request_duration_seconds_count{route=\"/hello\"} 1"),
             std::string::npos);
+}
+
+// An async route whose answer the test gives later, from its own thread.
+class AsyncServerTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    router_.AddAsync("POST", "/later", [this](const net::HttpRequest& r, Responder respond) {
+      std::lock_guard l(mu_);
+      pending_.push_back({r.body, std::move(respond)});
+      cv_.notify_all();
+    });
+    router_.AddAsync("POST", "/dropped", [](const net::HttpRequest&, Responder) {});
+  }
+  // Waits until `n` requests wait for an answer, and takes them.
+  std::vector<std::pair<std::string, Responder>> Take(size_t n) {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return pending_.size() >= n; });
+    return std::exchange(pending_, {});
+  }
+  static net::HttpResponse Answer(std::string body) {
+    net::HttpResponse res;
+    res.status = 202;
+    res.body = std::move(body);
+    return res;
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::pair<std::string, Responder>> pending_;
+};
+
+TEST_F(AsyncServerTest, AnswersComeFromAnotherThreadWhileTheServerGoesOn) {
+  auto server = StartServer(ServerOptions{.io_threads = 1});  // one thread: it must not block
+  RawConnection a(server->port()), b(server->port());
+  ASSERT_TRUE(a.Send("POST", "/later", "first"));
+  ASSERT_TRUE(b.Send("POST", "/later", "second"));
+  auto waiting = Take(2);
+  auto hello = Fetch(server->port(), "GET", "/hello");  // served while both wait
+  ASSERT_TRUE(hello);
+  EXPECT_EQ(hello->status, 200);
+  std::thread answerer([&] {
+    for (auto& [body, respond] : waiting) respond(Answer("done " + body));
+  });
+  answerer.join();
+  std::set<std::string> bodies;
+  for (RawConnection* c : {&a, &b}) {
+    auto res = c->Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 202);
+    bodies.insert(res->body);
+  }
+  EXPECT_EQ(bodies, (std::set<std::string>{"done first", "done second"}));
+  ASSERT_TRUE(a.Send("POST", "/later", "again"));  // the connection is kept alive
+  Take(1)[0].second(Answer("ok"));
+  auto again = a.Read();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->body, "ok");
+}
+
+TEST_F(AsyncServerTest, OnlyTheFirstAnswerIsSent) {
+  auto server = StartServer();
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.Send("POST", "/later", "x"));
+  auto waiting = Take(1);
+  Responder copy = waiting[0].second;
+  waiting[0].second(Answer("first"));
+  copy(Answer("second"));
+  auto res = c.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "first");
+  ASSERT_TRUE(c.Send("GET", "/hello"));  // the stray second answer did not land here
+  auto next = c.Read();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "hello world");
+}
+
+TEST_F(AsyncServerTest, ARequestDroppedWithoutAnAnswerGets500) {
+  auto server = StartServer();
+  auto res = Fetch(server->port(), "POST", "/dropped", "{}");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+  EXPECT_NE(res->body.find("\"code\":\"internal\""), std::string::npos);
+}
+
+TEST_F(AsyncServerTest, StopWaitsForAnAnswerStillOwed) {
+  auto server = StartServer();
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.Send("POST", "/later", "x"));
+  auto waiting = Take(1);
+  auto stopped = std::async(std::launch::async, [&] { server->Stop(); });
+  waiting[0].second(Answer("finished"));
+  auto res = c.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body, "finished");
+  EXPECT_EQ(res->headers["connection"], "close");
+  stopped.wait();
 }
 
 }  // namespace

@@ -56,19 +56,23 @@ json::object ConnectorStatusJson(const store::StoredConnector& s,
 
 void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
                         const Clock& clock) {
-  router.Add(
+  // Asynchronous: checked and parsed on the network thread, then answered when the store's
+  // group commit holds the event, so deliveries in flight share commits and hold no thread.
+  router.AddAsync(
       "POST", "/connectors/{name}/webhook",
-      [&manager](const net::HttpRequest& req) {
+      [&manager](const net::HttpRequest& req, Responder respond) {
         auto connector = manager.Shared(req.Param("name"));
-        if (!connector) return ErrorResponse(connector.error());
-        auto reply = (*connector)->HandleWebhook(req);
-        return JsonResponse(reply.status,
-                            json::object{{"status", reply.status < 300 ? "ok" : "error"},
-                                         {"message", reply.message},
-                                         {"applied", reply.applied},
-                                         {"duplicates", reply.duplicates}});
-      },
-      RouteOptions{.blocking = true});
+        if (!connector) return respond(ErrorResponse(connector.error()));
+        // The connector is kept until it has answered.
+        (*connector)
+            ->ReceiveWebhook(req, [keep = *connector, respond](connectors::WebhookReply reply) {
+              respond(JsonResponse(reply.status,
+                                   json::object{{"status", reply.status < 300 ? "ok" : "error"},
+                                                {"message", reply.message},
+                                                {"applied", reply.applied},
+                                                {"duplicates", reply.duplicates}}));
+            });
+      });
   router.Add("GET", "/api/v1/connectors", [&](const net::HttpRequest&) {
     auto list = store.List();
     if (!list) return ErrorResponse(list.error());
