@@ -63,6 +63,9 @@ class Server::Impl {
   ServerOptions options_;
   const Router& router_;
   Metrics* metrics_;
+  // Before ios_, so they outlive sessions still queued in an io_context when it is destroyed.
+  std::atomic<int> live_sessions_{0};
+  std::atomic<int> owed_answers_{0};  // async handlers that have not answered yet
   std::vector<std::unique_ptr<asio::io_context>> ios_;
   // Keep the io threads running while a blocking handler works on the pool and no socket
   // operation is pending; released only at the end of Stop.
@@ -77,7 +80,6 @@ class Server::Impl {
   std::optional<asio::signal_set> signals_;
   std::mutex sessions_mu_;
   std::list<std::weak_ptr<Session>> sessions_;  // GUARDED_BY(sessions_mu_)
-  std::atomic<int> live_sessions_{0};
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -184,7 +186,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // thread; one never given (every copy of the Responder dropped) becomes a 500, so the
   // connection is not left waiting.
   struct PendingAnswer {
-    PendingAnswer(std::shared_ptr<Session> s, const Route* r) : session(std::move(s)), route(r) {}
+    PendingAnswer(std::shared_ptr<Session> s, const Route* r)
+        : session(std::move(s)), route(r), owed(session->server_.owed_answers_) {
+      owed++;
+    }
     ~PendingAnswer() {
       Answer(PlainError(500, "internal", "the request was dropped without an answer"));
     }
@@ -196,9 +201,11 @@ class Session : public std::enable_shared_from_this<Session> {
       asio::post(executor, [s = std::move(session), r = route, res = std::move(res)]() mutable {
         s->Respond(std::move(res), r->pattern);
       });
+      owed--;  // after the post: Stop keeps the io threads running until this is zero
     }
     std::shared_ptr<Session> session;
     const Route* route;
+    std::atomic<int>& owed;
     std::atomic<bool> answered{false};
   };
 
@@ -346,9 +353,12 @@ void Server::Impl::Stop() {
       if (auto s = w.lock()) s->CloseIfIdle();
     }
   }
-  // In-flight requests finish and their connections close after responding.
+  // In-flight requests finish and their connections close after responding. An answer an
+  // async handler still owes (a write waiting for its commit) is waited for past the grace,
+  // as the worker pool's join below waits for blocking handlers: it must not reach an
+  // io_context that is gone.
   auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
-  while (live_sessions_ > 0 && std::chrono::steady_clock::now() < deadline) {
+  while ((live_sessions_ > 0 && std::chrono::steady_clock::now() < deadline) || owed_answers_ > 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a counter, not a test
   }
   work_.clear();

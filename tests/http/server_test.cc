@@ -251,13 +251,30 @@ TEST_F(AsyncServerTest, StopWaitsForAnAnswerStillOwed) {
   RawConnection c(server->port());
   ASSERT_TRUE(c.Send("POST", "/later", "x"));
   auto waiting = Take(1);
+  RawConnection idle(server->port());
+  ASSERT_TRUE(idle.Send("GET", "/hello"));
+  ASSERT_TRUE(idle.Read());
   auto stopped = std::async(std::launch::async, [&] { server->Stop(); });
+  EXPECT_TRUE(idle.ClosedByPeer());  // stopping has begun
   waiting[0].second(Answer("finished"));
   auto res = c.Read();
   ASSERT_TRUE(res);
   EXPECT_EQ(res->body, "finished");
   EXPECT_EQ(res->headers["connection"], "close");
   stopped.wait();
+}
+
+TEST_F(AsyncServerTest, StopPastItsGraceStillWaitsForAnOwedAnswer) {
+  auto server = StartServer(ServerOptions{.shutdown_grace = std::chrono::seconds(0)});
+  RawConnection c(server->port());
+  ASSERT_TRUE(c.Send("POST", "/later", "x"));
+  auto waiting = Take(1);
+  auto stopped = std::async(std::launch::async, [&] { server->Stop(); });
+  // The answer is owed (a commit still running): the network threads must not go first.
+  EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  waiting[0].second(Answer("late but delivered"));
+  stopped.wait();
+  waiting.clear();  // the last Responder goes after the server stopped: nothing is touched
 }
 
 }  // namespace
