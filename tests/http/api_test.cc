@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
+#include "http/test_server_config.h"
 
 namespace im::app {
 namespace {
@@ -17,11 +18,7 @@ using im::testing::Fetch;
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.data_dir = dir_.path().string();
-    config.listen = "127.0.0.1:0";
-    config.log_level = "warn";
-    config.log_format = "json";
+    Config config = TestServerConfig(dir_.path());
     auto rt = OpenRuntime(config, true);
     ASSERT_TRUE(rt) << rt.error().message;
     rt_ = std::move(*rt);

@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
+#include "http/test_server_config.h"
 
 namespace im::app {
 namespace {
@@ -23,10 +24,7 @@ constexpr const char* kPolicy = R"({"id":"api","services":["api"],"escalation_ru
 class OncallApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.data_dir = dir_.path().string();
-    config.listen = "127.0.0.1:0";
-    config.log_level = "warn";
+    Config config = TestServerConfig(dir_.path());
     auto rt = OpenRuntime(config, false);
     ASSERT_TRUE(rt) << rt.error().message;
     rt_ = std::move(*rt);

@@ -36,6 +36,18 @@ int64_t Insert(Store& store, const core::Incident& incident) {
   return number;
 }
 
+// Acknowledges incident `n` as the engine does: the change and its timeline in one transaction.
+Result<void> AcknowledgeAs(Store& store, int64_t n, const std::string& email, Time at) {
+  return store.Transact([&](Tx& tx) -> Result<void> {
+    auto cur = tx.GetIncident(n);
+    if (!cur) return std::unexpected(cur.error());
+    auto change = core::Acknowledge(*cur, core::Actor{.email = email}, at);
+    if (!change) return std::unexpected(change.error());
+    if (auto s = tx.UpdateIncident(change->incident); !s) return s;
+    return tx.AppendTimeline(n, change->entries);
+  });
+}
+
 TEST_P(StoreContractTest, InsertedIncidentReadsBackFieldForField) {
   auto in = NewIncident("API down", {"api", "db"}, core::Severity::kSev1);
   in.custom_fields["region"] = "eu-west-1";
@@ -112,15 +124,7 @@ TEST_P(StoreContractTest, ConcurrentWritersAllLandWithDistinctNumbers) {
 
 TEST_P(StoreContractTest, UpdateReplacesAndTimelineKeepsOrder) {
   int64_t n = Insert(*store_, NewIncident("API down", {"api"}));
-  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
-    auto cur = tx.GetIncident(n);
-    if (!cur) return std::unexpected(cur.error());
-    auto change = core::Acknowledge(*cur, core::Actor{.email = "bob@example.com"}, kT0 + 5min);
-    if (!change) return std::unexpected(change.error());
-    if (auto s = tx.UpdateIncident(change->incident); !s) return s;
-    return tx.AppendTimeline(n, change->entries);
-  });
-  ASSERT_TRUE(ok);
+  ASSERT_TRUE(AcknowledgeAs(*store_, n, "bob@example.com", kT0 + 5min));
   EXPECT_EQ(store_->GetIncident(n)->status, core::Status::kMitigated);
   auto timeline = store_->GetTimeline(n);
   ASSERT_TRUE(timeline);
@@ -186,15 +190,7 @@ TEST_P(StoreContractTest, ForEachIncidentStopsAtTheVisitorsError) {
 
 TEST_P(StoreContractTest, IncidentWithTimelineReadsBoth) {
   int64_t n = Insert(*store_, NewIncident("API down", {"api"}));
-  auto ok = store_->Transact([&](Tx& tx) -> Result<void> {
-    auto cur = tx.GetIncident(n);
-    if (!cur) return std::unexpected(cur.error());
-    auto change = core::Acknowledge(*cur, core::Actor{.email = "bob@example.com"}, kT0 + 5min);
-    if (!change) return std::unexpected(change.error());
-    if (auto s = tx.UpdateIncident(change->incident); !s) return s;
-    return tx.AppendTimeline(n, change->entries);
-  });
-  ASSERT_TRUE(ok);
+  ASSERT_TRUE(AcknowledgeAs(*store_, n, "bob@example.com", kT0 + 5min));
   auto both = store_->GetIncidentWithTimeline(n);
   ASSERT_TRUE(both) << both.error().message;
   EXPECT_EQ(both->incident.status, core::Status::kMitigated);
