@@ -42,7 +42,7 @@ Result<void> Exec(Connection& c, std::string_view sql, const std::string& a) {
   return (*st)->Bind(1, a).Run();
 }
 
-// Reads the incident linked to `external_id`, asks `decide`, and stores its answer.
+// What the outbox holds for `incident` (see OutboundOf), on `conn`.
 Result<OutboundOf> ReadOutbound(Connection& conn, const std::string& connector, int64_t incident) {
   auto st = conn.Prepare(
       "SELECT coalesce(sum(kind = 'create' AND state IN ('pending', 'sent', 'parked')), 0), "
@@ -55,6 +55,7 @@ Result<OutboundOf> ReadOutbound(Connection& conn, const std::string& connector, 
   return OutboundOf{.created_here = (*st)->Int(0) > 0, .pending = (*st)->Int(1)};
 }
 
+// Reads the incident linked to `external_id`, asks `decide`, and stores its answer.
 Result<void> ApplyLinked(Connection& conn, const std::string& connector,
                          const std::string& external_id,
                          const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide,
@@ -632,15 +633,7 @@ Result<void> SqliteConnectorStore::LinkIncident(const std::string& connector,
 
 Result<ConnectorStore::OutboundOf> SqliteConnectorStore::OutboundFor(const std::string& connector,
                                                                      int64_t incident) {
-  OutboundOf out;
-  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
-    auto o = ReadOutbound(conn, connector, incident);
-    if (!o) return std::unexpected(o.error());
-    out = *o;
-    return Ok();
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return out;
+  return ReadValue(db_, [&](Connection& c) { return ReadOutbound(c, connector, incident); });
 }
 
 Result<std::vector<std::pair<std::string, int64_t>>> SqliteConnectorStore::LinkedUnresolved(
