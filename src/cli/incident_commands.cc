@@ -29,14 +29,6 @@ std::string Short(std::string s, size_t n) {
   return s;
 }
 
-json::object ViewToJson(const engine::IncidentView& v) {
-  json::object o = core::IncidentToJson(v.incident, v.sla);
-  json::array timeline;
-  for (const auto& e : v.timeline) timeline.push_back(core::TimelineEntryToJson(e));
-  o["timeline"] = std::move(timeline);
-  return o;
-}
-
 void PrintView(const engine::IncidentView& v) {
   const auto& i = v.incident;
   std::cout << core::IncidentId(i.number) << "  " << i.title << "\n"
@@ -111,7 +103,7 @@ int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
   if (g.json) {
     auto view = (*rt)->incidents->Show(result->incident.number);
     if (!view) return ReportError(view.error());
-    json::object o = ViewToJson(*view);
+    json::object o = core::IncidentToJson(view->incident, view->sla, view->timeline);
     json::array created;
     for (const auto& s : result->created_services) created.emplace_back(s);
     o["created_services"] = std::move(created);
@@ -212,7 +204,9 @@ int RunShow(GlobalOptions& g, const std::string& id) {
   auto view = (*rt)->incidents->Show(*number);
   if (!view) return ReportError(view.error());
   if (g.json) {
-    PrintJson(ViewToJson(*view));
+    std::string out;
+    core::AppendIncidentJson(out, view->incident, view->sla, view->timeline);
+    std::cout << out << "\n";
   } else {
     PrintView(*view);
   }

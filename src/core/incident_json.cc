@@ -142,6 +142,13 @@ json::object IncidentToJson(const Incident& incident, const SlaStatus& sla) {
   return Tree(text);
 }
 
+json::object IncidentToJson(const Incident& incident, const SlaStatus& sla,
+                            const std::vector<core::TimelineEntry>& timeline) {
+  std::string text;
+  AppendIncidentJson(text, incident, sla, timeline);
+  return Tree(text);
+}
+
 json::object TimelineEntryToJson(const core::TimelineEntry& entry) {
   std::string text;
   AppendTimelineEntryJson(text, entry);

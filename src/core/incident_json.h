@@ -22,6 +22,8 @@ void AppendTimelineEntryJson(std::string& out, const TimelineEntry& entry);
 
 // The same as trees, for callers that add fields of their own.
 json::object IncidentToJson(const Incident& incident, const SlaStatus& sla);
+json::object IncidentToJson(const Incident& incident, const SlaStatus& sla,
+                            const std::vector<TimelineEntry>& timeline);
 json::object TimelineEntryToJson(const TimelineEntry& entry);
 json::object ServiceToJson(const Service& service);
 json::object TokenToJson(const ApiToken& token);  // never the secret or its hash

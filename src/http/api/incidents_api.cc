@@ -100,15 +100,14 @@ HttpResponse Declare(ApiContext& ctx, const HttpRequest& req) {
   if (!request) return ErrorResponse(request.error());
   auto result = ctx.incidents.Declare(*request, *actor);
   if (!result) return ErrorResponse(result.error());
-  HttpResponse res = ShowIncident(ctx, result->incident.number, 201);
-  if (res.status == 201) {
-    auto v = json::Parse(res.body);
-    json::array created;
-    for (const auto& s : result->created_services) created.emplace_back(s);
-    v->as_object()["created_services"] = std::move(created);
-    res.body = json::Serialize(*v);
-    res.SetHeader("Location", "/api/v1/incidents/" + core::IncidentId(result->incident.number));
-  }
+  auto view = ctx.incidents.Show(result->incident.number);
+  if (!view) return ErrorResponse(view.error());
+  json::object shown = core::IncidentToJson(view->incident, view->sla, view->timeline);
+  json::array created;
+  for (const auto& s : result->created_services) created.emplace_back(s);
+  shown["created_services"] = std::move(created);
+  HttpResponse res = JsonResponse(201, shown);
+  res.SetHeader("Location", "/api/v1/incidents/" + core::IncidentId(result->incident.number));
   return res;
 }
 
