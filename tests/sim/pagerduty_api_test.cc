@@ -261,6 +261,30 @@ TEST_F(PagerDutyApiTest, ScheduleRendersFinalScheduleForTheWindow) {
   EXPECT_GE(oncalls.size(), 6u);  // 3 policies x (schedule level + user level)
 }
 
+// The reference marks Accept and Content-Type required; PagerDuty's answer without them is not
+// documented, so the simulator serves the request and logs what it lacked, for tests to check.
+TEST_F(PagerDutyApiTest, RequestsAreLoggedWithTheirHeadersAndWhatTheyLack) {
+  ASSERT_EQ(Get("/services").status, 200);
+  ASSERT_EQ(testing::Call(router_, "GET", "/services",
+                          {{"Authorization", std::string("Token token=") + kKey},
+                           {"Accept", "application/vnd.pagerduty+json;version=2"},
+                           {"Content-Type", "application/json"},
+                           {"User-Agent", "im/test"}})
+                .status,
+            200);
+  auto log = sim_->log().Since(0);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].problems,
+            (std::vector<std::string>{"Content-Type must be application/json",
+                                      "Accept must be application/vnd.pagerduty+json;version=2"}));
+  EXPECT_TRUE(log[1].problems.empty());
+  EXPECT_EQ(log[1].headers.size(), 3u);  // the Authorization value is not kept
+  auto shown = Body(testing::Call(router_, "GET", "/_sim/requests"));
+  const auto& second = shown.at("requests").as_array().at(1);
+  EXPECT_EQ(second.at("headers").at("User-Agent").as_string(), "im/test");
+  EXPECT_TRUE(second.at("problems").as_array().empty());
+}
+
 TEST_F(PagerDutyApiTest, WebhookSubscriptionSecretIsShownOnce) {
   auto created = Send("POST", "/webhook_subscriptions",
                       R"({"webhook_subscription":{"type":"webhook_subscription",

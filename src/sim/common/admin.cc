@@ -45,13 +45,19 @@ void AddAdminRoutes(http::Router& router, SimContext ctx, WebhookQueue* webhooks
     if (!after) return AdminError(after.error());
     json::array out;
     for (const auto& e : ctx.log.Since(*after)) {
+      json::object headers;
+      for (const auto& [name, value] : e.headers) headers[name] = value;
+      json::array problems;
+      for (const auto& p : e.problems) problems.emplace_back(p);
       out.push_back({{"seq", e.seq},
                      {"at", FormatTime(e.at)},
                      {"method", e.method},
                      {"target", e.target},
                      {"status", e.status},
                      {"key", e.key},
-                     {"body", e.body}});
+                     {"body", e.body},
+                     {"headers", std::move(headers)},
+                     {"problems", std::move(problems)}});
     }
     return JsonResponse(200, json::object{{"requests", std::move(out)}});
   });

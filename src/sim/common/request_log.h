@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "net/http_message.h"
 
 namespace im::sim {
 
@@ -18,7 +19,11 @@ struct LoggedRequest {
   std::string target;
   std::string body;  // first 4 KiB
   int status = 0;
-  std::string key;  // the API key or routing key the request used, if any
+  std::string key;       // the API key or routing key the request used, if any
+  net::Headers headers;  // as sent, with the Authorization value left out
+  // What the provider's documentation requires of a request that the simulator served anyway
+  // ("Content-Type must be application/json"): for tests to assert there are none.
+  std::vector<std::string> problems;
 };
 
 class RequestLog {

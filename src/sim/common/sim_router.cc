@@ -23,6 +23,10 @@ net::HttpResponse SimRouter::Serve(const net::HttpRequest& req, const http::Hand
                                    const SimRoute& route) {
   Knobs k = ctx_.knobs.Get();
   LoggedRequest entry{0, ctx_.clock.Now(), req.method, req.target, req.body, 0, ""};
+  for (const auto& [name, value] : req.headers) {
+    if (!net::HeaderNameEquals(name, "Authorization")) entry.headers.emplace_back(name, value);
+  }
+  entry.problems = rules_.Problems(req, route.authenticated);
   auto done = [&](net::HttpResponse res) {
     entry.status = res.status;
     ctx_.log.Add(std::move(entry));

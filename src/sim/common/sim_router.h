@@ -33,6 +33,11 @@ class ProviderRules {
   // Headers the provider puts on every rate-evaluated response.
   virtual void AddRateHeaders(net::HttpResponse& res, const RateDecision& d) const = 0;
   virtual net::HttpResponse ServerError() const = 0;
+  // What the provider documents as required of `req` and it lacks, though the provider serves
+  // it anyway (a missing Content-Type): logged with the request, never refused.
+  virtual std::vector<std::string> Problems(const net::HttpRequest&, bool /*authenticated*/) const {
+    return {};
+  }
 };
 
 // What a simulator's routes share: clock, knobs, keys, log, the fault RNG and a sleeper.

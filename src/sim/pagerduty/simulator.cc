@@ -47,6 +47,20 @@ class Simulator::Rules final : public ProviderRules {
   net::HttpResponse ServerError() const override {
     return ErrorResponse(500, 2000, "Internal Server Error");
   }
+  std::vector<std::string> Problems(const net::HttpRequest& req,
+                                    bool authenticated) const override {
+    // The REST reference declares both headers required on every operation; the Events API
+    // takes JSON bodies. PagerDuty's answer to a request without them is not documented.
+    std::vector<std::string> out;
+    if (req.Header("Content-Type").value_or("") != "application/json") {
+      out.push_back("Content-Type must be application/json");
+    }
+    if (authenticated &&
+        req.Header("Accept").value_or("") != "application/vnd.pagerduty+json;version=2") {
+      out.push_back("Accept must be application/vnd.pagerduty+json;version=2");
+    }
+    return out;
+  }
 };
 
 namespace {
