@@ -4,12 +4,13 @@
 
 #include "cli/context.h"
 #include "cli/sim_command.h"
+#include "common/version.h"
 
 namespace im::cli {
 
 int Main(int argc, char** argv) {
   CLI::App root{"im: incident management — one record of every incident, from every source"};
-  root.set_version_flag("--version", "im 0.1.0");
+  root.set_version_flag("--version", "im " + std::string(kVersion));
   root.require_subcommand(1);
   root.fallthrough();
   GlobalOptions g;

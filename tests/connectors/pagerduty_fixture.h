@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "common/time.h"
+#include "common/version.h"
 #include "connectors/manager.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "fakes/fake_clock.h"
@@ -106,6 +107,33 @@ class PagerDutyFixture : public ::testing::Test {
       if (i.created_at >= since) out.push_back(i);
     }
     return out;
+  }
+
+  // Every request the simulator served carried what PagerDuty's reference requires (Accept,
+  // Content-Type), im's User-Agent, and since/until in whole seconds; returns how many.
+  size_t ExpectWellFormedRequests() {
+    auto requests = sim_->log().Since(0);
+    for (const auto& r : requests) {
+      SCOPED_TRACE(r.method + " " + r.target);
+      EXPECT_TRUE(r.problems.empty()) << r.problems.front();
+      std::string agent;
+      for (const auto& [name, value] : r.headers) {
+        if (net::HeaderNameEquals(name, "User-Agent")) agent = value;
+      }
+      EXPECT_EQ(agent, "im/" + std::string(kVersion));
+      size_t q = r.target.find('?');
+      auto query = net::ParseQuery(q == std::string::npos ? "" : r.target.substr(q + 1));
+      for (const char* name : {"since", "until"}) {
+        auto it = query.find(name);
+        if (it == query.end()) continue;
+        auto t = ParseTime(it->second);
+        EXPECT_TRUE(t) << it->second;
+        if (t) {
+          EXPECT_EQ(*t, std::chrono::floor<std::chrono::seconds>(*t)) << name << "=" << it->second;
+        }
+      }
+    }
+    return requests.size();
   }
 
   im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};

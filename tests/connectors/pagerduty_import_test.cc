@@ -66,6 +66,20 @@ TEST_F(PagerDutyImportTest, ImportsNinetyDaysExactlyAndTwiceIsOnce) {
   EXPECT_EQ(TimelineRows(), rows);
 }
 
+// PagerDuty's reference marks Accept and Content-Type required on every request; windows go
+// in whole seconds even when im's clock has microseconds.
+TEST_F(PagerDutyImportTest, RequestsCarryTheRequiredHeadersAndWholeSecondWindows) {
+  Start({.incidents = 50, .days = 30});
+  clock_.Advance(std::chrono::microseconds(123456));
+  ASSERT_TRUE(Open()->Sync({}));
+  clock_.Advance(std::chrono::minutes(7) + std::chrono::microseconds(654321));
+  ASSERT_TRUE(Open()->Sync({}));  // polling: windows from the stored checkpoint
+  size_t windows = 0;
+  for (const auto& r : sim_->log().Since(0)) windows += r.target.find("since=") != r.target.npos;
+  EXPECT_GT(windows, 4u);
+  EXPECT_GT(ExpectWellFormedRequests(), windows);
+}
+
 TEST_F(PagerDutyImportTest, StaysWithinTheRealRateLimit) {
   Start({.incidents = 3000, .days = 90, .rate_limit = true});
   Time start = clock_.Now();

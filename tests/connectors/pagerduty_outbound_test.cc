@@ -129,6 +129,7 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   }
   EXPECT_EQ(echoes, 0);
   EXPECT_EQ(db_->GetIncident(n)->status, core::Status::kResolved);
+  ExpectWellFormedRequests();  // the writes too: POST, PUT, notes
 }
 
 TEST_F(PagerDutyOutboundTest, MappedCustomFieldsGoInTheDetails) {

@@ -27,7 +27,7 @@ Result<void> PagerDutyConnector::ImportChangeEvents(Time since, Time until, Sync
   // PagerDuty keeps change events 90 days, and wants UTC times.
   since = std::max(since, until - std::chrono::days(90));
   auto listed = client_.ForEach(
-      "/change_events", {{"since", FormatTime(since)}, {"until", FormatTime(until)}},
+      "/change_events", {{"since", QueryTime(since, false)}, {"until", QueryTime(until, true)}},
       "change_events", [&](const json::object& ce) -> Result<bool> {
         dora::Deployment d;
         d.id = "pagerduty:" + json::StringOr(ce, "id");

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/time.h"
+#include "common/version.h"
 #include "connectors/secret_box.h"
 
 namespace im::connectors::pagerduty {
@@ -60,6 +62,14 @@ Error ErrorFor(const net::HttpResponse& r, const std::string& what) {
 
 }  // namespace
 
+std::string UserAgent() { return "im/" + std::string(kVersion); }
+
+std::string QueryTime(Time t, bool round_up) {
+  auto whole = std::chrono::floor<std::chrono::seconds>(t);
+  if (round_up && whole < t) whole += std::chrono::seconds(1);
+  return FormatTime(whole);
+}
+
 Client::Client(ClientOptions options, net::HttpClient& http, RateBudget& budget, Waiter& waiter,
                const Clock& clock, std::shared_ptr<spdlog::logger> log)
     : options_(std::move(options)),
@@ -88,9 +98,12 @@ Result<json::object> Client::Call(const std::string& method, const std::string& 
     req.url += sep + net::UrlEncode(k) + "=" + net::UrlEncode(v);
     sep = '&';
   }
+  // PagerDuty's REST reference marks Accept and Content-Type required on every operation,
+  // reads included.
   req.headers = {{"Authorization", "Token token=" + options_.api_key},
-                 {"Accept", "application/vnd.pagerduty+json;version=2"}};
-  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+                 {"Accept", "application/vnd.pagerduty+json;version=2"},
+                 {"Content-Type", "application/json"},
+                 {"User-Agent", UserAgent()}};
   if (!from_email.empty()) req.headers.emplace_back("From", from_email);
 
   Duration backoff = options_.first_backoff;

@@ -70,6 +70,13 @@ class Client {
   CallStats stats_;  // GUARDED_BY(stats_mu_)
 };
 
+// "im/<version>", the User-Agent of every request im makes to PagerDuty.
+std::string UserAgent();
+
+// `t` for a since/until parameter: whole seconds (PagerDuty's own examples carry none), rounded
+// down for a window's start and up for its end (`round_up`), so the window only grows.
+std::string QueryTime(Time t, bool round_up);
+
 inline constexpr int kPagerDutyRatePerMinute = 960;
 inline constexpr int64_t kOffsetCap = 10000;
 

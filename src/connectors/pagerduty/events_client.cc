@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/time.h"
+#include "connectors/pagerduty/client.h"
 
 namespace im::connectors::pagerduty {
 namespace {
@@ -134,10 +135,11 @@ Result<EventResult> EventsClient::Post(const std::string& path, const json::obje
                                    " bytes; PagerDuty accepts at most 512 KB: shorten "
                                    "custom_details"));
   }
-  net::ClientRequest req{.method = "POST",
-                         .url = options_.base_url + path,
-                         .headers = {{"Content-Type", "application/json"}},
-                         .body = text};
+  net::ClientRequest req{
+      .method = "POST",
+      .url = options_.base_url + path,
+      .headers = {{"Content-Type", "application/json"}, {"User-Agent", UserAgent()}},
+      .body = text};
   EventResult result{.warnings = std::move(warnings)};
   Duration backoff = options_.first_backoff;
   Error last{ErrorCode::kUnavailable, "PagerDuty " + path + " was not tried"};

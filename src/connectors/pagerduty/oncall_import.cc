@@ -67,8 +67,8 @@ Result<int> PagerDutyConnector::ImportOnCall(SyncReport& report) {
     json::array overrides;
     auto ov =
         client_.ForEach("/schedules/" + net::UrlEncode(id) + "/overrides",
-                        {{"since", FormatTime(now - std::chrono::days(90))},
-                         {"until", FormatTime(now + std::chrono::days(90))}},
+                        {{"since", QueryTime(now - std::chrono::days(90), false)},
+                         {"until", QueryTime(now + std::chrono::days(90), true)}},
                         "overrides", [&](const json::object& o) -> Result<bool> {
                           overrides.push_back(json::object{{"id", json::StringOr(o, "id")},
                                                            {"start", json::StringOr(o, "start")},

@@ -158,8 +158,8 @@ Result<void> PagerDutyConnector::ApplyIncident(
 Result<void> PagerDutyConnector::ImportPaged(const std::string& path, const std::string& key,
                                              const Query& extra, Time since, Time until,
                                              const ItemMaker& make) {
-  Query query{{"since", FormatTime(since)},
-              {"until", FormatTime(until)},
+  Query query{{"since", QueryTime(since, false)},
+              {"until", QueryTime(until, true)},
               {"time_zone", "UTC"},
               {"total", "true"}};
   query.insert(query.end(), extra.begin(), extra.end());
