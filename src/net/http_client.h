@@ -16,6 +16,8 @@ struct ClientRequest {
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{10000};  // whole request, connect included
+  // Connecting alone (the TCP and TLS handshakes); 0: only `timeout` bounds it.
+  std::chrono::milliseconds connect_timeout{0};
 };
 
 // Sends one request and returns whatever status the peer answered (a 500 is a response, not an

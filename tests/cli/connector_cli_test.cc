@@ -2,12 +2,16 @@
 // pagerduty` process, including an import killed with SIGKILL half way and resumed.
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <thread>
 
 #include "common/json.h"
@@ -343,6 +347,88 @@ TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
   EXPECT_EQ(Im("connector webhook pd --test"), 0);  // the stored public URL is used
   EXPECT_EQ(Im("connector update pd --webhook-secret not-the-subscription-secret"), 0);
   EXPECT_EQ(Im("connector webhook pd --test"), 7);  // im refuses the signature
+}
+
+// A loopback port nothing answers on: a listening socket that never accepts (its backlog
+// fills, then connections hang), or, after Close(), a closed port (refused at once).
+class Blackhole {
+ public:
+  Blackhole() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(fd_, 0) != 0 || ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len)) {
+      return;
+    }
+    port_ = ntohs(addr.sin_port);
+  }
+  ~Blackhole() { Close(); }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
+// `im connector test|health` is a diagnostic: it says ✗ within 10 s whatever the network does
+// (it took 123 s of retries before), for a host that never answers and for one that refuses.
+TEST(ConnectorDiagnosticsTest, AnUnreachablePagerDutyIsReportedWithinTenSeconds) {
+  im::testing::TempDir dir;
+  Blackhole hole;
+  ASSERT_NE(hole.port(), 0);
+  auto im = [&](const std::string& args, std::string* out = nullptr) {
+    std::string file = (dir.path() / "out").string();
+    std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir.path().string() + " " +
+                      im::testing::ImBinary() + " --data-dir " + (dir.path() / "data").string() +
+                      " " + args + " >" + file + " 2>&1";
+    int status = std::system(cmd.c_str());
+    if (out) {
+      std::ifstream f(file);
+      out->assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  // A line marks "API reachable" with ✗ (in whatever order and case a command prints it).
+  auto unreachable = [](const std::string& out) {
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      for (char& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (line.find("✗") != std::string::npos && line.find("api reachable") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto add = [&](const std::string& name, uint16_t port) {
+    return im("connector add pagerduty " + name + " --config '{\"api_key\":\"k\"," +
+              "\"base_url\":\"http://127.0.0.1:" + std::to_string(port) + "\"}'");
+  };
+  ASSERT_EQ(add("silent", hole.port()), 0);
+  for (const std::string command : {"test", "health"}) {
+    std::string out;
+    auto start = std::chrono::steady_clock::now();
+    int code = im("connector " + command + " silent", &out);
+    auto took = std::chrono::steady_clock::now() - start;
+    if (command == "test") {
+      EXPECT_EQ(code, 7) << out;  // a failed check
+    }
+    EXPECT_TRUE(unreachable(out)) << out;
+    EXPECT_LT(took, std::chrono::seconds(10)) << command << ": " << out;
+  }
+  hole.Close();  // now refused
+  ASSERT_EQ(add("refused", hole.port()), 0);
+  std::string out;
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(im("connector test refused", &out), 7) << out;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10)) << out;
+  EXPECT_TRUE(unreachable(out)) << out;
 }
 
 }  // namespace

@@ -70,6 +70,13 @@ std::string QueryTime(Time t, bool round_up) {
   return FormatTime(whole);
 }
 
+ClientOptions OneShot(ClientOptions options) {
+  options.max_attempts = 1;
+  options.request_timeout = std::chrono::milliseconds(3000);
+  options.connect_timeout = std::chrono::milliseconds(2500);
+  return options;
+}
+
 Client::Client(ClientOptions options, net::HttpClient& http, RateBudget& budget, Waiter& waiter,
                const Clock& clock, std::shared_ptr<spdlog::logger> log)
     : options_(std::move(options)),
@@ -92,7 +99,11 @@ Result<json::object> Client::Send(const std::string& method, const std::string& 
 Result<json::object> Client::Call(const std::string& method, const std::string& path,
                                   const Query& query, const std::string& body,
                                   const std::string& from_email, bool retry_ambiguous) {
-  net::ClientRequest req{.method = method, .url = options_.base_url + path, .body = body};
+  net::ClientRequest req{.method = method,
+                         .url = options_.base_url + path,
+                         .body = body,
+                         .timeout = options_.request_timeout,
+                         .connect_timeout = options_.connect_timeout};
   char sep = '?';
   for (const auto& [k, v] : query) {
     req.url += sep + net::UrlEncode(k) + "=" + net::UrlEncode(v);
@@ -157,9 +168,10 @@ Result<json::object> Client::Call(const std::string& method, const std::string& 
       }
       budget_.BlockUntil(next);
     }
+    if (attempt == options_.max_attempts) break;
     log_->warn("PagerDuty {} {} attempt {}/{} failed ({}); retrying", method, path, attempt,
                options_.max_attempts, last.message);
-    if (attempt < options_.max_attempts && !waiter_.WaitUntil(next)) break;  // stopping
+    if (!waiter_.WaitUntil(next)) break;  // stopping
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
   return std::unexpected(last);

@@ -29,8 +29,14 @@ struct ClientOptions {
   int max_attempts = 8;  // 1 s doubling to 60 s: about two minutes before giving up
   Duration first_backoff = std::chrono::seconds(1);
   Duration max_backoff = std::chrono::seconds(60);
-  bool debug = false;  // log requests and responses, secrets redacted
+  std::chrono::milliseconds request_timeout{10000};  // one attempt, connecting included
+  std::chrono::milliseconds connect_timeout{0};      // 0: within request_timeout
+  bool debug = false;                                // log requests and responses, secrets redacted
 };
+
+// The options of a client for diagnostics (`im connector test|health`) and other one-shot
+// calls that must answer quickly: one attempt, 2.5 s to connect, 3 s in all.
+ClientOptions OneShot(ClientOptions options);
 
 using Query = std::vector<std::pair<std::string, std::string>>;
 

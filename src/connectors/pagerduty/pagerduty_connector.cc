@@ -12,6 +12,11 @@ constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 mon
 // Updates stored per transaction during an import: one sync to disk for ten pages.
 constexpr size_t kBatch = 1000;
 
+ClientOptions OptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
+  return ClientOptions{
+      .base_url = config.base_url, .api_key = config.api_key, .debug = config.debug || ctx.debug};
+}
+
 bool ChangesStatus(const std::string& type) {
   return type == "acknowledge_log_entry" || type == "resolve_log_entry" ||
          type == "unacknowledge_log_entry" || type == "trigger_log_entry";
@@ -22,11 +27,12 @@ bool ChangesStatus(const std::string& type) {
 PagerDutyConnector::PagerDutyConnector(ConnectorConfig config, ConnectorContext& ctx)
     : config_(std::move(config)),
       ctx_(ctx),
-      client_(ClientOptions{.base_url = config_.base_url,
-                            .api_key = config_.api_key,
-                            .debug = config_.debug || ctx.debug},
-              ctx.http, ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter,
-              ctx.clock, ctx.log) {}
+      client_(OptionsFor(config_, ctx), ctx.http,
+              ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter,
+              ctx.clock, ctx.log),
+      quick_(OneShot(OptionsFor(config_, ctx)), ctx.http,
+             ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter, ctx.clock,
+             ctx.log) {}
 
 Result<std::shared_ptr<const Directory>> PagerDutyConnector::CurrentDirectory() {
   std::lock_guard lock(dir_mu_);
@@ -315,6 +321,11 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
 
 void PagerDutyConnector::FlushStats(const SyncReport* report, bool failed, int64_t webhook_events) {
   CallStats calls = client_.TakeStats();
+  CallStats quick = quick_.TakeStats();
+  calls.calls += quick.calls;
+  calls.errors += quick.errors;
+  calls.rate_limited += quick.rate_limited;
+  calls.latency_us += quick.latency_us;
   store::ActivityCounters c{.api_calls = calls.calls,
                             .api_errors = calls.errors,
                             .rate_limited = calls.rate_limited,

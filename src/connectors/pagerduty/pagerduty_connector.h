@@ -16,7 +16,7 @@ class PagerDutyConnector final : public Connector {
   PagerDutyConnector(ConnectorConfig config, ConnectorContext& ctx);
 
   const ConnectorConfig& config() const override { return config_; }
-  std::vector<Check> Test() override;
+  std::vector<Check> Test() override;  // checks.cc
   Result<SyncReport> Sync(const SyncOptions& options) override;
   void ReceiveWebhook(const net::HttpRequest& request,
                       std::function<void(WebhookReply)> done) override;
@@ -68,7 +68,8 @@ class PagerDutyConnector final : public Connector {
 
   ConnectorConfig config_;
   ConnectorContext& ctx_;
-  Client client_;
+  Client client_;  // retries with backoff: imports, polling, the outbox
+  Client quick_;   // one attempt, short timeouts: diagnostics (checks.cc)
   std::mutex dir_mu_;
   std::shared_ptr<const Directory> dir_;  // GUARDED_BY(dir_mu_); null until read
 };

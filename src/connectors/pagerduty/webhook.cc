@@ -1,5 +1,4 @@
-// PagerDuty v3 webhooks into im, plus the checks of `im connector test` and creating the
-// webhook subscription.
+// PagerDuty v3 webhooks into im, and creating the webhook subscription.
 #include "common/time.h"
 #include "common/webhook_signature.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
@@ -141,73 +140,6 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
         });
   }
   done(Reply(202, "ignored event type " + record.event_type));
-}
-
-std::vector<Check> PagerDutyConnector::Test() {
-  std::vector<Check> checks;
-  auto add = [&](std::string name, bool ok, std::string detail) {
-    checks.push_back({std::move(name), ok, std::move(detail)});
-  };
-  Time start = ctx_.clock.Now();
-  auto abilities = client_.Get("/services", {{"limit", "1"}});
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx_.clock.Now() - start);
-  if (!abilities && abilities.error().code != ErrorCode::kUnauthenticated &&
-      abilities.error().code != ErrorCode::kPermissionDenied) {
-    add("API reachable", false, abilities.error().message);
-    return checks;
-  }
-  add("API reachable", true,
-      config_.base_url + " answered in " + std::to_string(ms.count()) + " ms");
-  if (!abilities) {
-    add("API key valid", false, abilities.error().message);
-    return checks;
-  }
-  add("API key valid", true, "the key can list services");
-  if (config_.service_id.empty()) {
-    add("default service accessible", false, "no custom.service_id configured");
-  } else {
-    auto s = client_.Get("/services/" + net::UrlEncode(config_.service_id));
-    add("default service accessible", s.has_value(),
-        s ? "service " + config_.service_id + ": " +
-                json::StringOr(s->at("service").as_object(), "name")
-          : s.error().message);
-  }
-  if (config_.from_email.empty()) {
-    add("from email is a PagerDuty user", false, "no custom.from_email configured");
-  } else {
-    bool found = false;
-    auto users = client_.ForEach("/users", {{"query", config_.from_email}}, "users",
-                                 [&](const json::object& u) -> Result<bool> {
-                                   if (json::StringOr(u, "email") == config_.from_email)
-                                     found = true;
-                                   return !found;
-                                 });
-    add("from email is a PagerDuty user", users && found,
-        !users  ? users.error().message
-        : found ? config_.from_email + " is a user"
-                : config_.from_email + " is not a user of this PagerDuty account");
-  }
-  if (config_.escalation_policy_id.empty()) {
-    add("escalation policy found", false, "no custom.escalation_policy_id configured");
-  } else {
-    auto p = client_.Get("/escalation_policies/" + net::UrlEncode(config_.escalation_policy_id));
-    add("escalation policy found", p.has_value(),
-        p ? "escalation policy " + config_.escalation_policy_id : p.error().message);
-  }
-  if (config_.webhook_secrets.empty()) {
-    add("webhook endpoint configured", false,
-        "no webhook secret: run `im connector webhook " + config_.name +
-            " --enable` or set one with `im connector update " + config_.name +
-            " --webhook-secret`");
-  } else {
-    add("webhook endpoint configured", true,
-        std::to_string(config_.webhook_secrets.size()) + " signing secret(s); deliveries go to " +
-            (config_.public_url.empty()
-                 ? std::string("(custom.public_url not set)")
-                 : config_.public_url + "/connectors/" + config_.name + "/webhook"));
-  }
-  FlushStats(nullptr, false, 0);
-  return checks;
 }
 
 Result<std::string> PagerDutyConnector::EnableWebhook(const std::string& url) {
