@@ -125,6 +125,66 @@ TEST_F(PagerDutyApiTest, WritesNeedFromAndAFullAccessKey) {
   EXPECT_EQ(inc.at("incident_number").as_int64(), 301);
 }
 
+// PagerDuty refuses a create only while an incident with the same key is open on that service
+// (providers.md §1.4); the key is free again once it is resolved, and on other services.
+TEST_F(PagerDutyApiTest, AnIncidentKeyIsRefusedOnlyWhileOpenOnTheService) {
+  auto create = [&](const std::string& service) {
+    return Send("POST", "/incidents",
+                R"({"incident":{"type":"incident","title":"Disk full","incident_key":"K-1",)"
+                R"("service":{"id":")" +
+                    service + R"(","type":"service_reference"}}})",
+                UserEmail());
+  };
+  auto first = create(ServiceId(0));
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(create(ServiceId(0)).status, 400);  // open with this key
+  EXPECT_EQ(create(ServiceId(1)).status, 201);  // another service
+  std::string id(Body(first).at("incident").at("id").as_string());
+  ASSERT_EQ(
+      Send("PUT", "/incidents/" + id,
+           R"({"incident":{"type":"incident_reference","status":"acknowledged"}})", UserEmail())
+          .status,
+      200);
+  EXPECT_EQ(create(ServiceId(0)).status, 400);  // acknowledged is open too
+  ASSERT_EQ(Send("PUT", "/incidents/" + id,
+                 R"({"incident":{"type":"incident_reference","status":"resolved"}})", UserEmail())
+                .status,
+            200);
+  EXPECT_EQ(create(ServiceId(0)).status, 201);  // resolved: the key is free
+  // Both incidents with the key are listed; statuses[] picks the open one.
+  auto all = Body(Get("/incidents?date_range=all&incident_key=K-1&service_ids[]=" + ServiceId(0)));
+  EXPECT_EQ(all.at("incidents").as_array().size(), 2u);
+  auto open = Body(Get("/incidents?date_range=all&incident_key=K-1&service_ids[]=" + ServiceId(0) +
+                       "&statuses[]=triggered&statuses[]=acknowledged"));
+  ASSERT_EQ(open.at("incidents").as_array().size(), 1u);
+  EXPECT_NE(open.at("incidents").as_array()[0].at("id").as_string(), id);
+}
+
+// sort_by takes up to two fields separated by a comma, as the reference writes it.
+TEST_F(PagerDutyApiTest, SortByTakesTwoFieldsSeparatedByAComma) {
+  auto body = Body(Get("/incidents?date_range=all&limit=100&sort_by=urgency:asc,created_at:desc"));
+  const auto& incidents = body.at("incidents").as_array();
+  ASSERT_GT(incidents.size(), 10u);
+  for (size_t i = 1; i < incidents.size(); ++i) {
+    const auto& a = incidents[i - 1];
+    const auto& b = incidents[i];
+    std::string ua(a.at("urgency").as_string()), ub(b.at("urgency").as_string());
+    ASSERT_LE(ua, ub);  // high before low
+    if (ua == ub) {
+      EXPECT_GE(*ParseTime(a.at("created_at").as_string()),
+                *ParseTime(b.at("created_at").as_string()));
+    }
+  }
+  EXPECT_EQ(Get("/incidents?sort_by=urgency,created_at,incident_number").status, 400);
+}
+
+// statuses[] and urgencies[] take the values the reference enumerates; others are refused.
+TEST_F(PagerDutyApiTest, UnknownStatusOrUrgencyFiltersAre400) {
+  EXPECT_EQ(Get("/incidents?statuses[]=open").status, 400);
+  EXPECT_EQ(Get("/incidents?urgencies[]=urgent").status, 400);
+  EXPECT_EQ(Get("/incidents?statuses[]=resolved&urgencies[]=low").status, 200);
+}
+
 TEST_F(PagerDutyApiTest, LifecycleKeepsLogAndAcknowledgementsConsistent) {
   std::string create = R"({"incident":{"type":"incident","title":"API down","service":{"id":")" +
                        ServiceId() + R"("}}})";

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "common/time.h"
 #include "sim/common/json_response.h"
 #include "sim/pagerduty/json.h"
@@ -83,8 +84,17 @@ net::HttpResponse ListIncidents(State& st, const net::HttpRequest& req) {
   auto users = QueryList(req, "user_ids");
   auto urgencies = QueryList(req, "urgencies");
   auto key = req.Query("incident_key");
-  auto sort_by = QueryList(req, "sort_by");
+  // "created_at:desc,urgency" (the reference: at most two fields, separated by a comma).
+  auto sort_by = SplitCommaLists(QueryList(req, "sort_by"));
   if (sort_by.size() > 2) return InvalidInput("sort_by accepts at most two fields");
+  for (const auto& s : statuses) {
+    if (s != "triggered" && s != "acknowledged" && s != "resolved") {
+      return InvalidInput("statuses[] must be triggered, acknowledged or resolved");
+    }
+  }
+  for (const auto& u : urgencies) {
+    if (u != "high" && u != "low") return InvalidInput("urgencies[] must be high or low");
+  }
 
   std::lock_guard lock(st.mu);
   const World& w = st.world;
