@@ -3,7 +3,7 @@
 // and kicks a connectors::OutboxSender, which sends it.
 //   outbound_bench [LATENCY_DECLARES] [DRAIN_DECLARES]     (defaults: 200 1000)
 // 1. Latency: one declare at a time, from the call to Declare until the simulator holds the
-//    PagerDuty incident (its incident_key is INC-<n>): p50, p90, p99, max.
+//    PagerDuty incident (its incident_key is im-<install id>-INC-<n>): p50, p90, p99, max.
 // 2. Drain at the rate limit (960 requests a minute on a fresh key, enforced by the simulator
 //    and budgeted by the connector): DRAIN_DECLARES declares queued while the sender is
 //    stopped, then sent (two requests each: the incident_key look-up and the create); the wall
@@ -34,7 +34,7 @@ bool SimHasKey(sim::pagerduty::Simulator& sim, const std::string& key) {
   std::lock_guard lock(sim.state().mu);
   for (auto it = sim.state().world.incidents.rbegin(); it != sim.state().world.incidents.rend();
        ++it) {
-    if (it->incident_key == key) return true;
+    if (it->incident_key.ends_with("-" + key)) return true;  // im-<install id>-INC-<n>
   }
   return false;
 }

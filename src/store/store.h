@@ -94,6 +94,10 @@ class Store {
   // Each connector's `custom.sla_mapping` (JSON text), for connectors that have one.
   virtual Result<std::map<std::string, std::string>> ConnectorSlaMappings() = 0;
   virtual Result<int> SchemaVersion() = 0;
+  // This installation's id: 8 hex digits made once, when the data directory was created (or
+  // upgraded to a store that has one), the same for every process and after every restart.
+  // It tells apart what two installations create in one provider account.
+  virtual Result<std::string> InstallId() = 0;
 };
 
 }  // namespace im::store

@@ -40,6 +40,22 @@ int64_t Query(const std::string& db_path, const std::string& sql) {
   return out;
 }
 
+std::string QueryText(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string out;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 class ConnectorCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -141,6 +157,9 @@ TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIn
             0);
   ASSERT_EQ(Im("declare --sev SEV-1 --title 'Checkout down' --service checkout"), 0);
   EXPECT_EQ(Query(db(), "SELECT count(*) FROM connector_outbox WHERE state = 'pending'"), 1);
+  const std::string key =
+      "im-" + QueryText(db(), "SELECT value FROM settings WHERE key = 'install_id'") + "-INC-1";
+  ASSERT_EQ(key.size(), std::string("im-12345678-INC-1").size()) << key;
 
   // Every request now takes 700 ms: the create is sent right after the look-up is answered,
   // and im is killed while PagerDuty is still working on it.
@@ -153,10 +172,10 @@ TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIn
     return r && r->body.find(needle) != std::string::npos;
   };
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!logged("incident_key=INC-1") && std::chrono::steady_clock::now() < deadline) {
+  while (!logged("incident_key=" + key) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the log, bounded
   }
-  ASSERT_TRUE(logged("incident_key=INC-1")) << "the look-up never reached the simulator";
+  ASSERT_TRUE(logged("incident_key=" + key)) << "the look-up never reached the simulator";
   flush.Signal(SIGKILL);
   EXPECT_EQ(flush.Wait(), 128 + SIGKILL);
   deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -170,8 +189,8 @@ TEST_F(ConnectorCliTest, KilledDuringAnOutboundCreateLeavesExactlyOnePagerDutyIn
 
   SetLatency(0);
   ASSERT_EQ(Im("connector sync pd"), 0);
-  auto listed =
-      im::testing::Fetch(port_, "GET", "/incidents?incident_key=INC-1&date_range=all", "", auth);
+  auto listed = im::testing::Fetch(port_, "GET",
+                                   "/incidents?incident_key=" + key + "&date_range=all", "", auth);
   ASSERT_TRUE(listed);
   auto v = json::Parse(listed->body);
   ASSERT_TRUE(v) << listed->body;

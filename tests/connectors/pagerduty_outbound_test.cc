@@ -54,6 +54,11 @@ class PagerDutyOutboundTest : public PagerDutyFixture {
     return r.value_or(OutboxReport{});
   }
 
+  // The incident_key of our incident `n` in PagerDuty.
+  std::string Key(int64_t n) {
+    return "im-" + db_->InstallId().value_or("?") + "-INC-" + std::to_string(n);
+  }
+
   // The simulator's incidents with this incident key.
   std::vector<sim::pagerduty::Incident> ByKey(const std::string& key) {
     std::lock_guard lock(sim_->state().mu);
@@ -70,6 +75,31 @@ class PagerDutyOutboundTest : public PagerDutyFixture {
     sim_->knobs().Set(k);
   }
 
+  // A POST /incidents as another program (or an earlier attempt of ours) makes it; the id.
+  std::string CreateInSim(const std::string& from, const std::string& service,
+                          const std::string& key) {
+    auto res = sim::testing::Call(
+        router_, "POST", "/incidents",
+        {{"Authorization", std::string("Token token=") + kKey}, {"From", from}},
+        json::Serialize(json::object{
+            {"incident", json::object{{"type", "incident"},
+                                      {"title", "Checkout is down"},
+                                      {"incident_key", key},
+                                      {"service", json::object{{"id", service},
+                                                               {"type", "service_reference"}}}}}}));
+    EXPECT_EQ(res.status, 201) << res.body;
+    auto v = json::Parse(res.body);
+    return v ? std::string(v->at("incident").at("id").as_string()) : "";
+  }
+
+  void ResolveInSim(const std::string& from, const std::string& id) {
+    auto res =
+        sim::testing::Call(router_, "PUT", "/incidents/" + id,
+                           {{"Authorization", std::string("Token token=") + kKey}, {"From", from}},
+                           R"({"incident":{"type":"incident_reference","status":"resolved"}})");
+    EXPECT_EQ(res.status, 200) << res.body;
+  }
+
   std::string pd_user_, default_service_, db_service_;
   std::unique_ptr<engine::Incidents> incidents_;
 };
@@ -80,11 +110,11 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   auto queued = connectors_->Outbox("pd", clock_.Now());
   ASSERT_TRUE(queued);
   EXPECT_EQ(queued->pending, 1);  // queued with the declare, nothing sent yet
-  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+  EXPECT_TRUE(ByKey(Key(n)).empty());
 
   auto r = Flush();
   EXPECT_EQ(r.sent, 1);
-  auto pd = ByKey("INC-" + std::to_string(n));
+  auto pd = ByKey(Key(n));
   ASSERT_EQ(pd.size(), 1u);
   EXPECT_EQ(pd[0].title, "Checkout is down");
   EXPECT_EQ(pd[0].service_id, default_service_);  // via the "default" mapping
@@ -101,7 +131,7 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   ASSERT_TRUE(incidents_->Apply(n, engine::Action::kResolve, {.email = pd_user_}, "fixed"));
   r = Flush();
   EXPECT_EQ(r.sent, 3);
-  pd = ByKey("INC-" + std::to_string(n));
+  pd = ByKey(Key(n));
   EXPECT_EQ(pd[0].status, "resolved");
   EXPECT_EQ(pd[0].resolution, "fixed");
   ASSERT_EQ(pd[0].notes.size(), 1u);
@@ -160,7 +190,7 @@ TEST_F(PagerDutyOutboundTest, OneIncidentPerMappedServiceSharingTheCorrelationId
   StartOutbound();
   int64_t n = Declare({"database", "api"}, core::Severity::kSev3);
   Flush();
-  auto pd = ByKey("INC-" + std::to_string(n));
+  auto pd = ByKey(Key(n));
   ASSERT_EQ(pd.size(), 2u);
   std::set<std::string> services{pd[0].service_id, pd[1].service_id};
   EXPECT_EQ(services, (std::set<std::string>{db_service_, default_service_}));
@@ -168,7 +198,7 @@ TEST_F(PagerDutyOutboundTest, OneIncidentPerMappedServiceSharingTheCorrelationId
   EXPECT_EQ(connectors_->LinksOf("pd", n)->size(), 2u);
   ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
   Flush();
-  for (const auto& i : ByKey("INC-" + std::to_string(n))) EXPECT_EQ(i.status, "acknowledged");
+  for (const auto& i : ByKey(Key(n))) EXPECT_EQ(i.status, "acknowledged");
 }
 
 TEST_F(PagerDutyOutboundTest, AnOutageQueuesThenDeliversInOrder) {
@@ -187,7 +217,7 @@ TEST_F(PagerDutyOutboundTest, AnOutageQueuesThenDeliversInOrder) {
   clock_.Advance(std::chrono::minutes(11));
   r = Flush();
   EXPECT_EQ(r.sent, 2);
-  auto pd = ByKey("INC-" + std::to_string(n));
+  auto pd = ByKey(Key(n));
   ASSERT_EQ(pd.size(), 1u);
   EXPECT_EQ(pd[0].status, "acknowledged");
 }
@@ -214,13 +244,13 @@ TEST_F(PagerDutyOutboundTest, AMessageThatKeepsFailingIsParkedAndCanBeRetried) {
   }));
   EXPECT_EQ(*connectors_->RetryParked("pd", clock_.Now()), 1);
   EXPECT_EQ(Flush().sent, 1);
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  EXPECT_EQ(ByKey(Key(n)).size(), 1u);
 }
 
 TEST_F(PagerDutyOutboundTest, ACreateWhoseAnswerWasLostIsLinkedNotMadeTwice) {
   StartOutbound();
   int64_t n = Declare({"checkout"});
-  const std::string key = "INC-" + std::to_string(n);
+  const std::string key = Key(n);
   // As if an earlier attempt reached PagerDuty and then im died before recording it.
   auto res = sim::testing::Call(
       router_, "POST", "/incidents",
@@ -236,6 +266,75 @@ TEST_F(PagerDutyOutboundTest, ACreateWhoseAnswerWasLostIsLinkedNotMadeTwice) {
   auto pd = ByKey(key);
   ASSERT_EQ(pd.size(), 1u);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
+}
+
+// issue 13: a declare whose key an old, resolved PagerDuty incident has (an earlier life of this
+// data directory) or another installation uses must still create and page, not link to those.
+TEST_F(PagerDutyOutboundTest, ADeclareIsNotLinkedToAResolvedOrForeignIncidentWithItsKey) {
+  StartOutbound();
+  auto install = db_->InstallId();
+  ASSERT_TRUE(install) << install.error().message;
+  EXPECT_EQ(install->size(), 8u);
+  const std::string key = "im-" + *install + "-INC-1";
+  std::string old = CreateInSim(pd_user_, default_service_, key);
+  ResolveInSim(pd_user_, old);
+  CreateInSim(pd_user_, default_service_, "INC-1");              // an im before keys had ids
+  CreateInSim(pd_user_, default_service_, "im-0badc0de-INC-1");  // another installation
+  clock_.Advance(std::chrono::hours(20));
+  int64_t pages_before = sim_->webhooks().stats().enqueued;
+  ASSERT_EQ(Declare({"checkout"}), 1);
+  EXPECT_EQ(Flush().sent, 1);
+  auto pd = ByKey(key);
+  ASSERT_EQ(pd.size(), 2u);
+  const auto& made = pd[0].id == old ? pd[1] : pd[0];
+  EXPECT_EQ(made.status, "triggered");
+  EXPECT_FALSE(made.assignments.empty());                      // PagerDuty pages its on-call
+  EXPECT_GT(sim_->webhooks().stats().enqueued, pages_before);  // incident.triggered went out
+  EXPECT_EQ(*connectors_->LinksOf("pd", 1), std::vector<std::string>{made.id});
+  auto timeline = db_->GetTimeline(1);
+  EXPECT_NE(timeline->back().message.find("PagerDuty incident created (" + made.id + ")"),
+            std::string::npos)
+      << timeline->back().message;
+  EXPECT_NE(timeline->back().message.find("correlation id " + key), std::string::npos);
+  // The look-up asked PagerDuty for this installation's key only.
+  for (const auto& r : sim_->log().Since(0)) {
+    if (r.method == "GET" && r.target.starts_with("/incidents?")) {
+      EXPECT_NE(r.target.find("incident_key=" + key), std::string::npos) << r.target;
+    }
+  }
+}
+
+// The look-up exists for a create whose answer was lost: it is linked even when someone resolved
+// it in PagerDuty before im tried again.
+TEST_F(PagerDutyOutboundTest, ALostCreateResolvedMeanwhileIsStillLinkedNotMadeAgain) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  const std::string key = "im-" + *db_->InstallId() + "-INC-" + std::to_string(n);
+  clock_.Advance(std::chrono::seconds(2));
+  std::string made = CreateInSim(pd_user_, default_service_, key);
+  clock_.Advance(std::chrono::minutes(30));
+  ResolveInSim(pd_user_, made);
+  clock_.Advance(std::chrono::hours(3));
+  EXPECT_EQ(Flush().sent, 1);
+  EXPECT_EQ(ByKey(key).size(), 1u);
+  EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{made});
+}
+
+// A create queued by an im from before keys named the installation may have reached PagerDuty
+// as INC-<n>; the upgrade marks it (migration 8), and the look-up finds it under that key.
+TEST_F(PagerDutyOutboundTest, ACreateQueuedBeforeTheUpgradeIsFoundUnderItsOldKey) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  ASSERT_TRUE(db_->WriteWith([&](store::sqlite::Connection& c) -> Result<void> {
+    return c.Exec(
+        "UPDATE connector_outbox SET payload = json_set(payload, '$.legacy_key', "
+        "'INC-" +
+        std::to_string(n) + "')");
+  }));
+  std::string made = CreateInSim(pd_user_, default_service_, "INC-" + std::to_string(n));
+  EXPECT_EQ(Flush().sent, 1);
+  EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{made});
+  EXPECT_TRUE(ByKey("im-" + *db_->InstallId() + "-INC-" + std::to_string(n)).empty());
 }
 
 // Cuts PagerDuty's answer to POST /incidents in half, after PagerDuty made the incident.
@@ -279,7 +378,7 @@ TEST_F(PagerDutyOutboundTest, ACreateWithAGarbledAnswerIsLookedUpNotSentAgain) {
   EXPECT_EQ(r->parked, 0);
   EXPECT_EQ(cut.cut, 1);
   EXPECT_EQ(cut.posts, 1);  // the unreadable answer was looked up, not sent again blindly
-  auto pd = ByKey("INC-" + std::to_string(n));
+  auto pd = ByKey(Key(n));
   ASSERT_EQ(pd.size(), 1u);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{pd[0].id});
 }
@@ -299,7 +398,7 @@ TEST_F(PagerDutyOutboundTest, WebhookEchoesOfOurChangesAddNothing) {
         {"status", status},
         {"title", "Checkout is down"},
         {"urgency", "high"},
-        {"incident_key", "INC-" + std::to_string(n)},
+        {"incident_key", Key(n)},
         {"created_at", FormatTime(clock_.Now())},
         {"service",
          json::object{{"id", default_service_}, {"summary", "x"}, {"type", "service_reference"}}}};
@@ -369,7 +468,7 @@ TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
   auto timeline = db_->GetTimeline(n);
   EXPECT_EQ(timeline->back().kind, core::EntryKind::kSlaBreach);
   Flush();
-  auto pd = ByKey("INC-" + std::to_string(n));
+  auto pd = ByKey(Key(n));
   ASSERT_EQ(pd.size(), 1u);
   ASSERT_EQ(pd[0].notes.size(), 1u);
   EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 15m");
@@ -378,7 +477,7 @@ TEST_F(PagerDutyOutboundTest, AnSlaBreachIsNotedInPagerDutyToo) {
   ASSERT_EQ(*incidents_->SweepSla(), 1);
   EXPECT_EQ(db_->GetTimeline(n)->back().kind, core::EntryKind::kSlaBreach);
   Flush();
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n))[0].notes.size(), 1u);
+  EXPECT_EQ(ByKey(Key(n))[0].notes.size(), 1u);
 }
 
 TEST_F(PagerDutyOutboundTest, TheConnectorsSlaMappingSetsTheTargetsOfItsIncidents) {
@@ -415,7 +514,7 @@ TEST_F(PagerDutyOutboundTest, TheConnectorsSlaMappingSetsTheTargetsOfItsIncident
   EXPECT_EQ(db_->GetTimeline(synced)->back().kind, core::EntryKind::kSlaBreach);
   EXPECT_NE(db_->GetTimeline(local)->back().kind, core::EntryKind::kSlaBreach);
   Flush();
-  auto pd = ByKey("INC-" + std::to_string(synced));
+  auto pd = ByKey(Key(synced));
   ASSERT_EQ(pd.size(), 1u);
   ASSERT_EQ(pd[0].notes.size(), 1u);
   EXPECT_EQ(pd[0].notes[0].content, "im: acknowledge SLA breached: SEV-1 target is 5m");
@@ -508,7 +607,7 @@ TEST_F(PagerDutyOutboundTest, AnOutboxLeasedByAnotherProcessIsLeftToIt) {
   auto r = Flush();
   EXPECT_TRUE(r.busy);
   EXPECT_EQ(r.sent, 0);
-  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+  EXPECT_TRUE(ByKey(Key(n)).empty());
   // The other process renews its lease; still ours to leave alone.
   ASSERT_TRUE(*connectors_->LeaseOutbox("pd", "other-host:42:7", now + std::chrono::seconds(30),
                                         now + std::chrono::seconds(90)));
@@ -519,7 +618,7 @@ TEST_F(PagerDutyOutboundTest, AnOutboxLeasedByAnotherProcessIsLeftToIt) {
   r = Flush();
   EXPECT_FALSE(r.busy);
   EXPECT_EQ(r.sent, 1);
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  EXPECT_EQ(ByKey(Key(n)).size(), 1u);
   // Released after the pass: another process may send at once.
   EXPECT_TRUE(*connectors_->LeaseOutbox("pd", "other-host:42:7", clock_.Now(),
                                         clock_.Now() + std::chrono::minutes(1)));
@@ -540,7 +639,7 @@ TEST_F(PagerDutyOutboundTest, ALeaseOfAProcessThatDiedHereIsTakenOverAtOnce) {
   auto r = Flush();
   EXPECT_FALSE(r.busy);
   EXPECT_EQ(r.sent, 1);
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  EXPECT_EQ(ByKey(Key(n)).size(), 1u);
   // A holder on another host is never judged dead from here.
   ASSERT_TRUE(*connectors_->LeaseOutbox("pd", "elsewhere:" + std::to_string(child) + ":1", now,
                                         now + std::chrono::minutes(1)));
@@ -558,13 +657,13 @@ TEST_F(PagerDutyOutboundTest, TheSenderSendsADeclareAtOnceNotAtItsNextRound) {
   uint64_t before = sender.passes();
   int64_t n = Declare({"checkout"});
   ASSERT_TRUE(sender.WaitForPasses(before + 1, std::chrono::seconds(30)));
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n)).size(), 1u);
+  EXPECT_EQ(ByKey(Key(n)).size(), 1u);
   EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
   // A note made in im: kicked again.
   before = sender.passes();
   ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "looking"));
   ASSERT_TRUE(sender.WaitForPasses(before + 1, std::chrono::seconds(30)));
-  EXPECT_EQ(ByKey("INC-" + std::to_string(n))[0].notes.size(), 1u);
+  EXPECT_EQ(ByKey(Key(n))[0].notes.size(), 1u);
   incidents_->SetOnQueued(nullptr);
   sender.Stop();
 }
@@ -590,7 +689,7 @@ TEST_F(PagerDutyOutboundTest, InboundOnlyConnectorsQueueNothing) {
   int64_t n = Declare({"checkout"});
   EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->pending, 0);
   EXPECT_EQ(Flush().sent, 0);
-  EXPECT_TRUE(ByKey("INC-" + std::to_string(n)).empty());
+  EXPECT_TRUE(ByKey(Key(n)).empty());
 }
 
 }  // namespace

@@ -48,6 +48,14 @@ Result<void> AcknowledgeAs(Store& store, int64_t n, const std::string& email, Ti
   });
 }
 
+TEST_P(StoreContractTest, TheInstallIdIsEightHexDigitsAndStable) {
+  auto id = store_->InstallId();
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(id->size(), 8u);
+  EXPECT_EQ(id->find_first_not_of("0123456789abcdef"), std::string::npos) << *id;
+  EXPECT_EQ(*store_->InstallId(), *id);
+}
+
 TEST_P(StoreContractTest, InsertedIncidentReadsBackFieldForField) {
   auto in = NewIncident("API down", {"api", "db"}, core::Severity::kSev1);
   in.custom_fields["region"] = "eu-west-1";

@@ -1,6 +1,7 @@
 #include "connectors/pagerduty/mapping.h"
 
 #include <cctype>
+#include <charconv>
 
 #include "common/time.h"
 
@@ -134,6 +135,16 @@ core::Severity SeverityFor(const std::string& priority, const std::string& urgen
     return static_cast<core::Severity>(n);
   }
   return urgency == "low" ? core::Severity::kSev4 : core::Severity::kSev2;
+}
+
+int64_t OurIncidentNumber(std::string_view incident_key, std::string_view prefix) {
+  if (!prefix.empty() && incident_key.starts_with(prefix))
+    incident_key.remove_prefix(prefix.size());
+  if (!incident_key.starts_with("INC-") || incident_key.size() > 4 + 18) return 0;
+  int64_t n = 0;
+  auto digits = incident_key.substr(4);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  return ec == std::errc() && end == digits.data() + digits.size() && n > 0 ? n : 0;
 }
 
 store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,

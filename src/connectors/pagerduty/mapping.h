@@ -25,7 +25,7 @@ struct PdIncident {
   std::string service_id;
   std::string service_name;
   std::string html_url;
-  std::string incident_key;  // "INC-<n>" on incidents im created (outbound.cc)
+  std::string incident_key;  // "im-<install id>-INC-<n>" on incidents im created (outbound.cc)
   Time created_at;
   std::optional<Time> resolved_at;
   std::optional<Time> acknowledged_at;  // only while acknowledged (PagerDuty empties it)
@@ -78,5 +78,10 @@ store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& entry, const core::In
 bool MayEchoOurChange(const PdLogEntry& entry);
 
 core::Severity SeverityFor(const std::string& priority, const std::string& urgency);
+
+// The number of our incident that `incident_key` names when this installation made the PagerDuty
+// incident: `prefix` ("im-<install id>-") then INC-<n>, or INC-<n> alone (what keys were before
+// they named the installation). 0 for any other key, another installation's included.
+int64_t OurIncidentNumber(std::string_view incident_key, std::string_view prefix);
 
 }  // namespace im::connectors::pagerduty

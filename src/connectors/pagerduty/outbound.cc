@@ -1,8 +1,8 @@
 // Changes made in im sent to PagerDuty from the outbox (store::Tx::EnqueueOutbound): create
-// (one PagerDuty incident per mapped service, incident_key INC-<n>), acknowledge, resolve,
-// reopen, notes and reassignment, in queue order per incident, within the key's shared rate
-// budget. A create always looks for the incident_key first, so a create whose answer was lost
-// (timeout, crash, kill -9) is linked, never made twice. Docs: docs/pagerduty.md.
+// (one PagerDuty incident per mapped service, incident_key im-<install id>-INC-<n>),
+// acknowledge, resolve, reopen, notes and reassignment, in queue order per incident, within the
+// key's shared rate budget. A create always looks for its incident_key first, so a create whose
+// answer was lost (timeout, crash, kill -9) is linked, never made twice. Docs: docs/pagerduty.md.
 #include <signal.h>
 #include <unistd.h>
 
@@ -71,6 +71,10 @@ std::mutex& FlushLock(const std::string& connector) {
   return locks[connector];
 }
 
+// How far PagerDuty's clock may be behind ours when judging whether a resolved incident with
+// our key was made by this create (see SendCreate).
+constexpr auto kClockSkew = std::chrono::minutes(10);
+
 // Failures that sending again cannot fix: the message is parked at once.
 bool Permanent(const Error& e) {
   return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
@@ -98,6 +102,15 @@ std::string PagerDutyConnector::ServiceFor(const std::string& service) const {
   return config_.service_id;
 }
 
+Result<std::string> PagerDutyConnector::KeyPrefix() {
+  std::lock_guard lock(dir_mu_);
+  if (!key_prefix_.empty()) return key_prefix_;
+  auto id = ctx_.store.InstallId();
+  if (!id) return std::unexpected(id.error());
+  key_prefix_ = "im-" + *id + "-";
+  return key_prefix_;
+}
+
 Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
   auto dir = CurrentDirectory();
   if (!dir) return std::unexpected(dir.error());
@@ -115,10 +128,15 @@ Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
 }
 
 Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
-                                                   const std::string& actor) {
+                                                   const json::object& payload) {
   auto incident = ctx_.store.GetIncident(m.incident);
   if (!incident) return std::unexpected(incident.error());
-  const std::string key = "INC-" + std::to_string(m.incident);
+  auto prefix = KeyPrefix();
+  if (!prefix) return std::unexpected(prefix.error());
+  const std::string key = *prefix + core::IncidentId(m.incident);
+  // A create queued before keys named the installation may have gone out as INC-<n>.
+  const std::string legacy_key = json::StringOr(payload, "legacy_key");
+  const std::string actor = json::StringOr(payload, "actor");
   std::map<std::string, std::string> targets;  // PagerDuty service id → our service
   for (const auto& s : incident->services) {
     std::string id = ServiceFor(s);
@@ -129,17 +147,29 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
   if (!from_email) return std::unexpected(from_email.error());
   const std::string& from = *from_email;
   for (const auto& [service_id, service] : targets) {
-    // Look first: an earlier attempt may have created it and lost the answer.
+    // Look first: an earlier attempt may have created it and lost the answer. Ours is an open
+    // incident with the key (PagerDuty would refuse a second one while it is open), or one made
+    // since this change was queued, even if someone resolved it meanwhile. A resolved incident
+    // older than the change is not ours to link to: it is an earlier life of the key (a data
+    // directory restored from a backup), and this declare must page anew.
     auto lookup = [&]() -> Result<std::string> {
       std::string id;
-      auto listed = client_.ForEach(
-          "/incidents",
-          {{"incident_key", key}, {"service_ids[]", service_id}, {"date_range", "all"}},
-          "incidents", [&](const json::object& o) -> Result<bool> {
-            id = json::StringOr(o, "id");
-            return id.empty();
-          });
-      if (!listed) return std::unexpected(listed.error());
+      for (const std::string& k : {key, legacy_key}) {
+        if (k.empty() || !id.empty()) continue;
+        auto listed = client_.ForEach(
+            "/incidents",
+            {{"incident_key", k}, {"service_ids[]", service_id}, {"date_range", "all"}},
+            "incidents", [&](const json::object& o) -> Result<bool> {
+              std::string status = json::StringOr(o, "status");
+              auto created = ParseTime(json::StringOr(o, "created_at"));
+              bool open = status == "triggered" || status == "acknowledged";
+              if (open || (created && *created >= m.created_at - kClockSkew)) {
+                id = json::StringOr(o, "id");
+              }
+              return id.empty();
+            });
+        if (!listed) return std::unexpected(listed.error());
+      }
       return id;
     };
     auto looked = lookup();
@@ -218,7 +248,7 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   const json::object& p = payload->as_object();
   // From is needed only when something is sent: a change with nothing to send (no mapped
   // service, not linked) is skipped even without a from_email.
-  if (m.kind == "create") return SendCreate(m, json::StringOr(p, "actor"));
+  if (m.kind == "create") return SendCreate(m, p);
   if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
   if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);

@@ -124,14 +124,10 @@ Result<PagerDutyConnector::Decide> PagerDutyConnector::IncidentDecider(
   // way and PagerDuty will follow; otherwise the latest event wins. An incident im created
   // and not linked yet (its create's answer is still on the way) is left to the outbox.
   // The outbox is read inside the write, so a change queued meanwhile cannot slip past.
-  int64_t key_number = 0;  // the incident im created, when PagerDuty's key names one of ours
-  if (pd.incident_key.starts_with("INC-")) {
-    try {
-      key_number = std::stoll(pd.incident_key.substr(4));
-    } catch (...) {
-      key_number = 0;
-    }
-  }
+  auto prefix = KeyPrefix();
+  if (!prefix) return std::unexpected(prefix.error());
+  // The incident im created, when PagerDuty's key names one of ours (not another install's).
+  int64_t key_number = OurIncidentNumber(pd.incident_key, *prefix);
   // Everything by value: the store may call this later, on its writer thread.
   return [pd = std::move(pd), event_at, key_number, dir = std::move(*dir),
           connector =

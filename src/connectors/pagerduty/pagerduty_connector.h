@@ -60,7 +60,10 @@ class PagerDutyConnector final : public Connector {
   Result<void> FlushLeased(OutboxReport& report, Time leased_until);
   // One message → "sent" or "skipped", or the failure.
   Result<std::string> SendOutbound(const store::OutboxMessage& m);
-  Result<std::string> SendCreate(const store::OutboxMessage& m, const std::string& actor);
+  Result<std::string> SendCreate(const store::OutboxMessage& m, const json::object& payload);
+  // "im-<install id>-": what starts the incident_key of every PagerDuty incident this
+  // installation creates (read from the store once).
+  Result<std::string> KeyPrefix();
   // The From header: the actor when PagerDuty knows them, else from_email.
   Result<std::string> FromFor(const std::string& actor);
   std::string UrgencyFor(core::Severity s) const;
@@ -72,6 +75,7 @@ class PagerDutyConnector final : public Connector {
   Client quick_;   // one attempt, short timeouts: diagnostics (checks.cc)
   std::mutex dir_mu_;
   std::shared_ptr<const Directory> dir_;  // GUARDED_BY(dir_mu_); null until read
+  std::string key_prefix_;                // GUARDED_BY(dir_mu_); "" until read
 };
 
 // Deliveries of one outbox message before it is parked.

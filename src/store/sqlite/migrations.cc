@@ -249,6 +249,19 @@ CREATE TABLE outbox_leases (
   until     INTEGER NOT NULL   -- microseconds since the epoch; free after this
 ) WITHOUT ROWID;
 )sql",
+      // 8: this installation's id, made once, so what im creates in a provider account that
+      // other installations share carries a key of its own (docs/pagerduty.md: incident_key
+      // im-<id>-INC-<n>). Creates queued before keep the key they may already have been sent
+      // with, INC-<n>, for the look-up that keeps a create from being made twice.
+      R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO settings (key, value) VALUES ('install_id', lower(hex(randomblob(4))));
+UPDATE connector_outbox SET payload = json_set(payload, '$.legacy_key', 'INC-' || incident)
+  WHERE kind = 'create' AND state IN ('pending', 'parked');
+)sql",
   };
   return kMigrations;
 }

@@ -343,4 +343,19 @@ Result<int> SqliteStore::SchemaVersion() {
   });
 }
 
+Result<std::string> SqliteStore::InstallId() {
+  return WithReader([&](Connection& c) -> Result<std::string> {
+    auto st = c.Prepare("SELECT value FROM settings WHERE key = 'install_id'");
+    if (!st) return std::unexpected(st.error());
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) {
+      return Fail(ErrorCode::kInternal,
+                  "the data directory has no installation id (its settings table was changed by "
+                  "hand); restore it from a backup");
+    }
+    return (*st)->Text(0);
+  });
+}
+
 }  // namespace im::store::sqlite

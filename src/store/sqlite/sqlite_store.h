@@ -39,6 +39,7 @@ class SqliteStore final : public Store {
   Result<IncidentCounts> CountIncidents() override;
   Result<std::map<std::string, std::string>> ConnectorSlaMappings() override;
   Result<int> SchemaVersion() override;
+  Result<std::string> InstallId() override;
 
   // For the domain stores beside this one in sqlite/ (schedules, deployments, connectors),
   // which keep their own tables: run `fn` on a pooled read connection, or inside a write

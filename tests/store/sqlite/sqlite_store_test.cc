@@ -115,6 +115,72 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
   EXPECT_EQ((*s)->GetIncident(1)->title, "kept");
 }
 
+// Takes a database of the latest schema back to schema 7, for tests of the later migrations.
+constexpr char kBackToSchema7[] =
+    "DROP TABLE settings; "  // 8
+    "PRAGMA user_version = 7;";
+
+TEST(SqliteStoreTest, TheInstallIdIsMadeOnceAndKept) {
+  TempDir dir;
+  std::string id;
+  {
+    auto s = SqliteStore::Open(dir.File("im.db"));
+    ASSERT_TRUE(s);
+    auto got = (*s)->InstallId();
+    ASSERT_TRUE(got) << got.error().message;
+    id = *got;
+  }
+  EXPECT_EQ(id.size(), 8u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  auto again = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*(*again)->InstallId(), id);  // a restart keeps it
+  auto other = SqliteStore::Open(dir.File("other.db"));
+  ASSERT_TRUE(other);
+  EXPECT_NE(*(*other)->InstallId(), id);  // another data directory has its own
+}
+
+// Upgrading to schema 8 marks the creates still queued with the key they may have been sent
+// with (INC-<n>), so the outbox looks for that too.
+TEST(SqliteStoreTest, UpgradingMarksQueuedCreatesWithTheirOldKey) {
+  TempDir dir;
+  {
+    auto s = SqliteStore::Open(dir.File("im.db"));
+    ASSERT_TRUE(s);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
+  // The database as schema 7 left it, with a create queued, one sent and an acknowledge queued.
+  ASSERT_EQ(sqlite3_exec(db, kBackToSchema7, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "INSERT INTO incidents (number, title, severity, urgency, status, "
+                         "services, assignees, custom_fields, created_at, created_by, updated_at, "
+                         "version) VALUES (4, 't', 1, 'high', 'open', '[]', '[]', '{}', 0, 'a', 0, "
+                         "1), (5, 't', 1, 'high', 'open', '[]', '[]', '{}', 0, 'a', 0, 1); "
+                         "INSERT INTO connector_outbox (connector, incident, kind, payload, "
+                         "created_at, state, next_attempt_at) VALUES "
+                         "('pd', 4, 'create', '{\"actor\":\"a@x.io\"}', 0, 'pending', 0), "
+                         "('pd', 5, 'create', '{\"actor\":\"a@x.io\"}', 0, 'sent', 0), "
+                         "('pd', 4, 'acknowledge', '{\"actor\":\"a@x.io\"}', 0, 'pending', 0)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto s = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(*(*s)->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_TRUE((*s)->InstallId());
+  std::vector<std::string> payloads;
+  ASSERT_TRUE((*s)->ReadWith([&](Connection& c) -> Result<void> {
+    auto st = c.Prepare("SELECT payload FROM connector_outbox ORDER BY seq");
+    if (!st) return std::unexpected(st.error());
+    return EachRow(**st, [&](const Statement& r) { payloads.push_back(r.Text(0)); });
+  }));
+  EXPECT_EQ(payloads, (std::vector<std::string>{R"({"actor":"a@x.io","legacy_key":"INC-4"})",
+                                                R"({"actor":"a@x.io"})", R"({"actor":"a@x.io"})"}));
+}
+
 std::string SyncedWith(const std::string& path, int64_t number) {
   auto s = SqliteStore::Open(path);
   if (!s) {
@@ -155,6 +221,7 @@ TEST(SqliteStoreTest, TheFirstLinkedConnectorIsWhatAnIncidentIsSyncedWith) {
 
   // A data directory from schema 6 (no column, no trigger) is filled in by the migration.
   exec("INSERT INTO connector_links (connector, external_id, incident) VALUES ('pd-a', 'P3', 2)");
+  exec(kBackToSchema7);
   exec("DROP TRIGGER connector_links_synced_with");
   exec("DROP TABLE outbox_leases");
   exec("ALTER TABLE incidents DROP COLUMN synced_with");
