@@ -100,6 +100,17 @@ class PagerDutyOutboundTest : public PagerDutyFixture {
     EXPECT_EQ(res.status, 200) << res.body;
   }
 
+  // Posts a note as an earlier attempt of ours would have (and then lost the answer).
+  std::string NoteInSim(const std::string& from, const std::string& incident,
+                        const std::string& text) {
+    auto res = sim::testing::Call(
+        router_, "POST", "/incidents/" + incident + "/notes",
+        {{"Authorization", std::string("Token token=") + kKey}, {"From", from}},
+        json::Serialize(json::object{{"note", json::object{{"content", text}}}}));
+    EXPECT_EQ(res.status, 200) << res.body;
+    return res.body;
+  }
+
   std::string pd_user_, default_service_, db_service_;
   std::unique_ptr<engine::Incidents> incidents_;
 };
@@ -335,6 +346,29 @@ TEST_F(PagerDutyOutboundTest, ACreateQueuedBeforeTheUpgradeIsFoundUnderItsOldKey
   EXPECT_EQ(Flush().sent, 1);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{made});
   EXPECT_TRUE(ByKey("im-" + *db_->InstallId() + "-INC-" + std::to_string(n)).empty());
+}
+
+// A note whose POST reached PagerDuty but whose answer did not reach im (im killed, a timeout)
+// is found on the next attempt, not posted twice.
+TEST_F(PagerDutyOutboundTest, ANoteWhoseAnswerWasLostIsNotPostedTwice) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"}, core::Severity::kSev4);  // no SLA note within the hour
+  ASSERT_EQ(Flush().sent, 1);
+  std::string pd_id = connectors_->LinksOf("pd", n)->at(0);
+  // The same text, written in PagerDuty before im's note was made: not im's.
+  NoteInSim(pd_user_, pd_id, "rolled back");
+  clock_.Advance(std::chrono::hours(1));
+  ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "rolled back"));
+  clock_.Advance(std::chrono::seconds(1));
+  NoteInSim(pd_user_, pd_id, "rolled back");  // the lost attempt
+  EXPECT_EQ(Flush().sent, 1);
+  auto pd = ByKey(Key(n));
+  ASSERT_EQ(pd[0].notes.size(), 2u);  // the old one and ours, not a third
+  // Recorded under the note's id, so its webhook adds nothing either.
+  bool keyed = false;
+  auto timeline = db_->GetTimeline(n);
+  for (const auto& e : *timeline) keyed |= e.external_key == "pd-note:" + pd[0].notes[1].id;
+  EXPECT_TRUE(keyed);
 }
 
 // Cuts PagerDuty's answer to POST /incidents in half, after PagerDuty made the incident.

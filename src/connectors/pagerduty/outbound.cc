@@ -259,28 +259,8 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   for (const auto& id : *links) {
     const std::string path = "/incidents/" + id;
     if (m.kind == "note") {
-      auto note = client_.Send(
-          "POST", path + "/notes",
-          json::object{{"note", json::object{{"content", json::StringOr(p, "text")}}}}, *from);
-      if (!note) return std::unexpected(note.error());
-      // Keyed like an imported note, so the webhook echo of this note adds nothing.
-      std::string note_id;
-      if (auto n = json::GetObject(*note, "note"); n) note_id = json::StringOr(**n, "id");
-      if (note_id.empty()) continue;
-      auto r = ctx_.connectors.ApplyProviderIncident(
-          config_.name, id, std::nullopt,
-          [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
-            if (!linked.incident) return store::ProviderUpdate{.skip = true};
-            store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
-            u.entries.push_back({.at = ctx_.clock.Now(),
-                                 .kind = core::EntryKind::kSynced,
-                                 .actor = *from,
-                                 .message = "note synchronized to PagerDuty (" + id + ")",
-                                 .source = "pagerduty",
-                                 .external_key = "pd-note:" + note_id});
-            return u;
-          });
-      if (!r) return std::unexpected(r.error());
+      auto ok = PostNoteOnce(m, id, json::StringOr(p, "text"), *from);
+      if (!ok) return std::unexpected(ok.error());
       continue;
     }
     if (m.kind == "assign") {
@@ -325,6 +305,76 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
     if (!r) return std::unexpected(r.error());
   }
   return std::string("sent");
+}
+
+Result<void> PagerDutyConnector::PostNoteOnce(const store::OutboxMessage& m, const std::string& id,
+                                              const std::string& text, const std::string& from) {
+  const std::string path = "/incidents/" + id + "/notes";
+  // The note on PagerDuty's incident that this message made earlier, its answer lost (a
+  // timeout, im killed): same text, made since the change was queued, and not one im already
+  // has on the timeline (its own earlier notes, and the ones made in PagerDuty it imported).
+  auto find = [&]() -> Result<std::string> {
+    auto timeline = ctx_.store.GetTimeline(m.incident);
+    if (!timeline) return std::unexpected(timeline.error());
+    std::set<std::string> known;
+    for (const auto& e : *timeline) {
+      if (e.external_key.starts_with("pd-note:")) known.insert(e.external_key.substr(8));
+    }
+    auto listed = client_.Get(path);
+    if (!listed) return std::unexpected(listed.error());
+    auto notes = json::GetOptionalArray(*listed, "notes");
+    if (!notes || !*notes) return std::string();
+    for (const auto& n : **notes) {
+      if (!n.is_object()) continue;
+      const json::object& o = n.as_object();
+      auto created = ParseTime(json::StringOr(o, "created_at"));
+      std::string note_id = json::StringOr(o, "id");
+      if (json::StringOr(o, "content") == text && created &&
+          *created >= m.created_at - kClockSkew && !note_id.empty() && !known.contains(note_id)) {
+        return note_id;
+      }
+    }
+    return std::string();
+  };
+  auto found = find();
+  if (!found) return std::unexpected(found.error());
+  std::string note_id = *found;
+  if (note_id.empty()) {
+    auto posted =
+        client_.Send("POST", path, json::object{{"note", json::object{{"content", text}}}}, from,
+                     /*retry_ambiguous=*/false);
+    if (!posted) {
+      // A timeout, a 5xx or a cut answer: the note may be there. Look once more.
+      if (posted.error().code == ErrorCode::kInvalidArgument ||
+          posted.error().code == ErrorCode::kPermissionDenied ||
+          posted.error().code == ErrorCode::kUnauthenticated ||
+          posted.error().code == ErrorCode::kNotFound) {
+        return std::unexpected(posted.error());  // refused: nothing was made
+      }
+      auto again = find();
+      if (!again || again->empty()) return std::unexpected(posted.error());
+      note_id = *again;
+    } else if (auto n = json::GetObject(*posted, "note"); n) {
+      note_id = json::StringOr(**n, "id");
+    }
+  }
+  if (note_id.empty()) return Ok();
+  // Keyed like an imported note, so the webhook echo of this note adds nothing.
+  auto r = ctx_.connectors.ApplyProviderIncident(
+      config_.name, id, std::nullopt,
+      [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+        if (!linked.incident) return store::ProviderUpdate{.skip = true};
+        store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
+        u.entries.push_back({.at = ctx_.clock.Now(),
+                             .kind = core::EntryKind::kSynced,
+                             .actor = from,
+                             .message = "note synchronized to PagerDuty (" + id + ")",
+                             .source = "pagerduty",
+                             .external_key = "pd-note:" + note_id});
+        return u;
+      });
+  if (!r) return std::unexpected(r.error());
+  return Ok();
 }
 
 Result<OutboxReport> PagerDutyConnector::FlushOutbox() {

@@ -61,6 +61,10 @@ class PagerDutyConnector final : public Connector {
   // One message → "sent" or "skipped", or the failure.
   Result<std::string> SendOutbound(const store::OutboxMessage& m);
   Result<std::string> SendCreate(const store::OutboxMessage& m, const json::object& payload);
+  // Posts `text` as a note on PagerDuty incident `id` for message `m`, once: a note its earlier
+  // attempt made is found, not posted again. Records it on the timeline by its note id.
+  Result<void> PostNoteOnce(const store::OutboxMessage& m, const std::string& id,
+                            const std::string& text, const std::string& from);
   // "im-<install id>-": what starts the incident_key of every PagerDuty incident this
   // installation creates (read from the store once).
   Result<std::string> KeyPrefix();
