@@ -36,12 +36,13 @@ struct ProviderUpdate {
   std::vector<std::string> services_to_ensure;
 };
 
-// A change im sent to a provider for one incident (an outbox message that was delivered).
+// A change im sent, or is sending, to a provider for one incident (an outbox message that was
+// delivered or still waits).
 struct SentChange {
   std::string kind;  // acknowledge, resolve, reopen, note, assign
   Time queued_at;    // when the change was made in im
-  Time sent_at;      // when the provider accepted it
-  std::string text;  // the note, for kind "note"
+  Time sent_at;      // when the provider accepted it; Time::max() while it still waits
+  std::string text;  // the note: a note's text, or the --note of an acknowledge or resolve
 };
 
 // What im has queued for a connector about one incident. `created_here`: im's own create was

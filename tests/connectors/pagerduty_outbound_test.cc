@@ -145,8 +145,9 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   pd = ByKey(Key(n));
   EXPECT_EQ(pd[0].status, "resolved");
   EXPECT_EQ(pd[0].resolution, "fixed");
-  ASSERT_EQ(pd[0].notes.size(), 1u);
+  ASSERT_EQ(pd[0].notes.size(), 2u);  // the note, and the resolve's note
   EXPECT_EQ(pd[0].notes[0].content, "rolled back the deploy");
+  EXPECT_EQ(pd[0].notes[1].content, "fixed");
   bool acked = false;
   for (const auto& e : pd[0].log) acked = acked || e.type == "acknowledge_log_entry";
   EXPECT_TRUE(acked);
@@ -346,6 +347,66 @@ TEST_F(PagerDutyOutboundTest, ACreateQueuedBeforeTheUpgradeIsFoundUnderItsOldKey
   EXPECT_EQ(Flush().sent, 1);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{made});
   EXPECT_TRUE(ByKey("im-" + *db_->InstallId() + "-INC-" + std::to_string(n)).empty());
+}
+
+// issue 13: `im ack --note` changed PagerDuty's status but its note never arrived. The note of
+// an acknowledge, resolve or reopen now goes as a PagerDuty note, as `im note` does, and its
+// echoes (webhook, log entry) add nothing to im's timeline.
+TEST_F(PagerDutyOutboundTest, TheNoteOfAnAcknowledgeOrResolveReachesPagerDutyOnce) {
+  StartOutbound();
+  int64_t n = Declare({"checkout"});
+  ASSERT_EQ(Flush().sent, 1);
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_},
+                                "Investigating database locks"));
+  // The webhook of the note may come before the outbox hears back; it is ours all the same.
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kResolve, {.email = pd_user_},
+                                "Database locks cleared after index optimization"));
+  EXPECT_EQ(Flush().sent, 2);
+  auto pd = ByKey(Key(n));
+  ASSERT_EQ(pd.size(), 1u);
+  EXPECT_EQ(pd[0].status, "resolved");
+  EXPECT_EQ(pd[0].resolution, "Database locks cleared after index optimization");
+  ASSERT_EQ(pd[0].notes.size(), 2u);
+  EXPECT_EQ(pd[0].notes[0].content, "Investigating database locks");
+  EXPECT_EQ(pd[0].notes[1].content, "Database locks cleared after index optimization");
+  // Notes, acknowledgements, resolves and sync records on the timeline.
+  auto notes_and_changes = [&] {
+    std::vector<std::string> out;
+    auto timeline = db_->GetTimeline(n);
+    for (const auto& e : *timeline) {
+      if (e.kind == core::EntryKind::kNote || e.kind == core::EntryKind::kAcknowledged ||
+          e.kind == core::EntryKind::kResolved || e.kind == core::EntryKind::kSynced) {
+        out.push_back(e.source + ": " + e.message);
+      }
+    }
+    return out;
+  };
+  auto before = notes_and_changes();
+  EXPECT_EQ(before.size(), 5u);  // created, acknowledged, resolved, the two notes synchronized
+  // PagerDuty's webhooks for the two notes, and polling its log: none of them comes back.
+  for (const auto& note : pd[0].notes) {
+    std::string body = json::Serialize(json::object{
+        {"event",
+         json::object{
+             {"id", "ev-" + note.id},
+             {"event_type", "incident.annotated"},
+             {"resource_type", "incident"},
+             {"occurred_at", FormatTime(note.created_at)},
+             {"data", json::object{{"id", note.id},
+                                   {"type", "incident_note"},
+                                   {"content", note.content},
+                                   {"incident", json::object{{"id", pd[0].id},
+                                                             {"type", "incident_reference"}}}}}}}});
+    net::HttpRequest req;
+    req.method = "POST";
+    req.body = body;
+    req.headers = {{"X-PagerDuty-Signature", PagerDutySignature("whsec-one", body)}};
+    EXPECT_EQ(Open()->HandleWebhook(req).status, 202);
+  }
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(Open()->Sync({}));
+  EXPECT_EQ(notes_and_changes(), before);
+  EXPECT_EQ(Flush().sent, 0);
 }
 
 // A note whose POST reached PagerDuty but whose answer did not reach im (im killed, a timeout)

@@ -259,19 +259,31 @@ std::string_view KindLoggedAs(std::string_view type) {
 
 // PagerDuty logs our change between the moment we made it and the moment it answered us; the
 // two clocks may disagree by a little, so allow two minutes either side.
+constexpr auto kSkew = std::chrono::minutes(2);
+
+bool Within(Time at, const store::SentChange& c) {
+  return at >= c.queued_at - kSkew && (c.sent_at == Time::max() || at <= c.sent_at + kSkew);
+}
+
 bool IsOurChange(const PdLogEntry& e, const std::vector<store::SentChange>& ours) {
   std::string_view kind = KindLoggedAs(e.type);
   if (kind.empty()) return false;
-  constexpr auto kSkew = std::chrono::minutes(2);
+  if (kind == "note") return IsOurNote(e.note, e.at, ours);
   for (const auto& c : ours) {
-    if (c.kind != kind || e.at < c.queued_at - kSkew || e.at > c.sent_at + kSkew) continue;
-    if (kind == "note" && c.text != e.note) continue;
-    return true;
+    if (c.kind == kind && Within(e.at, c)) return true;
   }
   return false;
 }
 
 }  // namespace
+
+bool IsOurNote(const std::string& content, Time at, const std::vector<store::SentChange>& ours) {
+  // A note im sent: a note, or the note an acknowledge, resolve or reopen carried.
+  for (const auto& c : ours) {
+    if (!c.text.empty() && c.text == content && Within(at, c)) return true;
+  }
+  return false;
+}
 
 bool MayEchoOurChange(const PdLogEntry& entry) { return !KindLoggedAs(entry.type).empty(); }
 

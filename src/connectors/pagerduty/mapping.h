@@ -77,6 +77,10 @@ store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& entry, const core::In
 // True for log entries whose type an im change can cause (acknowledge, resolve, annotate).
 bool MayEchoOurChange(const PdLogEntry& entry);
 
+// True when a PagerDuty note with `content`, made at `at`, is one im sent (a note, or the
+// --note of an acknowledge, resolve or reopen), so reading it back would be an echo.
+bool IsOurNote(const std::string& content, Time at, const std::vector<store::SentChange>& ours);
+
 core::Severity SeverityFor(const std::string& priority, const std::string& urgency);
 
 // The number of our incident that `incident_key` names when this installation made the PagerDuty

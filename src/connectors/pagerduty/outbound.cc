@@ -256,11 +256,13 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   if (links->empty()) return std::string("skipped");  // never reached PagerDuty
   auto from = FromFor(json::StringOr(p, "actor"));
   if (!from) return std::unexpected(from.error());
+  // The note that goes with the change: a note's text, or the --note of an acknowledge, resolve
+  // or reopen (sent as a PagerDuty note too, so every kind of change carries it the same way).
+  const std::string note = m.kind == "note" ? json::StringOr(p, "text") : json::StringOr(p, "note");
   for (const auto& id : *links) {
     const std::string path = "/incidents/" + id;
     if (m.kind == "note") {
-      auto ok = PostNoteOnce(m, id, json::StringOr(p, "text"), *from);
-      if (!ok) return std::unexpected(ok.error());
+      if (auto ok = PostNoteOnce(m, id, note, *from); !ok) return std::unexpected(ok.error());
       continue;
     }
     if (m.kind == "assign") {
@@ -296,13 +298,18 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
     std::string want = m.kind == "acknowledge" ? "acknowledged"
                        : m.kind == "resolve"   ? "resolved"
                                                : "triggered";
-    if (status == want || (m.kind == "acknowledge" && status == "resolved")) continue;
-    if (m.kind == "reopen" && status != "resolved") continue;
-    json::object change{{"type", "incident_reference"}, {"status", want}};
-    if (m.kind == "resolve" && !json::StringOr(p, "note").empty())
-      change["resolution"] = json::StringOr(p, "note");
-    auto r = client_.Send("PUT", path, json::object{{"incident", change}}, *from);
-    if (!r) return std::unexpected(r.error());
+    bool done = status == want || (m.kind == "acknowledge" && status == "resolved") ||
+                (m.kind == "reopen" && status != "resolved");
+    if (!done) {
+      json::object change{{"type", "incident_reference"}, {"status", want}};
+      // PagerDuty keeps a resolution on the resolve log entry; the note below is its note too.
+      if (m.kind == "resolve" && !note.empty()) change["resolution"] = note;
+      auto r = client_.Send("PUT", path, json::object{{"incident", change}}, *from);
+      if (!r) return std::unexpected(r.error());
+    }
+    if (!note.empty() && config_.sync_notes) {
+      if (auto ok = PostNoteOnce(m, id, note, *from); !ok) return std::unexpected(ok.error());
+    }
   }
   return std::string("sent");
 }

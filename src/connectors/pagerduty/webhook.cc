@@ -100,6 +100,14 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
         [entry = std::move(entry)](
             const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
           if (!linked.incident) return store::ProviderUpdate{.skip = true};
+          // A note im sent (or is sending, its answer not back yet): already on the timeline.
+          if (linked.sent_changes) {
+            auto ours = linked.sent_changes();
+            if (!ours) return std::unexpected(ours.error());
+            if (IsOurNote(entry.message, entry.at, *ours)) {
+              return store::ProviderUpdate{.skip = true};
+            }
+          }
           store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
           u.entries.push_back(entry);
           return u;

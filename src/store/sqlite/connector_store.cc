@@ -81,16 +81,18 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
     linked.incident = *incident;
     linked.sent_changes = [&conn, &connector, number]() -> Result<std::vector<SentChange>> {
       auto st = conn.Prepare(
-          "SELECT kind, created_at, done_at, coalesce(json_extract(payload, '$.text'), '') "
-          "FROM connector_outbox WHERE incident = ?1 AND connector = ?2 AND state = 'sent'");
+          "SELECT kind, created_at, done_at, coalesce(json_extract(payload, '$.text'), "
+          "json_extract(payload, '$.note'), ''), state = 'pending' FROM connector_outbox "
+          "WHERE incident = ?1 AND connector = ?2 AND state IN ('sent', 'pending')");
       if (!st) return std::unexpected(st.error());
       (*st)->Bind(1, number).Bind(2, connector);
       std::vector<SentChange> out;
       auto ok = EachRow(**st, [&](const Statement& r) {
         Time queued = FromUnixMicros(r.Int(1));
+        bool pending = r.Int(4) != 0;
         out.push_back({.kind = r.Text(0),
                        .queued_at = queued,
-                       .sent_at = OptTime(r, 2).value_or(queued),
+                       .sent_at = pending ? Time::max() : OptTime(r, 2).value_or(queued),
                        .text = r.Text(3)});
       });
       if (!ok) return std::unexpected(ok.error());
