@@ -432,6 +432,36 @@ TEST_F(PagerDutyOutboundTest, ANoteWhoseAnswerWasLostIsNotPostedTwice) {
   EXPECT_TRUE(keyed);
 }
 
+// Someone removed from PagerDuty since im read its users: the change goes as from_email
+// instead of being parked on "Requester User Not Found"; a person's email in another case is
+// sent as PagerDuty spells it.
+TEST_F(PagerDutyOutboundTest, AnActorPagerDutyNoLongerKnowsIsSentAsFromEmail) {
+  StartOutbound();
+  ASSERT_TRUE(Open()->Sync({}));  // reads PagerDuty's users
+  ASSERT_TRUE(connectors_->SaveDirectory(
+      "pd", {{"user", "PGONE01", "gone@example.com", "{}"}}));  // deleted in PagerDuty since
+  int64_t n = Declare({"checkout"});
+  ASSERT_EQ(Flush().sent, 1);
+  ASSERT_TRUE(incidents_->AddNote(n, {.email = "gone@example.com"}, "still here"));
+  std::string upper = pd_user_;
+  for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = upper}));
+  auto r = Flush();
+  EXPECT_EQ(r.sent, 2);
+  EXPECT_EQ(r.parked, 0);
+  EXPECT_EQ(ByKey(Key(n))[0].notes.size(), 1u);
+  std::vector<std::string> from;
+  for (const auto& req : sim_->log().Since(0)) {
+    if (req.method != "POST" && req.method != "PUT") continue;
+    for (const auto& [name, value] : req.headers) {
+      if (net::HeaderNameEquals(name, "From")) from.push_back(value);
+    }
+  }
+  // The declare (from_email), the note as gone@ (refused), again as from_email, the acknowledge
+  // as the person, spelled as PagerDuty has it.
+  EXPECT_EQ(from, (std::vector<std::string>{pd_user_, "gone@example.com", pd_user_, pd_user_}));
+}
+
 // Cuts PagerDuty's answer to POST /incidents in half, after PagerDuty made the incident.
 class CutCreateAnswers final : public net::HttpClient {
  public:

@@ -56,11 +56,22 @@ Error ErrorFor(const net::HttpResponse& r, const std::string& what) {
     case 429: return {ErrorCode::kResourceExhausted, msg};
     default:
       if (r.status >= 500) return {ErrorCode::kUnavailable, msg + " — PagerDuty is failing"};
+      if (msg.find("(code 1008)") != std::string::npos) {
+        msg +=
+            " — the From email is not a user of this PagerDuty account: set custom.from_email "
+            "to one (`im connector test NAME` checks it)";
+      }
       return {ErrorCode::kInvalidArgument, msg};
   }
 }
 
 }  // namespace
+
+bool IsRequesterNotFound(const Error& e) {
+  // DescribeError writes PagerDuty's code as "(code N)".
+  return e.code == ErrorCode::kInvalidArgument &&
+         e.message.find("(code 1008)") != std::string::npos;
+}
 
 std::string UserAgent() { return "im/" + std::string(kVersion); }
 

@@ -76,6 +76,10 @@ class Client {
   CallStats stats_;  // GUARDED_BY(stats_mu_)
 };
 
+// True for PagerDuty's error 1008, "Requester User Not Found": the From header named no user
+// of the account (a person removed from PagerDuty since im last read its users).
+bool IsRequesterNotFound(const Error& e);
+
 // "im/<version>", the User-Agent of every request im makes to PagerDuty.
 std::string UserAgent();
 

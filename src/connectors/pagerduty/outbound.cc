@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <map>
 #include <mutex>
@@ -114,8 +115,14 @@ Result<std::string> PagerDutyConnector::KeyPrefix() {
 Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
   auto dir = CurrentDirectory();
   if (!dir) return std::unexpected(dir.error());
+  // Emails are compared as PagerDuty does, ignoring case; PagerDuty's spelling is sent.
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  const std::string wanted = lower(actor);
   for (const auto& [id, email] : (*dir)->user_email) {
-    if (email == actor) return actor;
+    if (lower(email) == wanted) return email;
   }
   if (config_.from_email.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
@@ -128,7 +135,8 @@ Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
 }
 
 Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
-                                                   const json::object& payload) {
+                                                   const json::object& payload,
+                                                   const std::string& from_override) {
   auto incident = ctx_.store.GetIncident(m.incident);
   if (!incident) return std::unexpected(incident.error());
   auto prefix = KeyPrefix();
@@ -143,7 +151,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
     if (!id.empty() && !targets.contains(id)) targets[id] = s;
   }
   if (targets.empty()) return std::string("skipped");
-  auto from_email = FromFor(actor);
+  auto from_email = from_override.empty() ? FromFor(actor) : Result<std::string>(from_override);
   if (!from_email) return std::unexpected(from_email.error());
   const std::string& from = *from_email;
   for (const auto& [service_id, service] : targets) {
@@ -240,6 +248,24 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
 }
 
 Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage& m) {
+  auto sent = SendOutboundAs(m, "");
+  if (sent || !IsRequesterNotFound(sent.error()) || config_.from_email.empty()) return sent;
+  // The person acting was a PagerDuty user when im last read its users, and is no more: the
+  // change goes as from_email rather than being parked. Every step looks before it writes, so
+  // doing it again adds nothing twice.
+  auto payload = json::Parse(m.payload);
+  std::string actor = payload && payload->is_object()
+                          ? json::StringOr(payload->as_object(), "actor")
+                          : std::string();
+  auto tried = FromFor(actor);
+  if (!tried || *tried == config_.from_email) return sent;
+  ctx_.log->warn("outbox: {} of INC-{}: PagerDuty does not know {} any more; sending as {}", m.kind,
+                 m.incident, *tried, config_.from_email);
+  return SendOutboundAs(m, config_.from_email);
+}
+
+Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessage& m,
+                                                       const std::string& from_override) {
   auto payload = json::Parse(m.payload);
   if (!payload || !payload->is_object()) {
     return Fail(ErrorCode::kInvalidArgument, "outbox message " + std::to_string(m.seq) +
@@ -248,13 +274,14 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   const json::object& p = payload->as_object();
   // From is needed only when something is sent: a change with nothing to send (no mapped
   // service, not linked) is skipped even without a from_email.
-  if (m.kind == "create") return SendCreate(m, p);
+  if (m.kind == "create") return SendCreate(m, p, from_override);
   if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
   if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
   if (!links) return std::unexpected(links.error());
   if (links->empty()) return std::string("skipped");  // never reached PagerDuty
-  auto from = FromFor(json::StringOr(p, "actor"));
+  auto from = from_override.empty() ? FromFor(json::StringOr(p, "actor"))
+                                    : Result<std::string>(from_override);
   if (!from) return std::unexpected(from.error());
   // The note that goes with the change: a note's text, or the --note of an acknowledge, resolve
   // or reopen (sent as a PagerDuty note too, so every kind of change carries it the same way).

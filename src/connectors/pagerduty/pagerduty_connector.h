@@ -60,7 +60,11 @@ class PagerDutyConnector final : public Connector {
   Result<void> FlushLeased(OutboxReport& report, Time leased_until);
   // One message → "sent" or "skipped", or the failure.
   Result<std::string> SendOutbound(const store::OutboxMessage& m);
-  Result<std::string> SendCreate(const store::OutboxMessage& m, const json::object& payload);
+  // The same with `from_override` as the From header ("": the actor's, see FromFor).
+  Result<std::string> SendOutboundAs(const store::OutboxMessage& m,
+                                     const std::string& from_override);
+  Result<std::string> SendCreate(const store::OutboxMessage& m, const json::object& payload,
+                                 const std::string& from_override);
   // Posts `text` as a note on PagerDuty incident `id` for message `m`, once: a note its earlier
   // attempt made is found, not posted again. Records it on the timeline by its note id.
   Result<void> PostNoteOnce(const store::OutboxMessage& m, const std::string& id,
