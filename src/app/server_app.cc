@@ -146,6 +146,11 @@ void ServerApp::PollLoop() {
         log->error("connector {}: {}", stored.name, connector.error().message);
         continue;
       }
+      // Every second: the incidents webhook events asked to fetch again.
+      if (auto fetched = (*connector)->FollowUp(); !fetched) {
+        log->error("connector {}: fetching what webhooks asked for: {}", stored.name,
+                   fetched.error().message);
+      }
       // The outbox is sent by OutboxSender, on its own thread; while a change of an incident
       // waits there, what a poll reads about that incident is not applied.
       const auto& config = (*connector)->config();

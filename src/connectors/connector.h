@@ -95,6 +95,9 @@ class Connector {
   WebhookReply HandleWebhook(const net::HttpRequest& request);
   // Creates the provider's webhook subscription to `url`; returns the signing secret.
   virtual Result<std::string> EnableWebhook(const std::string& url) = 0;
+  // Fetches from the provider what webhook events asked for (incidents they named but could
+  // not update), as far as it is due; returns how many were fetched.
+  virtual Result<int> FollowUp() { return 0; }
   // Sends the changes made in im that wait in this connector's outbox (when its direction
   // sends changes out), in order per incident.
   virtual Result<OutboxReport> FlushOutbox() { return OutboxReport{}; }

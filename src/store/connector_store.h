@@ -1,6 +1,7 @@
 // Storage for connectors: their (sealed) configuration and sync state, the links between a
-// provider's incidents and ours, the webhook events already applied, the provider's directory
-// (services, users, teams, escalation policies), and per-minute activity counters.
+// provider's incidents and ours, the webhook events received (and the incidents they asked to
+// fetch again), the provider's directory (services, users, teams, escalation policies), and
+// per-minute activity counters.
 #pragma once
 
 #include <functional>
@@ -29,7 +30,10 @@ struct StoredConnector {
 
 // What an update from a provider does to the linked incident.
 struct ProviderUpdate {
-  bool skip = false;        // nothing to change (stale or identical)
+  bool skip = false;  // nothing to change (stale or identical)
+  // Fetch the provider's full state of this incident later (a webhook event about an incident
+  // im did not know); only with a webhook event, which names the reason. Kept even when `skip`.
+  bool refetch = false;
   core::Incident incident;  // the new state (number ignored when creating)
   std::vector<core::TimelineEntry> entries;
   std::optional<Time> event_at;  // the provider time this state is as of
@@ -70,7 +74,21 @@ struct WebhookEventRecord {
   std::string event_type;
   Time occurred_at;
   std::string resource_id;
-  Time received_at;  // when im took the delivery; counts in the connector's activity
+  Time received_at;         // when im took the delivery; counts in the connector's activity
+  std::string body;         // the delivery as received, kept when im did not apply the event
+  bool unreadable = false;  // not an event at all (not JSON): counted as webhook_unreadable
+  // A provider incident to fetch again from the API, in the same transaction (an event im
+  // could not apply: incomplete, of a type it does not apply, about an incident it lacks).
+  std::string refetch;
+};
+
+// A provider incident a webhook event asked to fetch again (ConnectorStore::DueRefetches).
+struct Refetch {
+  std::string external_id;
+  std::string reason;  // the event type that asked
+  Time queued_at;      // the latest request; a newer one keeps it queued (FinishRefetch)
+  int attempts = 0;
+  std::string last_error;
 };
 
 struct DirectoryEntry {
@@ -86,6 +104,7 @@ struct ActivityCounters {
   int64_t rate_limited = 0;
   int64_t api_latency_us = 0;
   int64_t webhook_events = 0;
+  int64_t webhook_unreadable = 0;  // signed deliveries that were not an event (kept raw)
   int64_t incidents_synced = 0;
   int64_t syncs = 0;
   int64_t sync_failures = 0;
@@ -156,11 +175,26 @@ class ConnectorStore {
                                                             const std::string& external_id) = 0;
   virtual Result<int64_t> CountLinks(const std::string& connector) = 0;
 
+  // Records a webhook event that updates no incident, as ApplyProviderIncidentAsync records
+  // one (a duplicate id is kAlreadyExists; counted; its refetch queued), and saves `entries` to
+  // the directory, in one transaction, without waiting: `done` runs on the writer thread.
+  virtual void RecordEventAsync(std::string connector, WebhookEventRecord event,
+                                std::vector<DirectoryEntry> entries,
+                                std::function<void(Result<void>)> done) = 0;
+  // Incidents to fetch again whose time has come at `now`, longest waiting first.
+  virtual Result<std::vector<Refetch>> DueRefetches(const std::string& connector, Time now,
+                                                    int64_t limit) = 0;
+  // Fetched (or gone at the provider): removed, in one transaction, except those an event asked
+  // for again after they were read.
+  virtual Result<void> FinishRefetches(const std::string& connector,
+                                       const std::vector<Refetch>& done) = 0;
+  // Failed: tried again at `next`.
+  virtual Result<void> RetryRefetch(const std::string& connector, const std::string& external_id,
+                                    int attempts, Time next, const std::string& error) = 0;
+  virtual Result<int64_t> CountRefetches(const std::string& connector) = 0;
+
   virtual Result<void> SaveDirectory(const std::string& connector,
                                      const std::vector<DirectoryEntry>& entries) = 0;
-  // The same without waiting, as ApplyProviderIncidentAsync.
-  virtual void SaveDirectoryAsync(std::string connector, std::vector<DirectoryEntry> entries,
-                                  std::function<void(Result<void>)> done) = 0;
   virtual Result<std::vector<DirectoryEntry>> Directory(const std::string& connector,
                                                         const std::string& kind) = 0;
 

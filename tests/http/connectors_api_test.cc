@@ -115,15 +115,21 @@ TEST_F(WebhookApiTest, DuplicatesBadSignaturesAndBadBodiesStoreNothingNew) {
   std::string other = Event("E2", "PX2");
   EXPECT_EQ(Post(c, other, Signed(other, "not-the-secret")), 401);
   EXPECT_EQ(Post(c, other, ""), 401);
+  // Signed but not an event im can apply: stored and answered 202 (PagerDuty counts any other
+  // 4xx as a dropped delivery), changing no incident.
   std::string broken = "{\"event\": [1, 2";
-  EXPECT_EQ(Post(c, broken, Signed(broken)), 400);
+  EXPECT_EQ(Post(c, broken, Signed(broken)), 202);
   std::string no_id = R"({"event":{"event_type":"incident.triggered","data":{}}})";
-  EXPECT_EQ(Post(c, no_id, Signed(no_id)), 400);
+  EXPECT_EQ(Post(c, no_id, Signed(no_id)), 202);
   RawConnection fresh(server_->port());
   EXPECT_EQ(Post(fresh, other, Signed(other)), 202);  // the connection and server go on
 
   EXPECT_EQ(*connectors_->store->CountLinks("pd"), 2);
   EXPECT_EQ(rt_->store->ListIncidents({})->size(), 2u);
+  auto day = connectors_->store->Activity("pd", Time{});
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->webhook_events, 4);      // E1, the two signed oddities, E2
+  EXPECT_EQ(day->webhook_unreadable, 1);  // the one that is not JSON
 }
 
 TEST_F(WebhookApiTest, AnUnknownConnectorIs404) {

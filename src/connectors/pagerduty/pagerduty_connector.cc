@@ -143,7 +143,11 @@ Result<PagerDutyConnector::Decide> PagerDutyConnector::IncidentDecider(
         return store::ProviderUpdate{.skip = true};
       }
     }
-    return UpdateFromIncident(pd, linked.incident, *dir, connector, event_at);
+    auto update = UpdateFromIncident(pd, linked.incident, *dir, connector, event_at);
+    // A webhook about an incident im did not have: its full state is fetched too (the payload
+    // lacks acknowledgements, resolve time, first trigger).
+    update.refetch = !linked.incident;
+    return update;
   };
 }
 
@@ -303,6 +307,7 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
       // Resume, or poll incrementally with a small overlap for entries that arrived late.
       from = *stored->import_checkpoint - (polling ? std::chrono::minutes(5) : Duration::zero());
     }
+    if (auto fetched = FollowUp(); !fetched) return std::unexpected(fetched.error());
     if (!options.history && !polling) return Ok();
     if (auto ok = ImportRange(from, now, polling, report, options); !ok) return ok;
     return ImportChangeEvents(from, now, report);

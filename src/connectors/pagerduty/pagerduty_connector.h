@@ -21,6 +21,7 @@ class PagerDutyConnector final : public Connector {
   void ReceiveWebhook(const net::HttpRequest& request,
                       std::function<void(WebhookReply)> done) override;
   Result<std::string> EnableWebhook(const std::string& url) override;
+  Result<int> FollowUp() override;               // refetch.cc
   Result<OutboxReport> FlushOutbox() override;   // outbound.cc
   Result<ReconcileReport> Reconcile() override;  // outbound.cc
 

@@ -1,13 +1,48 @@
-// PagerDuty v3 webhooks into im, and creating the webhook subscription.
+// PagerDuty v3 webhooks into im. A delivery whose signature verifies is always stored and
+// answered 202, whatever it holds: PagerDuty counts any other 4xx as a dropped delivery and
+// switches the subscription off for a day after three. What im cannot apply from the payload
+// (an incomplete event, a type it does not apply, an incident it does not know) is recorded
+// with its body and the incident is fetched again from the REST API (refetch.cc), queued in the
+// same write. A body that is not JSON is stored as it came, logged and counted. Also: creating
+// the webhook subscription.
 #include "common/time.h"
 #include "common/webhook_signature.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
+#include "connectors/pagerduty/webhook_event.h"
 
 namespace im::connectors::pagerduty {
 namespace {
 
-WebhookReply Reply(int status, std::string message) {
-  return WebhookReply{.status = status, .message = std::move(message)};
+WebhookReply Unverified(std::string message) {
+  return WebhookReply{.status = 401, .message = std::move(message)};
+}
+
+// The answer once the store has the event: 202 only when it is durable.
+std::function<void(Result<void>)> AnswerWhenStored(std::function<void(WebhookReply)> done,
+                                                   std::shared_ptr<spdlog::logger> log,
+                                                   std::string event_id, bool applies) {
+  return [done = std::move(done), log = std::move(log), event_id = std::move(event_id),
+          applies](Result<void> stored) {
+    WebhookReply reply;
+    if (stored) {
+      reply.message = applies ? "applied" : "recorded";
+      reply.applied = applies ? 1 : 0;
+    } else if (stored.error().code == ErrorCode::kAlreadyExists) {
+      reply.message = "duplicate event " + event_id;
+      reply.duplicates = 1;
+    } else {
+      log->error("webhook event {} not stored: {}", event_id, stored.error().message);
+      reply.status = 503;
+      reply.message = "not stored: " + stored.error().message;
+    }
+    done(std::move(reply));
+  };
+}
+
+std::function<void(Result<int64_t>)> IgnoringNumber(std::function<void(Result<void>)> answer) {
+  return [answer = std::move(answer)](Result<int64_t> r) {
+    answer(r ? Ok() : Result<void>(std::unexpected(r.error())));
+  };
 }
 
 const std::vector<std::string> kEvents = {"incident.triggered",
@@ -30,124 +65,112 @@ const std::vector<std::string> kEvents = {"incident.triggered",
 
 void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
                                         std::function<void(WebhookReply)> done) {
+  Time now = ctx_.clock.Now();
   if (config_.webhook_secrets.empty()) {
-    return done(Reply(401,
-                      "no webhook secret is configured for this connector: set it with `im "
-                      "connector update " +
-                          config_.name + " --webhook-secret ...`"));
+    return done(
+        Unverified("no webhook secret is configured for this connector: run `im connector "
+                   "webhook " +
+                   config_.name + " --enable`, or set it with `im connector update " +
+                   config_.name + " --webhook-secret ...`"));
   }
   auto signature = req.Header("X-PagerDuty-Signature");
   if (!signature || !VerifyPagerDutySignature(*signature, config_.webhook_secrets, req.body)) {
     ctx_.log->warn("rejected a webhook with a missing or wrong X-PagerDuty-Signature");
-    return done(Reply(401, "missing or invalid X-PagerDuty-Signature"));
+    return done(Unverified("missing or invalid X-PagerDuty-Signature"));
   }
-  auto v = json::Parse(req.body);
-  if (!v || !v->is_object()) return done(Reply(400, "body is not a JSON object"));
-  auto event = json::GetObject(v->as_object(), "event");
-  if (!event) return done(Reply(400, event.error().message));
-  const json::object& e = **event;
-  store::WebhookEventRecord record{
-      .event_id = json::StringOr(e, "id"),
-      .webhook_id = std::string(req.Header("X-Webhook-Id").value_or("")),
-      .event_type = json::StringOr(e, "event_type")};
-  auto occurred = ParseTime(json::StringOr(e, "occurred_at"));
-  if (record.event_id.empty() || record.event_type.empty() || !occurred) {
-    return done(Reply(400, "event needs id, event_type and occurred_at"));
-  }
-  record.occurred_at = *occurred;
-  record.received_at = ctx_.clock.Now();
-  auto data = json::GetObject(e, "data");
-  if (!data) return done(Reply(400, data.error().message));
 
-  // The answer once the store has the event: 202 only when it is durable. Made by each
-  // branch once its own checks passed (they answer 400 through `done` directly).
-  auto stored_answer = [&done, log = ctx_.log, event_id = record.event_id]() {
-    return [done = std::move(done), log, event_id](Result<void> applied) {
-      if (applied) return done(WebhookReply{.status = 202, .message = "applied", .applied = 1});
-      if (applied.error().code == ErrorCode::kAlreadyExists) {
-        return done(
-            WebhookReply{.status = 202, .message = "duplicate event " + event_id, .duplicates = 1});
+  PdWebhookEvent event = ReadWebhookEvent(req.body, req.Header("X-Webhook-Id").value_or(""), now);
+  store::WebhookEventRecord& record = event.record;
+  // Stores the event without applying it: its body kept, its incident (if any) fetched again.
+  auto record_only = [&](std::vector<store::DirectoryEntry> entries = {}) {
+    record.body = req.body;
+    record.refetch = event.incident_id;
+    std::string id = record.event_id;
+    ctx_.connectors.RecordEventAsync(
+        config_.name, std::move(record), std::move(entries),
+        AnswerWhenStored(std::move(done), ctx_.log, std::move(id), false));
+  };
+
+  switch (event.kind) {
+    case PdWebhookEvent::Kind::kUnreadable: {
+      ctx_.log->warn("webhook delivery {} is signed but not a PagerDuty event; stored as received",
+                     record.event_id);
+      record.unreadable = true;
+      return record_only();
+    }
+    case PdWebhookEvent::Kind::kIncident: {
+      auto pd = ParseIncident(event.data);
+      if (!pd || !event.complete) {
+        ctx_.log->info("webhook event {} ({}) is incomplete ({}); fetching incident {} instead",
+                       record.event_id, record.event_type,
+                       pd ? "no id, type or occurred_at" : pd.error().message, event.incident_id);
+        return record_only();
       }
-      log->error("webhook event {} not stored: {}", event_id, applied.error().message);
-      done(Reply(503, "not stored: " + applied.error().message));
-    };
-  };
-  auto discard_number = [](auto answer) {
-    return [answer = std::move(answer)](Result<int64_t> r) mutable {
-      answer(r ? Ok() : Result<void>(std::unexpected(r.error())));
-    };
-  };
-
-  if (record.event_type == "incident.annotated") {
-    const json::object& note = **data;
-    auto inc = json::GetObject(note, "incident");
-    if (!inc) return done(Reply(400, inc.error().message));
-    record.resource_id = json::StringOr(**inc, "id");
-    std::string agent_id;
-    if (auto a = json::GetOptionalObject(e, "agent"); a && *a) agent_id = json::StringOr(**a, "id");
-    auto dir = CurrentDirectory();
-    if (!dir) return done(Reply(503, dir.error().message));
-    core::TimelineEntry entry{
-        .at = record.occurred_at,
-        .kind = core::EntryKind::kNote,
-        .actor = (*dir)->Actor(agent_id),
-        .message = json::StringOr(note, "content").substr(0, core::kMaxTextLength),
-        .source = "pagerduty",
-        .external_key = "pd-note:" + json::StringOr(note, "id")};
-    std::string resource = record.resource_id;
-    return ctx_.connectors.ApplyProviderIncidentAsync(
-        config_.name, std::move(resource), std::move(record),
-        [entry = std::move(entry)](
-            const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
-          if (!linked.incident) return store::ProviderUpdate{.skip = true};
-          // A note im sent (or is sending, its answer not back yet): already on the timeline.
-          if (linked.sent_changes) {
-            auto ours = linked.sent_changes();
-            if (!ours) return std::unexpected(ours.error());
-            if (IsOurNote(entry.message, entry.at, *ours)) {
-              return store::ProviderUpdate{.skip = true};
+      if (record.event_type == "incident.acknowledged" && !pd->acknowledged_at) {
+        pd->acknowledged_at = record.occurred_at;  // webhook data carries no ack time
+        pd->acknowledged_by_id = event.agent_id;
+      }
+      if (record.event_type == "incident.resolved" && !pd->resolved_at) {
+        pd->resolved_at = record.occurred_at;
+      }
+      auto decide = IncidentDecider(*pd, record.occurred_at);
+      if (!decide) return done(WebhookReply{.status = 503, .message = decide.error().message});
+      std::string id = record.event_id;
+      return ctx_.connectors.ApplyProviderIncidentAsync(
+          config_.name, pd->id, std::move(record), std::move(*decide),
+          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)));
+    }
+    case PdWebhookEvent::Kind::kNote: {
+      if (event.incident_id.empty() || !event.complete) return record_only();
+      auto dir = CurrentDirectory();
+      if (!dir) return done(WebhookReply{.status = 503, .message = dir.error().message});
+      core::TimelineEntry entry{
+          .at = record.occurred_at,
+          .kind = core::EntryKind::kNote,
+          .actor = (*dir)->Actor(event.agent_id),
+          .message = json::StringOr(event.data, "content").substr(0, core::kMaxTextLength),
+          .source = "pagerduty",
+          .external_key = "pd-note:" + json::StringOr(event.data, "id")};
+      std::string id = record.event_id;
+      std::string incident = event.incident_id;
+      return ctx_.connectors.ApplyProviderIncidentAsync(
+          config_.name, std::move(incident), std::move(record),
+          [entry = std::move(entry)](
+              const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+            // A note on an incident im does not have: the incident is fetched instead.
+            if (!linked.incident) return store::ProviderUpdate{.skip = true, .refetch = true};
+            // A note im sent (or is sending, its answer not back yet): already on the timeline.
+            if (linked.sent_changes) {
+              auto ours = linked.sent_changes();
+              if (!ours) return std::unexpected(ours.error());
+              if (IsOurNote(entry.message, entry.at, *ours)) {
+                return store::ProviderUpdate{.skip = true};
+              }
             }
-          }
-          store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
-          u.entries.push_back(entry);
-          return u;
-        },
-        discard_number(stored_answer()));
-  }
-  if (record.event_type.starts_with("incident.")) {
-    auto pd = ParseIncident(**data);
-    if (!pd) return done(Reply(400, pd.error().message));
-    record.resource_id = pd->id;
-    if (record.event_type == "incident.acknowledged" && !pd->acknowledged_at) {
-      pd->acknowledged_at = record.occurred_at;  // webhook data carries no ack time
-      if (auto a = json::GetOptionalObject(e, "agent"); a && *a) {
-        pd->acknowledged_by_id = json::StringOr(**a, "id");
-      }
+            store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
+            u.entries.push_back(entry);
+            return u;
+          },
+          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)));
     }
-    if (record.event_type == "incident.resolved" && !pd->resolved_at) {
-      pd->resolved_at = record.occurred_at;
+    case PdWebhookEvent::Kind::kService: {
+      std::string name = json::StringOr(event.data, "name");
+      if (name.empty()) name = json::StringOr(event.data, "summary");
+      std::string id = record.event_id;
+      store::DirectoryEntry entry{"service", record.resource_id, name, json::Serialize(event.data)};
+      return ctx_.connectors.RecordEventAsync(
+          config_.name, std::move(record), {std::move(entry)},
+          [this, answer = AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)](
+              Result<void> ok) {
+            if (ok) {
+              std::lock_guard lock(dir_mu_);
+              dir_.reset();  // the service's new name applies from the next event on
+            }
+            answer(std::move(ok));
+          });
     }
-    auto decide = IncidentDecider(*pd, record.occurred_at);
-    if (!decide) return done(Reply(503, decide.error().message));
-    return ctx_.connectors.ApplyProviderIncidentAsync(config_.name, pd->id, std::move(record),
-                                                      std::move(*decide),
-                                                      discard_number(stored_answer()));
+    case PdWebhookEvent::Kind::kOther: return record_only();
   }
-  if (record.event_type.starts_with("service.")) {
-    record.resource_id = json::StringOr(**data, "id");
-    std::string name = json::StringOr(**data, "name");
-    if (name.empty()) name = json::StringOr(**data, "summary");
-    return ctx_.connectors.SaveDirectoryAsync(
-        config_.name, {{"service", record.resource_id, name, json::Serialize(**data)}},
-        [this, answer = stored_answer()](Result<void> ok) mutable {
-          if (ok) {
-            std::lock_guard lock(dir_mu_);
-            dir_.reset();  // the service's new name applies from the next event on
-          }
-          answer(ok);
-        });
-  }
-  done(Reply(202, "ignored event type " + record.event_type));
 }
 
 Result<std::string> PagerDutyConnector::EnableWebhook(const std::string& url) {

@@ -39,6 +39,7 @@ json::object ConnectorStatusJson(const store::StoredConnector& s,
                                 {"api_errors", day.api_errors},
                                 {"rate_limited", day.rate_limited},
                                 {"webhook_events", day.webhook_events},
+                                {"webhook_unreadable", day.webhook_unreadable},
                                 {"incidents_synced", day.incidents_synced},
                                 {"syncs", day.syncs},
                                 {"sync_failures", day.sync_failures}}}};

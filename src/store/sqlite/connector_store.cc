@@ -55,11 +55,29 @@ Result<OutboundOf> ReadOutbound(Connection& conn, const std::string& connector, 
   return OutboundOf{.created_here = (*st)->Int(0) > 0, .pending = (*st)->Int(1)};
 }
 
-// Reads the incident linked to `external_id`, asks `decide`, and stores its answer.
+// Queues a fetch of provider incident `external_id`, asked by `event` (see Refetch).
+Result<void> QueueRefetch(Connection& conn, const std::string& connector,
+                          const std::string& external_id, const WebhookEventRecord& event) {
+  auto st = conn.Prepare(
+      "INSERT INTO connector_refetch (connector, external_id, reason, queued_at, "
+      "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (connector, external_id) DO "
+      "UPDATE SET reason = excluded.reason, queued_at = max(queued_at, excluded.queued_at), "
+      "next_attempt_at = min(next_attempt_at, excluded.next_attempt_at)");
+  if (!st) return std::unexpected(st.error());
+  return (*st)
+      ->Bind(1, connector)
+      .Bind(2, external_id)
+      .Bind(3, event.event_type)
+      .Bind(4, ToUnixMicros(event.received_at))
+      .Run();
+}
+
+// Reads the incident linked to `external_id`, asks `decide`, and stores its answer (with the
+// refetch it asks for, when `event` is given).
 Result<void> ApplyLinked(Connection& conn, const std::string& connector,
                          const std::string& external_id,
                          const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide,
-                         int64_t& number) {
+                         const WebhookEventRecord* event, int64_t& number) {
   number = 0;
   LinkedIncident linked;
   linked.outbound = [&conn, &connector](int64_t incident) {
@@ -103,6 +121,9 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
   }
   auto update = decide(linked);
   if (!update) return std::unexpected(update.error());
+  if (update->refetch && event) {
+    if (auto r = QueueRefetch(conn, connector, external_id, *event); !r) return r;
+  }
   if (update->skip) return Ok();
   for (const auto& s : update->services_to_ensure) {
     auto st = conn.Prepare(
@@ -133,8 +154,58 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
       .Run();
 }
 
-// One provider event in the open write transaction: recorded (a duplicate is kAlreadyExists),
-// counted, then applied to the linked incident.
+// One webhook event recorded in the open write transaction (a duplicate is kAlreadyExists),
+// counted, with its refetch queued.
+Result<void> RecordEvent(Connection& conn, const std::string& connector,
+                         const WebhookEventRecord& event) {
+  auto ins = conn.Prepare(
+      "INSERT INTO connector_events (connector, event_id, webhook_id, event_type, "
+      "occurred_at, received_at, resource_id, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+      "ON CONFLICT DO NOTHING");
+  if (!ins) return std::unexpected(ins.error());
+  (*ins)
+      ->Bind(1, connector)
+      .Bind(2, event.event_id)
+      .Bind(3, event.webhook_id)
+      .Bind(4, event.event_type)
+      .Bind(5, ToUnixMicros(event.occurred_at))
+      .Bind(6, ToUnixMicros(event.received_at))
+      .Bind(7, event.resource_id);
+  if (event.body.empty()) {
+    (*ins)->BindNull(8);
+  } else {
+    (*ins)->Bind(8, event.body);
+  }
+  if (auto r = (*ins)->Run(); !r) return r;
+  if (sqlite3_changes(conn.raw()) != 1) {
+    return Fail(ErrorCode::kAlreadyExists, "event " + event.event_id + " already applied");
+  }
+  auto touch = conn.Prepare(
+      "UPDATE connectors SET last_webhook_at = max(coalesce(last_webhook_at, 0), ?2) "
+      "WHERE name = ?1");
+  if (!touch) return std::unexpected(touch.error());
+  if (auto t = (*touch)->Bind(1, connector).Bind(2, ToUnixMicros(event.occurred_at)).Run(); !t) {
+    return t;
+  }
+  // Counted here, in the same transaction, so "webhook events in 24h" never disagrees
+  // with what was stored.
+  auto count = conn.Prepare(
+      "INSERT INTO connector_activity (connector, minute, webhook_events, webhook_unreadable) "
+      "VALUES (?1, ?2, 1, ?3) ON CONFLICT DO UPDATE SET webhook_events = webhook_events + 1, "
+      "webhook_unreadable = webhook_unreadable + excluded.webhook_unreadable");
+  if (!count) return std::unexpected(count.error());
+  auto minute = std::chrono::floor<std::chrono::minutes>(event.received_at);
+  int64_t unreadable = event.unreadable ? 1 : 0;
+  if (auto c = (*count)->Bind(1, connector).Bind(2, ToUnixMicros(minute)).Bind(3, unreadable).Run();
+      !c) {
+    return c;
+  }
+  if (event.refetch.empty()) return Ok();
+  return QueueRefetch(conn, connector, event.refetch, event);
+}
+
+// One provider event in the open write transaction: recorded, then applied to the linked
+// incident.
 Result<void> ApplyEvent(Connection& conn, const std::string& connector,
                         const std::string& external_id,
                         const std::optional<WebhookEventRecord>& event,
@@ -142,41 +213,9 @@ Result<void> ApplyEvent(Connection& conn, const std::string& connector,
                         int64_t& number) {
   number = 0;
   if (event) {
-    auto ins = conn.Prepare(
-        "INSERT INTO connector_events (connector, event_id, webhook_id, event_type, "
-        "occurred_at, received_at, resource_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-        "ON CONFLICT DO NOTHING");
-    if (!ins) return std::unexpected(ins.error());
-    auto r = (*ins)
-                 ->Bind(1, connector)
-                 .Bind(2, event->event_id)
-                 .Bind(3, event->webhook_id)
-                 .Bind(4, event->event_type)
-                 .Bind(5, ToUnixMicros(event->occurred_at))
-                 .Bind(6, ToUnixMicros(event->received_at))
-                 .Bind(7, event->resource_id)
-                 .Run();
-    if (!r) return r;
-    if (sqlite3_changes(conn.raw()) != 1) {
-      return Fail(ErrorCode::kAlreadyExists, "event " + event->event_id + " already applied");
-    }
-    auto touch = conn.Prepare(
-        "UPDATE connectors SET last_webhook_at = max(coalesce(last_webhook_at, 0), ?2) "
-        "WHERE name = ?1");
-    if (!touch) return std::unexpected(touch.error());
-    if (auto t = (*touch)->Bind(1, connector).Bind(2, ToUnixMicros(event->occurred_at)).Run(); !t) {
-      return t;
-    }
-    // Counted here, in the same transaction, so "webhook events in 24h" never disagrees
-    // with what was stored.
-    auto count = conn.Prepare(
-        "INSERT INTO connector_activity (connector, minute, webhook_events) VALUES (?1, ?2, 1) "
-        "ON CONFLICT DO UPDATE SET webhook_events = webhook_events + 1");
-    if (!count) return std::unexpected(count.error());
-    auto minute = std::chrono::floor<std::chrono::minutes>(event->received_at);
-    if (auto c = (*count)->Bind(1, connector).Bind(2, ToUnixMicros(minute)).Run(); !c) return c;
+    if (auto r = RecordEvent(conn, connector, *event); !r) return r;
   }
-  return ApplyLinked(conn, connector, external_id, decide, number);
+  return ApplyLinked(conn, connector, external_id, decide, event ? &*event : nullptr, number);
 }
 
 Result<void> WriteDirectory(Connection& conn, const std::string& connector,
@@ -241,7 +280,8 @@ Result<void> SqliteConnectorStore::Remove(const std::string& name) {
                             "DELETE FROM connector_events WHERE connector = ?1",
                             "DELETE FROM connector_directory WHERE connector = ?1",
                             "DELETE FROM connector_activity WHERE connector = ?1",
-                            "DELETE FROM connector_outbox WHERE connector = ?1"}) {
+                            "DELETE FROM connector_outbox WHERE connector = ?1",
+                            "DELETE FROM connector_refetch WHERE connector = ?1"}) {
       if (auto ok = Exec(conn, sql, name); !ok) return ok;
     }
     if (auto ok = Exec(conn, "DELETE FROM connectors WHERE name = ?1", name); !ok) return ok;
@@ -335,7 +375,8 @@ Result<void> SqliteConnectorStore::ApplyProviderIncidents(const std::string& con
   return db_.WriteWith([&](Connection& conn) -> Result<void> {
     for (const auto& item : items) {
       int64_t number = 0;
-      if (auto ok = ApplyLinked(conn, connector, item.external_id, item.decide, number); !ok) {
+      if (auto ok = ApplyLinked(conn, connector, item.external_id, item.decide, nullptr, number);
+          !ok) {
         return ok;
       }
     }
@@ -379,12 +420,82 @@ Result<void> SqliteConnectorStore::SaveDirectory(const std::string& connector,
   return db_.WriteWith([&](Connection& conn) { return WriteDirectory(conn, connector, entries); });
 }
 
-void SqliteConnectorStore::SaveDirectoryAsync(std::string connector,
-                                              std::vector<DirectoryEntry> entries,
-                                              std::function<void(Result<void>)> done) {
-  db_.WriteWithAsync([connector = std::move(connector), entries = std::move(entries)](
-                         Connection& conn) { return WriteDirectory(conn, connector, entries); },
-                     std::move(done));
+void SqliteConnectorStore::RecordEventAsync(std::string connector, WebhookEventRecord event,
+                                            std::vector<DirectoryEntry> entries,
+                                            std::function<void(Result<void>)> done) {
+  db_.WriteWithAsync(
+      [connector = std::move(connector), event = std::move(event),
+       entries = std::move(entries)](Connection& conn) -> Result<void> {
+        if (auto r = RecordEvent(conn, connector, event); !r) return r;
+        return WriteDirectory(conn, connector, entries);
+      },
+      std::move(done));
+}
+
+Result<std::vector<Refetch>> SqliteConnectorStore::DueRefetches(const std::string& connector,
+                                                                Time now, int64_t limit) {
+  std::vector<Refetch> out;
+  auto ok = db_.ReadWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "SELECT external_id, reason, queued_at, attempts, last_error FROM connector_refetch "
+        "WHERE connector = ?1 AND next_attempt_at <= ?2 ORDER BY next_attempt_at LIMIT ?3");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector).Bind(2, ToUnixMicros(now)).Bind(3, limit);
+    return EachRow(**st, [&](const Statement& r) {
+      out.push_back({.external_id = r.Text(0),
+                     .reason = r.Text(1),
+                     .queued_at = FromUnixMicros(r.Int(2)),
+                     .attempts = static_cast<int>(r.Int(3)),
+                     .last_error = r.Text(4)});
+    });
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return out;
+}
+
+Result<void> SqliteConnectorStore::FinishRefetches(const std::string& connector,
+                                                   const std::vector<Refetch>& done) {
+  if (done.empty()) return Ok();
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    for (const auto& r : done) {
+      auto st = conn.Prepare(
+          "DELETE FROM connector_refetch WHERE connector = ?1 AND external_id = ?2 AND "
+          "queued_at <= ?3");
+      if (!st) return std::unexpected(st.error());
+      auto ok =
+          (*st)->Bind(1, connector).Bind(2, r.external_id).Bind(3, ToUnixMicros(r.queued_at)).Run();
+      if (!ok) return ok;
+    }
+    return Ok();
+  });
+}
+
+Result<void> SqliteConnectorStore::RetryRefetch(const std::string& connector,
+                                                const std::string& external_id, int attempts,
+                                                Time next, const std::string& error) {
+  return db_.WriteWith([&](Connection& conn) -> Result<void> {
+    auto st = conn.Prepare(
+        "UPDATE connector_refetch SET attempts = ?3, next_attempt_at = ?4, last_error = ?5 "
+        "WHERE connector = ?1 AND external_id = ?2");
+    if (!st) return std::unexpected(st.error());
+    return (*st)
+        ->Bind(1, connector)
+        .Bind(2, external_id)
+        .Bind(3, static_cast<int64_t>(attempts))
+        .Bind(4, ToUnixMicros(next))
+        .Bind(5, error)
+        .Run();
+  });
+}
+
+Result<int64_t> SqliteConnectorStore::CountRefetches(const std::string& connector) {
+  return ReadValue(db_, [&](Connection& c) -> Result<int64_t> {
+    auto st = c.Prepare("SELECT count(*) FROM connector_refetch WHERE connector = ?1");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, connector);
+    if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
+    return (*st)->Int(0);
+  });
 }
 
 Result<std::vector<DirectoryEntry>> SqliteConnectorStore::Directory(const std::string& connector,
@@ -412,8 +523,9 @@ Result<void> SqliteConnectorStore::AddActivity(const std::string& connector, Tim
   return db_.WriteWith([&](Connection& conn) -> Result<void> {
     auto st = conn.Prepare(
         "INSERT INTO connector_activity (connector, minute, api_calls, api_errors, rate_limited, "
-        "api_latency_us, webhook_events, incidents_synced, syncs, sync_failures, sync_time_us) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO UPDATE SET "
+        "api_latency_us, webhook_events, incidents_synced, syncs, sync_failures, sync_time_us, "
+        "webhook_unreadable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+        "ON CONFLICT DO UPDATE SET "
         "api_calls = api_calls + excluded.api_calls, "
         "api_errors = api_errors + excluded.api_errors, "
         "rate_limited = rate_limited + excluded.rate_limited, "
@@ -421,7 +533,8 @@ Result<void> SqliteConnectorStore::AddActivity(const std::string& connector, Tim
         "webhook_events = webhook_events + excluded.webhook_events, "
         "incidents_synced = incidents_synced + excluded.incidents_synced, "
         "syncs = syncs + excluded.syncs, sync_failures = sync_failures + excluded.sync_failures, "
-        "sync_time_us = sync_time_us + excluded.sync_time_us");
+        "sync_time_us = sync_time_us + excluded.sync_time_us, "
+        "webhook_unreadable = webhook_unreadable + excluded.webhook_unreadable");
     if (!st) return std::unexpected(st.error());
     return (*st)
         ->Bind(1, connector)
@@ -435,6 +548,7 @@ Result<void> SqliteConnectorStore::AddActivity(const std::string& connector, Tim
         .Bind(9, c.syncs)
         .Bind(10, c.sync_failures)
         .Bind(11, c.sync_time_us)
+        .Bind(12, c.webhook_unreadable)
         .Run();
   });
 }
@@ -445,15 +559,17 @@ Result<ActivityCounters> SqliteConnectorStore::Activity(const std::string& conne
     auto st = conn.Prepare(
         "SELECT total(api_calls), total(api_errors), total(rate_limited), total(api_latency_us), "
         "total(webhook_events), total(incidents_synced), total(syncs), total(sync_failures), "
-        "total(sync_time_us) FROM connector_activity WHERE connector = ?1 AND minute >= ?2");
+        "total(sync_time_us), total(webhook_unreadable) FROM connector_activity "
+        "WHERE connector = ?1 AND minute >= ?2");
     if (!st) return std::unexpected(st.error());
     (*st)->Bind(1, connector).Bind(2, ToUnixMicros(since));
     if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
     const Statement& s = **st;
-    int64_t* fields[] = {&c.api_calls,      &c.api_errors,     &c.rate_limited,
-                         &c.api_latency_us, &c.webhook_events, &c.incidents_synced,
-                         &c.syncs,          &c.sync_failures,  &c.sync_time_us};
-    for (int i = 0; i < 9; ++i) *fields[i] = s.Int(i);
+    int64_t* fields[] = {
+        &c.api_calls,      &c.api_errors,        &c.rate_limited, &c.api_latency_us,
+        &c.webhook_events, &c.incidents_synced,  &c.syncs,        &c.sync_failures,
+        &c.sync_time_us,   &c.webhook_unreadable};
+    for (int i = 0; i < 10; ++i) *fields[i] = s.Int(i);
     return Ok();
   });
   if (!ok) return std::unexpected(ok.error());

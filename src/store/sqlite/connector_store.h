@@ -32,8 +32,16 @@ class SqliteConnectorStore final : public ConnectorStore {
   Result<int64_t> CountLinks(const std::string& connector) override;
   Result<void> SaveDirectory(const std::string& connector,
                              const std::vector<DirectoryEntry>& entries) override;
-  void SaveDirectoryAsync(std::string connector, std::vector<DirectoryEntry> entries,
-                          std::function<void(Result<void>)> done) override;
+  void RecordEventAsync(std::string connector, WebhookEventRecord event,
+                        std::vector<DirectoryEntry> entries,
+                        std::function<void(Result<void>)> done) override;
+  Result<std::vector<Refetch>> DueRefetches(const std::string& connector, Time now,
+                                            int64_t limit) override;
+  Result<void> FinishRefetches(const std::string& connector,
+                               const std::vector<Refetch>& done) override;
+  Result<void> RetryRefetch(const std::string& connector, const std::string& external_id,
+                            int attempts, Time next, const std::string& error) override;
+  Result<int64_t> CountRefetches(const std::string& connector) override;
   Result<std::vector<DirectoryEntry>> Directory(const std::string& connector,
                                                 const std::string& kind) override;
   Result<void> AddActivity(const std::string& connector, Time minute,

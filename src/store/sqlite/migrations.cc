@@ -262,6 +262,24 @@ INSERT INTO settings (key, value) VALUES ('install_id', lower(hex(randomblob(4))
 UPDATE connector_outbox SET payload = json_set(payload, '$.legacy_key', 'INC-' || incident)
   WHERE kind = 'create' AND state IN ('pending', 'parked');
 )sql",
+      // 9: every signed webhook delivery is recorded, also those im cannot apply: their body is
+      // kept, a body that is not an event is counted apart, and the incidents they name wait in
+      // a queue to be fetched from the provider's API (docs/pagerduty.md, "Webhooks").
+      R"sql(
+ALTER TABLE connector_events ADD COLUMN body TEXT;  -- NULL when the event was applied
+ALTER TABLE connector_activity ADD COLUMN webhook_unreadable INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE connector_refetch (
+  connector       TEXT NOT NULL,
+  external_id     TEXT NOT NULL,     -- the provider's incident id
+  reason          TEXT NOT NULL,     -- the event type that asked
+  queued_at       INTEGER NOT NULL,  -- the latest ask, microseconds since the epoch
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (connector, external_id)
+) WITHOUT ROWID;
+CREATE INDEX connector_refetch_due ON connector_refetch (connector, next_attempt_at);
+)sql",
   };
   return kMigrations;
 }

@@ -117,7 +117,9 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
-    "DROP TABLE settings; "  // 8
+    "DROP TABLE connector_refetch; ALTER TABLE connector_events DROP COLUMN body; "
+    "ALTER TABLE connector_activity DROP COLUMN webhook_unreadable; "  // 9
+    "DROP TABLE settings; "                                            // 8
     "PRAGMA user_version = 7;";
 
 TEST(SqliteStoreTest, TheInstallIdIsMadeOnceAndKept) {
