@@ -359,5 +359,97 @@ TEST_F(PagerDutyApiTest, WebhookSubscriptionSecretIsShownOnce) {
   EXPECT_TRUE(again.at("delivery_method").at("secret").is_null());
 }
 
+// The management API as the reference has it: list with filter_type/filter_id and classic
+// paging, get and update with the secret null, delete (204) ends deliveries, enable.
+TEST_F(PagerDutyApiTest, WebhookSubscriptionsAreListedFilteredUpdatedAndDeleted) {
+  auto create = [&](const std::string& url, const std::string& filter) {
+    auto res = Send("POST", "/webhook_subscriptions",
+                    R"({"webhook_subscription":{"type":"webhook_subscription",)"
+                    R"("delivery_method":{"type":"http_delivery_method","url":")" +
+                        url + R"("},"events":["incident.triggered"],"filter":)" + filter + "}}");
+    EXPECT_EQ(res.status, 200) << res.body;
+    return std::string(Body(res).at("webhook_subscription").at("id").as_string());
+  };
+  std::string account = create("https://a.example/hook", R"({"type":"account_reference"})");
+  std::string service = create("https://b.example/hook",
+                               R"({"type":"service_reference","id":")" + ServiceId(1) + R"("})");
+  auto all = Body(Get("/webhook_subscriptions"));
+  ASSERT_EQ(all.at("webhook_subscriptions").as_array().size(), 2u);
+  for (const auto& s : all.at("webhook_subscriptions").as_array()) {
+    EXPECT_TRUE(s.at("delivery_method").at("secret").is_null());
+    EXPECT_FALSE(s.at("delivery_method").at("temporarily_disabled").as_bool());
+  }
+  EXPECT_EQ(Body(Get("/webhook_subscriptions?limit=1")).at("more").as_bool(), true);
+  auto of_service =
+      Body(Get("/webhook_subscriptions?filter_type=service&filter_id=" + ServiceId(1)));
+  ASSERT_EQ(of_service.at("webhook_subscriptions").as_array().size(), 1u);
+  EXPECT_EQ(of_service.at("webhook_subscriptions").as_array()[0].at("id").as_string(), service);
+  EXPECT_EQ(Get("/webhook_subscriptions?filter_type=service").status, 400);
+  auto updated = Send("PUT", "/webhook_subscriptions/" + account,
+                      R"({"webhook_subscription":{"active":false}})");
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_FALSE(Body(updated).at("webhook_subscription").at("active").as_bool());
+  auto enabled = Send("POST", "/webhook_subscriptions/" + account + "/enable", "");
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+  EXPECT_TRUE(Body(enabled).at("webhook_subscription").at("active").as_bool());
+  EXPECT_EQ(Send("DELETE", "/webhook_subscriptions/" + service, "").status, 204);
+  EXPECT_EQ(Get("/webhook_subscriptions/" + service).status, 404);
+  EXPECT_EQ(Send("DELETE", "/webhook_subscriptions/" + service, "").status, 404);
+}
+
+// PagerDuty disables a subscription for 24 h after three consecutive dropped deliveries (a 4xx
+// other than 429 is dropped at once), drops what was queued for it, and sends again once it is
+// enabled (or the 24 h are over).
+TEST_F(PagerDutyApiTest, ASubscriptionThatKeepsRefusingIsDisabledFor24Hours) {
+  auto res = Send("POST", "/webhook_subscriptions",
+                  R"({"webhook_subscription":{"type":"webhook_subscription",)"
+                  R"("delivery_method":{"type":"http_delivery_method",)"
+                  R"("url":"https://im.example/hook"},"events":["incident.triggered"],)"
+                  R"("filter":{"type":"account_reference"}}})");
+  std::string id(Body(res).at("webhook_subscription").at("id").as_string());
+  auto disabled = [&] {
+    return Body(Get("/webhook_subscriptions/" + id))
+        .at("webhook_subscription")
+        .at("delivery_method")
+        .at("temporarily_disabled")
+        .as_bool();
+  };
+  auto trigger = [&](int n) {
+    auto r = testing::Call(router_, "POST", "/_sim/scenarios/trigger", {},
+                           R"({"count":)" + std::to_string(n) + R"(,"over_seconds":0})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  auto to_subscription = [&] {
+    size_t n = 0;
+    for (const auto& r : client_.sent) n += r.url == "https://im.example/hook";
+    return n;
+  };
+  client_.status = 401;  // a receiver that does not know the secret
+  trigger(2);
+  sim_->webhooks().RunDue();
+  EXPECT_FALSE(disabled());  // two drops
+  trigger(3);
+  sim_->webhooks().RunDue();
+  EXPECT_TRUE(disabled());
+  size_t sent = to_subscription();
+  EXPECT_EQ(sent, 5u);  // the batch under way was still sent
+  trigger(1);
+  sim_->webhooks().RunDue();
+  EXPECT_EQ(to_subscription(), sent);  // nothing while disabled
+  client_.status = 202;
+  ASSERT_EQ(Send("POST", "/webhook_subscriptions/" + id + "/enable", "").status, 200);
+  EXPECT_FALSE(disabled());
+  trigger(1);
+  sim_->webhooks().RunDue();
+  EXPECT_EQ(to_subscription(), sent + 1);
+  // Disabled again; 24 hours later it is back by itself.
+  client_.status = 400;
+  trigger(3);
+  sim_->webhooks().RunDue();
+  EXPECT_TRUE(disabled());
+  clock_.Advance(std::chrono::hours(24));
+  EXPECT_FALSE(disabled());
+}
+
 }  // namespace
 }  // namespace im::sim::pagerduty

@@ -17,9 +17,12 @@ class RecordingClient final : public net::HttpClient {
  public:
   Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
     sent.push_back(req);
-    return net::HttpResponse{};
+    net::HttpResponse res;
+    res.status = status;
+    return res;
   }
   std::vector<net::ClientRequest> sent;
+  int status = 200;  // what every receiver answers
 };
 
 class PagerDutyFixture : public ::testing::Test {

@@ -49,6 +49,20 @@ void WebhookQueue::Enqueue(WebhookMessage message) {
   cv_.notify_all();
 }
 
+size_t WebhookQueue::Discard(std::string_view subscription) {
+  std::lock_guard lock(mu_);
+  size_t n = std::erase_if(pending_, [&](const Pending& p) {
+    return !subscription.empty() && p.message.subscription == subscription;
+  });
+  stats_.pending -= static_cast<int64_t>(n);
+  return n;
+}
+
+void WebhookQueue::SetOutcomeHook(
+    std::function<void(const WebhookMessage&, std::string_view)> hook) {
+  on_outcome_ = std::move(hook);
+}
+
 Duration WebhookQueue::Backoff(int attempts) const {
   Duration d = options_.first_backoff;
   for (int i = 1; i < attempts && d < options_.max_backoff; ++i) d *= 2;
@@ -115,18 +129,25 @@ size_t WebhookQueue::RunDue() {
       if (retry && p.attempts >= k.webhook_max_attempts) retry = false;
       a.outcome = ok ? "delivered" : retry ? "retrying" : "given_up";
     }
-    std::lock_guard lock(mu_);
-    if (ok) ++stats_.delivered;
-    if (!ok && !to.url.empty()) ++stats_.failed_attempts;
+    std::string outcome = a.outcome;
+    {
+      std::lock_guard lock(mu_);
+      if (ok) ++stats_.delivered;
+      if (!ok && !to.url.empty()) ++stats_.failed_attempts;
+      if (!retry) {
+        --stats_.pending;
+        if (!ok && !to.url.empty()) ++stats_.given_up;
+      }
+      Record(std::move(a));
+    }
+    if (on_outcome_ && (outcome == "delivered" || outcome == "given_up")) {
+      on_outcome_(p.message, outcome);
+    }
     if (retry) {
       p.due = now + Backoff(p.attempts);
       failed.insert(p.message.resource);
       requeue.push_back(std::move(p));
-    } else {
-      --stats_.pending;
-      if (!ok && !to.url.empty()) ++stats_.given_up;
     }
-    Record(std::move(a));
   }
   std::lock_guard lock(mu_);
   for (auto& p : requeue) {

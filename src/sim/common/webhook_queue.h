@@ -70,6 +70,13 @@ class WebhookQueue {
 
   // Queues `message` (applying the drop, duplicate and delay knobs).
   void Enqueue(WebhookMessage message);
+  // Forgets the queued deliveries of one provider subscription (deleted or disabled); returns
+  // how many.
+  size_t Discard(std::string_view subscription);
+  // Called with each message's final outcome ("delivered" or "given_up": a status not retried,
+  // or retries used up), outside the queue's lock, on the delivering thread: what a provider
+  // needs to disable a subscription that keeps refusing. Set before deliveries start.
+  void SetOutcomeHook(std::function<void(const WebhookMessage&, std::string_view)> hook);
   // Attempts every delivery that is due at clock.Now(); returns how many were attempted.
   size_t RunDue();
   // Background delivery thread for a live server; Stop() joins it. Both are idempotent.
@@ -104,7 +111,8 @@ class WebhookQueue {
   WebhookStats stats_;                // GUARDED_BY(mu_)
   std::vector<DeliveryAttempt> log_;  // GUARDED_BY(mu_)
   bool stopping_ = false;             // GUARDED_BY(mu_)
-  std::mutex run_mu_;                 // one RunDue at a time
+  std::function<void(const WebhookMessage&, std::string_view)> on_outcome_;
+  std::mutex run_mu_;  // one RunDue at a time
   std::thread thread_;
 };
 

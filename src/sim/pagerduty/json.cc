@@ -267,7 +267,8 @@ json::object EscalationPolicyJson(const World& w, const Urls& urls, const Escala
   return o;
 }
 
-json::object SubscriptionJson(const Urls& urls, const WebhookSubscription& s, bool with_secret) {
+json::object SubscriptionJson(const Urls& urls, const WebhookSubscription& s, bool with_secret,
+                              Time now) {
   json::array events;
   for (const auto& e : s.events) events.push_back(json::value(e));
   json::object filter{{"type", s.filter_type}};
@@ -279,7 +280,7 @@ json::object SubscriptionJson(const Urls& urls, const WebhookSubscription& s, bo
            {{"type", "http_delivery_method"},
             {"url", s.url},
             {"secret", with_secret ? json::value(s.secret) : json::value(nullptr)},
-            {"temporarily_disabled", false},
+            {"temporarily_disabled", s.TemporarilyDisabled(now)},
             {"custom_headers", json::array{}}}},
           {"description", s.description},
           {"events", std::move(events)},

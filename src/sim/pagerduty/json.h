@@ -31,7 +31,8 @@ json::object UserJson(const World& w, const Urls& urls, const User& u);
 json::object TeamJson(const Urls& urls, const Team& t);
 json::object PriorityJson(const Urls& urls, const Priority& p);
 json::object EscalationPolicyJson(const World& w, const Urls& urls, const EscalationPolicy& ep);
-json::object SubscriptionJson(const Urls& urls, const WebhookSubscription& s, bool with_secret);
+json::object SubscriptionJson(const Urls& urls, const WebhookSubscription& s, bool with_secret,
+                              Time now);
 
 // {"error":{"message":message,"code":code[,"errors":errors]}} with `status`.
 net::HttpResponse ErrorResponse(int status, int code, std::string_view message,

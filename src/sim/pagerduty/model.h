@@ -133,6 +133,11 @@ struct WebhookSubscription {
   std::vector<std::string> events;
   std::string secret;  // shown once, in the create response
   bool active = true;
+  // PagerDuty disables a subscription for 24 h after 3 consecutive dropped deliveries (a 4xx
+  // other than 429, or retries given up); POST .../enable ends it at once.
+  int consecutive_drops = 0;
+  std::optional<Time> disabled_until;
+  bool TemporarilyDisabled(Time now) const { return disabled_until && now < *disabled_until; }
 };
 
 // A change event received on /v2/change/enqueue (PagerDuty keeps them 90 days).

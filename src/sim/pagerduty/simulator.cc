@@ -97,6 +97,10 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
   webhooks_->SetTarget(options.webhook);
   state_ = std::make_unique<State>(clock, options.urls, webhooks_.get(), options.seed);
   state_->knobs = &knobs_;
+  webhooks_->SetOutcomeHook([this](const WebhookMessage& m, std::string_view outcome) {
+    std::lock_guard lock(state_->mu);
+    state_->DeliveryOutcomeLocked(m.subscription, outcome == "delivered", clock_.Now());
+  });
   state_->world = options.world
                       ? std::move(*options.world)
                       : Generate({options.seed, options.incidents, options.days, clock.Now()});

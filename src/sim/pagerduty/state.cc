@@ -202,6 +202,19 @@ void State::SetUrgencyLocked(Incident& inc, const Agent& by, Time at, const std:
   Touch(inc, at, by, false);
 }
 
+void State::DeliveryOutcomeLocked(const std::string& id, bool delivered, Time at) {
+  for (auto& sub : world.subscriptions) {
+    if (sub.id != id) continue;
+    if (delivered) {
+      sub.consecutive_drops = 0;
+    } else if (++sub.consecutive_drops >= 3) {
+      sub.consecutive_drops = 0;
+      sub.disabled_until = at + std::chrono::hours(24);
+      if (webhooks) webhooks->Discard(sub.id);
+    }
+  }
+}
+
 void State::EmitLocked(const std::string& event_type, const Incident& inc, const Agent& by, Time at,
                        std::optional<json::object> data) {
   if (!webhooks) return;
@@ -218,7 +231,7 @@ void State::EmitLocked(const std::string& event_type, const Incident& inc, const
   std::string id = world.NewId('0', 26);
   webhooks->Enqueue({id, inc.id, body, "", {}, "PSIMHOOK"});
   for (const auto& sub : world.subscriptions) {
-    if (!sub.active) continue;
+    if (!sub.active || sub.TemporarilyDisabled(at)) continue;
     bool wanted = sub.events.empty() ||
                   std::find(sub.events.begin(), sub.events.end(), event_type) != sub.events.end();
     bool in_scope = sub.filter_type == "account_reference" ||

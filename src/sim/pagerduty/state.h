@@ -54,6 +54,10 @@ struct State {
   void SetPriorityLocked(Incident& inc, const Agent& by, Time at, const std::string& priority_id);
   void SetUrgencyLocked(Incident& inc, const Agent& by, Time at, const std::string& urgency);
 
+  // The final outcome of a delivery to subscription `id`: three drops in a row disable it for
+  // 24 h and drop what is queued for it, as PagerDuty does (providers.md §2).
+  void DeliveryOutcomeLocked(const std::string& id, bool delivered, Time at);
+
   // Queues a v3 webhook {"event":{...}} to the configured target and to every matching
   // subscription; `data` defaults to the incident's webhook data object.
   void EmitLocked(const std::string& event_type, const Incident& inc, const Agent& by, Time at,

@@ -1,4 +1,7 @@
-// /webhook_subscriptions: create returns delivery_method.secret once; later reads show null.
+// /webhook_subscriptions, as the REST reference documents it: create returns
+// delivery_method.secret once (200); list (filter_type, filter_id, classic paging), get, update
+// and enable show it as null; delete answers 204. A subscription that keeps refusing deliveries
+// is disabled for 24 h (State::DeliveryOutcomeLocked) until enabled again.
 #include <algorithm>
 
 #include "common/crypto.h"
@@ -11,7 +14,41 @@ namespace {
 
 using Response = net::HttpResponse;
 
-Response Create(State& st, const net::HttpRequest& req) {
+// Reads `events` (at least one string) into `out`, or the 400.
+std::optional<Response> ReadSubscriptionEvents(const json::object& in,
+                                               std::vector<std::string>& out) {
+  auto events = json::GetOptionalArray(in, "events");
+  if (!events || !*events || (*events)->empty()) return InvalidInput("events is required");
+  out.clear();
+  for (const auto& e : **events) {
+    if (!e.is_string()) return InvalidInput("events must be strings");
+    out.emplace_back(e.get_string());
+  }
+  return std::nullopt;
+}
+
+// Reads `filter` into `sub`, or the 400.
+std::optional<Response> ReadSubscriptionFilter(const json::object& in, WebhookSubscription& sub) {
+  auto filter = json::GetObject(in, "filter");
+  if (!filter) return InvalidInput("filter is required");
+  auto ftype = json::GetString(**filter, "type");
+  if (!ftype || (*ftype != "account_reference" && *ftype != "service_reference" &&
+                 *ftype != "team_reference")) {
+    return InvalidInput(
+        "filter.type must be account_reference, service_reference or "
+        "team_reference");
+  }
+  sub.filter_type = *ftype;
+  sub.filter_id.clear();
+  if (*ftype != "account_reference") {
+    auto fid = json::GetString(**filter, "id");
+    if (!fid) return InvalidInput("filter.id is required for " + *ftype);
+    sub.filter_id = *fid;
+  }
+  return std::nullopt;
+}
+
+Response CreateSubscription(State& st, const net::HttpRequest& req) {
   auto body = BodyObject(req, "webhook_subscription");
   if (auto* err = std::get_if<Response>(&body)) return std::move(*err);
   const json::object& in = std::get<json::object>(body);
@@ -21,43 +58,82 @@ Response Create(State& st, const net::HttpRequest& req) {
   if (!url || !(url->starts_with("http://") || url->starts_with("https://"))) {
     return InvalidInput("delivery_method.url must be an http(s) URL");
   }
-  auto events = json::GetOptionalArray(in, "events");
-  auto filter = json::GetObject(in, "filter");
-  if (!events || !*events || (*events)->empty()) return InvalidInput("events is required");
-  if (!filter) return InvalidInput("filter is required");
   WebhookSubscription sub;
   sub.url = *url;
-  for (const auto& e : **events) {
-    if (!e.is_string()) return InvalidInput("events must be strings");
-    sub.events.emplace_back(e.get_string());
-  }
-  auto ftype = json::GetString(**filter, "type");
-  if (!ftype || (*ftype != "account_reference" && *ftype != "service_reference" &&
-                 *ftype != "team_reference")) {
-    return InvalidInput(
-        "filter.type must be account_reference, service_reference or "
-        "team_reference");
-  }
-  sub.filter_type = *ftype;
-  if (*ftype != "account_reference") {
-    auto fid = json::GetString(**filter, "id");
-    if (!fid) return InvalidInput("filter.id is required for " + *ftype);
-    sub.filter_id = *fid;
-  }
+  if (auto err = ReadSubscriptionEvents(in, sub.events)) return std::move(*err);
+  if (auto err = ReadSubscriptionFilter(in, sub)) return std::move(*err);
   if (auto d = json::GetOptionalString(in, "description"); d && *d) sub.description = **d;
+  if (auto a = json::GetOptionalBool(in, "active"); a && *a) sub.active = **a;
   sub.secret = Base64Encode(RandomBytes(48));
   std::lock_guard lock(st.mu);
   sub.id = st.world.NewId('P', 7);
   st.world.subscriptions.push_back(sub);
   // The REST v2 spec documents 200 (not 201) for a created subscription.
-  return JsonResponse(200,
-                      json::object{{"webhook_subscription", SubscriptionJson(st.urls, sub, true)}});
+  return JsonResponse(200, json::object{{"webhook_subscription",
+                                         SubscriptionJson(st.urls, sub, true, st.clock.Now())}});
 }
 
-WebhookSubscription* Find(State& st, const std::string& id) {
+WebhookSubscription* FindSubscription(State& st, const std::string& id) {
   auto& subs = st.world.subscriptions;
   auto it = std::find_if(subs.begin(), subs.end(), [&](const auto& s) { return s.id == id; });
   return it == subs.end() ? nullptr : &*it;
+}
+
+Response OneSubscription(const State& st, const WebhookSubscription& s) {
+  return JsonResponse(200, json::object{{"webhook_subscription",
+                                         SubscriptionJson(st.urls, s, false, st.clock.Now())}});
+}
+
+Response ListSubscriptions(State& st, const net::HttpRequest& req) {
+  auto page = ParsePage(req);
+  if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
+  // filter_type is account, service or team (no _reference here); filter_id names the service
+  // or team and is required for those.
+  std::string type = req.Query("filter_type").value_or("");
+  std::string id = req.Query("filter_id").value_or("");
+  if (!type.empty() && type != "account" && type != "service" && type != "team") {
+    return InvalidInput("filter_type must be account, service or team");
+  }
+  if ((type == "service" || type == "team") && id.empty()) {
+    return InvalidInput("filter_id is required when filter_type is " + type);
+  }
+  std::lock_guard lock(st.mu);
+  std::vector<const WebhookSubscription*> found;
+  for (const auto& s : st.world.subscriptions) {
+    if (!type.empty() &&
+        (s.filter_type != type + "_reference" || (type != "account" && s.filter_id != id))) {
+      continue;
+    }
+    found.push_back(&s);
+  }
+  Time now = st.clock.Now();
+  return ListResponse("webhook_subscriptions", found, std::get<Page>(page),
+                      [&](const WebhookSubscription* s) {
+                        return json::value(SubscriptionJson(st.urls, *s, false, now));
+                      });
+}
+
+Response UpdateSubscription(State& st, const net::HttpRequest& req) {
+  auto body = BodyObject(req, "webhook_subscription");
+  if (auto* err = std::get_if<Response>(&body)) return std::move(*err);
+  const json::object& in = std::get<json::object>(body);
+  std::lock_guard lock(st.mu);
+  auto* s = FindSubscription(st, req.Param("id"));
+  if (!s) return NotFound();
+  WebhookSubscription changed = *s;
+  if (in.contains("events")) {
+    if (auto err = ReadSubscriptionEvents(in, changed.events)) return std::move(*err);
+  }
+  if (in.contains("filter")) {
+    if (auto err = ReadSubscriptionFilter(in, changed)) return std::move(*err);
+  }
+  auto description = json::GetOptionalString(in, "description");
+  auto active = json::GetOptionalBool(in, "active");
+  if (!description || !active) return InvalidInput("description is a string, active a boolean");
+  if (*description) changed.description = **description;
+  if (*active) changed.active = **active;
+  *s = std::move(changed);
+  return OneSubscription(st, *s);
 }
 
 }  // namespace
@@ -65,28 +141,22 @@ WebhookSubscription* Find(State& st, const std::string& id) {
 void AddWebhookSubscriptionRoutes(SimRouter& r, State& st, RateLimiter* limiter) {
   SimRoute read{.limiter = limiter}, write{.write = true, .limiter = limiter};
   r.Add(
-      "POST", "/webhook_subscriptions", [&st](const auto& req) { return Create(st, req); }, write);
+      "POST", "/webhook_subscriptions",
+      [&st](const auto& req) { return CreateSubscription(st, req); }, write);
   r.Add(
       "GET", "/webhook_subscriptions",
-      [&st](const net::HttpRequest& req) {
-        auto page = ParsePage(req);
-        if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
-        std::lock_guard lock(st.mu);
-        return ListResponse(
-            "webhook_subscriptions", st.world.subscriptions, std::get<Page>(page),
-            [&](const auto& s) { return json::value(SubscriptionJson(st.urls, s, false)); });
-      },
-      read);
+      [&st](const net::HttpRequest& req) { return ListSubscriptions(st, req); }, read);
   r.Add(
       "GET", "/webhook_subscriptions/{id}",
       [&st](const net::HttpRequest& req) {
         std::lock_guard lock(st.mu);
-        auto* s = Find(st, req.Param("id"));
-        if (!s) return NotFound();
-        return JsonResponse(
-            200, json::object{{"webhook_subscription", SubscriptionJson(st.urls, *s, false)}});
+        auto* s = FindSubscription(st, req.Param("id"));
+        return s ? OneSubscription(st, *s) : NotFound();
       },
       read);
+  r.Add(
+      "PUT", "/webhook_subscriptions/{id}",
+      [&st](const net::HttpRequest& req) { return UpdateSubscription(st, req); }, write);
   r.Add(
       "DELETE", "/webhook_subscriptions/{id}",
       [&st](const net::HttpRequest& req) {
@@ -94,6 +164,7 @@ void AddWebhookSubscriptionRoutes(SimRouter& r, State& st, RateLimiter* limiter)
         auto& subs = st.world.subscriptions;
         auto n = std::erase_if(subs, [&](const auto& s) { return s.id == req.Param("id"); });
         if (n == 0) return NotFound();
+        if (st.webhooks) st.webhooks->Discard(req.Param("id"));  // nothing more is delivered
         net::HttpResponse res;
         res.status = 204;
         res.content_type.clear();
@@ -104,11 +175,12 @@ void AddWebhookSubscriptionRoutes(SimRouter& r, State& st, RateLimiter* limiter)
       "POST", "/webhook_subscriptions/{id}/enable",
       [&st](const net::HttpRequest& req) {
         std::lock_guard lock(st.mu);
-        auto* s = Find(st, req.Param("id"));
+        auto* s = FindSubscription(st, req.Param("id"));
         if (!s) return NotFound();
         s->active = true;
-        return JsonResponse(
-            200, json::object{{"webhook_subscription", SubscriptionJson(st.urls, *s, false)}});
+        s->disabled_until.reset();
+        s->consecutive_drops = 0;
+        return OneSubscription(st, *s);
       },
       write);
 }
