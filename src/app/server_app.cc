@@ -117,6 +117,9 @@ void ServerApp::SweepLoop() {
   auto next_sweep = std::chrono::steady_clock::now();
   while (!stopping_) {
     lock.unlock();
+    // The end of webhook secret rotations, here rather than in the poller, which may wait
+    // minutes for an unreachable provider.
+    if (connectors_) RetireWebhookSecrets();
     if (std::chrono::steady_clock::now() >= next_sweep) {
       auto n = rt_.incidents->SweepSla();
       if (!n) {
@@ -131,6 +134,20 @@ void ServerApp::SweepLoop() {
     cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
   rt_.logs->Flush();
+}
+
+void ServerApp::RetireWebhookSecrets() {
+  auto log = rt_.logs->For("connector");
+  auto list = connectors_->store->List();
+  for (const auto& stored : list ? *list : std::vector<store::StoredConnector>{}) {
+    if (auto retired = connectors_->manager->RetireWebhookSecrets(stored.name); !retired) {
+      log->error("connector {}: retiring old webhook secrets: {}", stored.name,
+                 retired.error().message);
+    } else if (*retired) {
+      log->info("connector {}: the new webhook secret is in use; the old ones are dropped",
+                stored.name);
+    }
+  }
 }
 
 void ServerApp::PollLoop() {

@@ -34,6 +34,8 @@ class ServerApp {
 
  private:
   void SweepLoop();
+  // Ends the webhook secret rotations whose new secret is in use (connectors::Manager).
+  void RetireWebhookSecrets();
   // Syncs every connector whose sync_interval has passed (the first sync imports history).
   void PollLoop();
 

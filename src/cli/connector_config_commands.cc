@@ -6,6 +6,7 @@
 #include "cli/context.h"
 #include "common/time.h"
 #include "common/webhook_signature.h"
+#include "connectors/webhook_setup.h"
 
 namespace im::cli {
 namespace {
@@ -148,30 +149,42 @@ int Metrics(GlobalOptions& g, const Args& a) {
   });
 }
 
-int Webhook(GlobalOptions& g, const Args& a) {
+int Webhook(GlobalOptions& g, const Args& a, bool rotate_secret) {
   return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
     auto config = cr.manager->Config(a.name);
     if (!config) return ReportError(config.error());
     std::string base = a.url.empty() ? config->public_url : a.url;
+    if (rotate_secret && !a.enable) {
+      return ReportError({ErrorCode::kInvalidArgument, "--rotate-secret goes with --enable"});
+    }
     if (a.enable) {
       if (base.empty()) {
         return ReportError({ErrorCode::kInvalidArgument,
                             "no public URL: pass --url https://im.example.com (where PagerDuty can "
                             "reach im) or set custom.public_url"});
       }
-      std::string url = base + "/connectors/" + a.name + "/webhook";
-      auto c = cr.manager->Open(a.name);
-      if (!c) return ReportError(c.error());
-      auto secret = (*c)->EnableWebhook(url);
-      if (!secret) return ReportError(secret.error());
-      auto updated =
-          cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
-            c.webhook_secrets.push_back(*secret);
-            c.public_url = base;
-            return Ok();
-          });
-      if (!updated) return ReportError(updated.error());
-      std::cout << "webhook subscription created for " << url << "; its signing secret is stored\n";
+      auto set_up =
+          connectors::SetUpWebhook(*cr.manager, a.name, base, rotate_secret, rt.clock.Now());
+      if (!set_up) return ReportError(set_up.error());
+      if (g.json) {
+        json::array removed;
+        for (const auto& id : set_up->removed) removed.emplace_back(id);
+        PrintJson(json::object{{"url", set_up->url},
+                               {"subscription", set_up->subscription},
+                               {"action", set_up->action},
+                               {"removed", std::move(removed)}});
+        return 0;
+      }
+      std::cout << "webhook subscription " << set_up->subscription << " " << set_up->action
+                << " for " << set_up->url;
+      if (set_up->action == "created" || set_up->action == "replaced") {
+        std::cout << "; its signing secret is stored";
+      }
+      if (set_up->action == "replaced") {
+        std::cout << " (the old secret is accepted until the new one is in use, at most 48 h)";
+      }
+      std::cout << "\n";
+      for (const auto& id : set_up->removed) std::cout << "deleted subscription " << id << "\n";
       return 0;
     }
     if (!a.test) return ReportError({ErrorCode::kInvalidArgument, "give --enable or --test"});
@@ -230,10 +243,15 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
   auto* webhook =
       connector.add_subcommand("webhook", "Create the webhook subscription, or test it");
   webhook->add_option("name", a->name)->required();
-  webhook->add_flag("--enable", a->enable, "Create the PagerDuty v3 subscription to our URL");
+  webhook->add_flag(
+      "--enable", a->enable,
+      "Make sure one PagerDuty v3 subscription delivers to our URL (reused if there)");
+  auto rotate = std::make_shared<bool>(false);
+  webhook->add_flag("--rotate-secret", *rotate,
+                    "With --enable: replace the subscription with a new one and a new secret");
   webhook->add_flag("--test", a->test, "Send a signed test event to our own endpoint");
   webhook->add_option("--url", a->url, "im's public base URL, e.g. https://im.example.com");
-  webhook->callback([&g, a] { g.exit_code = Webhook(g, *a); });
+  webhook->callback([&g, a, rotate] { g.exit_code = Webhook(g, *a, *rotate); });
 
   auto* config = connector.add_subcommand("config", "Show or change the configuration");
   config->add_option("name", a->name)->required();

@@ -34,13 +34,21 @@ std::string PagerDutySignature(std::string_view secret, std::string_view body) {
 
 bool VerifyPagerDutySignature(std::string_view header, const std::vector<std::string>& secrets,
                               std::string_view body) {
-  bool matched = false;
-  for (const auto& secret : secrets) {
-    std::string expected = PagerDutySignature(secret, body);
-    for (auto sig : Split(header, ',')) {
+  return MatchPagerDutySignature(header, secrets, body) >= 0;
+}
+
+int MatchPagerDutySignature(std::string_view header, const std::vector<std::string>& secrets,
+                            std::string_view body) {
+  int matched = -1;
+  auto signatures = Split(header, ',');
+  for (size_t i = 0; i < secrets.size(); ++i) {
+    std::string expected = PagerDutySignature(secrets[i], body);
+    bool any = false;
+    for (auto sig : signatures) {
       // No early exit: every comparison runs, so timing says nothing about which one matched.
-      matched |= ConstantTimeEquals(sig, expected);
+      any |= ConstantTimeEquals(sig, expected);
     }
+    if (any) matched = static_cast<int>(i);
   }
   return matched;
 }

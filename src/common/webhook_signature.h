@@ -19,6 +19,10 @@ std::string PagerDutySignature(std::string_view secret, std::string_view body);
 // True when any "v1=" entry of `header` matches any of `secrets` (constant-time compare).
 bool VerifyPagerDutySignature(std::string_view header, const std::vector<std::string>& secrets,
                               std::string_view body);
+// The index in `secrets` of the last secret some "v1=" entry of `header` matches, -1 when none
+// does (during a rotation: whether the newest secret is in use yet).
+int MatchPagerDutySignature(std::string_view header, const std::vector<std::string>& secrets,
+                            std::string_view body);
 
 Result<std::string> StandardWebhookSignature(std::string_view secret, std::string_view id,
                                              int64_t timestamp, std::string_view body);

@@ -78,6 +78,19 @@ struct WebhookReply {
   std::string message;
   int applied = 0;     // events applied now
   int duplicates = 0;  // events seen before
+  // Refused because no configured secret verified it: the config may be worth reading again.
+  bool unverified = false;
+  // Verified with the newest of several secrets while older ones are being retired
+  // (ConnectorConfig::webhook_secret_retire_at): the older ones may go (Manager).
+  bool newest_secret_in_use = false;
+};
+
+// A provider's webhook subscription as `im connector webhook` manages it.
+struct WebhookSubscriptionInfo {
+  std::string id;
+  std::string url;
+  // False when switched off, or disabled by the provider after failed deliveries.
+  bool enabled = true;
 };
 
 class Connector {
@@ -93,8 +106,15 @@ class Connector {
                               std::function<void(WebhookReply)> done) = 0;
   // ReceiveWebhook, waiting for the answer (tools and tests).
   WebhookReply HandleWebhook(const net::HttpRequest& request);
-  // Creates the provider's webhook subscription to `url`; returns the signing secret.
-  virtual Result<std::string> EnableWebhook(const std::string& url) = 0;
+  // The provider's webhook subscriptions that deliver to `url`.
+  virtual Result<std::vector<WebhookSubscriptionInfo>> ListWebhooks(const std::string& url) = 0;
+  // Creates a subscription delivering to `url`; returns it and its signing secret (which the
+  // provider shows only now).
+  virtual Result<std::pair<WebhookSubscriptionInfo, std::string>> CreateWebhook(
+      const std::string& url) = 0;
+  // Switches a subscription back on (after the provider disabled it, or someone did).
+  virtual Result<void> EnableWebhook(const std::string& id) = 0;
+  virtual Result<void> DeleteWebhook(const std::string& id) = 0;
   // Fetches from the provider what webhook events asked for (incidents they named but could
   // not update), as far as it is due; returns how many were fetched.
   virtual Result<int> FollowUp() { return 0; }

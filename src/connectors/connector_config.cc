@@ -61,7 +61,8 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
   if (auto ok = ValidateConnectorName(name); !ok) return std::unexpected(ok.error());
   if (auto ok = json::RejectUnknownFields(
           j, {"base_url", "api_key", "sync_direction", "sync_interval", "enable_webhook",
-              "webhook_secret", "debug", "custom", "rate_limit_per_minute"});
+              "webhook_secret", "webhook_secret_retire_at", "debug", "custom",
+              "rate_limit_per_minute"});
       !ok) {
     return Bad("(top level)", ok.error().message);
   }
@@ -121,6 +122,14 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
       }
     } else {
       return Bad("webhook_secret", "must be a string or an array of strings");
+    }
+  }
+  if (auto it = j.find("webhook_secret_retire_at"); it != j.end() && !it->value().is_null()) {
+    if (it->value().is_string()) {
+      if (auto at = ParseTime(it->value().as_string())) c.webhook_secret_retire_at = *at;
+    }
+    if (!c.webhook_secret_retire_at) {
+      return Bad("webhook_secret_retire_at", "must be an RFC 3339 time");
     }
   }
   auto custom = json::GetOptionalObject(j, "custom");
@@ -200,6 +209,9 @@ json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) 
       {"sync_interval", FormatDuration(c.sync_interval)},
       {"enable_webhook", c.enable_webhook},
       {"webhook_secret", std::move(secrets)},
+      {"webhook_secret_retire_at", c.webhook_secret_retire_at
+                                       ? json::value(FormatTime(*c.webhook_secret_retire_at))
+                                       : json::value(nullptr)},
       {"debug", c.debug},
       {"rate_limit_per_minute", c.rate_limit_per_minute},
       {"custom", json::object{{"service_id", c.service_id},

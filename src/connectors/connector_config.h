@@ -1,6 +1,7 @@
 // A connector's configuration in the JSON shape users know from PagerDuty connectors:
 //   {"base_url","api_key","sync_direction":"inbound|outbound|bidirectional","sync_interval":"5m",
-//    "enable_webhook":true,"webhook_secret":"..."|["...","..."],"debug":false,
+//    "enable_webhook":true,"webhook_secret":"..."|["...","..."],"webhook_secret_retire_at":
+//    "<RFC 3339>","debug":false,
 //    "custom":{"service_id","from_email","escalation_policy_id","urgency_mapping",
 //              "service_mappings","escalation_mappings","custom_field_mappings","auto_resolve",
 //              "sync_notes","history_days","public_url","sla_mapping"}}
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,10 @@ struct ConnectorConfig {
   std::string base_url;
   std::string api_key;                       // secret
   std::vector<std::string> webhook_secrets;  // secrets; several during rotation
+  // While set, a rotation is under way: the secrets before the last are accepted until a
+  // delivery signed with the last one has arrived (Manager::RetireWebhookSecrets drops them)
+  // or until this time, whichever comes first (`im connector webhook --rotate-secret`).
+  std::optional<Time> webhook_secret_retire_at;
   Direction direction = Direction::kBidirectional;
   Duration sync_interval = std::chrono::minutes(5);
   bool enable_webhook = true;

@@ -57,6 +57,11 @@ Result<ConnectorConfig> Manager::Update(
   if (auto ok = ctx_.connectors.UpdateConfig(name, Seal(*checked)); !ok) {
     return std::unexpected(ok.error());
   }
+  {
+    // This process sees its own change at once: the shared connector is checked on next use.
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(name); it != cache_.end()) it->second.checked = Time{};
+  }
   return checked;
 }
 
@@ -98,6 +103,88 @@ Result<std::shared_ptr<Connector>> Manager::Shared(const std::string& name) {
   }
   cached.checked = now;
   return cached.connector;
+}
+
+std::shared_ptr<Connector> Manager::Reopened(const std::string& name,
+                                             const std::shared_ptr<Connector>& current) {
+  Time now = ctx_.clock.Now();
+  {
+    // Only reads that found nothing new are limited (bad signatures cost one read a second);
+    // a read that found a change came from a real one, and the next delivery may need the next.
+    std::lock_guard lock(mu_);
+    auto& cached = cache_[name];
+    if (now - cached.forced < std::chrono::seconds(1)) return nullptr;
+  }
+  auto stored = ctx_.connectors.Get(name);
+  if (!stored) return nullptr;
+  std::lock_guard lock(mu_);
+  auto& cached = cache_[name];
+  if (cached.connector != current && cached.connector) return cached.connector;  // re-opened
+  if (cached.sealed == stored->config) {
+    cached.forced = now;
+    return nullptr;
+  }
+  auto config = Unseal(*stored);
+  if (!config) return nullptr;
+  auto opened = registry_.Create(*config, ctx_);
+  if (!opened) return nullptr;
+  cached.connector = std::move(*opened);
+  cached.sealed = stored->config;
+  cached.checked = now;
+  return cached.connector;
+}
+
+Result<void> Manager::ReceiveWebhook(const std::string& name, const net::HttpRequest& request,
+                                     std::function<void(WebhookReply)> done) {
+  auto connector = Shared(name);
+  if (!connector) return std::unexpected(connector.error());
+  // Notes the newest secret in use, then answers; the connector is kept until then.
+  auto answer = [this, name, done = std::move(done)](std::shared_ptr<Connector> keep) {
+    return [this, name, done, keep = std::move(keep)](WebhookReply reply) {
+      if (reply.newest_secret_in_use) {
+        std::lock_guard lock(mu_);
+        cache_[name].newest_secret_in_use = true;
+      }
+      done(std::move(reply));
+    };
+  };
+  std::shared_ptr<Connector> first = *connector;
+  first->ReceiveWebhook(request, [this, name, &request, first, answer](WebhookReply reply) {
+    // A refusal comes at once, on this thread: try the stored config, if it changed.
+    std::shared_ptr<Connector> fresh = reply.unverified ? Reopened(name, first) : nullptr;
+    if (!fresh) return answer(first)(std::move(reply));
+    fresh->ReceiveWebhook(request, answer(fresh));
+  });
+  return Ok();
+}
+
+Result<bool> Manager::RetireWebhookSecrets(const std::string& name) {
+  bool seen = false;
+  Time now = ctx_.clock.Now();
+  {
+    // The stored config is read when a delivery showed the newest secret in use, else once a
+    // minute for the rotation's deadline.
+    std::lock_guard lock(mu_);
+    auto& cached = cache_[name];
+    seen = cached.newest_secret_in_use;
+    if (!seen && now - cached.deadline_checked < std::chrono::minutes(1)) return false;
+    cached.deadline_checked = now;
+  }
+  auto config = Config(name);
+  if (!config) return std::unexpected(config.error());
+  if (!config->webhook_secret_retire_at) return false;
+  if (!seen && now < *config->webhook_secret_retire_at) return false;
+  auto updated = Update(name, [](ConnectorConfig& c) -> Result<void> {
+    if (c.webhook_secrets.size() > 1) {
+      c.webhook_secrets.erase(c.webhook_secrets.begin(), c.webhook_secrets.end() - 1);
+    }
+    c.webhook_secret_retire_at.reset();
+    return Ok();
+  });
+  if (!updated) return std::unexpected(updated.error());
+  std::lock_guard lock(mu_);
+  cache_[name].newest_secret_in_use = false;
+  return true;
 }
 
 }  // namespace im::connectors

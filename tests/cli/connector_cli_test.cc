@@ -324,17 +324,22 @@ TEST_F(ConnectorCliTest, SlaMappingIsCheckedStoredAndClearedByConfig) {
   EXPECT_EQ(stored(), 0);
 }
 
-// `im connector webhook --enable` creates the PagerDuty subscription and stores its one-time
-// secret; `--test` signs a ping with it and sends it to a running `im serve`, which must verify
-// it; a wrong secret makes the test fail with exit code 7.
-TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
+// `im connector webhook --enable` against a running `im serve` and a real `im sim pagerduty`:
+// the first delivery after it is accepted (no restart); a second --enable changes nothing and
+// switches a disabled subscription back on; --rotate-secret replaces the subscription, and the
+// old secret is dropped once the new one is in use; `--test` reaches the server.
+TEST_F(ConnectorCliTest, WebhookEnableIsIdempotentAndRotationReplacesTheSubscription) {
+  const std::string auth = "Authorization: Token token=cli-test-key\r\n";
   ASSERT_EQ(Im("connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
                "\"base_url\":\"http://127.0.0.1:" +
-               std::to_string(port_) + "\",\"sync_direction\":\"inbound\"}'"),
+               std::to_string(port_) +
+               "\",\"sync_direction\":\"inbound\",\"rate_limit_per_minute\":0,"
+               "\"sync_interval\":\"1h\"}'"),
             0);
   EXPECT_EQ(Im("connector webhook pd"), 3);           // neither --enable nor --test
   EXPECT_EQ(Im("connector webhook pd --enable"), 3);  // no public URL known
   EXPECT_EQ(Im("connector webhook pd --test"), 5);    // no secret yet
+  EXPECT_EQ(Im("connector webhook pd --rotate-secret --url http://127.0.0.1:1"), 3);
   EXPECT_EQ(Im("connector webhook nope --enable --url http://127.0.0.1:1"), 4);
 
   Process server({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
@@ -345,27 +350,97 @@ TEST_F(ConnectorCliTest, WebhookEnableStoresTheSecretAndTestReachesTheServer) {
   auto at = banner.find("http://127.0.0.1:");
   ASSERT_NE(at, std::string::npos) << banner;
   std::string base = "http://127.0.0.1:" + std::to_string(std::stoi(banner.substr(at + 17)));
+  const std::string url = base + "/connectors/pd/webhook";
+  auto subscriptions = [&] {
+    std::vector<std::pair<std::string, bool>> out;  // id, temporarily disabled or inactive
+    auto res = im::testing::Fetch(port_, "GET", "/webhook_subscriptions", "", auth);
+    auto v = res ? json::Parse(res->body) : Result<json::value>(std::unexpected(Error{}));
+    if (!v) return out;
+    for (const auto& s : v->at("webhook_subscriptions").as_array()) {
+      if (s.at("delivery_method").at("url").as_string() != url) continue;
+      out.emplace_back(std::string(s.at("id").as_string()),
+                       !s.at("active").as_bool() ||
+                           s.at("delivery_method").at("temporarily_disabled").as_bool());
+    }
+    return out;
+  };
+  auto secrets = [&] {
+    return Query(db(), "SELECT json_array_length(config, '$.webhook_secret') FROM connectors");
+  };
+  // Triggers an incident in PagerDuty and waits (bounded) until its delivery is stored.
+  auto delivered = [&] {
+    int64_t before = Query(db(), "SELECT count(*) FROM connector_events");
+    auto r = im::testing::Fetch(port_, "POST", "/_sim/scenarios/trigger",
+                                R"({"count":1,"over_seconds":0})");
+    if (!r || r->status != 200) return false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (Query(db(), "SELECT count(*) FROM connector_events") <= before &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a file, bounded
+    }
+    return Query(db(), "SELECT count(*) FROM connector_events") > before;
+  };
+  auto given_up = [&] {
+    auto r = im::testing::Fetch(port_, "GET", "/_sim/webhooks");
+    auto v = r ? json::Parse(r->body) : Result<json::value>(std::unexpected(Error{}));
+    return v ? v->at("stats").at("given_up").as_int64() : -1;
+  };
 
   ASSERT_EQ(Im("connector webhook pd --enable --url " + base), 0);
-  // The simulator now holds one subscription, delivering to im's endpoint for this connector.
-  auto subs = im::testing::Fetch(port_, "GET", "/webhook_subscriptions", "",
-                                 "Authorization: Token token=cli-test-key\r\n");
-  ASSERT_TRUE(subs);
-  ASSERT_EQ(subs->status, 200) << subs->body;
-  EXPECT_NE(subs->body.find(base + "/connectors/pd/webhook"), std::string::npos) << subs->body;
-  EXPECT_EQ(Query(db(), "SELECT count(*) FROM connectors WHERE name = 'pd'"), 1);
+  auto first = subscriptions();
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(secrets(), 1);
+  // The running server learns the secret from the store when the first delivery comes: no 401.
+  EXPECT_TRUE(delivered());
+  EXPECT_EQ(given_up(), 0);
 
-  // The server reads connector configs when it starts: restart it so it knows the new secret.
-  server.Signal(SIGTERM);
-  ASSERT_EQ(server.Wait(), 0);
-  Process again({"/usr/bin/env", "-u", "IM_DATA_DIR", "-u", "IM_CONFIG",
-                 "HOME=" + dir_.path().string(), im::testing::ImBinary(), "--data-dir", data(),
-                 "serve", "--listen", base.substr(7)});
-  ASSERT_TRUE(again.started());
-  ASSERT_NE(again.ReadLine().find(base), std::string::npos);
-  EXPECT_EQ(Im("connector webhook pd --test"), 0);  // the stored public URL is used
-  EXPECT_EQ(Im("connector update pd --webhook-secret not-the-subscription-secret"), 0);
-  EXPECT_EQ(Im("connector webhook pd --test"), 7);  // im refuses the signature
+  // Again: the same subscription, no second secret, every event still arrives once.
+  ASSERT_EQ(Im("connector webhook pd --enable"), 0);  // the stored public URL is used
+  EXPECT_EQ(subscriptions(), first);
+  EXPECT_EQ(secrets(), 1);
+  // Switched off in PagerDuty: --enable switches it back on.
+  auto off = im::testing::Fetch(port_, "PUT", "/webhook_subscriptions/" + first[0].first,
+                                R"({"webhook_subscription":{"active":false}})", auth);
+  ASSERT_TRUE(off && off->status == 200);
+  ASSERT_EQ(subscriptions()[0].second, true);
+  ASSERT_EQ(Im("connector webhook pd --enable"), 0);
+  EXPECT_EQ(subscriptions(), first);  // enabled again, not replaced
+
+  // Rotation: a new subscription and secret; the old subscription is gone; the old secret goes
+  // once a delivery signed with the new one has arrived.
+  ASSERT_EQ(Im("connector webhook pd --enable --rotate-secret"), 0);
+  auto rotated = subscriptions();
+  ASSERT_EQ(rotated.size(), 1u);
+  EXPECT_NE(rotated[0].first, first[0].first);
+  EXPECT_EQ(secrets(), 2);
+  EXPECT_TRUE(delivered()) << im::testing::Fetch(port_, "GET", "/_sim/webhooks")->body;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (secrets() != 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the server's poller, bounded
+  }
+  EXPECT_EQ(secrets(), 1);
+  EXPECT_EQ(given_up(), 0);
+  EXPECT_EQ(Im("connector webhook pd --test"), 0);  // signed with the secret in use
+
+  // Another data directory with the same connector and URL holds no secret for it: it says what
+  // to do instead of adding a second subscription.
+  std::string other = (dir_.path() / "other").string();
+  std::string add = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
+                    im::testing::ImBinary() + " --data-dir " + other +
+                    " connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+                    "\"base_url\":\"http://127.0.0.1:" +
+                    std::to_string(port_) + "\"}' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(add.c_str()), 0);
+  std::string out = (dir_.path() / "enable.txt").string();
+  std::string enable = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
+                       im::testing::ImBinary() + " --data-dir " + other +
+                       " connector webhook pd --enable --url " + base + " >" + out + " 2>&1";
+  int status = std::system(enable.c_str());
+  EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 5);
+  std::ifstream f(out);
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--rotate-secret"), std::string::npos) << text;
+  EXPECT_EQ(subscriptions().size(), 1u);
 }
 
 // A loopback port nothing answers on: a listening socket that never accepts (its backlog

@@ -101,5 +101,19 @@ TEST(WebhookSignatureTest, StandardWebhooksVectors) {
                                     "{\"test\": 2432232314}", 1614265330));
 }
 
+// During a rotation PagerDuty signs with each secret; which one matched says whether the newest
+// is in use yet (the last that matched counts).
+TEST(WebhookSignatureTest, MatchNamesTheLastSecretThatSigned) {
+  const std::string body = R"({"event":{"id":"e1"}})";
+  const std::string old_sig = PagerDutySignature("old", body);
+  const std::string new_sig = PagerDutySignature("new", body);
+  EXPECT_EQ(MatchPagerDutySignature(old_sig, {"old", "new"}, body), 0);
+  EXPECT_EQ(MatchPagerDutySignature(new_sig, {"old", "new"}, body), 1);
+  EXPECT_EQ(MatchPagerDutySignature(old_sig + ", " + new_sig, {"old", "new"}, body), 1);
+  EXPECT_EQ(MatchPagerDutySignature(new_sig, {"other"}, body), -1);
+  EXPECT_EQ(MatchPagerDutySignature("", {"old"}, body), -1);
+  EXPECT_EQ(MatchPagerDutySignature(new_sig, {"new"}, body + " "), -1);
+}
+
 }  // namespace
 }  // namespace im

@@ -132,6 +132,36 @@ TEST_F(WebhookApiTest, DuplicatesBadSignaturesAndBadBodiesStoreNothingNew) {
   EXPECT_EQ(day->webhook_unreadable, 1);  // the one that is not JSON
 }
 
+// issue 13: a secret stored by another process (`im connector webhook --enable` beside a
+// running server) verifies the next delivery at once, not after the server's config cache
+// expires; and once a delivery signed with the newest secret of a rotation has arrived, the
+// server drops the old ones.
+TEST_F(WebhookApiTest, ASecretStoredElsewhereVerifiesAtOnceAndRotationsEnd) {
+  RawConnection c(server_->port());
+  std::string first = Event("E1", "PX1");
+  ASSERT_EQ(Post(c, first, Signed(first)), 202);  // the server now holds the config
+  auto cli = OpenConnectors(*rt_);                // what another process would do
+  ASSERT_TRUE(cli);
+  ASSERT_TRUE((*cli)->manager->Update("pd", [&](connectors::ConnectorConfig& cfg) -> Result<void> {
+    cfg.webhook_secrets.push_back("whsec-new");
+    cfg.webhook_secret_retire_at = rt_->clock.Now() + std::chrono::hours(48);
+    return Ok();
+  }));
+  std::string second = Event("E2", "PX2");
+  EXPECT_EQ(Post(c, second, Signed(second, "whsec-new")), 202);
+  // The old secret is dropped by the server's poller (every second): wait for it, bounded.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto secrets = [&] { return (*cli)->manager->Config("pd")->webhook_secrets; };
+  while (secrets().size() > 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling the store, bounded
+  }
+  EXPECT_EQ(secrets(), std::vector<std::string>{"whsec-new"});
+  EXPECT_FALSE((*cli)->manager->Config("pd")->webhook_secret_retire_at);
+  std::string third = Event("E3", "PX3");
+  EXPECT_EQ(Post(c, third, Signed(third)), 401);  // the old secret no longer signs
+  EXPECT_EQ(Post(c, third, Signed(third, "whsec-new")), 202);
+}
+
 TEST_F(WebhookApiTest, AnUnknownConnectorIs404) {
   RawConnection c(server_->port());
   std::string body = Event("E1", "PX1");

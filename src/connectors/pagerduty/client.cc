@@ -107,6 +107,10 @@ Result<json::object> Client::Send(const std::string& method, const std::string& 
   return Call(method, path, {}, json::Serialize(body), from_email, retry_ambiguous);
 }
 
+Result<json::object> Client::SendEmpty(const std::string& method, const std::string& path) {
+  return Call(method, path, {}, "", "", true);
+}
+
 Result<json::object> Client::Call(const std::string& method, const std::string& path,
                                   const Query& query, const std::string& body,
                                   const std::string& from_email, bool retry_ambiguous) {

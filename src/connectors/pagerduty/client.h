@@ -51,6 +51,8 @@ class Client {
   Result<json::object> Send(const std::string& method, const std::string& path,
                             const json::object& body, const std::string& from_email,
                             bool retry_ambiguous = true);
+  // A write without a body (DELETE, POST /webhook_subscriptions/{id}/enable).
+  Result<json::object> SendEmpty(const std::string& method, const std::string& path);
 
   // Pages through a classic list endpoint (limit 100) calling `each` for every element of
   // `key`; stops early when `each` returns false. Fails with kResourceExhausted when the

@@ -20,7 +20,12 @@ class PagerDutyConnector final : public Connector {
   Result<SyncReport> Sync(const SyncOptions& options) override;
   void ReceiveWebhook(const net::HttpRequest& request,
                       std::function<void(WebhookReply)> done) override;
-  Result<std::string> EnableWebhook(const std::string& url) override;
+  // webhook_subscriptions.cc
+  Result<std::vector<WebhookSubscriptionInfo>> ListWebhooks(const std::string& url) override;
+  Result<std::pair<WebhookSubscriptionInfo, std::string>> CreateWebhook(
+      const std::string& url) override;
+  Result<void> EnableWebhook(const std::string& id) override;
+  Result<void> DeleteWebhook(const std::string& id) override;
   Result<int> FollowUp() override;               // refetch.cc
   Result<OutboxReport> FlushOutbox() override;   // outbound.cc
   Result<ReconcileReport> Reconcile() override;  // outbound.cc

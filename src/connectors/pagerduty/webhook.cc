@@ -3,8 +3,7 @@
 // switches the subscription off for a day after three. What im cannot apply from the payload
 // (an incomplete event, a type it does not apply, an incident it does not know) is recorded
 // with its body and the incident is fetched again from the REST API (refetch.cc), queued in the
-// same write. A body that is not JSON is stored as it came, logged and counted. Also: creating
-// the webhook subscription.
+// same write. A body that is not JSON is stored as it came, logged and counted.
 #include "common/time.h"
 #include "common/webhook_signature.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
@@ -14,16 +13,17 @@ namespace im::connectors::pagerduty {
 namespace {
 
 WebhookReply Unverified(std::string message) {
-  return WebhookReply{.status = 401, .message = std::move(message)};
+  return WebhookReply{.status = 401, .message = std::move(message), .unverified = true};
 }
 
 // The answer once the store has the event: 202 only when it is durable.
 std::function<void(Result<void>)> AnswerWhenStored(std::function<void(WebhookReply)> done,
                                                    std::shared_ptr<spdlog::logger> log,
-                                                   std::string event_id, bool applies) {
-  return [done = std::move(done), log = std::move(log), event_id = std::move(event_id),
-          applies](Result<void> stored) {
-    WebhookReply reply;
+                                                   std::string event_id, bool applies,
+                                                   bool newest_secret) {
+  return [done = std::move(done), log = std::move(log), event_id = std::move(event_id), applies,
+          newest_secret](Result<void> stored) {
+    WebhookReply reply{.newest_secret_in_use = newest_secret};
     if (stored) {
       reply.message = applies ? "applied" : "recorded";
       reply.applied = applies ? 1 : 0;
@@ -45,28 +45,18 @@ std::function<void(Result<int64_t>)> IgnoringNumber(std::function<void(Result<vo
   };
 }
 
-const std::vector<std::string> kEvents = {"incident.triggered",
-                                          "incident.acknowledged",
-                                          "incident.unacknowledged",
-                                          "incident.resolved",
-                                          "incident.reopened",
-                                          "incident.reassigned",
-                                          "incident.escalated",
-                                          "incident.delegated",
-                                          "incident.priority_updated",
-                                          "incident.annotated",
-                                          "incident.responder.added",
-                                          "incident.responder.replied",
-                                          "incident.status_update_published",
-                                          "service.created",
-                                          "service.updated"};
-
 }  // namespace
 
 void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
                                         std::function<void(WebhookReply)> done) {
   Time now = ctx_.clock.Now();
-  if (config_.webhook_secrets.empty()) {
+  // Once a rotation's deadline has passed, only the newest secret still signs.
+  const bool retiring = config_.webhook_secret_retire_at.has_value();
+  std::vector<std::string> secrets = config_.webhook_secrets;
+  if (retiring && now >= *config_.webhook_secret_retire_at && secrets.size() > 1) {
+    secrets.erase(secrets.begin(), secrets.end() - 1);
+  }
+  if (secrets.empty()) {
     return done(
         Unverified("no webhook secret is configured for this connector: run `im connector "
                    "webhook " +
@@ -74,10 +64,12 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
                    config_.name + " --webhook-secret ...`"));
   }
   auto signature = req.Header("X-PagerDuty-Signature");
-  if (!signature || !VerifyPagerDutySignature(*signature, config_.webhook_secrets, req.body)) {
+  int secret = signature ? MatchPagerDutySignature(*signature, secrets, req.body) : -1;
+  if (secret < 0) {
     ctx_.log->warn("rejected a webhook with a missing or wrong X-PagerDuty-Signature");
     return done(Unverified("missing or invalid X-PagerDuty-Signature"));
   }
+  const bool newest = retiring && secret == static_cast<int>(secrets.size()) - 1;
 
   PdWebhookEvent event = ReadWebhookEvent(req.body, req.Header("X-Webhook-Id").value_or(""), now);
   store::WebhookEventRecord& record = event.record;
@@ -88,7 +80,7 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
     std::string id = record.event_id;
     ctx_.connectors.RecordEventAsync(
         config_.name, std::move(record), std::move(entries),
-        AnswerWhenStored(std::move(done), ctx_.log, std::move(id), false));
+        AnswerWhenStored(std::move(done), ctx_.log, std::move(id), false, newest));
   };
 
   switch (event.kind) {
@@ -118,7 +110,7 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
       std::string id = record.event_id;
       return ctx_.connectors.ApplyProviderIncidentAsync(
           config_.name, pd->id, std::move(record), std::move(*decide),
-          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)));
+          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true, newest)));
     }
     case PdWebhookEvent::Kind::kNote: {
       if (event.incident_id.empty() || !event.complete) return record_only();
@@ -151,7 +143,7 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
             u.entries.push_back(entry);
             return u;
           },
-          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)));
+          IgnoringNumber(AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true, newest)));
     }
     case PdWebhookEvent::Kind::kService: {
       std::string name = json::StringOr(event.data, "name");
@@ -160,7 +152,7 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
       store::DirectoryEntry entry{"service", record.resource_id, name, json::Serialize(event.data)};
       return ctx_.connectors.RecordEventAsync(
           config_.name, std::move(record), {std::move(entry)},
-          [this, answer = AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true)](
+          [this, answer = AnswerWhenStored(std::move(done), ctx_.log, std::move(id), true, newest)](
               Result<void> ok) {
             if (ok) {
               std::lock_guard lock(dir_mu_);
@@ -171,31 +163,6 @@ void PagerDutyConnector::ReceiveWebhook(const net::HttpRequest& req,
     }
     case PdWebhookEvent::Kind::kOther: return record_only();
   }
-}
-
-Result<std::string> PagerDutyConnector::EnableWebhook(const std::string& url) {
-  json::array events;
-  for (const auto& e : kEvents) events.emplace_back(e);
-  json::object body{{"webhook_subscription",
-                     json::object{{"type", "webhook_subscription"},
-                                  {"delivery_method",
-                                   json::object{{"type", "http_delivery_method"}, {"url", url}}},
-                                  {"description", "im connector " + config_.name},
-                                  {"events", std::move(events)},
-                                  {"filter", json::object{{"type", "account_reference"}}}}}};
-  auto r = client_.Send("POST", "/webhook_subscriptions", body, "");
-  FlushStats(nullptr, false, 0);
-  if (!r) return std::unexpected(r.error());
-  auto sub = json::GetObject(*r, "webhook_subscription");
-  if (!sub) return std::unexpected(sub.error());
-  auto delivery = json::GetObject(**sub, "delivery_method");
-  if (!delivery) return std::unexpected(delivery.error());
-  std::string secret = json::StringOr(**delivery, "secret");
-  if (secret.empty()) {
-    return Fail(ErrorCode::kUnavailable,
-                "PagerDuty created the subscription but returned no signing secret");
-  }
-  return secret;
 }
 
 }  // namespace im::connectors::pagerduty

@@ -59,21 +59,18 @@ void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::Con
                         const Clock& clock) {
   // Asynchronous: checked and parsed on the network thread, then answered when the store's
   // group commit holds the event, so deliveries in flight share commits and hold no thread.
-  router.AddAsync(
-      "POST", "/connectors/{name}/webhook",
-      [&manager](const net::HttpRequest& req, Responder respond) {
-        auto connector = manager.Shared(req.Param("name"));
-        if (!connector) return respond(ErrorResponse(connector.error()));
-        // The connector is kept until it has answered.
-        (*connector)
-            ->ReceiveWebhook(req, [keep = *connector, respond](connectors::WebhookReply reply) {
-              respond(JsonResponse(reply.status,
-                                   json::object{{"status", reply.status < 300 ? "ok" : "error"},
-                                                {"message", reply.message},
-                                                {"applied", reply.applied},
-                                                {"duplicates", reply.duplicates}}));
-            });
-      });
+  router.AddAsync("POST", "/connectors/{name}/webhook",
+                  [&manager](const net::HttpRequest& req, Responder respond) {
+                    auto taken = manager.ReceiveWebhook(
+                        req.Param("name"), req, [respond](connectors::WebhookReply r) {
+                          respond(JsonResponse(
+                              r.status, json::object{{"status", r.status < 300 ? "ok" : "error"},
+                                                     {"message", r.message},
+                                                     {"applied", r.applied},
+                                                     {"duplicates", r.duplicates}}));
+                        });
+                    if (!taken) respond(ErrorResponse(taken.error()));
+                  });
   router.Add("GET", "/api/v1/connectors", [&](const net::HttpRequest&) {
     auto list = store.List();
     if (!list) return ErrorResponse(list.error());
