@@ -65,8 +65,9 @@ int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
     if (!asked) return ReportError(asked.error());
     config = *asked;
   } else {
-    auto v = json::Parse(config_text);
-    if (!v || !v->is_object()) {
+    auto v = json::ParseStrict(config_text);
+    if (!v) return ReportError(v.error().Wrap("--config"));
+    if (!v->is_object()) {
       return ReportError({ErrorCode::kInvalidArgument, "--config must be a JSON object"});
     }
     config = v->as_object();

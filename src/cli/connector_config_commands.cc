@@ -62,11 +62,11 @@ int Config(GlobalOptions& g, const Args& a) {
       if (!a.escalation_policy.empty()) c.escalation_policy_id = a.escalation_policy;
       if (!a.service_id.empty()) c.service_id = a.service_id;
       if (!a.sla_mapping.empty()) {
-        auto v = json::Parse(a.sla_mapping);
+        auto v = json::ParseStrict(a.sla_mapping);
         if (!v) {
           return Fail(ErrorCode::kInvalidArgument,
-                      "--sla-mapping is not JSON (" + v.error().message +
-                          R"(); write it like '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
+                      "--sla-mapping: " + v.error().message +
+                          R"(; write it like '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
         }
         auto overlay = core::ParseSlaOverlay(*v, "--sla-mapping");
         if (!overlay) return std::unexpected(overlay.error());

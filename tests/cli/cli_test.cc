@@ -105,6 +105,17 @@ TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
   EXPECT_NE(r.err.find("is not an email address"), std::string::npos);
 }
 
+TEST_F(CliTest, ConfigJsonWithAKeyGivenTwiceIsRefusedAndNothingIsStored) {
+  auto r = Im({"connector", "add", "pagerduty", "pd", "--config",
+               R"({"api_key":"first-key-0001","custom":{"service_id":"P1","service_id":"P2"}})"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("--config: key 'custom.service_id' is given twice"), std::string::npos)
+      << r.err;
+  auto list = Im({"connector", "list", "--json"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(list.out, "{\"connectors\":[]}\n");
+}
+
 TEST_F(CliTest, IncidentsFiltersAndPrintsJson) {
   Im({"declare", "--sev", "SEV-1", "--title", "a", "--service", "api"});
   Im({"declare", "--sev", "SEV-3", "--title", "b", "--service", "db"});

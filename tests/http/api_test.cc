@@ -98,7 +98,9 @@ TEST_F(ApiTest, BadBodiesGetTheRightStatusAndStoreNothing) {
         Case{R"({"title":"x","severity":"SEV-2","service":"api","sevrity":1})", 422, "sevrity"},
         Case{R"({"title":7,"severity":"SEV-2","service":"api"})", 422, "title"},
         Case{R"({"title":"x","severity":"SEV-7","service":"api"})", 422, "SEV-7"},
-        Case{R"({"title":"x","severity":"SEV-2"})", 422, "service"}}) {
+        Case{R"({"title":"x","severity":"SEV-2"})", 422, "service"},
+        Case{R"({"title":"x","title":"y","severity":"SEV-2","service":"api"})", 400,
+             "key 'title' is given twice"}}) {
     auto r = Post("/api/v1/incidents", c.body);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, c.status) << c.body;

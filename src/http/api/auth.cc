@@ -24,7 +24,7 @@ Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& token
 
 std::expected<json::object, net::HttpResponse> ReadBody(const net::HttpRequest& req) {
   if (req.body.empty()) return json::object{};
-  auto v = json::Parse(req.body);
+  auto v = json::ParseStrict(req.body);
   if (!v) return std::unexpected(MalformedBodyResponse(v.error()));
   if (!v->is_object()) {
     return std::unexpected(
