@@ -1,4 +1,6 @@
 // im declare | ack | resolve | close | reopen | note | incidents | show
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "cli/context.h"
@@ -71,6 +73,17 @@ struct DeclareOptions {
 };
 
 int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
+  // What core refuses too, said in terms of the flags.
+  if (std::all_of(o.title.begin(), o.title.end(),
+                  [](unsigned char c) { return std::isspace(c) != 0; })) {
+    return ReportError({ErrorCode::kInvalidArgument,
+                        "--title is empty or only spaces: give a one-line summary, like "
+                        "--title 'Checkout is down'"});
+  }
+  if (SplitCommas(o.services).empty()) {
+    return ReportError({ErrorCode::kInvalidArgument,
+                        "--service names no service: give one or more, like --service api,db"});
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   core::DeclareRequest r{.title = o.title, .description = o.description};

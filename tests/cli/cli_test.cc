@@ -105,6 +105,17 @@ TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
   EXPECT_NE(r.err.find("is not an email address"), std::string::npos);
 }
 
+TEST_F(CliTest, ABlankTitleOrNoServiceIsRefusedNamingTheFlag) {
+  auto r = Im({"declare", "--sev", "SEV-2", "--title", "  ", "--service", "api"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("--title is empty or only spaces"), std::string::npos) << r.err;
+  r = Im({"declare", "--sev", "SEV-2", "--title", "x", "--service", " , "});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("--service names no service"), std::string::npos) << r.err;
+  auto list = Im({"incidents", "--json"});
+  EXPECT_EQ(list.out, "{\"incidents\":[]}\n");
+}
+
 TEST_F(CliTest, ConfigJsonWithAKeyGivenTwiceIsRefusedAndNothingIsStored) {
   auto r = Im({"connector", "add", "pagerduty", "pd", "--config",
                R"({"api_key":"first-key-0001","custom":{"service_id":"P1","service_id":"P2"}})"});

@@ -99,12 +99,16 @@ TEST_F(ApiTest, BadBodiesGetTheRightStatusAndStoreNothing) {
         Case{R"({"title":7,"severity":"SEV-2","service":"api"})", 422, "title"},
         Case{R"({"title":"x","severity":"SEV-7","service":"api"})", 422, "SEV-7"},
         Case{R"({"title":"x","severity":"SEV-2"})", 422, "service"},
+        Case{R"({"title":"   ","severity":"SEV-2","service":"api"})", 422,
+             "'title' is empty or only spaces"},
+        Case{R"({"title":"x","severity":"SEV-2","services":[]})", 422, "'services' is empty"},
         Case{R"({"title":"x","title":"y","severity":"SEV-2","service":"api"})", 400,
              "key 'title' is given twice"}}) {
     auto r = Post("/api/v1/incidents", c.body);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, c.status) << c.body;
     EXPECT_NE(r->body.find(c.mentions), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find("--"), std::string::npos) << "speaks of a CLI flag: " << r->body;
   }
   EXPECT_EQ(IncidentCount(), 0u);
   EXPECT_TRUE(rt_->store->ListServices()->empty());
