@@ -1,6 +1,7 @@
 #include "cli/context.h"
 
 #include "common/strings.h"
+#include "core/email.h"
 
 #include <algorithm>
 #include <iostream>
@@ -78,6 +79,15 @@ void PrintTable(const std::vector<std::string>& header,
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
   return SplitCommaLists(values);
+}
+
+Result<void> CheckServiceNames(const std::vector<std::string>& names, std::string_view flag) {
+  for (const auto& name : names) {
+    if (auto ok = core::ValidateServiceName(name); !ok) {
+      return std::unexpected(ok.error().Wrap(flag));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace im::cli

@@ -41,6 +41,7 @@ json::object AttributionJson(int64_t incident, const std::optional<store::Attrib
 }
 
 int RunRecord(GlobalOptions& g, const RecordOptions& o) {
+  if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   const Time now = (*rt)->clock.Now();
@@ -87,6 +88,7 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   store::DeploymentFilter f{.services = SplitCommas(o.services), .limit = o.limit};
+  if (auto ok = CheckServiceNames(f.services, "--service"); !ok) return ReportError(ok.error());
   if (!o.environment.empty()) f.environment = o.environment;
   const Time now = (*rt)->clock.Now();
   for (auto [text, field, flag] :

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/display.h"
 #include "common/time.h"
 #include "core/incident_json.h"
 
@@ -111,7 +112,7 @@ int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
     std::cerr << "note: service '" << s
               << "' was not in the catalog and has been created; describe it with "
                  "`im services add "
-              << s << " --team ... --owner ...`\n";
+              << ShellWord(s) << " --team ... --owner ...`\n";
   }
   if (g.json) {
     auto view = (*rt)->incidents->Show(result->incident.number);
@@ -154,6 +155,7 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   store::IncidentFilter f{.services = SplitCommas(o.service), .limit = o.limit};
+  if (auto ok = CheckServiceNames(f.services, "--service"); !ok) return ReportError(ok.error());
   for (const auto& s : SplitCommas(o.status)) {
     auto st = core::ParseStatus(s);
     if (!st) return ReportError(st.error());

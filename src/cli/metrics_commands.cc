@@ -69,6 +69,9 @@ void PrintReport(const engine::DoraResult& res) {
 }
 
 int RunDora(GlobalOptions& g, const DoraOptions& o) {
+  if (!o.service.empty()) {
+    if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   engine::DoraQuery q{.service = o.service, .team = o.team, .zone = o.zone};

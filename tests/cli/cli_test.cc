@@ -116,6 +116,28 @@ TEST_F(CliTest, ABlankTitleOrNoServiceIsRefusedNamingTheFlag) {
   EXPECT_EQ(list.out, "{\"incidents\":[]}\n");
 }
 
+// Service names follow one documented set wherever they are typed, and a hint that prints one
+// quotes it so the command can be copied.
+TEST_F(CliTest, ServiceNamesAreCheckedWhereverTypedAndQuotedInHints) {
+  auto r = Im({"declare", "--sev", "SEV-2", "--title", "slow", "--service", "API Gateway"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("`im services add 'API Gateway' --team"), std::string::npos) << r.err;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"declare", "--sev", "SEV-2", "--title", "x", "--service=.hidden"},
+           {"services", "add", "a;b"},
+           {"incidents", "--service", "a;b"},
+           {"oncall", "--service", "a;b"},
+           {"deploy", "record", "--service", "a;b", "--at", "now"},
+           {"deploy", "list", "--service", "a;b"},
+           {"metrics", "dora", "--service", "a;b"}}) {
+    auto bad = Im(args);
+    EXPECT_EQ(bad.code, 3) << args[0] << " " << bad.err;
+    EXPECT_NE(bad.err.find("is not valid: use 1-100 letters"), std::string::npos) << bad.err;
+  }
+  auto list = Im({"incidents", "--json"});
+  EXPECT_EQ(json::Parse(list.out)->at("incidents").as_array().size(), 1u);
+}
+
 TEST_F(CliTest, ConfigJsonWithAKeyGivenTwiceIsRefusedAndNothingIsStored) {
   auto r = Im({"connector", "add", "pagerduty", "pd", "--config",
                R"({"api_key":"first-key-0001","custom":{"service_id":"P1","service_id":"P2"}})"});

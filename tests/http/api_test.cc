@@ -141,6 +141,11 @@ TEST_F(ApiTest, ListFiltersAndPages) {
   EXPECT_EQ(rest["incidents"].as_array().size(), 1u);
   EXPECT_TRUE(rest["next_before"].is_null());
   EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/incidents?status=bogus")->status, 422);
+  auto bad_service = Fetch(server_->port(), "GET", "/api/v1/incidents?service=a%3Bb");
+  EXPECT_EQ(bad_service->status, 422);
+  EXPECT_NE(bad_service->body.find("query parameter 'service': service name 'a;b' is not valid"),
+            std::string::npos)
+      << bad_service->body;
 }
 
 TEST_F(ApiTest, NotesAppearOnTheTimeline) {

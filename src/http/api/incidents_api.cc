@@ -24,6 +24,7 @@ Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) 
     f.severities.push_back(*sev);
   }
   f.services = SplitCommaLists(req.QueryAll("service"));
+  if (auto ok = CheckServiceParam(f.services, "service"); !ok) return std::unexpected(ok.error());
   if (auto since = req.Query("since")) {
     auto t = ParseTimeRelative(*since, now);
     if (!t) return std::unexpected(t.error().Wrap("query parameter 'since'"));
