@@ -148,10 +148,14 @@ int RunAction(GlobalOptions& g, const std::string& id, engine::Action action,
 struct ListOptions {
   std::vector<std::string> status, service, sev;
   std::string since, until;
-  int64_t limit = 0;
+  int64_t limit = 0;  // 0: all (no --limit given)
+  bool limit_given = false;
 };
 
 int RunList(GlobalOptions& g, const ListOptions& o) {
+  if (o.limit_given) {
+    if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   store::IncidentFilter f{.services = SplitCommas(o.service), .limit = o.limit};
@@ -173,6 +177,7 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
     if (!t) return ReportError(t.error());
     *field = *t;
   }
+  if (auto ok = CheckWindow(f.since, f.until); !ok) return ReportError(ok.error());
   if (g.json) {
     // Streamed one incident at a time: 100,000 incidents are never all in memory at once. A
     // read that fails midway leaves the output unfinished and exits non-zero.
@@ -292,8 +297,11 @@ void AddIncidentCommands(CLI::App& root, GlobalOptions& g) {
   list->add_option("--sev,--severity", list_opts->sev, "SEV-1..SEV-4");
   list->add_option("--since", list_opts->since, "Created at or after: RFC 3339 or -7d");
   list->add_option("--until", list_opts->until, "Created before: RFC 3339 or -1h");
-  list->add_option("--limit", list_opts->limit, "At most this many (0 = all)");
-  list->callback([&g, list_opts] { g.exit_code = RunList(g, *list_opts); });
+  list->add_option("--limit", list_opts->limit, "At most this many (default all)");
+  list->callback([&g, list, list_opts] {
+    list_opts->limit_given = list->count("--limit") > 0;
+    g.exit_code = RunList(g, *list_opts);
+  });
 
   auto show_id = std::make_shared<std::string>();
   auto* show = root.add_subcommand("show", "Show an incident with its SLA state and timeline");

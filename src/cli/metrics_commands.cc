@@ -69,6 +69,7 @@ void PrintReport(const engine::DoraResult& res) {
 }
 
 int RunDora(GlobalOptions& g, const DoraOptions& o) {
+  if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
   if (!o.service.empty()) {
     if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
   }
@@ -83,6 +84,7 @@ int RunDora(GlobalOptions& g, const DoraOptions& o) {
     if (!t) return ReportError(t.error().Wrap(flag));
     *field = *t;
   }
+  if (auto ok = CheckWindow(q.since, q.until); !ok) return ReportError(ok.error());
   if (o.include_low_urgency) q.include_low_urgency = true;
   q.list_incidents = q.list_deployments = g.json;
   q.limit = o.limit;

@@ -138,6 +138,27 @@ TEST_F(CliTest, ServiceNamesAreCheckedWhereverTypedAndQuotedInHints) {
   EXPECT_EQ(json::Parse(list.out)->at("incidents").as_array().size(), 1u);
 }
 
+TEST_F(CliTest, LimitsBelowOneAndSinceAfterUntilAreRefusedEverywhere) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"incidents", "--limit", "0"},
+                                             {"deploy", "list", "--limit", "0"},
+                                             {"logs", "--limit", "0"},
+                                             {"metrics", "dora", "--limit", "-1"}}) {
+    auto r = Im(args);
+    EXPECT_EQ(r.code, 3) << args[0];
+    EXPECT_NE(r.err.find("--limit must be at least 1"), std::string::npos) << r.err;
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"incidents", "--since", "-1h", "--until", "-2h"},
+           {"deploy", "list", "--since", "2026-03-02", "--until", "2026-03-01"},
+           {"metrics", "dora", "--since", "-1d", "--until", "-2d"}}) {
+    auto r = Im(args);
+    EXPECT_EQ(r.code, 3) << args[0];
+    EXPECT_NE(r.err.find("--since must be before --until"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(Im({"incidents", "--limit", "1"}).code, 0);
+}
+
 TEST_F(CliTest, ConfigJsonWithAKeyGivenTwiceIsRefusedAndNothingIsStored) {
   auto r = Im({"connector", "add", "pagerduty", "pd", "--config",
                R"({"api_key":"first-key-0001","custom":{"service_id":"P1","service_id":"P2"}})"});

@@ -141,6 +141,14 @@ TEST_F(ApiTest, ListFiltersAndPages) {
   EXPECT_EQ(rest["incidents"].as_array().size(), 1u);
   EXPECT_TRUE(rest["next_before"].is_null());
   EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/incidents?status=bogus")->status, 422);
+  for (const char* target :
+       {"/api/v1/incidents?limit=0", "/api/v1/deployments?limit=0",
+        "/api/v1/incidents?since=-1h&until=-2h", "/api/v1/deployments?since=-1h&until=-2h",
+        "/api/v1/metrics/dora?since=-1h&until=-2h"}) {
+    auto r = Fetch(server_->port(), "GET", target);
+    EXPECT_EQ(r->status, 422) << target << " " << r->body;
+    EXPECT_EQ(r->body.find("--"), std::string::npos) << r->body;
+  }
   auto bad_service = Fetch(server_->port(), "GET", "/api/v1/incidents?service=a%3Bb");
   EXPECT_EQ(bad_service->status, 422);
   EXPECT_NE(bad_service->body.find("query parameter 'service': service name 'a;b' is not valid"),

@@ -100,6 +100,11 @@ HttpResponse ListDeployments(ApiContext& ctx, const HttpRequest& req) {
   if (!until) return ErrorResponse(until.error());
   f.since = *since;
   f.until = *until;
+  if (f.since && f.until && *f.since >= *f.until) {
+    return ErrorResponse({ErrorCode::kInvalidArgument,
+                          "query parameter 'since' must be before 'until': swap them, or leave "
+                          "one out"});
+  }
   auto limit = LimitParam(req, 100);
   if (!limit) return ErrorResponse(limit.error());
   f.limit = *limit;
