@@ -128,6 +128,13 @@ int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
   return 0;
 }
 
+// A missing incident id is a usage error (exit 2) that shows the form to type.
+int MissingIncident(const std::string& command) {
+  std::cerr << "error: say which incident: `im " << command
+            << " INC-<n>` (`im incidents` lists them)\n";
+  return 2;
+}
+
 int RunAction(GlobalOptions& g, const std::string& id, engine::Action action,
               const std::string& note) {
   auto number = core::ParseIncidentId(id);
@@ -277,10 +284,11 @@ void AddIncidentCommands(CLI::App& root, GlobalOptions& g) {
     auto id = std::make_shared<std::string>();
     auto note = std::make_shared<std::string>();
     auto* cmd = root.add_subcommand(spec.name, spec.help);
-    cmd->add_option("--incident,incident", *id, "Incident id, like INC-42")->required();
+    cmd->add_option("--incident,incident", *id, "Incident id, like INC-42");
     cmd->add_option("--note", *note, "Why, for the timeline");
-    cmd->callback(
-        [&g, id, note, action = spec.action] { g.exit_code = RunAction(g, *id, action, *note); });
+    cmd->callback([&g, id, note, action = spec.action, name = std::string(spec.name)] {
+      g.exit_code = id->empty() ? MissingIncident(name) : RunAction(g, *id, action, *note);
+    });
   }
 
   auto note_id = std::make_shared<std::string>();
@@ -305,8 +313,10 @@ void AddIncidentCommands(CLI::App& root, GlobalOptions& g) {
 
   auto show_id = std::make_shared<std::string>();
   auto* show = root.add_subcommand("show", "Show an incident with its SLA state and timeline");
-  show->add_option("incident,--incident", *show_id, "Incident id, like INC-42")->required();
-  show->callback([&g, show_id] { g.exit_code = RunShow(g, *show_id); });
+  show->add_option("incident,--incident", *show_id, "Incident id, like INC-42");
+  show->callback([&g, show_id] {
+    g.exit_code = show_id->empty() ? MissingIncident("show") : RunShow(g, *show_id);
+  });
 }
 
 }  // namespace im::cli

@@ -105,6 +105,28 @@ TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
   EXPECT_NE(r.err.find("is not an email address"), std::string::npos);
 }
 
+TEST_F(CliTest, UsageErrorsNameTheUnknownCommandAndTheMissingId) {
+  auto r = Im({"foo"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'foo': `im` has these commands: ack, close, connector"),
+            std::string::npos)
+      << r.err;
+  r = Im({"--json", "connector", "frob", "pd"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'frob': `im connector` has these commands: add,"),
+            std::string::npos)
+      << r.err;
+  r = Im({"show"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("`im show INC-<n>`"), std::string::npos) << r.err;
+  r = Im({"ack", "--note", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("`im ack INC-<n>`"), std::string::npos) << r.err;
+  r = Im({"connector"});  // a command is still required
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("subcommand is required"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, ABlankTitleOrNoServiceIsRefusedNamingTheFlag) {
   auto r = Im({"declare", "--sev", "SEV-2", "--title", "  ", "--service", "api"});
   EXPECT_EQ(r.code, 3);
