@@ -216,6 +216,11 @@ TEST_F(CliTest, TokensAreShownOnceAndNeverListed) {
   auto list = Im({"token", "list", "--json"});
   EXPECT_EQ(list.out.find(secret), std::string::npos);
   EXPECT_NE(list.out.find("\"name\":\"ci\""), std::string::npos);
+  // Shown as every secret is: **** and its last 4 characters.
+  const std::string hint = "****" + secret.substr(secret.size() - 4);
+  EXPECT_NE(list.out.find("\"hint\":\"" + hint + "\""), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(secret.substr(0, 6)), std::string::npos) << list.out;
+  EXPECT_NE(Im({"token", "list"}).out.find(hint), std::string::npos);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 0);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 4);
 }
