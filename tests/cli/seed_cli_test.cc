@@ -1,0 +1,148 @@
+// The commands of the product document users copy from (shared/seeds/002: the PagerDuty
+// connector), typed as it writes them: `./im …` in a directory holding the im binary, against a
+// simulated PagerDuty loaded with the account the document describes
+// (tests/testdata/pagerduty/seed_002.json: PXXXXXX, PAPI001, PAPI_ESCALATION, ops@company.com).
+// The one change to the text is the base URL, which points at the simulator.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/json.h"
+#include "fakes/process.h"
+#include "fakes/temp_dir.h"
+
+namespace im::cli {
+namespace {
+
+using im::testing::Process;
+
+struct SeedRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string FixturePath() {
+  const char* dir = std::getenv("IM_SOURCE_DIR");
+  return std::string(dir ? dir : IM_TEST_SOURCE_DIR) + "/tests/testdata/pagerduty/seed_002.json";
+}
+
+class SeedCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    sim_ = std::make_unique<Process>(
+        std::vector<std::string>{im::testing::ImBinary(), "sim", "pagerduty", "--listen",
+                                 "127.0.0.1:0", "--api-key", "your-api-key-here", "--api-key",
+                                 "new-api-key", "--fixture", FixturePath(), "--rate-limit", "off"});
+    ASSERT_TRUE(sim_->started());
+    std::string banner = sim_->ReadLine();
+    auto at = banner.find("http://127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << banner;
+    sim_port_ = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
+    // `./im` is the binary under test.
+    std::filesystem::create_symlink(im::testing::ImBinary(), dir_.path() / "im");
+  }
+
+  // Runs `command` (the document's text) with sh in the directory holding ./im, the data
+  // directory given by IM_DATA_DIR as a user's environment would.
+  SeedRun Seed(const std::string& command) {
+    std::string out = dir_.File("out"), err = dir_.File("err");
+    std::string script = dir_.File("command.sh");
+    std::ofstream(script) << "cd '" << dir_.path().string() << "' || exit 99\n" << command << "\n";
+    std::string cmd = "env -u IM_CONFIG -u IM_ACTOR HOME='" + dir_.path().string() +
+                      "' USER=tester IM_DATA_DIR='" + data() + "' sh '" + script + "' >'" + out +
+                      "' 2>'" + err + "' </dev/null";
+    int status = std::system(cmd.c_str());
+    return SeedRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  }
+
+  std::string data() const { return (dir_.path() / "data").string(); }
+  std::string sim_url() const { return "http://127.0.0.1:" + std::to_string(sim_port_); }
+
+  // Makes the next incident im declares INC-<next>, as in the document's examples.
+  void NextIncidentNumber(int64_t next) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((data() + "/im.db").c_str(), &db), SQLITE_OK);
+    std::string sql =
+        "DELETE FROM sqlite_sequence WHERE name = 'incidents'; INSERT INTO sqlite_sequence "
+        "(name, seq) VALUES ('incidents', " +
+        std::to_string(next - 1) + ");";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+
+  im::testing::TempDir dir_;
+  std::unique_ptr<Process> sim_;
+  uint16_t sim_port_ = 0;
+};
+
+// The ids the document's commands name are checked with PagerDuty: one it does not have is
+// refused and changes nothing; when PagerDuty cannot be asked, the id is kept with a warning.
+TEST_F(SeedCliTest, IdsAreCheckedWithPagerDutyBeforeTheyAreStored) {
+  ASSERT_EQ(Seed("./im connector add pagerduty prod-pagerduty --config '{\"api_key\": "
+                 "\"your-api-key-here\", \"base_url\": \"" +
+                 sim_url() + "\"}'")
+                .code,
+            0);
+  auto config = [&] {
+    auto r = Seed("./im --json connector config prod-pagerduty");
+    auto v = json::Parse(r.out);
+    EXPECT_TRUE(v) << r.out << r.err;
+    return v ? v->at("custom").as_object() : json::object{};
+  };
+  struct Case {
+    std::string command, flag;
+  };
+  for (const auto& c :
+       {Case{"./im connector map-service prod-pagerduty --im-service api --pd-service PNOSUCH1",
+             "--pd-service"},
+        Case{"./im connector map-service prod-pagerduty api PNOSUCH1", "--pd-service"},
+        Case{"./im connector map-escalation prod-pagerduty --service api --escalation-policy "
+             "PAPI001",
+             "--escalation-policy"},
+        Case{"./im connector config prod-pagerduty --service-id PNOSUCH1", "--service-id"},
+        Case{"./im connector config prod-pagerduty --escalation-policy PNOSUCH1",
+             "--escalation-policy"}}) {
+    auto r = Seed(c.command);
+    EXPECT_EQ(r.code, 4) << c.command << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.flag + ": PagerDuty has no "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Nothing was changed"), std::string::npos) << r.err;
+  }
+  auto custom = config();
+  EXPECT_TRUE(custom.at("service_mappings").as_object().empty());
+  EXPECT_TRUE(custom.at("escalation_mappings").as_object().empty());
+  EXPECT_EQ(custom.at("service_id").as_string(), "");
+
+  // The positional form still works; a bad im service name is refused before PagerDuty is asked.
+  EXPECT_EQ(Seed("./im connector map-service prod-pagerduty api PAPI001").code, 0);
+  auto bad = Seed("./im connector map-service prod-pagerduty --im-service 'a;b' --pd-service P1");
+  EXPECT_EQ(bad.code, 3) << bad.err;
+  auto missing = Seed("./im connector map-service prod-pagerduty --im-service api");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("--im-service api --pd-service PAPI001"), std::string::npos)
+      << missing.err;
+
+  sim_->Signal(SIGKILL);  // PagerDuty is gone
+  sim_->Wait();
+  auto r = Seed("./im connector map-service prod-pagerduty --im-service web --pd-service PWEB001");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --pd-service: could not check service PWEB001 with PagerDuty"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(config().at("service_mappings").at("web").as_string(), "PWEB001");
+}
+
+}  // namespace
+}  // namespace im::cli
