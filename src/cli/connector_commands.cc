@@ -2,6 +2,7 @@
 //              map-service|list-mappings|map-escalation|list-escalations
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "app/connector_runtime.h"
@@ -231,7 +232,7 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
     if (!n) return ReportError(n.error());
     if (!g.json) std::cout << *n << " parked change(s) queued again\n";
   }
-  connectors::SyncOptions options{.incident_id = incident};
+  connectors::SyncOptions options;
   if (isatty(STDERR_FILENO) && !g.json) {
     options.progress = [](const std::string& stage, int64_t done, int64_t total) {
       int pct = total > 0 ? static_cast<int>(100 * done / total) : 100;
@@ -244,11 +245,40 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
   // Changes made in im go out first (outbound and bidirectional connectors).
   auto out = (*c)->FlushOutbox();
   if (!out) return ReportError(out.error());
+  // --incident takes im's id (INC-<n>) as well as the provider's: each provider incident
+  // linked to it (one per PagerDuty service it was declared on) is read again.
+  std::vector<std::string> provider_ids;
+  if (!incident.empty()) provider_ids.push_back(incident);
+  const std::string provider = (*c)->config().type == "pagerduty" ? "PagerDuty" : "the provider";
+  if (incident.size() > 4 && (incident.starts_with("INC-") || incident.starts_with("inc-"))) {
+    auto number = core::ParseIncidentId(incident);
+    if (!number) return ReportError(number.error().Wrap("--incident"));
+    auto links = o->cr->store->LinksOf(name, *number);
+    if (!links) return ReportError(links.error());
+    if (links->empty()) {
+      return ReportError(
+          {ErrorCode::kNotFound,
+           core::IncidentId(*number) + " is not linked to a " + provider +
+               " incident through connector " + name + " (`im show " + core::IncidentId(*number) +
+               "` says what it is synced with); give " + provider +
+               "'s incident id instead, or sync everything with `im connector sync " + name + "`"});
+    }
+    provider_ids = *links;
+  }
   connectors::SyncReport r;
   if ((*c)->config().direction != connectors::Direction::kOutbound) {
-    auto synced = (*c)->Sync(options);
-    if (!synced) return ReportError(synced.error());
-    r = *synced;
+    for (size_t i = 0; i < std::max<size_t>(provider_ids.size(), 1); ++i) {
+      if (!provider_ids.empty()) options.incident_id = provider_ids[i];
+      auto synced = (*c)->Sync(options);
+      if (!synced) {
+        if (options.incident_id.empty()) return ReportError(synced.error());
+        return ReportError(
+            synced.error().Wrap("reading " + provider + " incident " + options.incident_id));
+      }
+      r.incidents += synced->incidents;
+      r.log_entries += synced->log_entries;
+      r.took += synced->took;
+    }
   }
   std::optional<connectors::ReconcileReport> rec;
   if (reconcile) {
@@ -328,7 +358,8 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
   auto sync_incident = std::make_shared<std::string>();
   auto* sync = connector->add_subcommand("sync", "Import history (resumable) or catch up now");
   sync->add_option("name", *sync_name)->required();
-  sync->add_option("--incident", *sync_incident, "Only this provider incident id");
+  sync->add_option("--incident", *sync_incident,
+                   "Only this incident: im's INC-<n> or the provider's id (P1ABC23)");
   auto retry_parked = std::make_shared<bool>(false);
   sync->add_flag("--retry-parked", *retry_parked, "Queue parked outbound changes again first");
   auto reconcile = std::make_shared<bool>(false);

@@ -42,8 +42,10 @@ struct Check {
 };
 
 struct SyncOptions {
-  bool history = true;      // import (or resume importing) the configured history first
-  std::string incident_id;  // only this provider incident
+  bool history = true;  // import (or resume importing) the configured history first
+  // Only this provider incident; such a sync is not recorded as the connector's last sync,
+  // and its failure does not mark the connector as failing.
+  std::string incident_id;
   std::function<void(const std::string&, int64_t, int64_t)> progress;  // stage, done, total
   std::function<bool()> cancelled;  // checked between pages; a cancelled import resumes later
 };

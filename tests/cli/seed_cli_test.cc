@@ -144,5 +144,30 @@ TEST_F(SeedCliTest, IdsAreCheckedWithPagerDutyBeforeTheyAreStored) {
   EXPECT_EQ(config().at("service_mappings").at("web").as_string(), "PWEB001");
 }
 
+// `sync --incident` with an id nobody has fails with a message and leaves the connector's
+// status as it was.
+TEST_F(SeedCliTest, AFailedIncidentLookUpDoesNotMarkTheConnectorFailing) {
+  ASSERT_EQ(Seed("./im connector add pagerduty prod-pagerduty --config '{\"api_key\": "
+                 "\"your-api-key-here\", \"base_url\": \"" +
+                 sim_url() + "\"}'")
+                .code,
+            0);
+  ASSERT_EQ(Seed("./im connector sync prod-pagerduty").code, 0);
+  auto r = Seed("./im connector sync prod-pagerduty --incident PNOSUCH1");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.err.find("reading PagerDuty incident PNOSUCH1"), std::string::npos) << r.err;
+  r = Seed("./im connector sync prod-pagerduty --incident INC-999");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_NE(r.err.find("INC-999 is not linked to a PagerDuty incident"), std::string::npos)
+      << r.err;
+  r = Seed("./im connector sync prod-pagerduty --incident PINC123");
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto status = Seed("./im connector status prod-pagerduty --json");
+  auto v = json::Parse(status.out);
+  ASSERT_TRUE(v) << status.out;
+  EXPECT_EQ(v->at("status").as_string(), "active");
+  EXPECT_TRUE(v->at("last_error").is_null());
+}
+
 }  // namespace
 }  // namespace im::cli
