@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/connector_runtime.h"
+#include "cli/connector_metrics.h"
 #include "cli/context.h"
 #include "common/time.h"
 #include "common/webhook_signature.h"
@@ -183,39 +184,6 @@ int ListMap(GlobalOptions& g, const Args& a, bool escalation) {
   });
 }
 
-int Metrics(GlobalOptions& g, const Args& a) {
-  return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
-    auto stored = cr.store->Get(a.name);
-    if (!stored) return ReportError(stored.error());
-    Time now = rt.clock.Now();
-    auto day = cr.store->Activity(a.name, now - std::chrono::hours(24));
-    auto all = cr.store->Activity(a.name, Time{});
-    auto linked = cr.store->CountLinks(a.name);
-    if (!day || !all || !linked)
-      return ReportError(Error{ErrorCode::kInternal, "cannot read metrics"});
-    double success = all->syncs ? 1.0 - static_cast<double>(all->sync_failures) / all->syncs : 1.0;
-    double avg_sync = all->syncs ? all->sync_time_us / 1e6 / all->syncs : 0;
-    auto budget = cr.budgets->For(cr.manager->Config(a.name)->api_key, 960).Usage();
-    json::object o{
-        {"total_incidents", *linked},        {"sync_success_rate", success},
-        {"average_sync_seconds", avg_sync},  {"api_calls_24h", day->api_calls},
-        {"api_errors_24h", day->api_errors}, {"rate_limited_24h", day->rate_limited},
-        {"rate_limit_usage", budget},        {"webhook_events_24h", day->webhook_events}};
-    if (g.json) {
-      PrintJson(o);
-      return 0;
-    }
-    std::cout << "Total incidents:    " << *linked << "\n"
-              << "Sync success rate:  " << success * 100 << "%\n"
-              << "Average sync time:  " << avg_sync << " s\n"
-              << "API calls (24h):    " << day->api_calls << " (" << day->api_errors << " errors, "
-              << day->rate_limited << " rate-limited)\n"
-              << "Rate-limit usage:   " << budget * 100 << "% of 960/min (this process)\n"
-              << "Webhook events 24h: " << day->webhook_events << "\n";
-    return 0;
-  });
-}
-
 int Webhook(GlobalOptions& g, const Args& a) {
   return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
     auto config = cr.manager->Config(a.name);
@@ -293,7 +261,7 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
 
   auto* metrics = connector.add_subcommand("metrics", "Sync success, API calls, rate-limit usage");
   metrics->add_option("name", a->name)->required();
-  metrics->callback([&g, a] { g.exit_code = Metrics(g, *a); });
+  metrics->callback([&g, a] { g.exit_code = RunConnectorMetrics(g, a->name); });
 
   auto* webhook =
       connector.add_subcommand("webhook", "Create the webhook subscription, or test it");

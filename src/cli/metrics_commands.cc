@@ -1,8 +1,10 @@
 // im metrics dora [--since --until] [--service S | --team T] [--zone Z] [--json]: the DORA
 // report; with --json, the drill-down lists of incidents and deployments behind each number.
+// im metrics connector NAME: connector_metrics.cc.
 #include <cstdio>
 #include <iostream>
 
+#include "cli/connector_metrics.h"
 #include "cli/context.h"
 #include "common/time.h"
 #include "dora/bands.h"
@@ -114,6 +116,12 @@ void AddMetricsCommands(CLI::App& root, GlobalOptions& g) {
                  "Count low-urgency incidents in MTTR and MTTA");
   dora->add_option("--limit", o->limit, "At most this many items per --json list (default 1000)");
   dora->callback([&g, o] { g.exit_code = RunDora(g, *o); });
+
+  auto name = std::make_shared<std::string>();
+  auto* connector = metrics->add_subcommand(
+      "connector", "A connector's sync success rate, sync time, API calls, rate-limit usage");
+  connector->add_option("name", *name, "The connector, like pd-prod")->required();
+  connector->callback([&g, name] { g.exit_code = RunConnectorMetrics(g, *name); });
 }
 
 }  // namespace im::cli

@@ -169,5 +169,36 @@ TEST_F(SeedCliTest, AFailedIncidentLookUpDoesNotMarkTheConnectorFailing) {
   EXPECT_TRUE(v->at("last_error").is_null());
 }
 
+// `im metrics connector` (and `im connector metrics`) write figures for people; --json keeps
+// the raw numbers.
+TEST_F(SeedCliTest, ConnectorMetricsAreWrittenForPeopleAndRawInJson) {
+  ASSERT_EQ(Seed("./im connector add pagerduty prod-pagerduty --config '{\"api_key\": "
+                 "\"your-api-key-here\", \"base_url\": \"" +
+                 sim_url() + "\"}'")
+                .code,
+            0);
+  ASSERT_EQ(Seed("./im connector sync prod-pagerduty").code, 0);
+  auto text = Seed("./im metrics connector prod-pagerduty");
+  ASSERT_EQ(text.code, 0) << text.err;
+  auto json = Seed("./im --json metrics connector prod-pagerduty");
+  ASSERT_EQ(json.code, 0) << json.err;
+  auto v = json::Parse(json.out);
+  ASSERT_TRUE(v) << json.out;
+  const auto& m = v->as_object();
+  EXPECT_EQ(m.at("total_incidents").as_int64(), 2);
+  EXPECT_EQ(m.at("sync_success_rate").to_number<double>(), 1.0);
+  EXPECT_GT(m.at("api_calls_24h").as_int64(), 0);
+  EXPECT_GT(m.at("average_sync_seconds").to_number<double>(), 0.0);
+  EXPECT_EQ(m.at("rate_limit_per_minute").as_int64(), 960);
+  const std::string calls = std::to_string(m.at("api_calls_24h").as_int64());
+  EXPECT_EQ(text.out.substr(0, text.out.find("Average Sync Time: ")),
+            "Connector: prod-pagerduty\nTotal Incidents: 2\nSync Success Rate: 100%\n")
+      << text.out;
+  EXPECT_NE(text.out.find("\nAPI Calls (24h): " + calls + "\n"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("\nWebhook Events (24h): 0\n"), std::string::npos) << text.out;
+  EXPECT_EQ(Seed("./im connector metrics prod-pagerduty").out, text.out);
+  EXPECT_EQ(Seed("./im metrics connector nope").code, 4);
+}
+
 }  // namespace
 }  // namespace im::cli
