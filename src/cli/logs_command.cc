@@ -14,6 +14,11 @@ struct LogsOptions {
 
 int RunLogs(GlobalOptions& g, const LogsOptions& o) {
   if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
+  if (!o.component.empty()) {
+    if (auto ok = app::CheckLogComponent(o.component); !ok) {
+      return ReportError(ok.error().Wrap("--component"));
+    }
+  }
   auto config = LoadConfig(g);
   if (!config) return ReportError(config.error());
   auto lines = app::ReadLogs(config->data_dir + "/logs/im.log", o.component, o.filter);
@@ -42,8 +47,9 @@ int RunLogs(GlobalOptions& g, const LogsOptions& o) {
 void AddLogsCommand(CLI::App& root, GlobalOptions& g) {
   auto o = std::make_shared<LogsOptions>();
   auto* logs = root.add_subcommand("logs", "Read the server's logs (<data-dir>/logs/im.log)");
-  logs->add_option("--component", o->component, "http, sla, store, connector.<name>, ...");
-  logs->add_option("--filter", o->filter, "Only lines whose message contains this text");
+  logs->add_option("--component", o->component, "connector, http, sla or webhook");
+  logs->add_option("--filter", o->filter,
+                   "Only lines whose message contains this text (any case), like pagerduty");
   logs->add_option("--limit", o->limit, "The last N matching lines (default 200)");
   logs->callback([&g, o] { g.exit_code = RunLogs(g, *o); });
 }

@@ -200,5 +200,14 @@ TEST_F(SeedCliTest, ConnectorMetricsAreWrittenForPeopleAndRawInJson) {
   EXPECT_EQ(Seed("./im metrics connector nope").code, 4);
 }
 
+TEST_F(SeedCliTest, LogsRefuseAnUnknownComponentNamingTheKnownOnes) {
+  auto r = Seed("./im logs --component webhooks");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("--component: unknown component 'webhooks': use one of connector, http, "
+                       "sla, webhook"),
+            std::string::npos)
+      << r.err;
+}
+
 }  // namespace
 }  // namespace im::cli
