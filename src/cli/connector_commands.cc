@@ -6,9 +6,12 @@
 #include <iostream>
 
 #include "app/connector_runtime.h"
+#include "cli/connector_health.h"
+#include "cli/connector_state.h"
 #include "cli/context.h"
+#include "cli/display.h"
 #include "common/time.h"
-#include "http/api/connectors_api.h"
+#include "connectors/connector_config.h"
 
 namespace im::cli {
 namespace {
@@ -97,108 +100,69 @@ int RunList(GlobalOptions& g) {
   std::vector<std::vector<std::string>> rows;
   Time now = o->rt->clock.Now();
   for (const auto& s : *list) {
-    auto config = o->cr->manager->Config(s.name);
-    auto day = o->cr->store->Activity(s.name, now - std::chrono::hours(24));
-    auto j = http::api::ConnectorStatusJson(s, config ? &*config : nullptr,
-                                            day.value_or(store::ActivityCounters{}), 0, now);
-    rows.push_back({s.name, s.type, std::string(j["status"].as_string()),
-                    config ? std::string(connectors::DirectionName(config->direction)) : "?",
-                    s.last_sync_at ? FormatTime(*s.last_sync_at) : "never"});
-    items.push_back(std::move(j));
+    // What `status NAME --json` says of each, so the two agree.
+    auto state = ReadConnectorState(*o->cr, s.name, now);
+    if (!state) return ReportError(state.error());
+    rows.push_back(
+        {s.name, s.type, std::string(state->json["status"].as_string()),
+         state->config ? std::string(connectors::DirectionName(state->config->direction)) : "?",
+         s.last_sync_at ? FormatAgo(*s.last_sync_at, now) : "never"});
+    items.push_back(std::move(state->json));
   }
   if (g.json) {
     PrintJson(json::object{{"connectors", std::move(items)}});
   } else {
-    PrintTable({"NAME", "TYPE", "STATUS", "DIRECTION", "LAST SYNC"}, rows);
+    PrintTable({"Name", "Type", "Status", "Direction", "Last Sync"}, rows);
   }
   return 0;
 }
 
-int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
+int RunStatus(GlobalOptions& g, const std::string& name) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
-  auto stored = o->cr->store->Get(name);
-  if (!stored) return ReportError(stored.error());
-  auto config = o->cr->manager->Config(name);
   Time now = o->rt->clock.Now();
-  auto day = o->cr->store->Activity(name, now - std::chrono::hours(24));
-  auto linked = o->cr->store->CountLinks(name);
-  auto j = http::api::ConnectorStatusJson(*stored, config ? &*config : nullptr,
-                                          day.value_or(store::ActivityCounters{}),
-                                          linked.value_or(0), now);
-  auto outbox = o->cr->store->Outbox(name, now - std::chrono::hours(24));
-  if (!outbox) return ReportError(outbox.error());
-  j["outbox"] = http::api::OutboxJson(*outbox);
-  // Which changes are parked and why: what a person needs to fix before --retry-parked.
-  auto parked = o->cr->store->ListOutbound(name, "parked", 10);
-  if (!parked) return ReportError(parked.error());
-  json::array parked_json;
-  for (const auto& m : *parked) {
-    parked_json.push_back(json::object{{"incident", core::IncidentId(m.incident)},
-                                       {"kind", m.kind},
-                                       {"attempts", m.attempts},
-                                       {"queued_at", FormatTime(m.created_at)},
-                                       {"error", m.last_error}});
-  }
-  j["outbox"].as_object()["parked_items"] = std::move(parked_json);
-  // Who sends the outbox now (host:pid:random), so a lease held by a process on another
-  // machine that died is recognisable while it runs out.
-  auto sender = o->cr->store->OutboxLeaseHolder(name, now);
-  if (!sender) return ReportError(sender.error());
-  j["outbox"].as_object()["sender"] = sender->empty() ? json::value(nullptr) : json::value(*sender);
-  if (health) {
-    auto c = o->cr->manager->Open(name);
-    if (!c) return ReportError(c.error());
-    json::array checks;
-    for (const auto& check : (*c)->Test()) {
-      checks.push_back(
-          json::object{{"name", check.name}, {"ok", check.ok}, {"detail", check.detail}});
-    }
-    j["checks"] = std::move(checks);
-    const auto& d = day.value_or(store::ActivityCounters{});
-    j["error_rate_24h"] = d.api_calls ? static_cast<double>(d.api_errors) / d.api_calls : 0.0;
-  }
+  auto state = ReadConnectorState(*o->cr, name, now);
+  if (!state) return ReportError(state.error());
   if (g.json) {
-    PrintJson(j);
+    PrintJson(state->json);
     return 0;
   }
-  std::cout << "Connector:      " << name << " (" << stored->type << ")\n"
-            << "Status:         " << std::string(j["status"].as_string()) << "\n";
-  if (config)
-    std::cout << "Direction:      " << connectors::DirectionName(config->direction) << "\n";
+  const auto& stored = state->stored;
+  const auto& outbox = state->outbox;
+  std::cout << "Connector:      " << name << " (" << stored.type << ")\n"
+            << "Status:         " << std::string(state->json["status"].as_string()) << "\n";
+  if (state->config) {
+    std::cout << "Direction:      " << connectors::DirectionName(state->config->direction) << "\n";
+  }
   std::cout << "Last sync:      "
-            << (stored->last_sync_at ? FormatTime(*stored->last_sync_at) : "never") << "\n";
-  if (!stored->last_error.empty()) std::cout << "Sync error:     " << stored->last_error << "\n";
+            << (stored.last_sync_at ? FormatTime(*stored.last_sync_at) + " (" +
+                                          FormatAgo(*stored.last_sync_at, now) + ")"
+                                    : "never")
+            << "\n";
+  if (!stored.last_error.empty()) std::cout << "Sync error:     " << stored.last_error << "\n";
   std::cout << "History:        "
-            << (stored->import_done ? "imported"
-                : stored->import_checkpoint
-                    ? "importing, up to " + FormatTime(*stored->import_checkpoint)
+            << (stored.import_done ? "imported"
+                : stored.import_checkpoint
+                    ? "importing, up to " + FormatTime(*stored.import_checkpoint)
                     : "not imported yet")
             << "\n"
-            << "Incidents:      " << linked.value_or(0) << " linked, "
-            << day.value_or(store::ActivityCounters{}).incidents_synced << " synced in 24h\n"
-            << "Webhook:        " << std::string(j["webhook"].as_string()) << ", last event "
-            << (stored->last_webhook_at ? FormatTime(*stored->last_webhook_at) : "never") << "\n"
-            << "Outbox:         " << outbox->pending << " waiting"
-            << (outbox->oldest_pending ? " (oldest " + FormatTime(*outbox->oldest_pending) + ")"
-                                       : "")
-            << ", " << outbox->parked << " parked, " << outbox->sent_since << " sent in 24h\n";
-  if (!sender->empty()) std::cout << "                being sent by " << *sender << "\n";
-  for (const auto& m : *parked) {
+            << "Incidents:      " << FormatCount(state->linked) << " linked, "
+            << FormatCount(state->day.incidents_synced) << " synced in 24h\n"
+            << "Webhook:        " << std::string(state->json["webhook"].as_string())
+            << ", last event "
+            << (stored.last_webhook_at ? FormatTime(*stored.last_webhook_at) : "never") << "\n"
+            << "Outbox:         " << outbox.pending << " waiting"
+            << (outbox.oldest_pending ? " (oldest " + FormatTime(*outbox.oldest_pending) + ")" : "")
+            << ", " << outbox.parked << " parked, " << outbox.sent_since << " sent in 24h\n";
+  if (!state->sender.empty())
+    std::cout << "                being sent by " << state->sender << "\n";
+  for (const auto& m : state->parked) {
     std::cout << "  parked: " << core::IncidentId(m.incident) << " " << m.kind << " after "
               << m.attempts << " attempt(s): " << m.last_error << "\n";
   }
-  if (outbox->parked > 0) {
+  if (outbox.parked > 0) {
     std::cout << "                fix the cause, then `im connector sync " << name
               << " --retry-parked`\n";
-  }
-  if (health) {
-    for (const auto& c : j["checks"].as_array()) {
-      const auto& o2 = c.as_object();
-      std::cout << (o2.at("ok").as_bool() ? "✓ " : "✗ ") << o2.at("name").as_string() << ": "
-                << o2.at("detail").as_string() << "\n";
-    }
-    std::cout << "Error rate 24h: " << j["error_rate_24h"].as_double() * 100 << "%\n";
   }
   return 0;
 }
@@ -350,7 +314,9 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
     sub->add_option("name", *name)->required();
     std::string which = cmd;
     sub->callback([&g, name, which] {
-      g.exit_code = which == "test" ? RunTest(g, *name) : RunStatus(g, *name, which == "health");
+      g.exit_code = which == "test"     ? RunTest(g, *name)
+                    : which == "health" ? RunConnectorHealth(g, *name)
+                                        : RunStatus(g, *name);
     });
   }
 

@@ -167,6 +167,13 @@ TEST_F(SeedCliTest, AFailedIncidentLookUpDoesNotMarkTheConnectorFailing) {
   ASSERT_TRUE(v) << status.out;
   EXPECT_EQ(v->at("status").as_string(), "active");
   EXPECT_TRUE(v->at("last_error").is_null());
+  // list --json says what status --json says.
+  auto list = json::Parse(Seed("./im connector list --json").out);
+  ASSERT_TRUE(list);
+  auto listed = list->at("connectors").at(0).as_object();
+  EXPECT_EQ(listed.at("incidents_linked"), v->at("incidents_linked"));
+  EXPECT_EQ(listed.at("incidents_linked").as_int64(), 2);
+  EXPECT_EQ(listed.at("outbox"), v->at("outbox"));
 }
 
 // `im metrics connector` (and `im connector metrics`) write figures for people; --json keeps
@@ -198,6 +205,42 @@ TEST_F(SeedCliTest, ConnectorMetricsAreWrittenForPeopleAndRawInJson) {
   EXPECT_NE(text.out.find("\nWebhook Events (24h): 0\n"), std::string::npos) << text.out;
   EXPECT_EQ(Seed("./im connector metrics prod-pagerduty").out, text.out);
   EXPECT_EQ(Seed("./im metrics connector nope").code, 4);
+}
+
+// `connector health`: the verdict first, then one readable line per check and per part of
+// the state; a PagerDuty that refuses the key makes it Unhealthy (exit 7, like `test`).
+TEST_F(SeedCliTest, HealthGivesAVerdictAndOneLinePerCheck) {
+  ASSERT_EQ(Seed("./im connector add pagerduty prod-pagerduty --config '{\"api_key\": "
+                 "\"your-api-key-here\", \"base_url\": \"" +
+                 sim_url() + "\", \"custom\": {\"service_id\": \"PXXXXXX\"}}'")
+                .code,
+            0);
+  auto never = Seed("./im connector health prod-pagerduty");
+  EXPECT_EQ(never.code, 0) << never.err;  // no from email, policy or webhook yet: degraded
+  EXPECT_EQ(never.out.substr(0, never.out.find('\n')), "Health: Degraded") << never.out;
+  EXPECT_NE(never.out.find("\nAPI reachable: ✓ "), std::string::npos) << never.out;
+  EXPECT_NE(never.out.find("\nEscalation policy found: ✗ no custom.escalation_policy_id"),
+            std::string::npos)
+      << never.out;
+  EXPECT_NE(never.out.find("\nSync Status: ✗ Never synced"), std::string::npos) << never.out;
+  EXPECT_EQ(never.out.find('"'), std::string::npos) << "JSON quoting: " << never.out;
+  ASSERT_EQ(Seed("./im connector sync prod-pagerduty").code, 0);
+  auto json = Seed("./im --json connector health prod-pagerduty");
+  auto v = json::Parse(json.out);
+  ASSERT_TRUE(v) << json.out;
+  EXPECT_EQ(v->at("health").as_string(), "degraded");
+  EXPECT_EQ(v->at("incidents_linked").as_int64(), 2);
+  EXPECT_EQ(v->at("checks").as_array().size(), 6u);
+  EXPECT_EQ(v->at("error_rate_24h").to_number<double>(), 0.0);
+
+  // A key PagerDuty refuses (answered at once; a PagerDuty that is down is retried by
+  // Test() for minutes, which `connector test` is to bound).
+  ASSERT_EQ(Seed("./im connector update prod-pagerduty --api-key not-a-key-0000").code, 0);
+  auto refused = Seed("./im connector health prod-pagerduty");
+  EXPECT_EQ(refused.code, 7);
+  EXPECT_EQ(refused.out.substr(0, refused.out.find('\n')), "Health: Unhealthy") << refused.out;
+  EXPECT_NE(refused.out.find("\nAPI key valid: ✗ "), std::string::npos) << refused.out;
+  EXPECT_NE(refused.out.find("\nError Rate: "), std::string::npos) << refused.out;
 }
 
 TEST_F(SeedCliTest, LogsRefuseAnUnknownComponentNamingTheKnownOnes) {
