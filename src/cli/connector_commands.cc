@@ -1,5 +1,6 @@
 // im connector add|list|status|health|test|sync|update|remove|metrics|webhook|config|
 //              map-service|list-mappings|map-escalation|list-escalations
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 
 #include "app/connector_runtime.h"
 #include "cli/connector_health.h"
+#include "cli/connector_prompts.h"
 #include "cli/connector_state.h"
 #include "cli/context.h"
 #include "cli/display.h"
@@ -29,32 +31,16 @@ Result<Opened> Open(GlobalOptions& g) {
   return Opened{std::move(*rt), std::move(*cr)};
 }
 
-std::string Prompt(const std::string& question, const std::string& fallback, bool secret = false) {
-  std::cerr << question << (fallback.empty() ? "" : " [" + fallback + "]") << ": " << std::flush;
-  if (secret) std::cerr << "(input hidden) " << std::flush;
-  std::string line;
-  if (secret) (void)system("stty -echo 2>/dev/null");
-  std::getline(std::cin, line);
-  if (secret) {
-    (void)system("stty echo 2>/dev/null");
-    std::cerr << "\n";
+// Echo off and on for a secret typed on the terminal.
+void HideTerminalInput(bool hide) {
+  termios t{};
+  if (tcgetattr(STDIN_FILENO, &t) != 0) return;
+  if (hide) {
+    t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  } else {
+    t.c_lflag |= ECHO;
   }
-  return line.empty() ? fallback : line;
-}
-
-Result<json::object> AskConfig() {
-  json::object c;
-  c["api_key"] = Prompt("PagerDuty REST API key", "", true);
-  c["base_url"] =
-      Prompt("Base URL (EU accounts: https://api.eu.pagerduty.com)", "https://api.pagerduty.com");
-  json::object custom;
-  custom["service_id"] = Prompt("Default PagerDuty service ID", "");
-  custom["from_email"] = Prompt("From email (a PagerDuty user)", "");
-  custom["escalation_policy_id"] = Prompt("Escalation policy ID", "");
-  c["sync_direction"] =
-      Prompt("Sync direction (inbound, outbound, bidirectional)", "bidirectional");
-  c["custom"] = std::move(custom);
-  return c;
+  (void)tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
 int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
@@ -65,7 +51,15 @@ int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
       return ReportError({ErrorCode::kInvalidArgument,
                           "no --config given and no terminal to ask on: pass --config '{...}'"});
     }
-    auto asked = AskConfig();
+    // A name already taken is refused before anything is asked.
+    if (auto o = Open(g); !o) {
+      return ReportError(o.error());
+    } else if (auto existing = o->cr->store->Get(name); existing) {
+      return ReportError({ErrorCode::kAlreadyExists,
+                          "connector " + name + " exists already: change it with `im connector " +
+                              "update|config " + name + "`, or pick another name"});
+    }
+    auto asked = AskConnectorConfig(type, name, {std::cin, std::cerr, HideTerminalInput});
     if (!asked) return ReportError(asked.error());
     config = *asked;
   } else {
