@@ -14,6 +14,7 @@
 
 #include "common/json.h"
 #include "fakes/process.h"
+#include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
 
 namespace im::cli {
@@ -87,6 +88,144 @@ class SeedCliTest : public ::testing::Test {
   std::unique_ptr<Process> sim_;
   uint16_t sim_port_ = 0;
 };
+
+void ExpectLines(const SeedRun& r, const std::vector<std::string>& lines) {
+  for (const auto& line : lines)
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+}
+
+TEST_F(SeedCliTest, TheDocumentsCommandsWorkAsWritten) {
+  // Step 1, JSON Configuration (the base URL is the simulator's).
+  std::string add = R"(./im connector add pagerduty prod-pagerduty --config '{
+"base_url": "https://api.pagerduty.com",
+"api_key": "your-api-key-here",
+"sync_direction": "bidirectional",
+"sync_interval": "5m",
+"enable_webhook": true,
+"custom": {
+"service_id": "PXXXXXX",
+"from_email": "ops@company.com",
+"escalation_policy_id": "PXXXXXX"
+}
+}')";
+  add.replace(add.find("https://api.pagerduty.com"), 25, sim_url());
+  auto r = Seed(add);
+  ASSERT_EQ(r.code, 0) << r.err;
+
+  // Step 2. The webhook check passes once a secret is kept: `webhook --enable` (step 3) would
+  // keep the subscription's; here one is set by hand.
+  ASSERT_EQ(Seed("./im connector update prod-pagerduty --webhook-secret seed-secret-0123").code, 0);
+  r = Seed("./im connector test prod-pagerduty");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  ExpectLines(r, {"✓ API reachable", "✓ default service accessible: service PXXXXXX",
+                  "✓ from email is a PagerDuty user: ops@company.com",
+                  "✓ escalation policy found: escalation policy PXXXXXX"});
+
+  // Basic operations.
+  r = Seed("./im connector sync prod-pagerduty");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Seed("./im connector list");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')).find("Name"), 0u) << r.out;
+  ExpectLines(r, {"prod-pagerduty", "pagerduty", "active", "bidirectional"});
+  // "Last Sync" is said relative to now: "just now" or "2s ago" right after the sync.
+  EXPECT_TRUE(r.out.ends_with("just now\n") || r.out.ends_with("s ago\n")) << r.out;
+
+  NextIncidentNumber(12345);
+  r = Seed(R"(./im declare --sev SEV-2 --title "Database performance issue" --service db)");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "INC-12345\n");
+  r = Seed("./im connector sync prod-pagerduty --incident INC-12345");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Seed("./im connector status prod-pagerduty");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectLines(r, {"Connector:      prod-pagerduty (pagerduty)", "Status:         active"});
+
+  // Incident workflows.
+  r = Seed(R"(./im ack --incident INC-12345 --note "Investigating database locks")");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Seed(
+      R"(./im resolve --incident INC-12345 --note "Database locks cleared after index optimization")");
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  // Service mapping.
+  r = Seed("./im connector map-service prod-pagerduty --im-service api --pd-service PAPI001");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Seed("./im connector list-mappings prod-pagerduty");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectLines(r,
+              {"IM Service", "PagerDuty Service", "Service Name", "api", "PAPI001", "API Service"});
+  r = Seed(R"(./im declare --sev SEV-1 --title "API Gateway Down" --service api)");
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  // On-call integration.
+  r = Seed("./im connector config prod-pagerduty --escalation-policy PXXXXXX");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Seed(R"(./im connector map-escalation prod-pagerduty \
+  --service api --escalation-policy PAPI_ESCALATION)");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Seed("./im connector list-escalations prod-pagerduty");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectLines(r, {"api", "PAPI_ESCALATION", "API escalation"});
+  ASSERT_EQ(Seed("./im connector sync prod-pagerduty").code, 0);  // "force immediate sync"
+  r = Seed("./im oncall --service api");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectLines(r, {"Service: api", "Current On-Call: ", "Next On-Call: ",
+                  "Escalation: After 15 minutes → team-lead@company.com"});
+
+  // Advanced features.
+  r = Seed(R"(./im declare --sev SEV-1 --title "Database cluster failure" \
+  --service database,api,payments)");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Seed(R"(./im connector config prod-pagerduty --sla-mapping '{
+"SEV-1": {"ack": "15m", "resolve": "1h"},
+"SEV-2": {"ack": "30m", "resolve": "4h"},
+"SEV-3": {"ack": "2h", "resolve": "24h"},
+"SEV-4": {"ack": "8h", "resolve": "72h"}
+}')");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(R"("SEV-1":{"acknowledge":"15m","resolve":"1h"})"), std::string::npos)
+      << r.out;
+
+  // Monitoring and troubleshooting.
+  r = Seed("./im connector health prod-pagerduty");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "Health: Healthy") << r.out;
+  ExpectLines(r, {"API reachable: ✓ ",
+                  "Sync Status: ✓ Up to date (last sync: ", "Error Rate: 0% (0 errors in 24h)"});
+  EXPECT_EQ(r.out.find('"'), std::string::npos) << "JSON quoting: " << r.out;
+  r = Seed("./im metrics connector prod-pagerduty");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ExpectLines(r, {"Connector: prod-pagerduty\n", "Total Incidents: 4\n",
+                  "Sync Success Rate: 100%\n", "Average Sync Time: ", "API Calls (24h): ",
+                  "Rate Limit Usage: ", "Webhook Events (24h): 0\n"});
+  r = Seed("./im connector config prod-pagerduty --service-id CORRECT_SERVICE_ID");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Seed("./im connector update prod-pagerduty --api-key new-api-key");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.find("new-api-key"), std::string::npos) << r.out;
+
+  // Webhook logs: a running server, the document's unsigned ping (refused), then the logs.
+  Process server({"/usr/bin/env", "-u", "IM_CONFIG", "HOME=" + dir_.path().string(),
+                  "IM_DATA_DIR=" + data(), im::testing::ImBinary(), "serve", "--listen",
+                  "127.0.0.1:0"});
+  ASSERT_TRUE(server.started());
+  std::string banner = server.ReadLine();
+  auto at = banner.find("http://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << banner;
+  auto port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
+  auto ping = im::testing::Fetch(port, "POST", "/connectors/prod-pagerduty/webhook",
+                                 R"({"test": "ping"})", "Content-Type: application/json\r\n");
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->status, 401) << ping->body;
+  r = Seed("./im logs --component webhook --filter pagerduty");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("[webhook] pagerduty prod-pagerduty: delivery answered 401"),
+            std::string::npos)
+      << r.out;
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0);
+}
 
 // The ids the document's commands name are checked with PagerDuty: one it does not have is
 // refused and changes nothing; when PagerDuty cannot be asked, the id is kept with a warning.
