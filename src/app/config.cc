@@ -2,6 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -201,10 +204,17 @@ Environment ProcessEnvironment() {
     auto eq = kv.find('=');
     if (eq == std::string_view::npos) continue;
     std::string key(kv.substr(0, eq));
-    if (key.starts_with("IM_") || key == "HOME" || key == "USER" || key == "XDG_DATA_HOME" ||
-        key == "XDG_CONFIG_HOME") {
+    if (key.starts_with("IM_") || key == "HOME" || key == "USER" || key == "LOGNAME" ||
+        key == "XDG_DATA_HOME" || key == "XDG_CONFIG_HOME") {
       env[key] = std::string(kv.substr(eq + 1));
     }
+  }
+  // Cron jobs, containers and `env -i` often run without USER.
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found && found->pw_name) {
+    env[kPasswdUserKey] = found->pw_name;
   }
   return env;
 }
@@ -251,7 +261,10 @@ Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env) {
   if (auto ok = ParseListen(c.listen); !ok) return std::unexpected(ok.error());
   if (c.actor.empty()) {
     // The OS user, as an address on this host: a person can still be told apart.
-    c.actor = Get(env, "USER").value_or("unknown") + "@localhost";
+    auto user = Get(env, "USER");
+    if (!user) user = Get(env, "LOGNAME");
+    if (!user) user = Get(env, kPasswdUserKey);
+    c.actor = user.value_or("unknown") + "@localhost";
   }
   return c;
 }

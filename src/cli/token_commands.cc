@@ -39,10 +39,10 @@ int RunList(GlobalOptions& g) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : *tokens) {
-    rows.push_back({std::to_string(t.id), t.name, t.prefix + "…", t.created_by,
-                    FormatTime(t.created_at), t.revoked_at ? "revoked" : "active"});
+    rows.push_back({std::to_string(t.id), t.name, t.hint, t.created_by, FormatTime(t.created_at),
+                    t.revoked_at ? "revoked" : "active"});
   }
-  PrintTable({"ID", "NAME", "PREFIX", "CREATED BY", "CREATED", "STATE"}, rows);
+  PrintTable({"ID", "NAME", "TOKEN", "CREATED BY", "CREATED", "STATE"}, rows);
   return 0;
 }
 

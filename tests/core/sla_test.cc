@@ -58,5 +58,31 @@ TEST(SlaTest, BreachIsRecordedOnceAtTheDueTime) {
   EXPECT_EQ(RecordNewBreaches(i, p, kT0 + 2h).size(), 1u);  // now resolve too
 }
 
+// The seed's form ("ack") and the long one ("acknowledge") mean the same; stored long.
+TEST(SlaTest, OverlayTakesAckAsTheShortFormOfAcknowledge) {
+  auto seed = ParseSlaOverlay(*json::Parse(R"({"SEV-1": {"ack": "15m", "resolve": "1h"},
+                                               "SEV-4": {"ack": "8h", "resolve": "72h"}})"),
+                              "--sla-mapping");
+  ASSERT_TRUE(seed) << seed.error().message;
+  EXPECT_EQ(seed->acknowledge[0], 15min);
+  EXPECT_EQ(seed->resolve[0], 1h);
+  EXPECT_EQ(seed->acknowledge[3], 8h);
+  EXPECT_EQ(
+      json::Serialize(SlaOverlayToJson(*seed)),
+      R"({"SEV-1":{"acknowledge":"15m","resolve":"1h"},"SEV-4":{"acknowledge":"8h","resolve":"3d"}})");
+  auto both =
+      ParseSlaOverlay(*json::Parse(R"({"SEV-1": {"ack": "5m", "acknowledge": "5m"}})"), "m");
+  ASSERT_FALSE(both);
+  EXPECT_EQ(both.error().message,
+            R"(m.SEV-1: give "acknowledge" or its short form "ack", not both)");
+  auto typo = ParseSlaOverlay(*json::Parse(R"({"SEV-1": {"akc": "5m"}})"), "m");
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("unknown key 'akc'; use acknowledge (or ack)"),
+            std::string::npos);
+  auto bad = ParseSlaOverlay(*json::Parse(R"({"SEV-2": {"ack": "soon"}})"), "m");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, R"(m.SEV-2.ack must be a duration like "15m" or "4h")");
+}
+
 }  // namespace
 }  // namespace im::core

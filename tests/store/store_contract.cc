@@ -306,7 +306,7 @@ TEST_P(StoreContractTest, TokensAreFoundByHashAndRevoked) {
   int64_t id = 0;
   ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Result<void> {
     auto r = tx.InsertToken({.name = "ci",
-                             .prefix = "im_abc",
+                             .hint = "****abcd",
                              .hash = "h1",
                              .created_at = kT0,
                              .created_by = "alice@example.com"});

@@ -23,6 +23,8 @@ class PagerDutyConnector final : public Connector {
   Result<std::string> EnableWebhook(const std::string& url) override;
   Result<OutboxReport> FlushOutbox() override;   // outbound.cc
   Result<ReconcileReport> Reconcile() override;  // outbound.cc
+  Result<ReferenceCheck> CheckReference(ReferenceKind kind,
+                                        const std::string& id) override;  // references.cc
 
   Client& client() { return client_; }
 

@@ -55,23 +55,33 @@ json::object ConnectorStatusJson(const store::StoredConnector& s,
 }
 
 void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
-                        const Clock& clock) {
+                        const Clock& clock, std::shared_ptr<spdlog::logger> webhook_log) {
   // Asynchronous: checked and parsed on the network thread, then answered when the store's
   // group commit holds the event, so deliveries in flight share commits and hold no thread.
   router.AddAsync(
       "POST", "/connectors/{name}/webhook",
-      [&manager](const net::HttpRequest& req, Responder respond) {
+      [&manager, webhook_log](const net::HttpRequest& req, Responder respond) {
         auto connector = manager.Shared(req.Param("name"));
-        if (!connector) return respond(ErrorResponse(connector.error()));
+        if (!connector) {
+          webhook_log->warn("delivery to unknown connector {}: {}", req.Param("name"),
+                            connector.error().message);
+          return respond(ErrorResponse(connector.error()));
+        }
         // The connector is kept until it has answered.
         (*connector)
-            ->ReceiveWebhook(req, [keep = *connector, respond](connectors::WebhookReply reply) {
-              respond(JsonResponse(reply.status,
-                                   json::object{{"status", reply.status < 300 ? "ok" : "error"},
-                                                {"message", reply.message},
-                                                {"applied", reply.applied},
-                                                {"duplicates", reply.duplicates}}));
-            });
+            ->ReceiveWebhook(
+                req, [keep = *connector, respond, webhook_log](connectors::WebhookReply reply) {
+                  // One line per delivery; a refused one is a warning (flushed at once).
+                  webhook_log->log(reply.status < 300 ? spdlog::level::info : spdlog::level::warn,
+                                   "{} {}: delivery answered {} ({} applied, {} duplicates): {}",
+                                   keep->config().type, keep->config().name, reply.status,
+                                   reply.applied, reply.duplicates, reply.message);
+                  respond(JsonResponse(reply.status,
+                                       json::object{{"status", reply.status < 300 ? "ok" : "error"},
+                                                    {"message", reply.message},
+                                                    {"applied", reply.applied},
+                                                    {"duplicates", reply.duplicates}}));
+                });
       });
   router.Add("GET", "/api/v1/connectors", [&](const net::HttpRequest&) {
     auto list = store.List();

@@ -366,7 +366,7 @@ Result<std::vector<core::ApiToken>> QueryTokens(Connection& conn, const std::str
     const Statement& s = **st;
     out.push_back(core::ApiToken{.id = s.Int(0),
                                  .name = s.Text(1),
-                                 .prefix = s.Text(2),
+                                 .hint = s.Text(2),  // column "prefix", from before
                                  .hash = s.Text(3),
                                  .created_at = FromUnixMicros(s.Int(4)),
                                  .created_by = s.Text(5),
