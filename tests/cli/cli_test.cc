@@ -9,6 +9,7 @@
 
 #include "app/server_app.h"
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -43,7 +44,8 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-    int status = std::system(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd).c_str());
+    int status =
+        im::testing::SystemWithDeadline(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd));
     return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
   std::string data_dir() const { return (dir_.path() / "data").string(); }

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -65,7 +66,7 @@ class SeedCliTest : public ::testing::Test {
     std::string cmd = "env -u IM_CONFIG -u IM_ACTOR HOME='" + dir_.path().string() +
                       "' USER=tester IM_DATA_DIR='" + data() + "' sh '" + script + "' >'" + out +
                       "' 2>'" + err + "' </dev/null";
-    int status = std::system(cmd.c_str());
+    int status = im::testing::SystemWithDeadline(cmd);
     return SeedRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
 

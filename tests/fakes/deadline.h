@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <future>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace im::testing {
@@ -45,6 +46,23 @@ bool PollUntil(Pred done, std::chrono::milliseconds every = std::chrono::millise
     std::this_thread::sleep_for(every);  // polling a condition, bounded by the deadline
   }
   return true;
+}
+
+// std::system(command) under coreutils' timeout: a command still running at the deadline is
+// stopped (SIGTERM, then SIGKILL 5 s later) and the result is exit code 124 or 137, which the
+// caller's check of the exit code reports.
+inline int SystemWithDeadline(const std::string& command) {
+  std::string quoted = "'";
+  for (char c : command) {
+    if (c == '\'') {
+      quoted += "'\\''";
+    } else {
+      quoted += c;
+    }
+  }
+  quoted += "'";
+  return std::system(
+      ("timeout -k 5 " + std::to_string(kTestDeadline.count()) + " sh -c " + quoted).c_str());
 }
 
 }  // namespace im::testing
