@@ -10,11 +10,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const Time kT0 = *ParseTime("2026-11-22T10:00:00Z");
+const Time kSlaT0 = *ParseTime("2026-11-22T10:00:00Z");
 
 Incident Sev1() {
   return Declare({.title = "down", .severity = Severity::kSev1, .services = {"api"}},
-                 Actor{.email = "a@example.com"}, kT0)
+                 Actor{.email = "a@example.com"}, kSlaT0)
       ->incident;
 }
 
@@ -30,32 +30,32 @@ TEST(SlaTest, DefaultsMatchThePolicyTable) {
 TEST(SlaTest, OnTrackThenAtRiskThenBreached) {
   auto p = SlaPolicy::Default();
   Incident i = Sev1();
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 5min).acknowledge.state, SlaState::kOnTrack);
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 12min).acknowledge.state, SlaState::kAtRisk);
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 15min).acknowledge.state, SlaState::kAtRisk);
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 15min + 1s).acknowledge.state, SlaState::kBreached);
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 5min).acknowledge.state, SlaState::kOnTrack);
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 12min).acknowledge.state, SlaState::kAtRisk);
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 15min).acknowledge.state, SlaState::kAtRisk);
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 15min + 1s).acknowledge.state, SlaState::kBreached);
 }
 
 TEST(SlaTest, AckInTimeIsMetAndLateAckIsBreached) {
   auto p = SlaPolicy::Default();
   Incident i = Sev1();
-  i.acknowledged_at = kT0 + 10min;
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 2h).acknowledge.state, SlaState::kMet);
-  i.acknowledged_at = kT0 + 20min;
-  EXPECT_EQ(EvaluateSla(i, p, kT0 + 2h).acknowledge.state, SlaState::kBreached);
+  i.acknowledged_at = kSlaT0 + 10min;
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 2h).acknowledge.state, SlaState::kMet);
+  i.acknowledged_at = kSlaT0 + 20min;
+  EXPECT_EQ(EvaluateSla(i, p, kSlaT0 + 2h).acknowledge.state, SlaState::kBreached);
 }
 
 TEST(SlaTest, BreachIsRecordedOnceAtTheDueTime) {
   auto p = SlaPolicy::Default();
   Incident i = Sev1();
-  EXPECT_TRUE(RecordNewBreaches(i, p, kT0 + 10min).empty());
-  auto entries = RecordNewBreaches(i, p, kT0 + 30min);
+  EXPECT_TRUE(RecordNewBreaches(i, p, kSlaT0 + 10min).empty());
+  auto entries = RecordNewBreaches(i, p, kSlaT0 + 30min);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].kind, EntryKind::kSlaBreach);
-  EXPECT_EQ(entries[0].at, kT0 + 15min);
+  EXPECT_EQ(entries[0].at, kSlaT0 + 15min);
   EXPECT_TRUE(i.ack_sla_breached);
-  EXPECT_TRUE(RecordNewBreaches(i, p, kT0 + 40min).empty());
-  EXPECT_EQ(RecordNewBreaches(i, p, kT0 + 2h).size(), 1u);  // now resolve too
+  EXPECT_TRUE(RecordNewBreaches(i, p, kSlaT0 + 40min).empty());
+  EXPECT_EQ(RecordNewBreaches(i, p, kSlaT0 + 2h).size(), 1u);  // now resolve too
 }
 
 // The seed's form ("ack") and the long one ("acknowledge") mean the same; stored long.

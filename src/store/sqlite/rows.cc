@@ -43,15 +43,6 @@ std::map<std::string, std::string> MapFromJson(const std::string& text) {
   return out;
 }
 
-std::optional<int64_t> Micros(const std::optional<Time>& t) {
-  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
-}
-
-std::optional<Time> OptTime(const Statement& st, int col) {
-  auto v = st.OptionalInt(col);
-  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
-}
-
 void BindIncident(Statement& st, const core::Incident& i) {
   st.Bind(1, i.title)
       .Bind(2, i.description)
