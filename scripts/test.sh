@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Installs what im needs, checks formatting, builds, and runs every test: once in a normal
-# build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# build and once under AddressSanitizer + UndefinedBehaviorSanitizer. With CI=true in the
+# environment (.ci/run sets it) a test that would skip fails instead. Each stage prints the
+# seconds since the start, so a slow CI run shows where its time went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$SECONDS
+stage() { echo "== $1 (at $((SECONDS - start)) s)"; }
+
+stage "setup"
 ./scripts/setup.sh
-echo "== clang-format check"
+stage "clang-format check"
 ./scripts/format.sh --check
-echo "== build (RelWithDebInfo)"
+stage "build (RelWithDebInfo)"
 ./scripts/build.sh build
-echo "== tests"
+stage "tests"
 ctest --test-dir build --output-on-failure -j 2 --timeout 300
-echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+stage "build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 ./scripts/build.sh build-asan -DIM_SANITIZE=ON -DIM_BUILD_BENCH=OFF
-echo "== tests under sanitizers"
+stage "tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j 2 --timeout 600
+stage "done"

@@ -1,6 +1,10 @@
 #include "app/config.h"
+#include "app/yaml_fields.h"
 
 #include <yaml-cpp/yaml.h>
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -14,40 +18,30 @@ extern char** environ;
 namespace im::app {
 namespace {
 
-std::unexpected<Error> Bad(const std::string& where, const std::string& what) {
-  return Fail(ErrorCode::kInvalidArgument, where + ": " + what);
-}
-
 Result<void> CheckKeys(const YAML::Node& node, const std::string& path,
                        const std::set<std::string>& known, const std::string& where) {
-  if (!node.IsMap()) return Bad(where, "'" + path + "' must be a mapping");
+  if (!node.IsMap()) return InvalidAt(where, "'" + path + "' must be a mapping");
   for (const auto& kv : node) {
     auto key = kv.first.as<std::string>();
     if (!known.contains(key)) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Bad(where, "unknown key '" + (path.empty() ? key : path + "." + key) +
-                            "'; known keys here are: " + list);
+      return InvalidAt(where, "unknown key '" + (path.empty() ? key : path + "." + key) +
+                                  "'; known keys here are: " + list);
     }
   }
   return Ok();
 }
 
-Result<std::string> Scalar(const YAML::Node& node, const std::string& key,
-                           const std::string& where) {
-  if (!node.IsScalar()) return Bad(where, "'" + key + "' must be a single value");
-  return node.as<std::string>();
-}
-
 Result<void> ApplyLog(const YAML::Node& log, Config& c, const std::string& where) {
   if (auto ok = CheckKeys(log, "log", {"level", "format"}, where); !ok) return ok;
   if (log["level"]) {
-    auto v = Scalar(log["level"], "log.level", where);
+    auto v = YamlScalar(log["level"], "log.level", where);
     if (!v) return std::unexpected(v.error());
     c.log_level = *v;
   }
   if (log["format"]) {
-    auto v = Scalar(log["format"], "log.format", where);
+    auto v = YamlScalar(log["format"], "log.format", where);
     if (!v) return std::unexpected(v.error());
     c.log_format = *v;
   }
@@ -71,30 +65,30 @@ Result<void> ApplySla(const YAML::Node& sla, Config& c, const std::string& where
     for (auto [key, field] :
          {std::pair{"acknowledge", &t.acknowledge}, std::pair{"resolve", &t.resolve}}) {
       if (!target[key]) continue;
-      auto text = Scalar(target[key], "sla." + name + "." + key, where);
+      auto text = YamlScalar(target[key], "sla." + name + "." + key, where);
       if (!text) return std::unexpected(text.error());
       auto d = ParseDuration(*text);
       if (!d || d->count() == 0) {
-        return Bad(where, "'sla." + name + "." + key + "' must be a duration like 15m or 4h");
+        return InvalidAt(where, "'sla." + name + "." + key + "' must be a duration like 15m or 4h");
       }
       *field = *d;
     }
   }
   if (sla["at_risk"]) {
-    auto text = Scalar(sla["at_risk"], "sla.at_risk", where);
+    auto text = YamlScalar(sla["at_risk"], "sla.at_risk", where);
     if (!text) return std::unexpected(text.error());
     char* end = nullptr;
     double v = std::strtod(text->c_str(), &end);
     if (*end != '\0' || v <= 0 || v >= 1) {
-      return Bad(where, "'sla.at_risk' must be a fraction between 0 and 1, like 0.75");
+      return InvalidAt(where, "'sla.at_risk' must be a fraction between 0 and 1, like 0.75");
     }
     c.sla.at_risk_fraction = v;
   }
   if (sla["sweep_interval"]) {
-    auto text = Scalar(sla["sweep_interval"], "sla.sweep_interval", where);
+    auto text = YamlScalar(sla["sweep_interval"], "sla.sweep_interval", where);
     if (!text) return std::unexpected(text.error());
     auto d = ParseDuration(*text);
-    if (!d || d->count() == 0) return Bad(where, "'sla.sweep_interval' must be a duration");
+    if (!d || d->count() == 0) return InvalidAt(where, "'sla.sweep_interval' must be a duration");
     c.sla_sweep_interval = *d;
   }
   return Ok();
@@ -110,24 +104,24 @@ Result<void> ApplyHttp(const YAML::Node& http, Config& c, const std::string& whe
   }
   auto integer = [&](const char* key, auto& out, int64_t min, int64_t max) -> Result<void> {
     if (!http[key]) return Ok();
-    auto text = Scalar(http[key], std::string("http.") + key, where);
+    auto text = YamlScalar(http[key], std::string("http.") + key, where);
     if (!text) return std::unexpected(text.error());
     int64_t v = 0;
     auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
     if (ec != std::errc() || p != text->data() + text->size() || v < min || v > max) {
-      return Bad(where, std::string("'http.") + key + "' must be a whole number from " +
-                            std::to_string(min) + " to " + std::to_string(max));
+      return InvalidAt(where, std::string("'http.") + key + "' must be a whole number from " +
+                                  std::to_string(min) + " to " + std::to_string(max));
     }
     out = static_cast<std::remove_reference_t<decltype(out)>>(v);
     return Ok();
   };
   auto seconds = [&](const char* key, std::chrono::seconds& out) -> Result<void> {
     if (!http[key]) return Ok();
-    auto text = Scalar(http[key], std::string("http.") + key, where);
+    auto text = YamlScalar(http[key], std::string("http.") + key, where);
     if (!text) return std::unexpected(text.error());
     auto d = ParseDuration(*text);
     if (!d || d->count() == 0) {
-      return Bad(where, std::string("'http.") + key + "' must be a duration like 30s");
+      return InvalidAt(where, std::string("'http.") + key + "' must be a duration like 30s");
     }
     out = std::chrono::duration_cast<std::chrono::seconds>(*d);
     return Ok();
@@ -151,7 +145,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   } catch (const YAML::BadFile&) {
     return Fail(ErrorCode::kNotFound, "cannot read " + where + ": check the path and permissions");
   } catch (const YAML::Exception& e) {
-    return Bad(where, std::string("not valid YAML: ") + e.what());
+    return InvalidAt(where, std::string("not valid YAML: ") + e.what());
   }
   if (root.IsNull()) return Ok();
   try {
@@ -163,7 +157,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
     for (auto [key, field] : {std::pair{"data_dir", &c.data_dir}, std::pair{"listen", &c.listen},
                               std::pair{"actor", &c.actor}}) {
       if (!root[key]) continue;
-      auto v = Scalar(root[key], key, where);
+      auto v = YamlScalar(root[key], key, where);
       if (!v) return std::unexpected(v.error());
       *field = *v;
     }
@@ -180,7 +174,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
       if (auto ok = ApplyDoraConfig(root["dora"], c.dora, where); !ok) return ok;
     }
   } catch (const YAML::Exception& e) {
-    return Bad(where, e.what());
+    return InvalidAt(where, e.what());
   }
   c.config_file = path;
   return Ok();
@@ -194,6 +188,12 @@ std::optional<std::string> Get(const Environment& env, const std::string& key) {
 
 }  // namespace
 
+Result<std::string> YamlScalar(const YAML::Node& node, const std::string& key,
+                               const std::string& where) {
+  if (!node.IsScalar()) return InvalidAt(where, "'" + key + "' must be a single value");
+  return node.as<std::string>();
+}
+
 Environment ProcessEnvironment() {
   Environment env;
   for (char** e = environ; e && *e; ++e) {
@@ -201,10 +201,17 @@ Environment ProcessEnvironment() {
     auto eq = kv.find('=');
     if (eq == std::string_view::npos) continue;
     std::string key(kv.substr(0, eq));
-    if (key.starts_with("IM_") || key == "HOME" || key == "USER" || key == "XDG_DATA_HOME" ||
-        key == "XDG_CONFIG_HOME") {
+    if (key.starts_with("IM_") || key == "HOME" || key == "USER" || key == "LOGNAME" ||
+        key == "XDG_DATA_HOME" || key == "XDG_CONFIG_HOME") {
       env[key] = std::string(kv.substr(eq + 1));
     }
+  }
+  // Cron jobs, containers and `env -i` often run without USER.
+  std::vector<char> buf(16384);
+  passwd pw{};
+  passwd* found = nullptr;
+  if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found && found->pw_name) {
+    env[kPasswdUserKey] = found->pw_name;
   }
   return env;
 }
@@ -251,7 +258,10 @@ Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env) {
   if (auto ok = ParseListen(c.listen); !ok) return std::unexpected(ok.error());
   if (c.actor.empty()) {
     // The OS user, as an address on this host: a person can still be told apart.
-    c.actor = Get(env, "USER").value_or("unknown") + "@localhost";
+    auto user = Get(env, "USER");
+    if (!user) user = Get(env, "LOGNAME");
+    if (!user) user = Get(env, kPasswdUserKey);
+    c.actor = user.value_or("unknown") + "@localhost";
   }
   return c;
 }

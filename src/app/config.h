@@ -41,7 +41,10 @@ struct FlagOverrides {
 };
 
 using Environment = std::map<std::string, std::string>;
-Environment ProcessEnvironment();  // the IM_* variables (and HOME, USER) of this process
+// The IM_* variables (and HOME, USER, LOGNAME, XDG_*) of this process, and under
+// kPasswdUserKey (not a variable name) the process user's name from the password database.
+Environment ProcessEnvironment();
+inline constexpr const char* kPasswdUserKey = "passwd:name";
 
 // Reads the file (flag --config, else IM_CONFIG, else ~/.config/im/config.yaml when it exists).
 Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env);

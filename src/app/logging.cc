@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -34,6 +36,13 @@ class JsonFormatter final : public spdlog::formatter {
     return std::make_unique<JsonFormatter>();
   }
 };
+
+// ASCII case-insensitive search: `--filter pagerduty` finds "PagerDuty" too.
+bool ContainsAnyCase(std::string_view text, std::string_view needle) {
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  return std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                     [&](char a, char b) { return lower(a) == lower(b); }) != text.end();
+}
 
 }  // namespace
 
@@ -79,6 +88,21 @@ std::shared_ptr<spdlog::logger> Logs::For(const std::string& component) {
   return logger;
 }
 
+Result<void> CheckLogComponent(std::string_view component) {
+  for (std::string_view known : kLogComponents) {
+    if (component == known || (component.starts_with(known) && component.size() > known.size() &&
+                               component[known.size()] == '.')) {
+      return Ok();
+    }
+  }
+  std::string list;
+  for (std::string_view known : kLogComponents) {
+    list += (list.empty() ? "" : ", ") + std::string(known);
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "unknown component '" + std::string(component) + "': use one of " + list);
+}
+
 Result<std::vector<LogLine>> ReadLogs(const std::string& file, const std::string& component,
                                       const std::string& filter) {
   std::ifstream in(file);
@@ -102,7 +126,7 @@ Result<std::vector<LogLine>> ReadLogs(const std::string& file, const std::string
         !l.component.starts_with(component + ".")) {
       continue;
     }
-    if (!filter.empty() && l.message.find(filter) == std::string::npos) continue;
+    if (!filter.empty() && !ContainsAnyCase(l.message, filter)) continue;
     out.push_back(std::move(l));
   }
   return out;

@@ -5,8 +5,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -28,6 +30,14 @@ class Logs {
   spdlog::level::level_enum level_ = spdlog::level::info;
 };
 
+// The components im logs under: "connector" (syncs, the outbox, provider calls), "http" (the
+// access log), "sla" (the breach sweep) and "webhook" (provider webhook deliveries).
+inline constexpr std::array<std::string_view, 4> kLogComponents = {"connector", "http", "sla",
+                                                                   "webhook"};
+
+// Fails naming the known components when `component` is none of them (nor "<one of them>.x").
+Result<void> CheckLogComponent(std::string_view component);
+
 struct LogLine {
   std::string time;
   std::string level;
@@ -36,7 +46,7 @@ struct LogLine {
 };
 
 // Reads the JSON-lines file, keeping lines of `component` (all when empty) whose message
-// contains `filter`; skips lines that are not ours rather than failing.
+// contains `filter` in any case; skips lines that are not ours rather than failing.
 Result<std::vector<LogLine>> ReadLogs(const std::string& file, const std::string& component,
                                       const std::string& filter);
 

@@ -70,12 +70,8 @@ class Converter {
   std::map<std::string, int>& lines_;
 };
 
-std::unexpected<Error> Bad(const std::string& path, const std::string& what) {
-  return Fail(ErrorCode::kInvalidArgument, path + ": " + what);
-}
-
 Result<store::Person> PersonFromJson(const json::value& v, const std::string& path) {
-  if (!v.is_object()) return Bad(path, "must be a mapping with email, name and time_zone");
+  if (!v.is_object()) return InvalidAt(path, "must be a mapping with email, name and time_zone");
   store::Person p;
   for (const auto& kv : v.get_object()) {
     const std::string key(kv.key());
@@ -84,12 +80,13 @@ Result<store::Person> PersonFromJson(const json::value& v, const std::string& pa
                          : key == "time_zone" ? &p.time_zone
                                               : nullptr;
     if (!field)
-      return Bad(path + "." + key, "unknown field; known fields here are: email, name, time_zone");
-    if (!kv.value().is_string()) return Bad(path + "." + key, "must be a string");
+      return InvalidAt(path + "." + key,
+                       "unknown field; known fields here are: email, name, time_zone");
+    if (!kv.value().is_string()) return InvalidAt(path + "." + key, "must be a string");
     *field = std::string(kv.value().get_string());
   }
   if (auto ok = core::ValidateEmail(p.email, "email"); !ok) {
-    return Bad(path + ".email", ok.error().message);
+    return InvalidAt(path + ".email", ok.error().message);
   }
   return p;
 }
@@ -98,11 +95,12 @@ Result<store::SourceContents> Decode(const json::value& root) {
   store::SourceContents out;
   if (root.is_null()) return out;
   if (!root.is_object())
-    return Bad("(top level)", "must be a mapping with schedules, escalation_policies and people");
+    return InvalidAt("(top level)",
+                     "must be a mapping with schedules, escalation_policies and people");
   auto list = [&](std::string_view key, auto&& item) -> Result<void> {
     auto it = root.get_object().find(key);
     if (it == root.get_object().end() || it->value().is_null()) return Ok();
-    if (!it->value().is_array()) return Bad(std::string(key), "must be a list");
+    if (!it->value().is_array()) return InvalidAt(std::string(key), "must be a list");
     const auto& a = it->value().get_array();
     for (size_t i = 0; i < a.size(); ++i) {
       if (auto ok = item(a[i], std::string(key) + "[" + std::to_string(i) + "]"); !ok) return ok;
@@ -111,8 +109,8 @@ Result<store::SourceContents> Decode(const json::value& root) {
   };
   for (const auto& kv : root.get_object()) {
     if (kv.key() != "schedules" && kv.key() != "escalation_policies" && kv.key() != "people") {
-      return Bad(std::string(kv.key()),
-                 "unknown key; known keys here are: schedules, escalation_policies, people");
+      return InvalidAt(std::string(kv.key()),
+                       "unknown key; known keys here are: schedules, escalation_policies, people");
     }
   }
   auto ok = list("schedules", [&](const json::value& v, const std::string& path) -> Result<void> {

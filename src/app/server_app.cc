@@ -62,7 +62,8 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   auto connectors = OpenConnectors(rt_);
   if (connectors) {
     connectors_ = std::move(*connectors);
-    http::api::AddConnectorRoutes(router_, *connectors_->manager, *connectors_->store, rt_.clock);
+    http::api::AddConnectorRoutes(router_, *connectors_->manager, *connectors_->store, rt_.clock,
+                                  rt_.logs->For("webhook"));
   } else {
     http_log_->error("connectors are disabled: {}", connectors.error().message);
   }

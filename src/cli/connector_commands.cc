@@ -1,13 +1,19 @@
 // im connector add|list|status|health|test|sync|update|remove|metrics|webhook|config|
 //              map-service|list-mappings|map-escalation|list-escalations
+#include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "app/connector_runtime.h"
+#include "cli/connector_health.h"
+#include "cli/connector_prompts.h"
+#include "cli/connector_state.h"
 #include "cli/context.h"
+#include "cli/display.h"
 #include "common/time.h"
-#include "http/api/connectors_api.h"
+#include "connectors/connector_config.h"
 
 namespace im::cli {
 namespace {
@@ -25,32 +31,16 @@ Result<Opened> Open(GlobalOptions& g) {
   return Opened{std::move(*rt), std::move(*cr)};
 }
 
-std::string Prompt(const std::string& question, const std::string& fallback, bool secret = false) {
-  std::cerr << question << (fallback.empty() ? "" : " [" + fallback + "]") << ": " << std::flush;
-  if (secret) std::cerr << "(input hidden) " << std::flush;
-  std::string line;
-  if (secret) (void)system("stty -echo 2>/dev/null");
-  std::getline(std::cin, line);
-  if (secret) {
-    (void)system("stty echo 2>/dev/null");
-    std::cerr << "\n";
+// Echo off and on for a secret typed on the terminal.
+void HideTerminalInput(bool hide) {
+  termios t{};
+  if (tcgetattr(STDIN_FILENO, &t) != 0) return;
+  if (hide) {
+    t.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  } else {
+    t.c_lflag |= ECHO;
   }
-  return line.empty() ? fallback : line;
-}
-
-Result<json::object> AskConfig() {
-  json::object c;
-  c["api_key"] = Prompt("PagerDuty REST API key", "", true);
-  c["base_url"] =
-      Prompt("Base URL (EU accounts: https://api.eu.pagerduty.com)", "https://api.pagerduty.com");
-  json::object custom;
-  custom["service_id"] = Prompt("Default PagerDuty service ID", "");
-  custom["from_email"] = Prompt("From email (a PagerDuty user)", "");
-  custom["escalation_policy_id"] = Prompt("Escalation policy ID", "");
-  c["sync_direction"] =
-      Prompt("Sync direction (inbound, outbound, bidirectional)", "bidirectional");
-  c["custom"] = std::move(custom);
-  return c;
+  (void)tcsetattr(STDIN_FILENO, TCSANOW, &t);
 }
 
 int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
@@ -61,12 +51,21 @@ int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
       return ReportError({ErrorCode::kInvalidArgument,
                           "no --config given and no terminal to ask on: pass --config '{...}'"});
     }
-    auto asked = AskConfig();
+    // A name already taken is refused before anything is asked.
+    if (auto o = Open(g); !o) {
+      return ReportError(o.error());
+    } else if (auto existing = o->cr->store->Get(name); existing) {
+      return ReportError({ErrorCode::kAlreadyExists,
+                          "connector " + name + " exists already: change it with `im connector " +
+                              "update|config " + name + "`, or pick another name"});
+    }
+    auto asked = AskConnectorConfig(type, name, {std::cin, std::cerr, HideTerminalInput});
     if (!asked) return ReportError(asked.error());
     config = *asked;
   } else {
-    auto v = json::Parse(config_text);
-    if (!v || !v->is_object()) {
+    auto v = json::ParseStrict(config_text);
+    if (!v) return ReportError(v.error().Wrap("--config"));
+    if (!v->is_object()) {
       return ReportError({ErrorCode::kInvalidArgument, "--config must be a JSON object"});
     }
     config = v->as_object();
@@ -95,108 +94,69 @@ int RunList(GlobalOptions& g) {
   std::vector<std::vector<std::string>> rows;
   Time now = o->rt->clock.Now();
   for (const auto& s : *list) {
-    auto config = o->cr->manager->Config(s.name);
-    auto day = o->cr->store->Activity(s.name, now - std::chrono::hours(24));
-    auto j = http::api::ConnectorStatusJson(s, config ? &*config : nullptr,
-                                            day.value_or(store::ActivityCounters{}), 0, now);
-    rows.push_back({s.name, s.type, std::string(j["status"].as_string()),
-                    config ? std::string(connectors::DirectionName(config->direction)) : "?",
-                    s.last_sync_at ? FormatTime(*s.last_sync_at) : "never"});
-    items.push_back(std::move(j));
+    // What `status NAME --json` says of each, so the two agree.
+    auto state = ReadConnectorState(*o->cr, s.name, now);
+    if (!state) return ReportError(state.error());
+    rows.push_back(
+        {s.name, s.type, std::string(state->json["status"].as_string()),
+         state->config ? std::string(connectors::DirectionName(state->config->direction)) : "?",
+         s.last_sync_at ? FormatAgo(*s.last_sync_at, now) : "never"});
+    items.push_back(std::move(state->json));
   }
   if (g.json) {
     PrintJson(json::object{{"connectors", std::move(items)}});
   } else {
-    PrintTable({"NAME", "TYPE", "STATUS", "DIRECTION", "LAST SYNC"}, rows);
+    PrintTable({"Name", "Type", "Status", "Direction", "Last Sync"}, rows);
   }
   return 0;
 }
 
-int RunStatus(GlobalOptions& g, const std::string& name, bool health) {
+int RunStatus(GlobalOptions& g, const std::string& name) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
-  auto stored = o->cr->store->Get(name);
-  if (!stored) return ReportError(stored.error());
-  auto config = o->cr->manager->Config(name);
   Time now = o->rt->clock.Now();
-  auto day = o->cr->store->Activity(name, now - std::chrono::hours(24));
-  auto linked = o->cr->store->CountLinks(name);
-  auto j = http::api::ConnectorStatusJson(*stored, config ? &*config : nullptr,
-                                          day.value_or(store::ActivityCounters{}),
-                                          linked.value_or(0), now);
-  auto outbox = o->cr->store->Outbox(name, now - std::chrono::hours(24));
-  if (!outbox) return ReportError(outbox.error());
-  j["outbox"] = http::api::OutboxJson(*outbox);
-  // Which changes are parked and why: what a person needs to fix before --retry-parked.
-  auto parked = o->cr->store->ListOutbound(name, "parked", 10);
-  if (!parked) return ReportError(parked.error());
-  json::array parked_json;
-  for (const auto& m : *parked) {
-    parked_json.push_back(json::object{{"incident", core::IncidentId(m.incident)},
-                                       {"kind", m.kind},
-                                       {"attempts", m.attempts},
-                                       {"queued_at", FormatTime(m.created_at)},
-                                       {"error", m.last_error}});
-  }
-  j["outbox"].as_object()["parked_items"] = std::move(parked_json);
-  // Who sends the outbox now (host:pid:random), so a lease held by a process on another
-  // machine that died is recognisable while it runs out.
-  auto sender = o->cr->store->OutboxLeaseHolder(name, now);
-  if (!sender) return ReportError(sender.error());
-  j["outbox"].as_object()["sender"] = sender->empty() ? json::value(nullptr) : json::value(*sender);
-  if (health) {
-    auto c = o->cr->manager->Open(name);
-    if (!c) return ReportError(c.error());
-    json::array checks;
-    for (const auto& check : (*c)->Test()) {
-      checks.push_back(
-          json::object{{"name", check.name}, {"ok", check.ok}, {"detail", check.detail}});
-    }
-    j["checks"] = std::move(checks);
-    const auto& d = day.value_or(store::ActivityCounters{});
-    j["error_rate_24h"] = d.api_calls ? static_cast<double>(d.api_errors) / d.api_calls : 0.0;
-  }
+  auto state = ReadConnectorState(*o->cr, name, now);
+  if (!state) return ReportError(state.error());
   if (g.json) {
-    PrintJson(j);
+    PrintJson(state->json);
     return 0;
   }
-  std::cout << "Connector:      " << name << " (" << stored->type << ")\n"
-            << "Status:         " << std::string(j["status"].as_string()) << "\n";
-  if (config)
-    std::cout << "Direction:      " << connectors::DirectionName(config->direction) << "\n";
+  const auto& stored = state->stored;
+  const auto& outbox = state->outbox;
+  std::cout << "Connector:      " << name << " (" << stored.type << ")\n"
+            << "Status:         " << std::string(state->json["status"].as_string()) << "\n";
+  if (state->config) {
+    std::cout << "Direction:      " << connectors::DirectionName(state->config->direction) << "\n";
+  }
   std::cout << "Last sync:      "
-            << (stored->last_sync_at ? FormatTime(*stored->last_sync_at) : "never") << "\n";
-  if (!stored->last_error.empty()) std::cout << "Sync error:     " << stored->last_error << "\n";
+            << (stored.last_sync_at ? FormatTime(*stored.last_sync_at) + " (" +
+                                          FormatAgo(*stored.last_sync_at, now) + ")"
+                                    : "never")
+            << "\n";
+  if (!stored.last_error.empty()) std::cout << "Sync error:     " << stored.last_error << "\n";
   std::cout << "History:        "
-            << (stored->import_done ? "imported"
-                : stored->import_checkpoint
-                    ? "importing, up to " + FormatTime(*stored->import_checkpoint)
+            << (stored.import_done ? "imported"
+                : stored.import_checkpoint
+                    ? "importing, up to " + FormatTime(*stored.import_checkpoint)
                     : "not imported yet")
             << "\n"
-            << "Incidents:      " << linked.value_or(0) << " linked, "
-            << day.value_or(store::ActivityCounters{}).incidents_synced << " synced in 24h\n"
-            << "Webhook:        " << std::string(j["webhook"].as_string()) << ", last event "
-            << (stored->last_webhook_at ? FormatTime(*stored->last_webhook_at) : "never") << "\n"
-            << "Outbox:         " << outbox->pending << " waiting"
-            << (outbox->oldest_pending ? " (oldest " + FormatTime(*outbox->oldest_pending) + ")"
-                                       : "")
-            << ", " << outbox->parked << " parked, " << outbox->sent_since << " sent in 24h\n";
-  if (!sender->empty()) std::cout << "                being sent by " << *sender << "\n";
-  for (const auto& m : *parked) {
+            << "Incidents:      " << FormatCount(state->linked) << " linked, "
+            << FormatCount(state->day.incidents_synced) << " synced in 24h\n"
+            << "Webhook:        " << std::string(state->json["webhook"].as_string())
+            << ", last event "
+            << (stored.last_webhook_at ? FormatTime(*stored.last_webhook_at) : "never") << "\n"
+            << "Outbox:         " << outbox.pending << " waiting"
+            << (outbox.oldest_pending ? " (oldest " + FormatTime(*outbox.oldest_pending) + ")" : "")
+            << ", " << outbox.parked << " parked, " << outbox.sent_since << " sent in 24h\n";
+  if (!state->sender.empty())
+    std::cout << "                being sent by " << state->sender << "\n";
+  for (const auto& m : state->parked) {
     std::cout << "  parked: " << core::IncidentId(m.incident) << " " << m.kind << " after "
               << m.attempts << " attempt(s): " << m.last_error << "\n";
   }
-  if (outbox->parked > 0) {
+  if (outbox.parked > 0) {
     std::cout << "                fix the cause, then `im connector sync " << name
               << " --retry-parked`\n";
-  }
-  if (health) {
-    for (const auto& c : j["checks"].as_array()) {
-      const auto& o2 = c.as_object();
-      std::cout << (o2.at("ok").as_bool() ? "✓ " : "✗ ") << o2.at("name").as_string() << ": "
-                << o2.at("detail").as_string() << "\n";
-    }
-    std::cout << "Error rate 24h: " << j["error_rate_24h"].as_double() * 100 << "%\n";
   }
   return 0;
 }
@@ -230,7 +190,7 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
     if (!n) return ReportError(n.error());
     if (!g.json) std::cout << *n << " parked change(s) queued again\n";
   }
-  connectors::SyncOptions options{.incident_id = incident};
+  connectors::SyncOptions options;
   if (isatty(STDERR_FILENO) && !g.json) {
     options.progress = [](const std::string& stage, int64_t done, int64_t total) {
       int pct = total > 0 ? static_cast<int>(100 * done / total) : 100;
@@ -243,11 +203,40 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
   // Changes made in im go out first (outbound and bidirectional connectors).
   auto out = (*c)->FlushOutbox();
   if (!out) return ReportError(out.error());
+  // --incident takes im's id (INC-<n>) as well as the provider's: each provider incident
+  // linked to it (one per PagerDuty service it was declared on) is read again.
+  std::vector<std::string> provider_ids;
+  if (!incident.empty()) provider_ids.push_back(incident);
+  const std::string provider = (*c)->config().type == "pagerduty" ? "PagerDuty" : "the provider";
+  if (incident.size() > 4 && (incident.starts_with("INC-") || incident.starts_with("inc-"))) {
+    auto number = core::ParseIncidentId(incident);
+    if (!number) return ReportError(number.error().Wrap("--incident"));
+    auto links = o->cr->store->LinksOf(name, *number);
+    if (!links) return ReportError(links.error());
+    if (links->empty()) {
+      return ReportError(
+          {ErrorCode::kNotFound,
+           core::IncidentId(*number) + " is not linked to a " + provider +
+               " incident through connector " + name + " (`im show " + core::IncidentId(*number) +
+               "` says what it is synced with); give " + provider +
+               "'s incident id instead, or sync everything with `im connector sync " + name + "`"});
+    }
+    provider_ids = *links;
+  }
   connectors::SyncReport r;
   if ((*c)->config().direction != connectors::Direction::kOutbound) {
-    auto synced = (*c)->Sync(options);
-    if (!synced) return ReportError(synced.error());
-    r = *synced;
+    for (size_t i = 0; i < std::max<size_t>(provider_ids.size(), 1); ++i) {
+      if (!provider_ids.empty()) options.incident_id = provider_ids[i];
+      auto synced = (*c)->Sync(options);
+      if (!synced) {
+        if (options.incident_id.empty()) return ReportError(synced.error());
+        return ReportError(
+            synced.error().Wrap("reading " + provider + " incident " + options.incident_id));
+      }
+      r.incidents += synced->incidents;
+      r.log_entries += synced->log_entries;
+      r.took += synced->took;
+    }
   }
   std::optional<connectors::ReconcileReport> rec;
   if (reconcile) {
@@ -319,7 +308,9 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
     sub->add_option("name", *name)->required();
     std::string which = cmd;
     sub->callback([&g, name, which] {
-      g.exit_code = which == "test" ? RunTest(g, *name) : RunStatus(g, *name, which == "health");
+      g.exit_code = which == "test"     ? RunTest(g, *name)
+                    : which == "health" ? RunConnectorHealth(g, *name)
+                                        : RunStatus(g, *name);
     });
   }
 
@@ -327,7 +318,8 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
   auto sync_incident = std::make_shared<std::string>();
   auto* sync = connector->add_subcommand("sync", "Import history (resumable) or catch up now");
   sync->add_option("name", *sync_name)->required();
-  sync->add_option("--incident", *sync_incident, "Only this provider incident id");
+  sync->add_option("--incident", *sync_incident,
+                   "Only this incident: im's INC-<n> or the provider's id (P1ABC23)");
   auto retry_parked = std::make_shared<bool>(false);
   sync->add_flag("--retry-parked", *retry_parked, "Queue parked outbound changes again first");
   auto reconcile = std::make_shared<bool>(false);

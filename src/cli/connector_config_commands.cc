@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/connector_runtime.h"
+#include "cli/connector_metrics.h"
 #include "cli/context.h"
 #include "common/time.h"
 #include "common/webhook_signature.h"
@@ -36,6 +37,39 @@ int PrintConfig(GlobalOptions& g, const connectors::ConnectorConfig& c, const st
   return 0;
 }
 
+// "PagerDuty" for "pagerduty": how messages name the provider of a connector type.
+std::string ProviderDisplayName(const std::string& type) {
+  return type == "pagerduty" ? "PagerDuty" : type;
+}
+
+// Asks the provider whether `id` (given with `flag`) exists before it is stored: refused when
+// the provider says it does not; stored with a warning when it cannot be asked.
+Result<void> CheckProviderId(app::ConnectorRuntime& cr, const std::string& connector,
+                             connectors::ReferenceKind kind, const std::string& id,
+                             const std::string& flag) {
+  auto c = cr.manager->Open(connector);
+  if (!c) return std::unexpected(c.error());
+  const std::string provider = ProviderDisplayName((*c)->config().type);
+  const std::string what = std::string(connectors::ReferenceKindName(kind));
+  auto check = (*c)->CheckReference(kind, id);
+  if (!check) return std::unexpected(check.error().Wrap(flag));
+  using Outcome = connectors::ReferenceCheck::Outcome;
+  switch (check->outcome) {
+    case Outcome::kFound:
+    case Outcome::kUnsupported: return Ok();
+    case Outcome::kNotFound:
+      return Fail(ErrorCode::kNotFound, flag + ": " + provider + " has no " + what + " " + id +
+                                            " (" + check->detail + "); check the id in " +
+                                            provider + ". Nothing was changed");
+    case Outcome::kUnreachable:
+      std::cerr << "warning: " << flag << ": could not check " << what << " " << id << " with "
+                << provider << " (" << check->detail << "); saved anyway. `im connector test "
+                << connector << "` checks it again\n";
+      return Ok();
+  }
+  return Ok();
+}
+
 int Update(GlobalOptions& g, const Args& a) {
   return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
@@ -59,15 +93,26 @@ int Config(GlobalOptions& g, const Args& a) {
       if (!c) return ReportError(c.error());
       return PrintConfig(g, *c, "connector " + a.name);
     }
+    // The ids first, without holding anything: asking PagerDuty may take seconds.
+    if (!a.service_id.empty()) {
+      auto ok = CheckProviderId(cr, a.name, connectors::ReferenceKind::kService, a.service_id,
+                                "--service-id");
+      if (!ok) return ReportError(ok.error());
+    }
+    if (!a.escalation_policy.empty()) {
+      auto ok = CheckProviderId(cr, a.name, connectors::ReferenceKind::kEscalationPolicy,
+                                a.escalation_policy, "--escalation-policy");
+      if (!ok) return ReportError(ok.error());
+    }
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
       if (!a.escalation_policy.empty()) c.escalation_policy_id = a.escalation_policy;
       if (!a.service_id.empty()) c.service_id = a.service_id;
       if (!a.sla_mapping.empty()) {
-        auto v = json::Parse(a.sla_mapping);
+        auto v = json::ParseStrict(a.sla_mapping);
         if (!v) {
           return Fail(ErrorCode::kInvalidArgument,
-                      "--sla-mapping is not JSON (" + v.error().message +
-                          R"(); write it like '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
+                      "--sla-mapping: " + v.error().message +
+                          R"(; write it like '{"SEV-1":{"acknowledge":"5m","resolve":"30m"}}')");
         }
         auto overlay = core::ParseSlaOverlay(*v, "--sla-mapping");
         if (!overlay) return std::unexpected(overlay.error());
@@ -81,7 +126,23 @@ int Config(GlobalOptions& g, const Args& a) {
 }
 
 int Map(GlobalOptions& g, const Args& a, bool escalation) {
+  const char* service_flag = escalation ? "--service" : "--im-service";
+  const char* id_flag = escalation ? "--escalation-policy" : "--pd-service";
+  if (a.a.empty() || a.b.empty()) {
+    std::cerr << "error: give the im service and the PagerDuty "
+              << (escalation ? "escalation policy" : "service") << ": `im connector "
+              << (escalation ? "map-escalation " : "map-service ")
+              << (a.name.empty() ? "NAME" : a.name) << " " << service_flag << " api " << id_flag
+              << (escalation ? " PXXXXXX" : " PAPI001") << "`\n";
+    return 2;
+  }
+  if (auto ok = CheckServiceNames({a.a}, service_flag); !ok) return ReportError(ok.error());
   return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    auto kind = escalation ? connectors::ReferenceKind::kEscalationPolicy
+                           : connectors::ReferenceKind::kService;
+    if (auto ok = CheckProviderId(cr, a.name, kind, a.b, id_flag); !ok) {
+      return ReportError(ok.error());
+    }
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
       (escalation ? c.escalation_mappings : c.service_mappings)[a.a] = a.b;
       return Ok();
@@ -101,50 +162,25 @@ int ListMap(GlobalOptions& g, const Args& a, bool escalation) {
     auto c = cr.manager->Config(a.name);
     if (!c) return ReportError(c.error());
     const auto& m = escalation ? c->escalation_mappings : c->service_mappings;
+    // The provider's names, as the last sync read them.
+    std::map<std::string, std::string> names;
+    if (auto dir = cr.store->Directory(a.name, escalation ? "escalation_policy" : "service")) {
+      for (const auto& e : *dir) names[e.external_id] = e.name;
+    }
     json::object o;
     std::vector<std::vector<std::string>> rows;
     for (const auto& [ours, theirs] : m) {
       o[ours] = theirs;
-      rows.push_back({ours, theirs});
+      rows.push_back({ours, theirs, names.contains(theirs) ? names[theirs] : "-"});
     }
     if (g.json) {
       PrintJson(o);
     } else {
-      PrintTable({"SERVICE", escalation ? "ESCALATION POLICY" : "PAGERDUTY SERVICE"}, rows);
+      // The product documentation's headings.
+      PrintTable({"IM Service", escalation ? "Escalation Policy" : "PagerDuty Service",
+                  escalation ? "Policy Name" : "Service Name"},
+                 rows);
     }
-    return 0;
-  });
-}
-
-int Metrics(GlobalOptions& g, const Args& a) {
-  return WithManager(g, [&](app::Runtime& rt, app::ConnectorRuntime& cr) {
-    auto stored = cr.store->Get(a.name);
-    if (!stored) return ReportError(stored.error());
-    Time now = rt.clock.Now();
-    auto day = cr.store->Activity(a.name, now - std::chrono::hours(24));
-    auto all = cr.store->Activity(a.name, Time{});
-    auto linked = cr.store->CountLinks(a.name);
-    if (!day || !all || !linked)
-      return ReportError(Error{ErrorCode::kInternal, "cannot read metrics"});
-    double success = all->syncs ? 1.0 - static_cast<double>(all->sync_failures) / all->syncs : 1.0;
-    double avg_sync = all->syncs ? all->sync_time_us / 1e6 / all->syncs : 0;
-    auto budget = cr.budgets->For(cr.manager->Config(a.name)->api_key, 960).Usage();
-    json::object o{
-        {"total_incidents", *linked},        {"sync_success_rate", success},
-        {"average_sync_seconds", avg_sync},  {"api_calls_24h", day->api_calls},
-        {"api_errors_24h", day->api_errors}, {"rate_limited_24h", day->rate_limited},
-        {"rate_limit_usage", budget},        {"webhook_events_24h", day->webhook_events}};
-    if (g.json) {
-      PrintJson(o);
-      return 0;
-    }
-    std::cout << "Total incidents:    " << *linked << "\n"
-              << "Sync success rate:  " << success * 100 << "%\n"
-              << "Average sync time:  " << avg_sync << " s\n"
-              << "API calls (24h):    " << day->api_calls << " (" << day->api_errors << " errors, "
-              << day->rate_limited << " rate-limited)\n"
-              << "Rate-limit usage:   " << budget * 100 << "% of 960/min (this process)\n"
-              << "Webhook events 24h: " << day->webhook_events << "\n";
     return 0;
   });
 }
@@ -238,7 +274,7 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
 
   auto* metrics = connector.add_subcommand("metrics", "Sync success, API calls, rate-limit usage");
   metrics->add_option("name", a->name)->required();
-  metrics->callback([&g, a] { g.exit_code = Metrics(g, *a); });
+  metrics->callback([&g, a] { g.exit_code = RunConnectorMetrics(g, a->name); });
 
   auto* webhook =
       connector.add_subcommand("webhook", "Create the webhook subscription, or test it");
@@ -268,10 +304,14 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
                                  escalation ? "Use a PagerDuty escalation policy for a service"
                                             : "Map an im service to a PagerDuty service");
     map->add_option("name", a->name)->required();
-    map->add_option("service", a->a, "im service name (or 'default')")->required();
+    map->add_option("service", a->a, "im service name (or 'default')");
     map->add_option("id", a->b,
-                    escalation ? "PagerDuty escalation policy id" : "PagerDuty service id")
-        ->required();
+                    escalation ? "PagerDuty escalation policy id" : "PagerDuty service id");
+    // The named forms of the product documentation; the positional ones work too.
+    map->add_option(escalation ? "--service" : "--im-service", a->a,
+                    "im service name (or 'default')");
+    map->add_option(escalation ? "--escalation-policy" : "--pd-service", a->b,
+                    escalation ? "PagerDuty escalation policy id" : "PagerDuty service id");
     map->callback([&g, a, escalation] { g.exit_code = Map(g, *a, escalation); });
     auto* list = connector.add_subcommand(escalation ? "list-escalations" : "list-mappings",
                                           "Show the mappings");

@@ -1,6 +1,7 @@
 #include "cli/context.h"
 
 #include "common/strings.h"
+#include "core/email.h"
 
 #include <algorithm>
 #include <iostream>
@@ -78,6 +79,32 @@ void PrintTable(const std::vector<std::string>& header,
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
   return SplitCommaLists(values);
+}
+
+Result<void> CheckLimit(int64_t limit) {
+  if (limit < 1) {
+    return Fail(ErrorCode::kInvalidArgument, "--limit must be at least 1 (got " +
+                                                 std::to_string(limit) +
+                                                 "); leave it out for the default");
+  }
+  return Ok();
+}
+
+Result<void> CheckWindow(const std::optional<Time>& since, const std::optional<Time>& until) {
+  if (since && until && *since >= *until) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--since must be before --until: swap them, or leave one out");
+  }
+  return Ok();
+}
+
+Result<void> CheckServiceNames(const std::vector<std::string>& names, std::string_view flag) {
+  for (const auto& name : names) {
+    if (auto ok = core::ValidateServiceName(name); !ok) {
+      return std::unexpected(ok.error().Wrap(flag));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace im::cli

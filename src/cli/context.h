@@ -43,6 +43,14 @@ void PrintTable(const std::vector<std::string>& header,
 // Splits "a,b" and repeated flags into one list.
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values);
 
+// --limit N: N must be at least 1.
+Result<void> CheckLimit(int64_t limit);
+// --since T --until T: T since must come first.
+Result<void> CheckWindow(const std::optional<Time>& since, const std::optional<Time>& until);
+
+// Checks service names a person typed after `flag` (docs/cli.md, "Service names").
+Result<void> CheckServiceNames(const std::vector<std::string>& names, std::string_view flag);
+
 // Every subcommand registers itself through one of these (one file each).
 void AddIncidentCommands(CLI::App& root, GlobalOptions& g);
 void AddServiceCommands(CLI::App& root, GlobalOptions& g);

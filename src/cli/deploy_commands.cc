@@ -41,6 +41,7 @@ json::object AttributionJson(int64_t incident, const std::optional<store::Attrib
 }
 
 int RunRecord(GlobalOptions& g, const RecordOptions& o) {
+  if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   const Time now = (*rt)->clock.Now();
@@ -84,9 +85,11 @@ struct ListOptions {
 };
 
 int RunList(GlobalOptions& g, const ListOptions& o) {
+  if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   store::DeploymentFilter f{.services = SplitCommas(o.services), .limit = o.limit};
+  if (auto ok = CheckServiceNames(f.services, "--service"); !ok) return ReportError(ok.error());
   if (!o.environment.empty()) f.environment = o.environment;
   const Time now = (*rt)->clock.Now();
   for (auto [text, field, flag] :
@@ -96,6 +99,7 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
     if (!t) return ReportError(t.error());
     *field = *t;
   }
+  if (auto ok = CheckWindow(f.since, f.until); !ok) return ReportError(ok.error());
   auto list = (*rt)->deployment_store->List(f);
   if (!list) return ReportError(list.error());
   if (g.json) {
@@ -175,7 +179,7 @@ void AddDeployCommands(CLI::App& root, GlobalOptions& g) {
   list->add_option("--environment", lst->environment, "Only this environment");
   list->add_option("--since", lst->since, "Triggered at or after: RFC 3339 or -7d");
   list->add_option("--until", lst->until, "Triggered before");
-  list->add_option("--limit", lst->limit, "At most this many (0 = all)");
+  list->add_option("--limit", lst->limit, "At most this many (default 50)");
   list->callback([&g, lst] { g.exit_code = RunList(g, *lst); });
 
   for (const char* kind : {"link", "unlink", "why"}) {

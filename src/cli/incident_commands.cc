@@ -1,7 +1,10 @@
 // im declare | ack | resolve | close | reopen | note | incidents | show
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "cli/context.h"
+#include "cli/display.h"
 #include "common/time.h"
 #include "core/incident_json.h"
 
@@ -71,6 +74,17 @@ struct DeclareOptions {
 };
 
 int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
+  // What core refuses too, said in terms of the flags.
+  if (std::all_of(o.title.begin(), o.title.end(),
+                  [](unsigned char c) { return std::isspace(c) != 0; })) {
+    return ReportError({ErrorCode::kInvalidArgument,
+                        "--title is empty or only spaces: give a one-line summary, like "
+                        "--title 'Checkout is down'"});
+  }
+  if (SplitCommas(o.services).empty()) {
+    return ReportError({ErrorCode::kInvalidArgument,
+                        "--service names no service: give one or more, like --service api,db"});
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   core::DeclareRequest r{.title = o.title, .description = o.description};
@@ -98,7 +112,7 @@ int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
     std::cerr << "note: service '" << s
               << "' was not in the catalog and has been created; describe it with "
                  "`im services add "
-              << s << " --team ... --owner ...`\n";
+              << ShellWord(s) << " --team ... --owner ...`\n";
   }
   if (g.json) {
     auto view = (*rt)->incidents->Show(result->incident.number);
@@ -112,6 +126,13 @@ int RunDeclare(GlobalOptions& g, const DeclareOptions& o) {
     std::cout << core::IncidentId(result->incident.number) << "\n";
   }
   return 0;
+}
+
+// A missing incident id is a usage error (exit 2) that shows the form to type.
+int MissingIncident(const std::string& command) {
+  std::cerr << "error: say which incident: `im " << command
+            << " INC-<n>` (`im incidents` lists them)\n";
+  return 2;
 }
 
 int RunAction(GlobalOptions& g, const std::string& id, engine::Action action,
@@ -134,13 +155,18 @@ int RunAction(GlobalOptions& g, const std::string& id, engine::Action action,
 struct ListOptions {
   std::vector<std::string> status, service, sev;
   std::string since, until;
-  int64_t limit = 0;
+  int64_t limit = 0;  // 0: all (no --limit given)
+  bool limit_given = false;
 };
 
 int RunList(GlobalOptions& g, const ListOptions& o) {
+  if (o.limit_given) {
+    if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   store::IncidentFilter f{.services = SplitCommas(o.service), .limit = o.limit};
+  if (auto ok = CheckServiceNames(f.services, "--service"); !ok) return ReportError(ok.error());
   for (const auto& s : SplitCommas(o.status)) {
     auto st = core::ParseStatus(s);
     if (!st) return ReportError(st.error());
@@ -158,6 +184,7 @@ int RunList(GlobalOptions& g, const ListOptions& o) {
     if (!t) return ReportError(t.error());
     *field = *t;
   }
+  if (auto ok = CheckWindow(f.since, f.until); !ok) return ReportError(ok.error());
   if (g.json) {
     // Streamed one incident at a time: 100,000 incidents are never all in memory at once. A
     // read that fails midway leaves the output unfinished and exits non-zero.
@@ -257,10 +284,11 @@ void AddIncidentCommands(CLI::App& root, GlobalOptions& g) {
     auto id = std::make_shared<std::string>();
     auto note = std::make_shared<std::string>();
     auto* cmd = root.add_subcommand(spec.name, spec.help);
-    cmd->add_option("--incident,incident", *id, "Incident id, like INC-42")->required();
+    cmd->add_option("--incident,incident", *id, "Incident id, like INC-42");
     cmd->add_option("--note", *note, "Why, for the timeline");
-    cmd->callback(
-        [&g, id, note, action = spec.action] { g.exit_code = RunAction(g, *id, action, *note); });
+    cmd->callback([&g, id, note, action = spec.action, name = std::string(spec.name)] {
+      g.exit_code = id->empty() ? MissingIncident(name) : RunAction(g, *id, action, *note);
+    });
   }
 
   auto note_id = std::make_shared<std::string>();
@@ -277,13 +305,18 @@ void AddIncidentCommands(CLI::App& root, GlobalOptions& g) {
   list->add_option("--sev,--severity", list_opts->sev, "SEV-1..SEV-4");
   list->add_option("--since", list_opts->since, "Created at or after: RFC 3339 or -7d");
   list->add_option("--until", list_opts->until, "Created before: RFC 3339 or -1h");
-  list->add_option("--limit", list_opts->limit, "At most this many (0 = all)");
-  list->callback([&g, list_opts] { g.exit_code = RunList(g, *list_opts); });
+  list->add_option("--limit", list_opts->limit, "At most this many (default all)");
+  list->callback([&g, list, list_opts] {
+    list_opts->limit_given = list->count("--limit") > 0;
+    g.exit_code = RunList(g, *list_opts);
+  });
 
   auto show_id = std::make_shared<std::string>();
   auto* show = root.add_subcommand("show", "Show an incident with its SLA state and timeline");
-  show->add_option("incident,--incident", *show_id, "Incident id, like INC-42")->required();
-  show->callback([&g, show_id] { g.exit_code = RunShow(g, *show_id); });
+  show->add_option("incident,--incident", *show_id, "Incident id, like INC-42");
+  show->callback([&g, show_id] {
+    g.exit_code = show_id->empty() ? MissingIncident("show") : RunShow(g, *show_id);
+  });
 }
 
 }  // namespace im::cli

@@ -9,15 +9,22 @@ namespace {
 
 struct LogsOptions {
   std::string component, filter;
-  size_t limit = 200;
+  int64_t limit = 200;
 };
 
 int RunLogs(GlobalOptions& g, const LogsOptions& o) {
+  if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
+  if (!o.component.empty()) {
+    if (auto ok = app::CheckLogComponent(o.component); !ok) {
+      return ReportError(ok.error().Wrap("--component"));
+    }
+  }
   auto config = LoadConfig(g);
   if (!config) return ReportError(config.error());
   auto lines = app::ReadLogs(config->data_dir + "/logs/im.log", o.component, o.filter);
   if (!lines) return ReportError(lines.error());
-  size_t start = lines->size() > o.limit && o.limit > 0 ? lines->size() - o.limit : 0;
+  const auto limit = static_cast<size_t>(o.limit);
+  size_t start = lines->size() > limit ? lines->size() - limit : 0;
   if (g.json) {
     json::array items;
     for (size_t i = start; i < lines->size(); ++i) {
@@ -40,9 +47,10 @@ int RunLogs(GlobalOptions& g, const LogsOptions& o) {
 void AddLogsCommand(CLI::App& root, GlobalOptions& g) {
   auto o = std::make_shared<LogsOptions>();
   auto* logs = root.add_subcommand("logs", "Read the server's logs (<data-dir>/logs/im.log)");
-  logs->add_option("--component", o->component, "http, sla, store, connector.<name>, ...");
-  logs->add_option("--filter", o->filter, "Only lines whose message contains this text");
-  logs->add_option("--limit", o->limit, "The last N matching lines (0 = all; default 200)");
+  logs->add_option("--component", o->component, "connector, http, sla or webhook");
+  logs->add_option("--filter", o->filter,
+                   "Only lines whose message contains this text (any case), like pagerduty");
+  logs->add_option("--limit", o->limit, "The last N matching lines (default 200)");
   logs->callback([&g, o] { g.exit_code = RunLogs(g, *o); });
 }
 

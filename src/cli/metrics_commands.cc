@@ -1,8 +1,10 @@
 // im metrics dora [--since --until] [--service S | --team T] [--zone Z] [--json]: the DORA
 // report; with --json, the drill-down lists of incidents and deployments behind each number.
+// im metrics connector NAME: connector_metrics.cc.
 #include <cstdio>
 #include <iostream>
 
+#include "cli/connector_metrics.h"
 #include "cli/context.h"
 #include "common/time.h"
 #include "dora/bands.h"
@@ -69,6 +71,10 @@ void PrintReport(const engine::DoraResult& res) {
 }
 
 int RunDora(GlobalOptions& g, const DoraOptions& o) {
+  if (auto ok = CheckLimit(o.limit); !ok) return ReportError(ok.error());
+  if (!o.service.empty()) {
+    if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
+  }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   engine::DoraQuery q{.service = o.service, .team = o.team, .zone = o.zone};
@@ -80,6 +86,7 @@ int RunDora(GlobalOptions& g, const DoraOptions& o) {
     if (!t) return ReportError(t.error().Wrap(flag));
     *field = *t;
   }
+  if (auto ok = CheckWindow(q.since, q.until); !ok) return ReportError(ok.error());
   if (o.include_low_urgency) q.include_low_urgency = true;
   q.list_incidents = q.list_deployments = g.json;
   q.limit = o.limit;
@@ -109,6 +116,12 @@ void AddMetricsCommands(CLI::App& root, GlobalOptions& g) {
                  "Count low-urgency incidents in MTTR and MTTA");
   dora->add_option("--limit", o->limit, "At most this many items per --json list (default 1000)");
   dora->callback([&g, o] { g.exit_code = RunDora(g, *o); });
+
+  auto name = std::make_shared<std::string>();
+  auto* connector = metrics->add_subcommand(
+      "connector", "A connector's sync success rate, sync time, API calls, rate-limit usage");
+  connector->add_option("name", *name, "The connector, like pd-prod")->required();
+  connector->callback([&g, name] { g.exit_code = RunConnectorMetrics(g, *name); });
 }
 
 }  // namespace im::cli

@@ -65,6 +65,7 @@ int RunNow(GlobalOptions& g, const NowOptions& o) {
   if (!at) return ReportError(at.error());
   auto& oncall = *(*rt)->oncall;
   if (!o.service.empty()) {
+    if (auto ok = CheckServiceNames({o.service}, "--service"); !ok) return ReportError(ok.error());
     auto view = oncall.ForService(o.service, *at);
     if (!view) return ReportError(view.error());
     if (g.json) {

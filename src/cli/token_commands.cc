@@ -26,7 +26,7 @@ int RunCreate(GlobalOptions& g, const std::string& name) {
   return 0;
 }
 
-int RunList(GlobalOptions& g) {
+int RunTokenList(GlobalOptions& g) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   auto tokens = (*rt)->tokens->List();
@@ -39,10 +39,10 @@ int RunList(GlobalOptions& g) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : *tokens) {
-    rows.push_back({std::to_string(t.id), t.name, t.prefix + "…", t.created_by,
-                    FormatTime(t.created_at), t.revoked_at ? "revoked" : "active"});
+    rows.push_back({std::to_string(t.id), t.name, t.hint, t.created_by, FormatTime(t.created_at),
+                    t.revoked_at ? "revoked" : "active"});
   }
-  PrintTable({"ID", "NAME", "PREFIX", "CREATED BY", "CREATED", "STATE"}, rows);
+  PrintTable({"ID", "NAME", "TOKEN", "CREATED BY", "CREATED", "STATE"}, rows);
   return 0;
 }
 
@@ -68,7 +68,7 @@ void AddTokenCommands(CLI::App& root, GlobalOptions& g) {
   create->add_option("--name,name", *name, "What the token is for, e.g. ci")->required();
   create->callback([&g, name] { g.exit_code = RunCreate(g, *name); });
   token->add_subcommand("list", "List tokens (never their secrets)")->callback([&g] {
-    g.exit_code = RunList(g);
+    g.exit_code = RunTokenList(g);
   });
   auto id = std::make_shared<int64_t>(0);
   auto* revoke = token->add_subcommand("revoke", "Revoke a token by id");

@@ -41,4 +41,9 @@ inline std::unexpected<Error> Fail(ErrorCode code, std::string message) {
   return std::unexpected(Error{code, std::move(message)});
 }
 
+// An InvalidArgument naming where the bad input is: "<where>: <what>".
+inline std::unexpected<Error> InvalidAt(std::string_view where, std::string_view what) {
+  return Fail(ErrorCode::kInvalidArgument, std::string(where) + ": " + std::string(what));
+}
+
 }  // namespace im

@@ -1,6 +1,9 @@
 #include "common/json.h"
 
+#include <boost/json/basic_parser_impl.hpp>
+
 #include <algorithm>
+#include <set>
 
 namespace im::json {
 namespace {
@@ -10,14 +13,108 @@ std::unexpected<Error> WrongType(std::string_view field, std::string_view type) 
               "field '" + std::string(field) + "' must be " + std::string(type));
 }
 
+boost::json::parse_options JsonParseOptions() {
+  boost::json::parse_options opts;
+  opts.max_depth = 64;
+  return opts;
+}
+
+// A basic_parser handler that only follows keys, to find one given twice in an object:
+// Boost.JSON 1.81 keeps the last of duplicate keys and has no option to refuse them, so
+// ParseStrict reads the text a second time with this handler.
+class DuplicateKeyFinder {
+ public:
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+
+  // The repeated key with the path of the objects around it ("custom.service_id"), or "".
+  const std::string& duplicate() const { return duplicate_; }
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_array_begin(boost::system::error_code&) {
+    frames_.push_back({.array = true});
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
+    frames_.pop_back();
+    return true;
+  }
+  bool on_object_begin(boost::system::error_code&) {
+    frames_.push_back({});
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    frames_.pop_back();
+    return true;
+  }
+  bool on_string_part(boost::json::string_view, std::size_t, boost::system::error_code&) {
+    return true;
+  }
+  bool on_string(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+    key_.append(s.data(), s.size());
+    Frame& f = frames_.back();
+    f.key = std::move(key_);
+    key_.clear();
+    if (!f.keys.insert(f.key).second) {
+      for (const auto& frame : frames_) {
+        if (frame.array) {
+          duplicate_ += "[]";
+        } else {
+          duplicate_ += (duplicate_.empty() ? "" : ".") + frame.key;
+        }
+      }
+      ec = boost::json::error::syntax;  // stops the parse; duplicate_ says why
+      return false;
+    }
+    return true;
+  }
+  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(int64_t, boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_uint64(uint64_t, boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_double(double, boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_bool(bool, boost::system::error_code&) { return true; }
+  bool on_null(boost::system::error_code&) { return true; }
+  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::set<std::string> keys;
+    std::string key;  // the key whose value is being read
+  };
+  std::vector<Frame> frames_;
+  std::string key_;
+  std::string duplicate_;
+};
+
 }  // namespace
 
 Result<value> Parse(std::string_view text) {
   boost::system::error_code ec;
-  boost::json::parse_options opts;
-  opts.max_depth = 64;
-  value v = boost::json::parse(text, ec, {}, opts);
+  value v = boost::json::parse(text, ec, {}, JsonParseOptions());
   if (ec) return Fail(ErrorCode::kInvalidArgument, "body is not valid JSON: " + ec.message());
+  return v;
+}
+
+Result<value> ParseStrict(std::string_view text) {
+  auto v = Parse(text);
+  if (!v) return v;
+  boost::json::basic_parser<DuplicateKeyFinder> finder(JsonParseOptions());
+  boost::system::error_code ec;
+  finder.write_some(false, text.data(), text.size(), ec);
+  if (!finder.handler().duplicate().empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "key '" + finder.handler().duplicate() + "' is given twice: give each key once");
+  }
   return v;
 }
 

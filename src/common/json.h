@@ -18,6 +18,10 @@ using boost::json::object;
 using boost::json::value;
 
 Result<value> Parse(std::string_view text);
+// Parse for what a client or a person wrote (API request bodies, --config): also refuses a key
+// given twice in one object, naming it ("custom.service_id"), where Parse keeps the last.
+// Not for provider payloads, which are taken as the provider sends them.
+Result<value> ParseStrict(std::string_view text);
 std::string Serialize(const value& v);
 
 // Reads `field` of `obj`. Missing → kInvalidArgument "missing field 'x'"; wrong type →

@@ -19,4 +19,10 @@ std::vector<std::string> SplitCommaLists(const std::vector<std::string>& values)
   return out;
 }
 
+std::string Redact(const std::string& secret) {
+  if (secret.empty()) return "";
+  if (secret.size() < 12) return "****";
+  return "****" + secret.substr(secret.size() - 4);
+}
+
 }  // namespace im

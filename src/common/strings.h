@@ -9,4 +9,9 @@ namespace im {
 // "a,b" and repeated values ("a", "b,c") as one list, items trimmed, empty ones dropped.
 std::vector<std::string> SplitCommaLists(const std::vector<std::string>& values);
 
+// What every output (CLI text, --json, API, logs) shows instead of a secret (API keys,
+// webhook secrets, tokens): "****" and its last 4 characters, or "****" alone when the
+// secret is shorter than 12 characters (4 of them would give away too much); "" for "".
+std::string Redact(const std::string& secret);
+
 }  // namespace im

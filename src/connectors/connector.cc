@@ -11,4 +11,12 @@ WebhookReply Connector::HandleWebhook(const net::HttpRequest& request) {
   return reply.get();
 }
 
+std::string_view ReferenceKindName(ReferenceKind kind) {
+  switch (kind) {
+    case ReferenceKind::kService: return "service";
+    case ReferenceKind::kEscalationPolicy: return "escalation policy";
+  }
+  return "service";
+}
+
 }  // namespace im::connectors

@@ -42,8 +42,10 @@ struct Check {
 };
 
 struct SyncOptions {
-  bool history = true;      // import (or resume importing) the configured history first
-  std::string incident_id;  // only this provider incident
+  bool history = true;  // import (or resume importing) the configured history first
+  // Only this provider incident; such a sync is not recorded as the connector's last sync,
+  // and its failure does not mark the connector as failing.
+  std::string incident_id;
   std::function<void(const std::string&, int64_t, int64_t)> progress;  // stage, done, total
   std::function<bool()> cancelled;  // checked between pages; a cancelled import resumes later
 };
@@ -72,6 +74,22 @@ struct ReconcileReport {
   std::vector<std::string> repaired;  // "INC-7: mitigated → resolved (PagerDuty P1X2Y3)"
 };
 
+// Things of the provider's that a person names by id in im's configuration.
+enum class ReferenceKind { kService, kEscalationPolicy };
+std::string_view ReferenceKindName(ReferenceKind kind);  // "service", "escalation policy"
+
+// Whether the provider knows an id, asked once with a short timeout (a diagnostic, not a sync).
+struct ReferenceCheck {
+  enum class Outcome {
+    kFound,        // `detail`: the provider's name for it
+    kNotFound,     // the provider says there is no such thing
+    kUnreachable,  // could not ask (down, timed out, key refused): `detail` says why
+    kUnsupported,  // this connector cannot check ids
+  };
+  Outcome outcome = Outcome::kUnsupported;
+  std::string detail;
+};
+
 // The HTTP answer to a provider's webhook delivery.
 struct WebhookReply {
   int status = 202;
@@ -97,6 +115,9 @@ class Connector {
  public:
   virtual ~Connector() = default;
   virtual const ConnectorConfig& config() const = 0;
+  // The connection checks of `im connector test`, in order. The first says whether the provider
+  // answers and the second whether it takes the credentials (`im connector health` is
+  // Unhealthy when either fails); the checks after them are what the configuration names.
   virtual std::vector<Check> Test() = 0;
   virtual Result<SyncReport> Sync(const SyncOptions& options) = 0;
   // Takes one webhook delivery and calls `done` exactly once with the answer: at once when it
@@ -124,6 +145,11 @@ class Connector {
   // Compares the open incidents on both sides and repairs drift the webhooks and polling
   // missed (the provider's state is applied unless im's own changes wait in the outbox).
   virtual Result<ReconcileReport> Reconcile() { return ReconcileReport{}; }
+  // Asks the provider whether `id` names a thing of `kind`, within about 10 seconds, without
+  // retrying; never changes anything.
+  virtual Result<ReferenceCheck> CheckReference(ReferenceKind /*kind*/, const std::string& /*id*/) {
+    return ReferenceCheck{};
+  }
 };
 
 using ConnectorFactory =

@@ -100,10 +100,4 @@ Result<std::string> SecretBox::Unseal(const std::string& sealed) const {
   return out;
 }
 
-std::string Redact(const std::string& secret) {
-  if (secret.empty()) return "";
-  if (secret.size() < 12) return "****";
-  return "****" + secret.substr(secret.size() - 4);
-}
-
 }  // namespace im::connectors

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/strings.h"
 
 namespace im::connectors {
 
@@ -24,7 +25,7 @@ class SecretBox {
   std::string key_;
 };
 
-// What to show instead of a secret: "****" plus its last 4 characters when it is long enough.
-std::string Redact(const std::string& secret);
+// What to show instead of a secret (common/strings.h).
+using im::Redact;
 
 }  // namespace im::connectors

@@ -25,17 +25,18 @@ Result<void> ValidateEmail(std::string_view email, std::string_view what) {
 }
 
 Result<void> ValidateServiceName(std::string_view name) {
-  bool ok = !name.empty() && name.size() <= 100 && name.front() != ' ' && name.back() != ' ';
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  bool ok = !name.empty() && name.size() <= 100 && alnum(name.front()) && name.back() != ' ';
   for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-          c == '/' || c == ' ')) {
-      ok = false;
-    }
+    if (!(alnum(c) || c == '-' || c == '_' || c == '.' || c == '/' || c == ' ')) ok = false;
   }
   if (!ok) {
     return Fail(ErrorCode::kInvalidArgument,
                 "service name '" + std::string(name) +
-                    "' is not valid: use 1-100 letters, digits, '-', '_', '.', '/' or spaces");
+                    "' is not valid: use 1-100 letters, digits, spaces, '-', '_', '.' or '/', "
+                    "starting with a letter or digit (like api or payments-db)");
   }
   return Ok();
 }

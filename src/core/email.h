@@ -11,7 +11,9 @@ namespace im::core {
 // `what` names the field in the error ("actor", "assignee").
 Result<void> ValidateEmail(std::string_view email, std::string_view what);
 
-// 1–100 characters of letters, digits, '-', '_', '.', '/' and ' '; not starting with a space.
+// A service name (docs/cli.md, "Service names"): 1–100 characters of ASCII letters, digits,
+// spaces, '-', '_', '.' and '/', starting with a letter or a digit and not ending with a space:
+// "api", "payments-db", "API Gateway" (as PagerDuty names are imported). Case counts.
 Result<void> ValidateServiceName(std::string_view name);
 
 }  // namespace im::core

@@ -166,7 +166,7 @@ json::object ServiceToJson(const Service& s) {
 json::object TokenToJson(const ApiToken& t) {
   return json::object{{"id", t.id},
                       {"name", t.name},
-                      {"prefix", t.prefix},
+                      {"hint", t.hint},
                       {"created_at", FormatTime(t.created_at)},
                       {"created_by", t.created_by},
                       {"revoked_at", OptTime(t.revoked_at)},

@@ -1,6 +1,7 @@
 #include "core/lifecycle.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/email.h"
@@ -19,6 +20,11 @@ std::unexpected<Error> Refuse(const Incident& i, std::string_view action, std::s
 Result<void> CheckActor(const Actor& actor) {
   if (actor.email == "system") return Ok();
   return ValidateEmail(actor.email, "actor");
+}
+
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return std::isspace(c) != 0; });
 }
 
 Result<void> CheckNote(const std::string& note) {
@@ -52,8 +58,9 @@ std::string WithNote(std::string message, const std::string& note) {
 
 Result<Change> Declare(const DeclareRequest& r, const Actor& actor, Time now) {
   if (auto ok = CheckActor(actor); !ok) return std::unexpected(ok.error());
-  if (r.title.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "title is empty: give a short summary with --title");
+  if (IsBlank(r.title)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "'title' is empty or only spaces: give a one-line summary of what is wrong");
   }
   if (r.title.size() > kMaxTitleLength) {
     return Fail(ErrorCode::kInvalidArgument, "title is longer than 1024 bytes; shorten it");
@@ -63,7 +70,7 @@ Result<Change> Declare(const DeclareRequest& r, const Actor& actor, Time now) {
   }
   if (r.services.empty()) {
     return Fail(ErrorCode::kInvalidArgument,
-                "no service given: name at least one affected service with --service");
+                "'services' is empty: name at least one affected service");
   }
   if (r.services.size() > kMaxServices) {
     return Fail(ErrorCode::kInvalidArgument, "more than 32 services on one incident");
@@ -174,7 +181,9 @@ Result<Change> Reopen(const Incident& i, const Actor& actor, Time now, const std
 
 Result<Change> AddNote(const Incident& i, const Actor& actor, Time now, const std::string& text) {
   if (auto ok = CheckActor(actor); !ok) return std::unexpected(ok.error());
-  if (text.empty()) return Fail(ErrorCode::kInvalidArgument, "note is empty: give the note text");
+  if (IsBlank(text)) {
+    return Fail(ErrorCode::kInvalidArgument, "note is empty or only spaces: give the note text");
+  }
   if (auto ok = CheckNote(text); !ok) return std::unexpected(ok.error());
   Change c = Start(i, now);
   Add(c, now, EntryKind::kNote, actor, text);

@@ -20,8 +20,10 @@ struct Service {
 struct ApiToken {
   int64_t id = 0;
   std::string name;
-  std::string prefix;  // first characters of the token, to recognise it in lists
-  std::string hash;    // SHA-256 of the token, hex
+  // What lists show to recognise it: Redact(token), "****" and its last 4 characters ("****"
+  // alone for tokens made before im kept that).
+  std::string hint;
+  std::string hash;  // SHA-256 of the token, hex
   Time created_at;
   std::string created_by;
   std::optional<Time> revoked_at;

@@ -42,12 +42,20 @@ Result<SlaOverlay> ParseSlaOverlay(const json::value& v, std::string_view where)
       return Fail(ErrorCode::kInvalidArgument,
                   field + " must be an object with \"acknowledge\" and/or \"resolve\"");
     }
-    for (const auto& [clock, d] : target.as_object()) {
+    const auto& clocks = target.as_object();
+    if (clocks.contains("ack") && clocks.contains("acknowledge")) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  field + ": give \"acknowledge\" or its short form \"ack\", not both");
+    }
+    for (const auto& [key, d] : clocks) {
+      // "ack" is the short form PagerDuty users write (docs/pagerduty.md).
+      std::string_view clock =
+          key == "ack" ? std::string_view("acknowledge") : std::string_view(key.data(), key.size());
       if (clock != "acknowledge" && clock != "resolve") {
-        return Fail(ErrorCode::kInvalidArgument, field + ": unknown key '" + std::string(clock) +
-                                                     "'; use acknowledge and resolve");
+        return Fail(ErrorCode::kInvalidArgument, field + ": unknown key '" + std::string(key) +
+                                                     "'; use acknowledge (or ack) and resolve");
       }
-      std::string name = field + "." + std::string(clock);
+      std::string name = field + "." + std::string(key);
       std::optional<Duration> parsed;
       if (d.is_string()) {
         if (auto r = ParseDuration(d.as_string())) parsed = *r;

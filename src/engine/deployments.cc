@@ -48,11 +48,9 @@ Result<DoraResult> Deployments::Report(const DoraQuery& q) {
     auto services = store_.ServicesOfTeam(q.team);
     if (!services) return std::unexpected(services.error());
     if (services->empty()) {
-      return Fail(ErrorCode::kNotFound,
-                  "team '" + q.team +
-                      "' owns no service in the catalog; set a service's team "
-                      "with `im services add NAME --team " +
-                      q.team + "`");
+      return Fail(ErrorCode::kNotFound, "team '" + q.team +
+                                            "' owns no service in the catalog; set the team of "
+                                            "its services in the catalog first");
     }
     fq.services = *services;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/strings.h"
 
 namespace im::engine {
 namespace {
@@ -26,7 +27,7 @@ Result<NewToken> Tokens::Create(const std::string& name, const std::string& crea
   NewToken out;
   out.secret = "im_" + Base64Url(RandomBytes(32));
   out.token = core::ApiToken{.name = name,
-                             .prefix = out.secret.substr(0, 9),
+                             .hint = Redact(out.secret),
                              .hash = HashSecret(out.secret),
                              .created_at = clock_.Now(),
                              .created_by = created_by};
@@ -40,7 +41,15 @@ Result<NewToken> Tokens::Create(const std::string& name, const std::string& crea
   return out;
 }
 
-Result<std::vector<core::ApiToken>> Tokens::List() { return store_.ListTokens(); }
+Result<std::vector<core::ApiToken>> Tokens::List() {
+  auto tokens = store_.ListTokens();
+  if (!tokens) return tokens;
+  // Tokens made before kept their first characters instead: show nothing of them.
+  for (auto& t : *tokens) {
+    if (!t.hint.starts_with("****")) t.hint = "****";
+  }
+  return tokens;
+}
 
 Result<void> Tokens::Revoke(int64_t id) {
   return store_.Transact([&](store::Tx& tx) { return tx.RevokeToken(id, clock_.Now()); });

@@ -10,10 +10,8 @@ namespace im::schedule {
 namespace {
 
 using std::chrono::seconds;
-constexpr seconds kDay = std::chrono::days(1);
-constexpr seconds kWeek = std::chrono::days(7);
 
-std::unexpected<Error> Bad(const std::string& field, const std::string& what) {
+std::unexpected<Error> BadIncidentIoRotation(const std::string& field, const std::string& what) {
   return Fail(ErrorCode::kInvalidArgument, "rotations." + field + ": " + what);
 }
 
@@ -34,10 +32,10 @@ Result<WeekWindows> WorkingWindows(const IncidentIoRotation& rotation) {
     const auto& w = rotation.working_intervals[i];
     const std::string field = "working_intervals[" + std::to_string(i) + "]";
     const int day = IsoDayFromName(w.weekday);
-    if (day == 0) return Bad(field + ".weekday", "use monday..sunday");
+    if (day == 0) return BadIncidentIoRotation(field + ".weekday", "use monday..sunday");
     auto start = ParseTimeOfDay(w.start_time);
     auto end = ParseTimeOfDay(w.end_time);
-    if (!start || !end) return Bad(field, "times are HH:MM");
+    if (!start || !end) return BadIncidentIoRotation(field, "times are HH:MM");
     seconds duration = (*end - *start + kDay) % kDay;
     if (duration == seconds(0)) duration = kDay;
     restrictions.push_back({Restriction::Type::kWeekly, *start, duration, day});
@@ -49,12 +47,14 @@ Result<WeekWindows> WorkingWindows(const IncidentIoRotation& rotation) {
 
 Result<std::vector<Layer>> LayersFromIncidentIo(const IncidentIoRotation& rotation, int layer_index,
                                                 Zone zone) {
-  if (rotation.users.empty()) return Bad("users", "needs at least one user");
-  if (rotation.layer_count < 1) return Bad("layers", "needs at least one layer");
+  if (rotation.users.empty()) return BadIncidentIoRotation("users", "needs at least one user");
+  if (rotation.layer_count < 1) return BadIncidentIoRotation("layers", "needs at least one layer");
   if (layer_index < 0 || layer_index >= rotation.layer_count) {
-    return Bad("layers", "layer " + std::to_string(layer_index) + " does not exist");
+    return BadIncidentIoRotation("layers",
+                                 "layer " + std::to_string(layer_index) + " does not exist");
   }
-  if (rotation.handovers.empty()) return Bad("handovers", "needs at least one handover");
+  if (rotation.handovers.empty())
+    return BadIncidentIoRotation("handovers", "needs at least one handover");
   std::vector<seconds> lengths;
   for (size_t i = 0; i < rotation.handovers.size(); ++i) {
     const auto& h = rotation.handovers[i];
@@ -67,8 +67,8 @@ Result<std::vector<Layer>> LayersFromIncidentIo(const IncidentIoRotation& rotati
     else if (h.interval_type == "weekly")
       unit = kWeek;
     else
-      return Bad(field + ".interval_type", "unknown '" + h.interval_type + "'");
-    if (h.interval <= 0) return Bad(field + ".interval", "must be positive");
+      return BadIncidentIoRotation(field + ".interval_type", "unknown '" + h.interval_type + "'");
+    if (h.interval <= 0) return BadIncidentIoRotation(field + ".interval", "must be positive");
     lengths.push_back(unit * h.interval);
   }
   auto working = WorkingWindows(rotation);
@@ -93,7 +93,8 @@ Result<std::vector<Layer>> LayersFromIncidentIo(const IncidentIoRotation& rotati
   // restricted to the slot's wall-clock window.
   const seconds cycle = std::accumulate(lengths.begin(), lengths.end(), seconds(0));
   if (cycle != kDay && cycle != kWeek) {
-    return Bad("handovers", "uneven handovers must add up to one day or one week");
+    return BadIncidentIoRotation("handovers",
+                                 "uneven handovers must add up to one day or one week");
   }
   const auto slots = static_cast<int64_t>(lengths.size());
   std::vector<Layer> out;

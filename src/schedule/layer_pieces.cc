@@ -5,8 +5,6 @@
 namespace im::schedule {
 namespace {
 
-using date::days;
-
 void AddWindow(LocalTime local_start, std::chrono::seconds length, ZoneCursor& zone, Time since,
                Time until, std::vector<Window>& out) {
   const Time start = std::max(zone.ToInstant(local_start), since);
@@ -23,19 +21,19 @@ std::vector<Window> RestrictionWindows(const std::vector<Restriction>& restricti
   ZoneCursor zone(tz);
   // A daily window starting the day before `since`, or a weekly one up to a week before, can
   // still reach into it.
-  const LocalDays first = LocalDay(zone.ToLocal(since)) - days(1);
+  const LocalDays first = LocalDay(zone.ToLocal(since)) - date::days(1);
   const LocalDays last = LocalDay(zone.ToLocal(until));
   for (const Restriction& r : restrictions) {
     if (r.type == Restriction::Type::kDaily) {
-      for (LocalDays d = first; d <= last; d += days(1)) {
+      for (LocalDays d = first; d <= last; d += date::days(1)) {
         AddWindow(LocalTime(d) + r.start_time_of_day, r.duration, zone, since, until, windows);
       }
       continue;
     }
     // Monday of the week before `first`, then every week.
-    const LocalDays monday = first - days(IsoWeekday(first) - 1) - days(7);
-    for (LocalDays w = monday; w <= last; w += days(7)) {
-      const LocalDays d = w + days(r.start_day_of_week - 1);
+    const LocalDays monday = first - date::days(IsoWeekday(first) - 1) - date::days(7);
+    for (LocalDays w = monday; w <= last; w += date::days(7)) {
+      const LocalDays d = w + date::days(r.start_day_of_week - 1);
       AddWindow(LocalTime(d) + r.start_time_of_day, r.duration, zone, since, until, windows);
     }
   }

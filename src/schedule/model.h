@@ -12,6 +12,10 @@
 
 namespace im::schedule {
 
+// Lengths of a day and a week in seconds, for arithmetic on times of day and of the week.
+inline constexpr std::chrono::seconds kDay{86400};
+inline constexpr std::chrono::seconds kWeek{7 * 86400};
+
 // A window of the day or week during which a layer may put someone on call. Interpreted in
 // wall-clock time of the schedule's zone (PagerDuty `restrictions[]`).
 struct Restriction {

@@ -11,10 +11,7 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-constexpr seconds kDay = std::chrono::days(1);
-constexpr seconds kWeek = std::chrono::days(7);
-
-std::unexpected<Error> Bad(const std::string& field, const std::string& what) {
+std::unexpected<Error> BadOpsgenieRotation(const std::string& field, const std::string& what) {
   return Fail(ErrorCode::kInvalidArgument, "rotations." + field + ": " + what);
 }
 
@@ -45,9 +42,11 @@ Result<Layer> LayerFromOpsgenie(const OpsgenieRotation& rotation) {
   else if (rotation.type == "weekly")
     unit = kWeek;
   else
-    return Bad("type", "unknown '" + rotation.type + "'; use hourly, daily or weekly");
-  if (rotation.length <= 0) return Bad("length", "must be positive");
-  if (rotation.participants.empty()) return Bad("participants", "needs at least one participant");
+    return BadOpsgenieRotation("type",
+                               "unknown '" + rotation.type + "'; use hourly, daily or weekly");
+  if (rotation.length <= 0) return BadOpsgenieRotation("length", "must be positive");
+  if (rotation.participants.empty())
+    return BadOpsgenieRotation("participants", "needs at least one participant");
 
   Layer layer;
   layer.name = rotation.name;
@@ -59,17 +58,20 @@ Result<Layer> LayerFromOpsgenie(const OpsgenieRotation& rotation) {
     if (p.type == "none") {
       layer.users.emplace_back();
     } else if (p.type == "user") {
-      if (p.username.empty()) return Bad("participants", "a user participant has no username");
+      if (p.username.empty())
+        return BadOpsgenieRotation("participants", "a user participant has no username");
       layer.users.push_back(p.username);
     } else {
-      return Bad("participants", "type '" + p.type + "' is not supported; expand it to users");
+      return BadOpsgenieRotation("participants",
+                                 "type '" + p.type + "' is not supported; expand it to users");
     }
   }
 
   if (rotation.time_of_day) {
     const auto& t = *rotation.time_of_day;
     if (!ValidClock(t.start_hour, t.start_min) || !ValidClock(t.end_hour, t.end_min)) {
-      return Bad("timeRestriction.restriction", "hours are 0..23 and minutes 0..59");
+      return BadOpsgenieRotation("timeRestriction.restriction",
+                                 "hours are 0..23 and minutes 0..59");
     }
     const seconds start = hours(t.start_hour) + minutes(t.start_min);
     const seconds end = hours(t.end_hour) + minutes(t.end_min);
@@ -81,10 +83,11 @@ Result<Layer> LayerFromOpsgenie(const OpsgenieRotation& rotation) {
     const int start_day = IsoDayFromName(w.start_day);
     const int end_day = IsoDayFromName(w.end_day);
     if (start_day == 0 || end_day == 0) {
-      return Bad("timeRestriction.restrictions", "days are monday..sunday");
+      return BadOpsgenieRotation("timeRestriction.restrictions", "days are monday..sunday");
     }
     if (!ValidClock(w.start_hour, w.start_min) || !ValidClock(w.end_hour, w.end_min)) {
-      return Bad("timeRestriction.restrictions", "hours are 0..23 and minutes 0..59");
+      return BadOpsgenieRotation("timeRestriction.restrictions",
+                                 "hours are 0..23 and minutes 0..59");
     }
     const seconds start_tod = hours(w.start_hour) + minutes(w.start_min);
     const seconds start = kDay * (start_day - 1) + start_tod;

@@ -12,37 +12,31 @@ using std::chrono::days;
 using std::chrono::hours;
 using std::chrono::seconds;
 
-constexpr seconds kDay = days(1);
-constexpr seconds kWeek = days(7);
 // Longer turns than this are certainly a unit mistake (milliseconds given as seconds).
 constexpr seconds kMaxTurn = days(366);
 
-std::unexpected<Error> Bad(const std::string& field, const std::string& what) {
-  return Fail(ErrorCode::kInvalidArgument, field + ": " + what);
-}
-
 Result<void> CheckRestriction(const Restriction& r, const std::string& field) {
   if (r.start_time_of_day < seconds(0) || r.start_time_of_day >= kDay) {
-    return Bad(field + ".start_time_of_day", "must be within 00:00:00..23:59:59");
+    return InvalidAt(field + ".start_time_of_day", "must be within 00:00:00..23:59:59");
   }
   if (r.duration <= seconds(0)) {
-    return Bad(field + ".duration_seconds",
-               "must be positive (got " + std::to_string(r.duration.count()) + ")");
+    return InvalidAt(field + ".duration_seconds",
+                     "must be positive (got " + std::to_string(r.duration.count()) + ")");
   }
   if (r.type == Restriction::Type::kDaily && r.duration > kDay) {
-    return Bad(field + ".duration_seconds",
-               "a daily restriction lasts at most 86400 seconds (got " +
-                   std::to_string(r.duration.count()) + ")");
+    return InvalidAt(field + ".duration_seconds",
+                     "a daily restriction lasts at most 86400 seconds (got " +
+                         std::to_string(r.duration.count()) + ")");
   }
   if (r.type == Restriction::Type::kWeekly) {
     if (r.duration > kWeek) {
-      return Bad(field + ".duration_seconds",
-                 "a weekly restriction lasts at most 7 days (604800 seconds; got " +
-                     std::to_string(r.duration.count()) + ")");
+      return InvalidAt(field + ".duration_seconds",
+                       "a weekly restriction lasts at most 7 days (604800 seconds; got " +
+                           std::to_string(r.duration.count()) + ")");
     }
     if (r.start_day_of_week < 1 || r.start_day_of_week > 7) {
-      return Bad(field + ".start_day_of_week", "must be 1 (Monday) to 7 (Sunday) (got " +
-                                                   std::to_string(r.start_day_of_week) + ")");
+      return InvalidAt(field + ".start_day_of_week", "must be 1 (Monday) to 7 (Sunday) (got " +
+                                                         std::to_string(r.start_day_of_week) + ")");
     }
   }
   return Ok();
@@ -51,16 +45,16 @@ Result<void> CheckRestriction(const Restriction& r, const std::string& field) {
 Result<void> CheckLayer(const Layer& layer, const std::string& field) {
   const auto turn = layer.rotation_turn_length;
   if (turn <= seconds(0)) {
-    return Bad(field + ".rotation_turn_length_seconds",
-               "must be positive (got " + std::to_string(turn.count()) + ")");
+    return InvalidAt(field + ".rotation_turn_length_seconds",
+                     "must be positive (got " + std::to_string(turn.count()) + ")");
   }
   if (turn > kMaxTurn) {
-    return Bad(field + ".rotation_turn_length_seconds",
-               "must be at most 366 days (got " + std::to_string(turn.count()) + " seconds)");
+    return InvalidAt(field + ".rotation_turn_length_seconds",
+                     "must be at most 366 days (got " + std::to_string(turn.count()) + " seconds)");
   }
-  if (layer.users.empty()) return Bad(field + ".users", "needs at least one user");
+  if (layer.users.empty()) return InvalidAt(field + ".users", "needs at least one user");
   if (layer.end && *layer.end <= layer.start) {
-    return Bad(field + ".end", "must be after start");
+    return InvalidAt(field + ".end", "must be after start");
   }
   for (size_t i = 0; i < layer.restrictions.size(); ++i) {
     auto ok =
@@ -86,8 +80,8 @@ Result<ValidSchedule> Validate(Schedule schedule) {
   for (size_t i = 0; i < schedule.overrides.size(); ++i) {
     const auto& o = schedule.overrides[i];
     const std::string field = "overrides[" + std::to_string(i) + "]";
-    if (o.end <= o.start) return Bad(field + ".end", "must be after start");
-    if (o.user.empty()) return Bad(field + ".user", "is empty; give the user's email");
+    if (o.end <= o.start) return InvalidAt(field + ".end", "must be after start");
+    if (o.user.empty()) return InvalidAt(field + ".user", "is empty; give the user's email");
     horizon = std::max<Duration>(horizon, o.end - o.start);
   }
   return ValidSchedule(std::move(schedule), *zone, horizon);

@@ -6,8 +6,6 @@ namespace im::schedule {
 namespace {
 
 using std::chrono::seconds;
-constexpr seconds kDay = std::chrono::days(1);
-constexpr seconds kWeek = std::chrono::days(7);
 
 // Adds [start, start + length) modulo a week, split where it wraps past Sunday midnight.
 void AddWrapped(seconds start, seconds length, WeekWindows& out) {

@@ -31,6 +31,19 @@ TEST_F(ConfigTest, DefaultsWithNoFile) {
   EXPECT_EQ(c->sla.For(core::Severity::kSev1).acknowledge, 15min);
 }
 
+TEST_F(ConfigTest, TheDefaultActorFallsBackToLognameThenThePasswordDatabase) {
+  env_.erase("USER");
+  env_["LOGNAME"] = "bob";
+  env_[kPasswdUserKey] = "carol";
+  EXPECT_EQ(LoadConfig({}, env_)->actor, "bob@localhost");
+  env_.erase("LOGNAME");
+  EXPECT_EQ(LoadConfig({}, env_)->actor, "carol@localhost");
+  env_.erase(kPasswdUserKey);
+  EXPECT_EQ(LoadConfig({}, env_)->actor, "unknown@localhost");
+  // This process's own user is in the password database.
+  EXPECT_FALSE(ProcessEnvironment()[kPasswdUserKey].empty());
+}
+
 TEST_F(ConfigTest, FlagsBeatEnvironmentBeatFileBeatDefaults) {
   std::string file = Write(
       "data_dir: /from/file\nlisten: 0.0.0.0:9000\nactor: file@example.com\nlog:\n  level: "

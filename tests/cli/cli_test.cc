@@ -9,6 +9,7 @@
 
 #include "app/server_app.h"
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -43,7 +44,8 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-    int status = std::system(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd).c_str());
+    int status =
+        im::testing::SystemWithDeadline(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd));
     return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
   std::string data_dir() const { return (dir_.path() / "data").string(); }
@@ -105,6 +107,93 @@ TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
   EXPECT_NE(r.err.find("is not an email address"), std::string::npos);
 }
 
+TEST_F(CliTest, UsageErrorsNameTheUnknownCommandAndTheMissingId) {
+  auto r = Im({"foo"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'foo': `im` has these commands: ack, close, connector"),
+            std::string::npos)
+      << r.err;
+  r = Im({"--json", "connector", "frob", "pd"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'frob': `im connector` has these commands: add,"),
+            std::string::npos)
+      << r.err;
+  r = Im({"show"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("`im show INC-<n>`"), std::string::npos) << r.err;
+  r = Im({"ack", "--note", "x"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("`im ack INC-<n>`"), std::string::npos) << r.err;
+  r = Im({"connector"});  // a command is still required
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("subcommand is required"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, ABlankTitleOrNoServiceIsRefusedNamingTheFlag) {
+  auto r = Im({"declare", "--sev", "SEV-2", "--title", "  ", "--service", "api"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("--title is empty or only spaces"), std::string::npos) << r.err;
+  r = Im({"declare", "--sev", "SEV-2", "--title", "x", "--service", " , "});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("--service names no service"), std::string::npos) << r.err;
+  auto list = Im({"incidents", "--json"});
+  EXPECT_EQ(list.out, "{\"incidents\":[]}\n");
+}
+
+// Service names follow one documented set wherever they are typed, and a hint that prints one
+// quotes it so the command can be copied.
+TEST_F(CliTest, ServiceNamesAreCheckedWhereverTypedAndQuotedInHints) {
+  auto r = Im({"declare", "--sev", "SEV-2", "--title", "slow", "--service", "API Gateway"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("`im services add 'API Gateway' --team"), std::string::npos) << r.err;
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"declare", "--sev", "SEV-2", "--title", "x", "--service=.hidden"},
+           {"services", "add", "a;b"},
+           {"incidents", "--service", "a;b"},
+           {"oncall", "--service", "a;b"},
+           {"deploy", "record", "--service", "a;b", "--at", "now"},
+           {"deploy", "list", "--service", "a;b"},
+           {"metrics", "dora", "--service", "a;b"}}) {
+    auto bad = Im(args);
+    EXPECT_EQ(bad.code, 3) << args[0] << " " << bad.err;
+    EXPECT_NE(bad.err.find("is not valid: use 1-100 letters"), std::string::npos) << bad.err;
+  }
+  auto list = Im({"incidents", "--json"});
+  EXPECT_EQ(json::Parse(list.out)->at("incidents").as_array().size(), 1u);
+}
+
+TEST_F(CliTest, LimitsBelowOneAndSinceAfterUntilAreRefusedEverywhere) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"incidents", "--limit", "0"},
+                                             {"deploy", "list", "--limit", "0"},
+                                             {"logs", "--limit", "0"},
+                                             {"metrics", "dora", "--limit", "-1"}}) {
+    auto r = Im(args);
+    EXPECT_EQ(r.code, 3) << args[0];
+    EXPECT_NE(r.err.find("--limit must be at least 1"), std::string::npos) << r.err;
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"incidents", "--since", "-1h", "--until", "-2h"},
+           {"deploy", "list", "--since", "2026-03-02", "--until", "2026-03-01"},
+           {"metrics", "dora", "--since", "-1d", "--until", "-2d"}}) {
+    auto r = Im(args);
+    EXPECT_EQ(r.code, 3) << args[0];
+    EXPECT_NE(r.err.find("--since must be before --until"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(Im({"incidents", "--limit", "1"}).code, 0);
+}
+
+TEST_F(CliTest, ConfigJsonWithAKeyGivenTwiceIsRefusedAndNothingIsStored) {
+  auto r = Im({"connector", "add", "pagerduty", "pd", "--config",
+               R"({"api_key":"first-key-0001","custom":{"service_id":"P1","service_id":"P2"}})"});
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_NE(r.err.find("--config: key 'custom.service_id' is given twice"), std::string::npos)
+      << r.err;
+  auto list = Im({"connector", "list", "--json"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(list.out, "{\"connectors\":[]}\n");
+}
+
 TEST_F(CliTest, IncidentsFiltersAndPrintsJson) {
   Im({"declare", "--sev", "SEV-1", "--title", "a", "--service", "api"});
   Im({"declare", "--sev", "SEV-3", "--title", "b", "--service", "db"});
@@ -129,6 +218,11 @@ TEST_F(CliTest, TokensAreShownOnceAndNeverListed) {
   auto list = Im({"token", "list", "--json"});
   EXPECT_EQ(list.out.find(secret), std::string::npos);
   EXPECT_NE(list.out.find("\"name\":\"ci\""), std::string::npos);
+  // Shown as every secret is: **** and its last 4 characters.
+  const std::string hint = "****" + secret.substr(secret.size() - 4);
+  EXPECT_NE(list.out.find("\"hint\":\"" + hint + "\""), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(secret.substr(0, 6)), std::string::npos) << list.out;
+  EXPECT_NE(Im({"token", "list"}).out.find(hint), std::string::npos);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 0);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 4);
 }

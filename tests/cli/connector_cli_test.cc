@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -74,7 +75,7 @@ class ConnectorCliTest : public ::testing::Test {
     std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
                       im::testing::ImBinary() + " --data-dir " + data() + " " + args +
                       " >/dev/null 2>&1";
-    int status = std::system(cmd.c_str());
+    int status = im::testing::SystemWithDeadline(cmd);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   std::string data() const { return (dir_.path() / "data").string(); }
@@ -226,7 +227,7 @@ TEST_F(ConnectorCliTest, StatusNamesParkedChangesAndRetryParkedSendsThem) {
   std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
                     im::testing::ImBinary() + " --data-dir " + data() + " connector status pd > " +
                     out + " 2>&1";
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_EQ(im::testing::SystemWithDeadline(cmd), 0);
   std::FILE* f = std::fopen(out.c_str(), "r");
   std::string text(8192, '\0');
   text.resize(std::fread(text.data(), 1, text.size(), f));
@@ -252,7 +253,7 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   std::string out = (dir_.path() / "out").string();
   std::string cmd = "HOME=" + dir_.path().string() + " " + im::testing::ImBinary() +
                     " --data-dir " + data() + " connector list --json > " + out;
-  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_EQ(im::testing::SystemWithDeadline(cmd), 0);
   std::FILE* f = std::fopen(out.c_str(), "r");
   std::string text(4096, '\0');
   text.resize(std::fread(text.data(), 1, text.size(), f));
@@ -284,7 +285,7 @@ TEST_F(ConnectorCliTest, StatusSaysWhichProcessIsSendingTheOutbox) {
     std::string out = (dir_.path() / "status.json").string();
     std::string cmd = "HOME=" + dir_.path().string() + " " + im::testing::ImBinary() +
                       " --data-dir " + data() + " connector status pd --json > " + out;
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(im::testing::SystemWithDeadline(cmd), 0);
     std::ifstream f(out);
     std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     auto v = json::Parse(text);

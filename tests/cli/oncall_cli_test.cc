@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/temp_dir.h"
 
@@ -76,7 +77,7 @@ class OncallCliTest : public ::testing::Test {
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-    int status = std::system(cmd.c_str());
+    int status = im::testing::SystemWithDeadline(cmd);
     return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/json.h"
+#include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -72,7 +73,7 @@ TEST(SimCliTest, ABadFixtureStopsItWithTheMessage) {
                    "service": {"id": "PNOPE"}, "created_at": "-1h"}]})";
   std::string cmd = im::testing::ImBinary() + " sim pagerduty --listen 127.0.0.1:0 --fixture " +
                     bad + " >" + dir.File("out") + " 2>" + dir.File("err") + " </dev/null";
-  int status = std::system(cmd.c_str());
+  int status = im::testing::SystemWithDeadline(cmd);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_EQ(Slurp(dir.File("out")), "");  // it never listened
@@ -83,7 +84,7 @@ TEST(SimCliTest, ABadFixtureStopsItWithTheMessage) {
 
   std::string missing = im::testing::ImBinary() + " sim opsgenie --fixture " +
                         dir.File("none.json") + " >/dev/null 2>" + dir.File("err2") + " </dev/null";
-  status = std::system(missing.c_str());
+  status = im::testing::SystemWithDeadline(missing);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_EQ(Slurp(dir.File("err2")),

@@ -33,5 +33,32 @@ TEST(JsonTest, RejectsUnknownFieldsByName) {
   EXPECT_NE(r.error().message.find("unknown field 'sevrity'"), std::string::npos);
 }
 
+TEST(JsonTest, ParseKeepsTheLastOfDuplicateKeysButParseStrictNamesThem) {
+  auto lax = json::Parse(R"({"title": "a", "title": "b"})");
+  ASSERT_TRUE(lax);
+  EXPECT_EQ(lax->at("title").as_string(), "b");
+  struct Case {
+    const char* text;
+    const char* key;  // "" when the text has no duplicate
+  };
+  for (auto c :
+       {Case{R"({"title": "a", "title": "b"})", "title"},
+        Case{R"({"custom": {"service_id": "P1", "service_id": "P2"}})", "custom.service_id"},
+        Case{R"({"rules": [{"id": 1}, {"id": 2, "id": 3}]})", "rules[].id"},
+        Case{R"({"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]})", ""},
+        Case{R"([{"k": 1}, {"k": 2}])", ""}}) {
+    auto v = json::ParseStrict(c.text);
+    if (*c.key == '\0') {
+      EXPECT_TRUE(v) << c.text;
+      continue;
+    }
+    ASSERT_FALSE(v) << c.text;
+    EXPECT_EQ(v.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(v.error().message,
+              std::string("key '") + c.key + "' is given twice: give each key once");
+  }
+  EXPECT_FALSE(json::ParseStrict("{\"a\": "));  // still refuses what is not JSON
+}
+
 }  // namespace
 }  // namespace im

@@ -36,8 +36,8 @@ TEST(ConnectorConfigTest, ErrorsNameTheBadField) {
         Case{R"({"api_key":"k","custom":{"servce_id":"x"}})", "servce_id"},
         Case{R"({"api_key":"k","extra":1})", "extra"},
         Case{R"({"api_key":"k","custom":{"sla_mapping":{"SEV-5":{}}}})", "sla_mapping"},
-        Case{R"({"api_key":"k","custom":{"sla_mapping":{"SEV-1":{"ack":"5m"}}}})",
-             "sla_mapping.SEV-1"},
+        Case{R"({"api_key":"k","custom":{"sla_mapping":{"SEV-1":{"akc":"5m"}}}})",
+             "sla_mapping.SEV-1"},  // "ack" is acknowledge's short form, "akc" nothing
         Case{R"({"api_key":"k","custom":{"sla_mapping":{"SEV-1":{"resolve":"soon"}}}})",
              "sla_mapping.SEV-1.resolve"},
         Case{R"({"api_key":"k","custom":{"sla_mapping":{"SEV-1":{"resolve":"0s"}}}})",

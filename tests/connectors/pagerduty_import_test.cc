@@ -1,5 +1,6 @@
 #include <map>
 
+#include "core/email.h"
 #include "pagerduty_fixture.h"
 
 namespace im::connectors::testing {
@@ -47,6 +48,21 @@ class PagerDutyImportTest : public PagerDutyFixture {
     return n;
   }
 };
+
+// PagerDuty service names (any text) become valid im service names, as readable as possible.
+TEST(SanitizeServiceNameTest, EveryPagerDutyNameBecomesAValidServiceName) {
+  struct Case {
+    std::string pd, ours;
+  };
+  for (const auto& c : {Case{"API Gateway", "API Gateway"}, Case{"  Checkout ", "Checkout"},
+                        Case{"_internal", "internal"}, Case{"Caf\xc3\xa9", "Caf--"},
+                        Case{"a:b;c", "a-b-c"}, Case{"---", "pagerduty"}, Case{"", "pagerduty"},
+                        Case{std::string(99, 'x') + " y", std::string(99, 'x')}}) {
+    std::string got = pagerduty::SanitizeServiceName(c.pd);
+    EXPECT_EQ(got, c.ours) << c.pd;
+    EXPECT_TRUE(core::ValidateServiceName(got)) << got;
+  }
+}
 
 TEST_F(PagerDutyImportTest, ImportsNinetyDaysExactlyAndTwiceIsOnce) {
   Start({.incidents = 300, .days = 120});

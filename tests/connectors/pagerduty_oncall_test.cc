@@ -78,9 +78,12 @@ TEST_F(PagerDutyOnCallTest, ImportedSchedulesRenderAsPagerDutyRendersThem) {
     std::lock_guard lock(sim_->state().mu);
     for (const auto& u : sim_->state().world.users) email[u.id] = u.email;
   }
-  // Four weeks from the first Sunday of March: US spring-forward falls inside.
+  // June has no DST change; March holds the US (8th) and EU (29th) spring-forward; October and
+  // November hold the EU (25th) and US (1st) fall-back. The night layers' 22:00-08:00
+  // restriction crosses each of them.
   for (auto [since, until] : {std::pair{"2026-06-01T00:00:00Z", "2026-06-29T00:00:00Z"},
-                              std::pair{"2026-03-01T00:00:00Z", "2026-03-29T00:00:00Z"}}) {
+                              std::pair{"2026-03-01T00:00:00Z", "2026-03-31T00:00:00Z"},
+                              std::pair{"2026-10-20T00:00:00Z", "2026-11-05T00:00:00Z"}}) {
     for (const auto& [pd_id, our_id] : pd_schedules) {
       auto res = sim::testing::Call(
           router_, "GET",

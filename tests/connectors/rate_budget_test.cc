@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/time.h"
+#include "fakes/deadline.h"
 #include "fakes/fake_clock.h"
 
 namespace im::connectors {
@@ -61,11 +62,13 @@ TEST(SleepingWaiterTest, CancelWakesAWaitAndRefusesLaterOnes) {
   SystemClock clock;
   SleepingWaiter waiter(clock);
   std::promise<bool> result;
+  auto cancelled = result.get_future();
   std::thread waiting(
       [&] { result.set_value(waiter.WaitUntil(clock.Now() + std::chrono::hours(1))); });
   waiter.Cancel();
-  waiting.join();  // an hour's wait ends at once
-  EXPECT_FALSE(result.get_future().get());
+  im::testing::WaitOrFail(cancelled, "the cancelled wait to end");  // not the hour
+  waiting.join();
+  EXPECT_FALSE(cancelled.get());
   EXPECT_FALSE(waiter.WaitUntil(clock.Now() + std::chrono::hours(1)));
   EXPECT_FALSE(waiter.WaitUntil(clock.Now() - std::chrono::seconds(1)));
 }

@@ -39,6 +39,21 @@ TEST(LifecycleTest, DeclareRefusesMissingTitleServiceAndBadActor) {
   EXPECT_FALSE(Declare({.title = "x", .services = {"api"}}, Actor{.email = "alice"}, kT0));
 }
 
+// The messages reach HTTP clients too: they name the request's fields, never CLI flags.
+TEST(LifecycleTest, DeclareRefusesABlankTitleNamingTheField) {
+  for (const char* title : {"", " ", "\t \n"}) {
+    auto c = Declare({.title = title, .services = {"api"}}, kAlice, kT0);
+    ASSERT_FALSE(c) << "'" << title << "'";
+    EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(c.error().message,
+              "'title' is empty or only spaces: give a one-line summary of what is wrong");
+  }
+  auto none = Declare({.title = "x", .services = {}}, kAlice, kT0);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().message, "'services' is empty: name at least one affected service");
+  EXPECT_TRUE(Declare({.title = " padded ", .services = {"api"}}, kAlice, kT0));
+}
+
 TEST(LifecycleTest, AckMovesOpenToMitigatedAndRecordsTheFirstAck) {
   auto c = Acknowledge(Declared(), kAlice, kT0 + 5min, "looking");
   ASSERT_TRUE(c);
@@ -104,6 +119,7 @@ INSTANTIATE_TEST_SUITE_P(All, TransitionTest,
 
 TEST(LifecycleTest, NotesNeedText) {
   EXPECT_FALSE(AddNote(Declared(), kAlice, kT0, ""));
+  EXPECT_FALSE(AddNote(Declared(), kAlice, kT0, "  \n"));
   auto c = AddNote(Declared(), kAlice, kT0, "db failover started");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->entries.at(0).kind, EntryKind::kNote);

@@ -43,6 +43,31 @@ TEST_F(IncidentsTest, DeclareCreatesUnknownServicesAndSaysSo) {
   EXPECT_EQ(store_->ListServices()->size(), 2u);
 }
 
+// Lists show a token as every secret is shown: **** and its last 4 characters; a token made
+// before im kept those shows its first characters to nobody.
+TEST_F(IncidentsTest, TokensAreListedAsStarsAndTheirLastFourCharacters) {
+  Tokens tokens(*store_, clock_);
+  auto made = tokens.Create("ci", "alice@example.com");
+  ASSERT_TRUE(made);
+  ASSERT_TRUE(store_->Transact([&](store::Tx& tx) -> Result<void> {
+    auto r = tx.InsertToken({.name = "old",
+                             .hint = "im_AbCdEf",  // what an earlier im kept: the first characters
+                             .hash = "h-old",
+                             .created_at = clock_.Now(),
+                             .created_by = "alice@example.com"});
+    if (!r) return std::unexpected(r.error());
+    return Ok();
+  }));
+  auto listed = tokens.List();
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  for (const auto& t : *listed) {
+    EXPECT_EQ(t.hint, t.name == "ci" ? "****" + made->secret.substr(made->secret.size() - 4)
+                                     : std::string("****"))
+        << t.name;
+  }
+}
+
 TEST_F(IncidentsTest, InvalidTransitionChangesNothing) {
   int64_t n = DeclareSev1();
   auto r = incidents_.Apply(n, Action::kClose, alice_);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -11,6 +12,8 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include "fakes/deadline.h"
 
 extern char** environ;
 
@@ -43,18 +46,31 @@ class Process {
   }
   bool started() const { return pid_ > 0; }
 
-  // The next line the child printed (blocks until it does or exits).
+  // The next line the child printed, waiting until it does or exits; what was read so far when
+  // the test deadline passes first (the caller's check of the line then fails).
   std::string ReadLine() {
     std::string line;
-    char c;
-    while (::read(out_, &c, 1) == 1 && c != '\n') line.push_back(c);
+    const auto deadline = std::chrono::steady_clock::now() + kTestDeadline;
+    for (;;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      pollfd p{.fd = out_, .events = POLLIN, .revents = 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char c;
+      if (::read(out_, &c, 1) != 1 || c == '\n') break;
+      line.push_back(c);
+    }
     return line;
   }
   void Signal(int sig) { ::kill(pid_, sig); }
-  // Exit code, or 128 + signal.
+  // Exit code, or 128 + signal. A child still running at the test deadline is killed, so the
+  // answer is 128 + SIGKILL and the caller's check fails instead of hanging.
   int Wait() {
     int status = 0;
-    ::waitpid(pid_, &status, 0);
+    if (!PollUntil([&] { return ::waitpid(pid_, &status, WNOHANG) != 0; })) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
     reaped_ = true;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   }

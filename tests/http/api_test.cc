@@ -98,11 +98,17 @@ TEST_F(ApiTest, BadBodiesGetTheRightStatusAndStoreNothing) {
         Case{R"({"title":"x","severity":"SEV-2","service":"api","sevrity":1})", 422, "sevrity"},
         Case{R"({"title":7,"severity":"SEV-2","service":"api"})", 422, "title"},
         Case{R"({"title":"x","severity":"SEV-7","service":"api"})", 422, "SEV-7"},
-        Case{R"({"title":"x","severity":"SEV-2"})", 422, "service"}}) {
+        Case{R"({"title":"x","severity":"SEV-2"})", 422, "service"},
+        Case{R"({"title":"   ","severity":"SEV-2","service":"api"})", 422,
+             "'title' is empty or only spaces"},
+        Case{R"({"title":"x","severity":"SEV-2","services":[]})", 422, "'services' is empty"},
+        Case{R"({"title":"x","title":"y","severity":"SEV-2","service":"api"})", 400,
+             "key 'title' is given twice"}}) {
     auto r = Post("/api/v1/incidents", c.body);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, c.status) << c.body;
     EXPECT_NE(r->body.find(c.mentions), std::string::npos) << r->body;
+    EXPECT_EQ(r->body.find("--"), std::string::npos) << "speaks of a CLI flag: " << r->body;
   }
   EXPECT_EQ(IncidentCount(), 0u);
   EXPECT_TRUE(rt_->store->ListServices()->empty());
@@ -135,6 +141,19 @@ TEST_F(ApiTest, ListFiltersAndPages) {
   EXPECT_EQ(rest["incidents"].as_array().size(), 1u);
   EXPECT_TRUE(rest["next_before"].is_null());
   EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/incidents?status=bogus")->status, 422);
+  for (const char* target :
+       {"/api/v1/incidents?limit=0", "/api/v1/deployments?limit=0",
+        "/api/v1/incidents?since=-1h&until=-2h", "/api/v1/deployments?since=-1h&until=-2h",
+        "/api/v1/metrics/dora?since=-1h&until=-2h"}) {
+    auto r = Fetch(server_->port(), "GET", target);
+    EXPECT_EQ(r->status, 422) << target << " " << r->body;
+    EXPECT_EQ(r->body.find("--"), std::string::npos) << r->body;
+  }
+  auto bad_service = Fetch(server_->port(), "GET", "/api/v1/incidents?service=a%3Bb");
+  EXPECT_EQ(bad_service->status, 422);
+  EXPECT_NE(bad_service->body.find("query parameter 'service': service name 'a;b' is not valid"),
+            std::string::npos)
+      << bad_service->body;
 }
 
 TEST_F(ApiTest, NotesAppearOnTheTimeline) {

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/connector_runtime.h"
+#include "app/logging.h"
 #include "app/server_app.h"
 #include "common/json.h"
 #include "common/webhook_signature.h"
@@ -169,6 +170,28 @@ TEST_F(WebhookApiTest, AnUnknownConnectorIs404) {
   auto res = c.Read();
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404) << res->body;
+}
+
+// `im logs --component webhook --filter pagerduty` reads these lines: one per delivery, with the
+// provider, the connector and the answer (refusals as warnings, so a quiet server keeps them).
+TEST_F(WebhookApiTest, DeliveriesAreLoggedUnderTheWebhookComponent) {
+  RawConnection c(server_->port());
+  std::string body = Event("E1", "PX1");
+  ASSERT_EQ(Post(c, body, Signed(body, "not-the-secret")), 401);
+  ASSERT_TRUE(c.Send("POST", "/connectors/nope/webhook", body, Signed(body)));
+  ASSERT_TRUE(c.Read());
+  auto lines = ReadLogs((dir_.path() / "logs" / "im.log").string(), "webhook", "PagerDuty");
+  ASSERT_TRUE(lines) << lines.error().message;
+  ASSERT_EQ(lines->size(), 1u);
+  EXPECT_EQ(lines->front().level, "warning");
+  EXPECT_EQ(lines->front().message.rfind("pagerduty pd: delivery answered 401 (0 applied", 0), 0u)
+      << lines->front().message;
+  auto unknown = ReadLogs((dir_.path() / "logs" / "im.log").string(), "webhook", "nope");
+  ASSERT_TRUE(unknown);
+  ASSERT_EQ(unknown->size(), 1u);
+  EXPECT_NE(unknown->front().message.find("delivery to unknown connector nope"), std::string::npos);
+  EXPECT_FALSE(CheckLogComponent("webhooks"));
+  EXPECT_TRUE(CheckLogComponent("connector.pd"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "fakes/deadline.h"
 #include "fakes/raw_http.h"
 
 namespace im::http {
@@ -26,7 +27,8 @@ class Gate {
   }
   void Wait() {
     std::unique_lock l(mu_);
-    cv_.wait(l, [&] { return open_; });
+    im::testing::WaitOrFail(
+        cv_, l, [&] { return open_; }, "the test to open the gate");
   }
 
  private:
@@ -132,7 +134,7 @@ TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
   auto server = StartServer();
   RawConnection busy(server->port());
   ASSERT_TRUE(busy.Send("POST", "/slow", "{}"));
-  entered_.get_future().wait();  // the handler is running
+  im::testing::WaitOrFail(entered_.get_future(), "the handler to run");
   RawConnection idle(server->port());
   ASSERT_TRUE(idle.Send("GET", "/hello"));
   ASSERT_TRUE(idle.Read());  // idle now: waiting for its next request
@@ -146,7 +148,7 @@ TEST_F(ServerTest, StopLetsTheInFlightRequestFinish) {
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->body, "finished");
   EXPECT_EQ(res->headers["connection"], "close");
-  stopped.wait();
+  im::testing::WaitOrFail(stopped, "Stop to return");
   EXPECT_FALSE(Fetch(server->port(), "GET", "/hello"));  // no longer accepting
 }
 
@@ -178,7 +180,8 @@ class AsyncServerTest : public ServerTest {
   // Waits until `n` requests wait for an answer, and takes them.
   std::vector<std::pair<std::string, Responder>> Take(size_t n) {
     std::unique_lock l(mu_);
-    cv_.wait(l, [&] { return pending_.size() >= n; });
+    im::testing::WaitOrFail(
+        cv_, l, [&] { return pending_.size() >= n; }, "requests waiting for an answer");
     return std::exchange(pending_, {});
   }
   static net::HttpResponse Answer(std::string body) {
@@ -261,7 +264,7 @@ TEST_F(AsyncServerTest, StopWaitsForAnAnswerStillOwed) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->body, "finished");
   EXPECT_EQ(res->headers["connection"], "close");
-  stopped.wait();
+  im::testing::WaitOrFail(stopped, "Stop to return");
 }
 
 TEST_F(AsyncServerTest, StopPastItsGraceStillWaitsForAnOwedAnswer) {
@@ -273,7 +276,7 @@ TEST_F(AsyncServerTest, StopPastItsGraceStillWaitsForAnOwedAnswer) {
   // The answer is owed (a commit still running): the network threads must not go first.
   EXPECT_EQ(stopped.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
   waiting[0].second(Answer("late but delivered"));
-  stopped.wait();
+  im::testing::WaitOrFail(stopped, "Stop to return");
   waiting.clear();  // the last Responder goes after the server stopped: nothing is touched
 }
 

@@ -48,6 +48,14 @@ TEST(RestrictionTest, NightWindowIsAnHourShorterWhenClocksSpringForward) {
             (std::vector<std::string>{"2026-03-28T21:00:00Z 2026-03-29T06:00:00Z"}));
 }
 
+TEST(RestrictionTest, NightWindowIsAnHourLongerWhenClocksFallBack) {
+  auto windows = RestrictionWindows({Daily(22h, 10h)}, ZoneOf("Europe/Berlin"),
+                                    At("2026-10-24T12:00:00Z"), At("2026-10-25T12:00:00Z"));
+  // 22:00 CEST → 08:00 CET is 11 hours.
+  EXPECT_EQ(Describe(windows),
+            (std::vector<std::string>{"2026-10-24T20:00:00Z 2026-10-25T07:00:00Z"}));
+}
+
 TEST(RestrictionTest, WeeklyWindowOverDstChangeKeepsWallClockEnds) {
   // Friday 18:00 to Monday 09:00 New York (63 wall-clock hours); this weekend holds
   // the 2026-03-08 spring-forward, so it lasts 62 hours.

@@ -48,6 +48,29 @@ TEST(ScheduleRenderTest, DailyRestrictionFollowsWallClockAcrossSpringForward) {
   EXPECT_EQ(spans[2].end, T("2026-03-09T21:00:00Z"));
 }
 
+// 22:00 + 10 h is 22:00 to 08:00 local every night, as PagerDuty's "from"/"to" restriction
+// reads: 9 elapsed hours on the spring-forward night, 11 on the fall-back night.
+TEST(ScheduleRenderTest, NightRestrictionEndsAtItsLocalTimeAcrossBothDstChanges) {
+  Layer l{"L1",
+          "Layer 1",
+          T("2026-01-01T00:00:00Z"),
+          std::nullopt,
+          T("2026-01-01T00:00:00Z"),
+          7 * 86400,
+          {"A"},
+          {{"daily_restriction", 22 * 3600, 10 * 3600, 1}}};
+  auto spring =
+      RenderLayer(l, "America/New_York", T("2026-03-07T18:00:00Z"), T("2026-03-08T18:00:00Z"));
+  ASSERT_EQ(spring.size(), 1u);
+  EXPECT_EQ(spring[0].start, T("2026-03-08T03:00:00Z"));  // Sat 22:00 EST
+  EXPECT_EQ(spring[0].end, T("2026-03-08T12:00:00Z"));    // Sun 08:00 EDT
+  auto fall =
+      RenderLayer(l, "America/New_York", T("2026-10-31T18:00:00Z"), T("2026-11-01T18:00:00Z"));
+  ASSERT_EQ(fall.size(), 1u);
+  EXPECT_EQ(fall[0].start, T("2026-11-01T02:00:00Z"));  // Sat 22:00 EDT
+  EXPECT_EQ(fall[0].end, T("2026-11-01T13:00:00Z"));    // Sun 08:00 EST
+}
+
 TEST(ScheduleRenderTest, WeeklyRestrictionOnlyOnItsDay) {
   Layer l{"L1",
           "Layer 1",

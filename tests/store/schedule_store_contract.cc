@@ -9,25 +9,26 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const Time kT0 = *ParseTime("2026-10-30T13:00:00Z");
+const Time kScheduleT0 = *ParseTime("2026-10-30T13:00:00Z");
 
 schedule::Schedule Daily(std::string id, std::vector<std::string> users) {
   schedule::Layer layer{.name = "daily",
-                        .start = kT0,
-                        .rotation_virtual_start = kT0,
+                        .start = kScheduleT0,
+                        .rotation_virtual_start = kScheduleT0,
                         .rotation_turn_length = 24h,
                         .users = std::move(users)};
   layer.restrictions.push_back({.type = schedule::Restriction::Type::kWeekly,
                                 .start_time_of_day = 9h,
                                 .duration = 8h,
                                 .start_day_of_week = 6});
-  return schedule::Schedule{
-      .id = std::move(id),
-      .name = "Daily",
-      .time_zone = "America/New_York",
-      .layers = {layer},
-      .overrides = {
-          {.id = "o1", .start = kT0 + 48h, .end = kT0 + 72h, .user = "carol@example.com"}}};
+  return schedule::Schedule{.id = std::move(id),
+                            .name = "Daily",
+                            .time_zone = "America/New_York",
+                            .layers = {layer},
+                            .overrides = {{.id = "o1",
+                                           .start = kScheduleT0 + 48h,
+                                           .end = kScheduleT0 + 72h,
+                                           .user = "carol@example.com"}}};
 }
 
 schedule::EscalationPolicy Policy(std::string id, std::vector<std::string> services,
@@ -56,7 +57,7 @@ std::vector<std::string> Ids(ScheduleStore& store) {
 
 TEST_P(ScheduleStoreContractTest, ScheduleReadsBackFieldForField) {
   StoredSchedule in{.schedule = Daily("api", {"alice@example.com", "bob@example.com"}),
-                    .updated_at = kT0};
+                    .updated_at = kScheduleT0};
   auto id = store_->UpsertSchedule(in);
   ASSERT_TRUE(id) << id.error().message;
   EXPECT_EQ(*id, "api");
@@ -68,7 +69,7 @@ TEST_P(ScheduleStoreContractTest, ScheduleReadsBackFieldForField) {
   EXPECT_EQ(out->schedule.overrides[0].user, "carol@example.com");
   EXPECT_EQ(out->source, "im");
   EXPECT_EQ(out->external_id, "api");
-  EXPECT_EQ(out->updated_at, kT0);
+  EXPECT_EQ(out->updated_at, kScheduleT0);
 }
 
 TEST_P(ScheduleStoreContractTest, UpsertBySourceAndExternalIdUpdatesInPlaceKeepingTheId) {

@@ -5,6 +5,7 @@
 
 #include "common/time.h"
 #include "core/lifecycle.h"
+#include "fakes/deadline.h"
 
 namespace im::store::testing {
 namespace {
@@ -233,7 +234,9 @@ TEST_P(StoreContractTest, IncidentWithTimelineIsOneSnapshotUnderWrites) {
     done = true;
   });
   int reads = 0;
+  const auto deadline = std::chrono::steady_clock::now() + im::testing::kTestDeadline;
   while (!done || reads == 0) {
+    if (std::chrono::steady_clock::now() > deadline) im::testing::FailHungWait("the writer");
     auto both = store_->GetIncidentWithTimeline(n);
     ASSERT_TRUE(both);
     ASSERT_EQ(static_cast<int64_t>(both->timeline.size()), both->incident.version);
@@ -311,7 +314,7 @@ TEST_P(StoreContractTest, TokensAreFoundByHashAndRevoked) {
   int64_t id = 0;
   ASSERT_TRUE(store_->Transact([&](Tx& tx) -> Result<void> {
     auto r = tx.InsertToken({.name = "ci",
-                             .prefix = "im_abc",
+                             .hint = "****abcd",
                              .hash = "h1",
                              .created_at = kT0,
                              .created_by = "alice@example.com"});

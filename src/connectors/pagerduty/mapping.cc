@@ -115,15 +115,19 @@ std::string Directory::ServiceName(const std::string& id, const std::string& pd_
 }
 
 std::string SanitizeServiceName(const std::string& name) {
+  // core::ValidateServiceName's set: other characters become '-', and the name starts at its
+  // first letter or digit ("  Checkout" → "Checkout", "Café" → "Caf--").
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
   std::string out;
   for (char c : name) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-              c == '/' || c == ' ';
+    if (out.empty() && !alnum(c)) continue;
+    bool ok = alnum(c) || c == '-' || c == '_' || c == '.' || c == '/' || c == ' ';
     out.push_back(ok ? c : '-');
   }
-  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
-  while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.size() > 100) out.resize(100);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.empty()) out = "pagerduty";
   return out;
 }

@@ -314,8 +314,14 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
   };
   auto ok = run();
   report.took = ctx_.clock.Now() - start;
-  (void)ctx_.connectors.RecordSync(config_.name, ctx_.clock.Now(), ok ? "" : ok.error().message);
-  FlushStats(&report, !ok, 0);
+  if (options.incident_id.empty()) {
+    (void)ctx_.connectors.RecordSync(config_.name, ctx_.clock.Now(), ok ? "" : ok.error().message);
+    FlushStats(&report, !ok, 0);
+  } else {
+    // One incident on request is not a sync of the connector: it does not move the last sync
+    // time, and a failed look-up (a wrong id) does not mark the connector as failing.
+    FlushStats(nullptr, false, 0);
+  }
   if (!ok) return std::unexpected(ok.error());
   return report;
 }

@@ -29,6 +29,8 @@ class PagerDutyConnector final : public Connector {
   Result<int> FollowUp() override;               // refetch.cc
   Result<OutboxReport> FlushOutbox() override;   // outbound.cc
   Result<ReconcileReport> Reconcile() override;  // outbound.cc
+  Result<ReferenceCheck> CheckReference(ReferenceKind kind,
+                                        const std::string& id) override;  // references.cc
 
   Client& client() { return client_; }
 

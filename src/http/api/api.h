@@ -47,6 +47,9 @@ void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
 // given (an email), otherwise whoever created the token.
 Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& tokens);
 
+// Checks the service names of query parameter `param` (docs/cli.md, "Service names").
+Result<void> CheckServiceParam(const std::vector<std::string>& names, std::string_view param);
+
 // Parses a JSON object body (empty body → empty object). On failure, the response to send:
 // 400 for text that is not JSON, 422 for JSON that is not an object.
 std::expected<json::object, net::HttpResponse> ReadBody(const net::HttpRequest& req);

@@ -22,9 +22,18 @@ Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& token
   return actor;
 }
 
+Result<void> CheckServiceParam(const std::vector<std::string>& names, std::string_view param) {
+  for (const auto& name : names) {
+    if (auto ok = core::ValidateServiceName(name); !ok) {
+      return std::unexpected(ok.error().Wrap("query parameter '" + std::string(param) + "'"));
+    }
+  }
+  return Ok();
+}
+
 std::expected<json::object, net::HttpResponse> ReadBody(const net::HttpRequest& req) {
   if (req.body.empty()) return json::object{};
-  auto v = json::Parse(req.body);
+  auto v = json::ParseStrict(req.body);
   if (!v) return std::unexpected(MalformedBodyResponse(v.error()));
   if (!v->is_object()) {
     return std::unexpected(

@@ -2,6 +2,10 @@
 // (/api/v1/connectors), over the connector manager.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
 #include "common/clock.h"
 #include "connectors/manager.h"
 #include "http/router.h"
@@ -9,8 +13,10 @@
 
 namespace im::http::api {
 
+// Each webhook delivery is logged to `webhook_log` (`im logs --component webhook`): the
+// provider, the connector, the answer and what it applied.
 void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
-                        const Clock& clock);
+                        const Clock& clock, std::shared_ptr<spdlog::logger> webhook_log);
 
 // A connector's state as JSON (config redacted), shared by the API and `im connector status`.
 // The outbox counts as {"pending","parked","sent_24h","oldest_pending_at"}.

@@ -92,6 +92,7 @@ Result<int64_t> LimitParam(const HttpRequest& req, int64_t def) {
 HttpResponse ListDeployments(ApiContext& ctx, const HttpRequest& req) {
   store::DeploymentFilter f;
   f.services = SplitCommaLists(req.QueryAll("service"));
+  if (auto ok = CheckServiceParam(f.services, "service"); !ok) return ErrorResponse(ok.error());
   if (auto env = req.Query("environment")) f.environment = *env;
   auto since = TimeParam(req, "since", ctx.clock.Now());
   if (!since) return ErrorResponse(since.error());
@@ -99,6 +100,11 @@ HttpResponse ListDeployments(ApiContext& ctx, const HttpRequest& req) {
   if (!until) return ErrorResponse(until.error());
   f.since = *since;
   f.until = *until;
+  if (f.since && f.until && *f.since >= *f.until) {
+    return ErrorResponse({ErrorCode::kInvalidArgument,
+                          "query parameter 'since' must be before 'until': swap them, or leave "
+                          "one out"});
+  }
   auto limit = LimitParam(req, 100);
   if (!limit) return ErrorResponse(limit.error());
   f.limit = *limit;
@@ -118,6 +124,9 @@ HttpResponse DoraMetrics(ApiContext& ctx, const HttpRequest& req) {
   q.since = *since;
   q.until = *until;
   q.service = req.Query("service").value_or("");
+  if (!q.service.empty()) {
+    if (auto ok = CheckServiceParam({q.service}, "service"); !ok) return ErrorResponse(ok.error());
+  }
   q.team = req.Query("team").value_or("");
   q.zone = req.Query("zone").value_or("");
   for (const auto& what : SplitCommaLists(req.QueryAll("include"))) {

@@ -24,6 +24,7 @@ Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) 
     f.severities.push_back(*sev);
   }
   f.services = SplitCommaLists(req.QueryAll("service"));
+  if (auto ok = CheckServiceParam(f.services, "service"); !ok) return std::unexpected(ok.error());
   if (auto since = req.Query("since")) {
     auto t = ParseTimeRelative(*since, now);
     if (!t) return std::unexpected(t.error().Wrap("query parameter 'since'"));
@@ -34,23 +35,27 @@ Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) 
     if (!t) return std::unexpected(t.error().Wrap("query parameter 'until'"));
     f.until = *t;
   }
-  auto integer = [&](const char* name, int64_t& out, int64_t max) -> Result<void> {
+  if (f.since && f.until && *f.since >= *f.until) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "query parameter 'since' must be before 'until': swap them, or leave one out");
+  }
+  auto integer = [&](const char* name, int64_t& out, int64_t min, int64_t max) -> Result<void> {
     auto v = req.Query(name);
     if (!v) return Ok();
     try {
       size_t used = 0;
       out = std::stoll(*v, &used);
-      if (used != v->size() || out < 0 || out > max) throw std::out_of_range(name);
+      if (used != v->size() || out < min || out > max) throw std::out_of_range(name);
     } catch (const std::exception&) {
-      return Fail(ErrorCode::kInvalidArgument, std::string("query parameter '") + name +
-                                                   "' must be a whole number from 0 to " +
-                                                   std::to_string(max));
+      return Fail(ErrorCode::kInvalidArgument,
+                  std::string("query parameter '") + name + "' must be a whole number from " +
+                      std::to_string(min) + " to " + std::to_string(max));
     }
     return Ok();
   };
   f.limit = 100;
-  if (auto ok = integer("limit", f.limit, 10000); !ok) return std::unexpected(ok.error());
-  if (auto ok = integer("before", f.before_number, INT64_MAX); !ok) {
+  if (auto ok = integer("limit", f.limit, 1, 10000); !ok) return std::unexpected(ok.error());
+  if (auto ok = integer("before", f.before_number, 0, INT64_MAX); !ok) {
     return std::unexpected(ok.error());
   }
   return f;

@@ -40,6 +40,9 @@ HttpResponse OnCallNow(ApiContext& ctx, const HttpRequest& req) {
   auto service = req.Query("service");
   auto schedule_id = req.Query("schedule");
   if (service && !service->empty()) {
+    if (auto ok = CheckServiceParam({std::string(*service)}, "service"); !ok) {
+      return ErrorResponse(ok.error());
+    }
     auto view = ctx.oncall.ForService(*service, *at);
     if (!view) return ErrorResponse(view.error());
     return JsonResponse(200, engine::ServiceOnCallToJson(*view));

@@ -43,7 +43,7 @@ json::object ChangeEventJson(const World& w, const Urls& urls, const ChangeEvent
   return o;
 }
 
-Response List(State& st, const net::HttpRequest& req) {
+Response ListChangeEvents(State& st, const net::HttpRequest& req) {
   auto page = ParsePage(req);
   if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
   std::optional<Time> since, until;
@@ -91,7 +91,7 @@ Response List(State& st, const net::HttpRequest& req) {
   });
 }
 
-Response Get(State& st, const net::HttpRequest& req) {
+Response GetChangeEvent(State& st, const net::HttpRequest& req) {
   std::string id = req.Param("id");
   std::lock_guard lock(st.mu);
   for (const auto& ce : st.world.change_events) {
@@ -108,9 +108,10 @@ Response Get(State& st, const net::HttpRequest& req) {
 void AddChangeEventRoutes(SimRouter& r, State& st, RateLimiter* limiter) {
   SimRoute read{.limiter = limiter};
   r.Add(
-      "GET", "/change_events", [&st](const auto& req) { return List(st, req); }, read);
+      "GET", "/change_events", [&st](const auto& req) { return ListChangeEvents(st, req); }, read);
   r.Add(
-      "GET", "/change_events/{id}", [&st](const auto& req) { return Get(st, req); }, read);
+      "GET", "/change_events/{id}", [&st](const auto& req) { return GetChangeEvent(st, req); },
+      read);
 }
 
 }  // namespace im::sim::pagerduty

@@ -7,7 +7,7 @@ namespace im::sim::pagerduty {
 namespace {
 
 constexpr char kTeamRef[] = "a team reference such as {\"id\": \"PTEAM01\"}";
-constexpr char kUserRef[] = "a user reference such as {\"id\": \"PUSER01\"}";
+constexpr char kDirectoryUserRef[] = "a user reference such as {\"id\": \"PUSER01\"}";
 constexpr int64_t kWeek = 7 * 86400;
 
 // The ids of the references in `field` ([{"id": ...}, ...]), each resolved in `ids`.
@@ -134,7 +134,7 @@ Layer ReadLayer(const FixtureObject& o, World& w, const FixtureRefs& refs, size_
     o.Fail("rotation_turn_length_seconds", "must be 1 second to 52 weeks, e.g. 604800 (a week)");
   }
   for (const auto& member : o.Objects("users", "{\"user\": {\"id\": \"PUSER01\"}}")) {
-    std::string id = member.RefId("user", kUserRef);
+    std::string id = member.RefId("user", kDirectoryUserRef);
     refs.users.Resolve(member, "user.id", id);
     l.user_ids.push_back(std::move(id));
   }

@@ -89,7 +89,7 @@ void MakeDirectory(World& w, Rng& rng, Time now) {
                 anchor,
                 2 * 86400,
                 {members[3], members[0]},
-                {{"daily_restriction", 22 * 3600, 4 * 3600, 1}}};
+                {{"daily_restriction", 22 * 3600, 10 * 3600, 1}}};  // 22:00-08:00
     sch.layers = {base, day, night};
     for (int o = 0; o < 2; ++o) {
       Time start = std::chrono::floor<hours>(now) + hours(24 * (2 + 3 * o) + 6);

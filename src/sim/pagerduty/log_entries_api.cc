@@ -18,7 +18,7 @@ using Response = net::HttpResponse;
 
 // The spec gives no default window for /log_entries; like /incidents, either end alone
 // means one month from or to it, and neither means the last month.
-constexpr auto kMonth = std::chrono::days(30);
+constexpr auto kDefaultLogWindow = std::chrono::days(30);
 
 struct Found {
   const Incident* incident;
@@ -52,7 +52,7 @@ bool OnTeams(const World& w, const Incident& inc, const std::vector<std::string>
   return false;
 }
 
-Response List(State& st, const net::HttpRequest& req) {
+Response ListLogEntries(State& st, const net::HttpRequest& req) {
   auto page = ParsePage(req);
   if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
   auto view = ParseLogEntryView(req);
@@ -69,8 +69,8 @@ Response List(State& st, const net::HttpRequest& req) {
     }
   }
   if (!since && !until) until = st.clock.Now();
-  if (!since) since = *until - kMonth;
-  if (!until) until = *since + kMonth;
+  if (!since) since = *until - kDefaultLogWindow;
+  if (!until) until = *since + kDefaultLogWindow;
   if (*until < *since) {
     return ErrorResponse(400, 2005, "Invalid Query Date Range", {"until is before since"});
   }
@@ -95,7 +95,7 @@ Response List(State& st, const net::HttpRequest& req) {
   });
 }
 
-Response Get(State& st, const net::HttpRequest& req) {
+Response GetLogEntry(State& st, const net::HttpRequest& req) {
   auto view = ParseLogEntryView(req);
   if (auto* err = std::get_if<Response>(&view)) return std::move(*err);
   std::string id = req.Param("id");
@@ -117,9 +117,9 @@ Response Get(State& st, const net::HttpRequest& req) {
 void AddLogEntryRoutes(SimRouter& r, State& st, RateLimiter* limiter) {
   SimRoute read{.limiter = limiter};
   r.Add(
-      "GET", "/log_entries", [&st](const auto& req) { return List(st, req); }, read);
+      "GET", "/log_entries", [&st](const auto& req) { return ListLogEntries(st, req); }, read);
   r.Add(
-      "GET", "/log_entries/{id}", [&st](const auto& req) { return Get(st, req); }, read);
+      "GET", "/log_entries/{id}", [&st](const auto& req) { return GetLogEntry(st, req); }, read);
 }
 
 }  // namespace im::sim::pagerduty

@@ -30,9 +30,13 @@ std::vector<Span> RestrictionWindows(const Layer& layer, const std::string& tz, 
     unsigned iso = date::weekday(day).iso_encoding();
     for (const auto& r : layer.restrictions) {
       if (r.type == "weekly_restriction" && static_cast<int>(iso) != r.start_day_of_week) continue;
+      // PagerDuty's restriction is a "from" and "to" time of day (its support article sets
+      // "19:00-07:00"): both ends are wall-clock, so 22:00 + 10 h ends at 08:00 local, 9 or 11
+      // elapsed hours on a DST night. A local time the clocks skip is the instant they jump;
+      // one they repeat is its first occurrence.
       auto local = date::local_seconds(day) + seconds(r.start_second_of_day);
       Time start = zone->to_sys(local, date::choose::earliest);
-      Time end = start + seconds(r.duration_seconds);
+      Time end = zone->to_sys(local + seconds(r.duration_seconds), date::choose::earliest);
       if (end > since && start < until) out.push_back({start, end, ""});
     }
   }

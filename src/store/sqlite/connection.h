@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "common/error.h"
+#include "common/time.h"
 
 namespace im::store::sqlite {
 
@@ -83,6 +84,15 @@ Result<void> EachRow(Statement& st, Row&& row) {
     if (!*more) return Ok();
     row(st);
   }
+}
+
+// A nullable INTEGER column of microseconds since the epoch, and back.
+inline std::optional<Time> OptTime(const Statement& st, int col) {
+  auto v = st.OptionalInt(col);
+  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
+}
+inline std::optional<int64_t> Micros(const std::optional<Time>& t) {
+  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
 }
 
 }  // namespace im::store::sqlite

@@ -6,15 +6,6 @@
 namespace im::store::sqlite {
 namespace {
 
-std::optional<Time> OptTime(const Statement& st, int col) {
-  auto v = st.OptionalInt(col);
-  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
-}
-
-std::optional<int64_t> Micros(std::optional<Time> t) {
-  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
-}
-
 constexpr const char* kColumns =
     "name, type, config, created_at, last_sync_at, last_error, import_checkpoint, import_done, "
     "last_webhook_at";

@@ -5,18 +5,6 @@
 #include "common/time.h"
 
 namespace im::store::sqlite {
-namespace {
-
-std::optional<int64_t> Micros(const std::optional<Time>& t) {
-  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
-}
-
-std::optional<Time> OptTime(const Statement& st, int col) {
-  auto v = st.OptionalInt(col);
-  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
-}
-
-}  // namespace
 
 const char* const kDeploymentColumns =
     "seq, id, service, environment, triggered_at, finished_at, status, commit_sha, "

@@ -15,11 +15,6 @@ namespace {
 using dora::DeploymentFact;
 using dora::IncidentFact;
 
-std::optional<Time> OptTime(const Statement& st, int col) {
-  auto v = st.OptionalInt(col);
-  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
-}
-
 // Runs `sql` with the binds applied by `bind` and calls `row` for each result row.
 template <typename Bind, typename Row>
 Result<void> Scan(Connection& conn, const std::string& sql, Bind&& bind, Row&& row) {

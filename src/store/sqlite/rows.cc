@@ -43,15 +43,6 @@ std::map<std::string, std::string> MapFromJson(const std::string& text) {
   return out;
 }
 
-std::optional<int64_t> Micros(const std::optional<Time>& t) {
-  return t ? std::optional<int64_t>(ToUnixMicros(*t)) : std::nullopt;
-}
-
-std::optional<Time> OptTime(const Statement& st, int col) {
-  auto v = st.OptionalInt(col);
-  return v ? std::optional<Time>(FromUnixMicros(*v)) : std::nullopt;
-}
-
 void BindIncident(Statement& st, const core::Incident& i) {
   st.Bind(1, i.title)
       .Bind(2, i.description)
@@ -366,7 +357,7 @@ Result<std::vector<core::ApiToken>> QueryTokens(Connection& conn, const std::str
     const Statement& s = **st;
     out.push_back(core::ApiToken{.id = s.Int(0),
                                  .name = s.Text(1),
-                                 .prefix = s.Text(2),
+                                 .hint = s.Text(2),  // column "prefix", from before
                                  .hash = s.Text(3),
                                  .created_at = FromUnixMicros(s.Int(4)),
                                  .created_by = s.Text(5),

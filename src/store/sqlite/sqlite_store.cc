@@ -82,7 +82,7 @@ class SqliteTx final : public Tx {
     if (!st) return std::unexpected(st.error());
     auto ok = (*st)
                   ->Bind(1, t.name)
-                  .Bind(2, t.prefix)
+                  .Bind(2, t.hint)
                   .Bind(3, t.hash)
                   .Bind(4, ToUnixMicros(t.created_at))
                   .Bind(5, t.created_by)

@@ -9,7 +9,7 @@
 namespace im::store::sqlite {
 namespace {
 
-im::testing::TempDir& SharedDir() {
+im::testing::TempDir& ScheduleStoreDir() {
   static im::testing::TempDir dir;
   return dir;
 }
@@ -26,7 +26,8 @@ INSTANTIATE_TEST_SUITE_P(
     Sqlite, ScheduleStoreContractTest,
     ::testing::Values(testing::ScheduleStoreFactory([]() -> std::unique_ptr<ScheduleStore> {
       static int n = 0;
-      auto s = SqliteStore::Open(SharedDir().File("schedules-" + std::to_string(n++) + ".db"));
+      auto s =
+          SqliteStore::Open(ScheduleStoreDir().File("schedules-" + std::to_string(n++) + ".db"));
       EXPECT_TRUE(s);
       Bases().push_back(std::move(*s));
       return std::make_unique<SqliteScheduleStore>(*Bases().back());

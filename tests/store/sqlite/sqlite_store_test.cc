@@ -9,6 +9,7 @@
 
 #include "common/time.h"
 #include "core/lifecycle.h"
+#include "fakes/deadline.h"
 #include "fakes/temp_dir.h"
 #include "store/sqlite/migrations.h"
 #include "store/store_contract.h"
@@ -290,7 +291,8 @@ TEST(SqliteStoreTest, AsyncWritesAnswerOnceCommittedAndFailuresChangeNothing) {
     }
   }
   std::unique_lock l(mu);
-  cv.wait(l, [&] { return answered == kWrites; });
+  im::testing::WaitOrFail(
+      cv, l, [&] { return answered == kWrites; }, "every write's answer");
   EXPECT_EQ(failed, kWrites / 10);
   for (int64_t n : seen_on_disk) EXPECT_GE(n, 1);
   EXPECT_EQ(CountOnDisk(path), kWrites - kWrites / 10);
