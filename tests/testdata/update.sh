@@ -13,6 +13,9 @@ copy incident-io/LICENSE specs/incident-io/LICENSE
 copy opsgenie/swagger.json specs/opsgenie/swagger.json
 copy opsgenie/LICENSE specs/opsgenie/LICENSE
 copy pagerduty/test-vectors/webhook-v3-signature.json pagerduty/webhook-v3-signature.json
+for f in "$specs"/pagerduty/examples/webhook-v3-*.json; do
+  copy "pagerduty/examples/$(basename "$f")" "pagerduty/$(basename "$f")"
+done
 copy incident-io/test-vectors/standard-webhooks-signature-vectors.json \
   incident-io/standard-webhooks-signature-vectors.json
 git -C "$here" status --short -- .
