@@ -1,6 +1,6 @@
-// Whether PagerDuty knows a service or escalation policy id: one GET, not retried, bounded by
-// the request timeout (10 s), so `im connector map-service`, `map-escalation` and `config` can
-// refuse a typo without hanging when PagerDuty cannot be reached.
+// Whether PagerDuty knows a service or escalation policy id: one GET, not retried, with the
+// diagnostics client's short timeouts (checks.cc), so `im connector map-service`, `map-escalation`
+// and `config` can refuse a typo without hanging when PagerDuty cannot be reached.
 #include "connectors/pagerduty/pagerduty_connector.h"
 
 namespace im::connectors::pagerduty {
@@ -28,25 +28,12 @@ Result<ReferenceCheck> PagerDutyConnector::CheckReference(ReferenceKind kind,
     return Fail(ErrorCode::kInvalidArgument,
                 "the PagerDuty " + std::string(ReferenceKindName(kind)) + " id is empty");
   }
-  // A client of its own with one attempt: a PagerDuty that fails or limits us is reported at
-  // once rather than retried for two minutes. It spends from the key's shared budget.
-  Client probe(ClientOptions{.base_url = config_.base_url,
-                             .api_key = config_.api_key,
-                             .max_attempts = 1,
-                             .debug = config_.debug || ctx_.debug},
-               ctx_.http, client_.budget(), ctx_.waiter, ctx_.clock, ctx_.log);
+  // The diagnostics client: one attempt and short timeouts, so a PagerDuty that fails or
+  // limits us is reported at once rather than retried for minutes. Its calls count in the
+  // connector's activity like every other call.
   const ReferencePath path = PagerDutyPathOf(kind);
-  auto got = probe.Get(std::string("/") + path.collection + "/" + net::UrlEncode(id));
-  CallStats calls = probe.TakeStats();
-  Time minute = std::chrono::floor<std::chrono::minutes>(ctx_.clock.Now());
-  if (auto ok = ctx_.connectors.AddActivity(config_.name, minute,
-                                            {.api_calls = calls.calls,
-                                             .api_errors = calls.errors,
-                                             .rate_limited = calls.rate_limited,
-                                             .api_latency_us = calls.latency_us});
-      !ok) {
-    ctx_.log->error("cannot record connector activity: {}", ok.error().message);
-  }
+  auto got = quick_.Get(std::string("/") + path.collection + "/" + net::UrlEncode(id));
+  FlushStats(nullptr, false, 0);
   if (got) {
     std::string name;
     if (auto obj = json::GetOptionalObject(*got, path.key); obj && *obj) {
