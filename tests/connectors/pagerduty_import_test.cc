@@ -96,6 +96,37 @@ TEST_F(PagerDutyImportTest, RequestsCarryTheRequiredHeadersAndWholeSecondWindows
   EXPECT_GT(ExpectWellFormedRequests(), windows);
 }
 
+// What the seed calls optional (an escalation policy; webhooks switched off) is not a failed
+// check: `connector test` exits 0 for a connector set up as the document shows.
+TEST_F(PagerDutyImportTest, OptionalSettingsLeftOutAreNotFailedChecks) {
+  Start({.incidents = 5, .days = 30});
+  auto checks = Open()->Test();
+  auto find = [](const std::vector<Check>& all, const std::string& name) {
+    for (const auto& c : all) {
+      if (c.name == name) return c;
+    }
+    return Check{.name = "missing: " + name};
+  };
+  Check policy = find(checks, "escalation policy found");
+  EXPECT_TRUE(policy.ok) << policy.detail;
+  EXPECT_NE(policy.detail.find("optional"), std::string::npos) << policy.detail;
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.escalation_policy_id = "PNOSUCH";
+    c.webhook_secrets.clear();
+    return Ok();
+  }));
+  checks = Open()->Test();
+  EXPECT_FALSE(find(checks, "escalation policy found").ok);  // set, and PagerDuty has no such
+  EXPECT_FALSE(find(checks, "webhook endpoint configured").ok);
+  ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
+    c.enable_webhook = false;
+    return Ok();
+  }));
+  Check webhook = find(Open()->Test(), "webhook endpoint configured");
+  EXPECT_TRUE(webhook.ok) << webhook.detail;
+  EXPECT_NE(webhook.detail.find("polling"), std::string::npos) << webhook.detail;
+}
+
 TEST_F(PagerDutyImportTest, StaysWithinTheRealRateLimit) {
   Start({.incidents = 3000, .days = 90, .rate_limit = true});
   Time start = clock_.Now();

@@ -1,6 +1,7 @@
 // The checks of `im connector test` and `health`, item by item. A diagnostic answers within
 // 10 s whatever the network does: each request is tried once with short timeouts (OneShot), and
 // no check starts after 6 s, so the last one ends by about 9 s.
+#include "common/time.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 
 namespace im::connectors::pagerduty {
@@ -68,13 +69,21 @@ std::vector<Check> PagerDutyConnector::Test() {
   }
   const std::string policy_check = "escalation policy found";
   if (config_.escalation_policy_id.empty()) {
-    add(policy_check, false, "no custom.escalation_policy_id configured");
+    // Optional: without one, PagerDuty routes what im creates by the service's own policy.
+    add(policy_check, true,
+        "none configured (optional): incidents im creates follow their PagerDuty service's "
+        "escalation policy");
   } else if (in_time(policy_check)) {
     auto p = quick_.Get("/escalation_policies/" + net::UrlEncode(config_.escalation_policy_id));
     add(policy_check, p.has_value(),
         p ? "escalation policy " + config_.escalation_policy_id : p.error().message);
   }
-  if (config_.webhook_secrets.empty()) {
+  if (!config_.enable_webhook) {
+    add("webhook endpoint configured", true,
+        "webhooks are off (enable_webhook: false): changes made in PagerDuty arrive by polling "
+        "every " +
+            FormatDuration(config_.sync_interval));
+  } else if (config_.webhook_secrets.empty()) {
     add("webhook endpoint configured", false,
         "no webhook secret: run `im connector webhook " + config_.name +
             " --enable` or set one with `im connector update " + config_.name +
