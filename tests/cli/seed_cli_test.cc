@@ -356,10 +356,10 @@ TEST_F(SeedCliTest, HealthGivesAVerdictAndOneLinePerCheck) {
                 .code,
             0);
   auto never = Seed("./im connector health prod-pagerduty");
-  EXPECT_EQ(never.code, 0) << never.err;  // no from email, policy or webhook yet: degraded
+  EXPECT_EQ(never.code, 0) << never.err;  // no from email or webhook yet: degraded
   EXPECT_EQ(never.out.substr(0, never.out.find('\n')), "Health: Degraded") << never.out;
   EXPECT_NE(never.out.find("\nAPI reachable: ✓ "), std::string::npos) << never.out;
-  EXPECT_NE(never.out.find("\nEscalation policy found: ✗ no custom.escalation_policy_id"),
+  EXPECT_NE(never.out.find("\nEscalation policy found: ✓ none configured (optional)"),
             std::string::npos)
       << never.out;
   EXPECT_NE(never.out.find("\nSync Status: ✗ Never synced"), std::string::npos) << never.out;
