@@ -28,7 +28,7 @@ struct LocalConnectors {
             .clock = clock,
             .log = spdlog::default_logger()},
         manager(registry, ctx, box) {
-    (void)connectors::pagerduty::RegisterPagerDuty(registry);
+    (void)registry.Register(connectors::pagerduty::Type());
     ctx.log->set_level(spdlog::level::err);
   }
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "connectors/pagerduty/pagerduty_connector.h"
+#include "connectors/registry.h"
 #include "store/sqlite/connector_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -21,9 +21,6 @@ Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
   cr->http = std::make_unique<net::CurlHttpClient>();
   cr->waiter = std::make_unique<connectors::SleepingWaiter>(rt.clock);
   cr->budgets = std::make_unique<connectors::RateBudgets>(rt.clock, *cr->waiter);
-  if (auto ok = connectors::pagerduty::RegisterPagerDuty(cr->registry); !ok) {
-    return std::unexpected(ok.error());
-  }
   cr->ctx = std::make_unique<connectors::ConnectorContext>(connectors::ConnectorContext{
       .store = *rt.store,
       .connectors = *cr->store,
@@ -32,13 +29,14 @@ Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
       .waiter = *cr->waiter,
       .clock = rt.clock,
       .log = rt.logs->For("connector"),
-      .debug = std::string_view(std::getenv("PAGERDUTY_DEBUG") ? std::getenv("PAGERDUTY_DEBUG")
-                                                               : "") == "true",
-      // PagerDuty schedules, policies and people, and change events as deployments.
+      .debug =
+          std::string_view(std::getenv("IM_CONNECTOR_DEBUG") ? std::getenv("IM_CONNECTOR_DEBUG")
+                                                             : "") == "true",
+      // Providers' schedules, policies and people, and their change events as deployments.
       .schedules = rt.schedules.get(),
       .deployments = rt.deployment_store.get(),
   });
-  cr->manager = std::make_unique<connectors::Manager>(cr->registry, *cr->ctx, *cr->box);
+  cr->manager = std::make_unique<connectors::Manager>(*cr->registry, *cr->ctx, *cr->box);
   return cr;
 }
 

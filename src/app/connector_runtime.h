@@ -1,6 +1,6 @@
 // The connector machinery of one process, wired from the Runtime: the sealed-secret key, the
-// libcurl client, the shared rate budgets, the registry with every connector type (registered
-// explicitly here), and the manager that opens connectors by name.
+// libcurl client, the shared rate budgets, the registry with every built-in connector type,
+// and the manager that opens connectors by name.
 #pragma once
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "app/runtime.h"
 #include "connectors/connector.h"
 #include "connectors/manager.h"
+#include "connectors/registry.h"
 #include "connectors/secret_box.h"
 #include "net/curl_http_client.h"
 #include "store/connector_store.h"
@@ -22,7 +23,7 @@ struct ConnectorRuntime {
   // Cancelled when the server stops, so no retry backoff or rate-limit wait holds it up.
   std::unique_ptr<connectors::SleepingWaiter> waiter;
   std::unique_ptr<connectors::RateBudgets> budgets;
-  connectors::Registry registry;
+  const connectors::Registry* registry = &connectors::BuiltinConnectorTypes();
   std::unique_ptr<connectors::ConnectorContext> ctx;
   std::unique_ptr<connectors::Manager> manager;
 };

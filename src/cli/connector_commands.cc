@@ -9,11 +9,12 @@
 #include "app/connector_runtime.h"
 #include "cli/connector_health.h"
 #include "cli/connector_prompts.h"
-#include "cli/connector_state.h"
 #include "cli/context.h"
 #include "cli/display.h"
 #include "common/time.h"
 #include "connectors/connector_config.h"
+#include "connectors/registry.h"
+#include "engine/connector_status.h"
 
 namespace im::cli {
 namespace {
@@ -88,20 +89,18 @@ int RunAdd(GlobalOptions& g, const std::string& type, const std::string& name,
 int RunList(GlobalOptions& g) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
-  auto list = o->cr->store->List();
-  if (!list) return ReportError(list.error());
+  Time now = o->rt->clock.Now();
+  // What `status NAME --json` says of each, so the two agree.
+  auto statuses = engine::ReadConnectorStatuses(*o->cr->manager, *o->cr->store, now);
+  if (!statuses) return ReportError(statuses.error());
   json::array items;
   std::vector<std::vector<std::string>> rows;
-  Time now = o->rt->clock.Now();
-  for (const auto& s : *list) {
-    // What `status NAME --json` says of each, so the two agree.
-    auto state = ReadConnectorState(*o->cr, s.name, now);
-    if (!state) return ReportError(state.error());
-    rows.push_back(
-        {s.name, s.type, std::string(state->json["status"].as_string()),
-         state->config ? std::string(connectors::DirectionName(state->config->direction)) : "?",
-         s.last_sync_at ? FormatAgo(*s.last_sync_at, now) : "never"});
-    items.push_back(std::move(state->json));
+  for (const auto& st : *statuses) {
+    const auto& s = st.stored;
+    rows.push_back({s.name, s.type, st.state,
+                    st.config ? std::string(connectors::DirectionName(st.config->direction)) : "?",
+                    s.last_sync_at ? FormatAgo(*s.last_sync_at, now) : "never"});
+    items.push_back(engine::ConnectorStatusJson(st, now));
   }
   if (g.json) {
     PrintJson(json::object{{"connectors", std::move(items)}});
@@ -115,16 +114,16 @@ int RunStatus(GlobalOptions& g, const std::string& name) {
   auto o = Open(g);
   if (!o) return ReportError(o.error());
   Time now = o->rt->clock.Now();
-  auto state = ReadConnectorState(*o->cr, name, now);
+  auto state = engine::ReadConnectorStatus(*o->cr->manager, *o->cr->store, name, now);
   if (!state) return ReportError(state.error());
   if (g.json) {
-    PrintJson(state->json);
+    PrintJson(engine::ConnectorStatusJson(*state, now));
     return 0;
   }
   const auto& stored = state->stored;
   const auto& outbox = state->outbox;
   std::cout << "Connector:      " << name << " (" << stored.type << ")\n"
-            << "Status:         " << std::string(state->json["status"].as_string()) << "\n";
+            << "Status:         " << state->state << "\n";
   if (state->config) {
     std::cout << "Direction:      " << connectors::DirectionName(state->config->direction) << "\n";
   }
@@ -142,7 +141,10 @@ int RunStatus(GlobalOptions& g, const std::string& name) {
             << "\n"
             << "Incidents:      " << FormatCount(state->linked) << " linked, "
             << FormatCount(state->day.incidents_synced) << " synced in 24h\n"
-            << "Webhook:        " << std::string(state->json["webhook"].as_string())
+            << "Webhook:        "
+            << (!state->config                           ? "?"
+                : state->config->webhook_secrets.empty() ? "not configured"
+                                                         : "configured")
             << ", last event "
             << (stored.last_webhook_at ? FormatTime(*stored.last_webhook_at) : "never") << "\n"
             << "Outbox:         " << outbox.pending << " waiting"
@@ -207,7 +209,8 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
   // linked to it (one per PagerDuty service it was declared on) is read again.
   std::vector<std::string> provider_ids;
   if (!incident.empty()) provider_ids.push_back(incident);
-  const std::string provider = (*c)->config().type == "pagerduty" ? "PagerDuty" : "the provider";
+  auto entry = o->cr->registry->Find((*c)->config().type);
+  const std::string provider = entry ? (*entry)->display_name : "the provider";
   if (incident.size() > 4 && (incident.starts_with("INC-") || incident.starts_with("inc-"))) {
     auto number = core::ParseIncidentId(incident);
     if (!number) return ReportError(number.error().Wrap("--incident"));
@@ -286,12 +289,16 @@ int RunSync(GlobalOptions& g, const std::string& name, const std::string& incide
 void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g);
 
 void AddConnectorCommands(CLI::App& root, GlobalOptions& g) {
-  auto* connector = root.add_subcommand("connector", "Connect PagerDuty (and other providers)");
+  auto* connector = root.add_subcommand("connector", "Connect incident providers, like PagerDuty");
   connector->require_subcommand(1);
 
   auto add = std::make_shared<std::array<std::string, 3>>();
   auto* a = connector->add_subcommand("add", "Add a connector: im connector add pagerduty NAME");
-  a->add_option("type", (*add)[0], "pagerduty")->required();
+  std::string types;
+  for (const auto& t : connectors::BuiltinConnectorTypes().Types()) {
+    types += (types.empty() ? "" : ", ") + t;
+  }
+  a->add_option("type", (*add)[0], "One of: " + types)->required();
   a->add_option("name", (*add)[1], "A short name, like pd-prod")->required();
   a->add_option("--config", (*add)[2], "The config as JSON (else prompts on a terminal)");
   a->callback([&g, add] { g.exit_code = RunAdd(g, (*add)[0], (*add)[1], (*add)[2]); });

@@ -6,7 +6,7 @@
 #include "cli/connector_metrics.h"
 #include "cli/context.h"
 #include "common/time.h"
-#include "common/webhook_signature.h"
+#include "connectors/registry.h"
 #include "connectors/webhook_setup.h"
 
 namespace im::cli {
@@ -39,7 +39,36 @@ int PrintConfig(GlobalOptions& g, const connectors::ConnectorConfig& c, const st
 
 // "PagerDuty" for "pagerduty": how messages name the provider of a connector type.
 std::string ProviderDisplayName(const std::string& type) {
-  return type == "pagerduty" ? "PagerDuty" : type;
+  auto entry = connectors::BuiltinConnectorTypes().Find(type);
+  return entry ? (*entry)->display_name : type;
+}
+
+// Refuses, naming what the connector's type does instead, when the type does not map im's
+// services to the provider's (`--service-id`, `map-service`, `map-escalation`).
+Result<void> CheckMapsServices(app::ConnectorRuntime& cr, const std::string& name,
+                               const std::string& what) {
+  auto config = cr.manager->Config(name);
+  if (!config) return std::unexpected(config.error());
+  auto entry = cr.registry->Find(config->type);
+  if (!entry) return std::unexpected(entry.error());
+  if ((*entry)->capabilities.maps_services) return Ok();
+  return Fail(ErrorCode::kInvalidArgument,
+              what + ": " + (*entry)->display_name + " connectors do not map im services to " +
+                  (*entry)->display_name +
+                  " ones; incidents take their service from the provider, by name");
+}
+
+// custom.<field>[key] = value (or custom.<field> = value without a key), for Manager::Update
+// to check with the type's own rules.
+void SetCustom(connectors::ConnectorConfig& c, const std::string& field, const std::string& key,
+               const std::string& value) {
+  if (key.empty()) {
+    c.custom[field] = value;
+    return;
+  }
+  json::value& map = c.custom[field];
+  if (!map.is_object()) map = json::object{};
+  map.as_object()[key] = value;
 }
 
 // Asks the provider whether `id` (given with `flag`) exists before it is stored: refused when
@@ -93,7 +122,12 @@ int Config(GlobalOptions& g, const Args& a) {
       if (!c) return ReportError(c.error());
       return PrintConfig(g, *c, "connector " + a.name);
     }
-    // The ids first, without holding anything: asking PagerDuty may take seconds.
+    if (!a.service_id.empty() || !a.escalation_policy.empty()) {
+      auto ok = CheckMapsServices(cr, a.name,
+                                  a.service_id.empty() ? "--escalation-policy" : "--service-id");
+      if (!ok) return ReportError(ok.error());
+    }
+    // The ids first, without holding anything: asking the provider may take seconds.
     if (!a.service_id.empty()) {
       auto ok = CheckProviderId(cr, a.name, connectors::ReferenceKind::kService, a.service_id,
                                 "--service-id");
@@ -105,8 +139,9 @@ int Config(GlobalOptions& g, const Args& a) {
       if (!ok) return ReportError(ok.error());
     }
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
-      if (!a.escalation_policy.empty()) c.escalation_policy_id = a.escalation_policy;
-      if (!a.service_id.empty()) c.service_id = a.service_id;
+      if (!a.escalation_policy.empty())
+        SetCustom(c, "escalation_policy_id", "", a.escalation_policy);
+      if (!a.service_id.empty()) SetCustom(c, "service_id", "", a.service_id);
       if (!a.sla_mapping.empty()) {
         auto v = json::ParseStrict(a.sla_mapping);
         if (!v) {
@@ -129,7 +164,7 @@ int Map(GlobalOptions& g, const Args& a, bool escalation) {
   const char* service_flag = escalation ? "--service" : "--im-service";
   const char* id_flag = escalation ? "--escalation-policy" : "--pd-service";
   if (a.a.empty() || a.b.empty()) {
-    std::cerr << "error: give the im service and the PagerDuty "
+    std::cerr << "error: give the im service and the provider's "
               << (escalation ? "escalation policy" : "service") << ": `im connector "
               << (escalation ? "map-escalation " : "map-service ")
               << (a.name.empty() ? "NAME" : a.name) << " " << service_flag << " api " << id_flag
@@ -138,19 +173,23 @@ int Map(GlobalOptions& g, const Args& a, bool escalation) {
   }
   if (auto ok = CheckServiceNames({a.a}, service_flag); !ok) return ReportError(ok.error());
   return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
+    if (auto ok = CheckMapsServices(cr, a.name, escalation ? "map-escalation" : "map-service");
+        !ok) {
+      return ReportError(ok.error());
+    }
     auto kind = escalation ? connectors::ReferenceKind::kEscalationPolicy
                            : connectors::ReferenceKind::kService;
     if (auto ok = CheckProviderId(cr, a.name, kind, a.b, id_flag); !ok) {
       return ReportError(ok.error());
     }
     auto c = cr.manager->Update(a.name, [&](connectors::ConnectorConfig& c) -> Result<void> {
-      (escalation ? c.escalation_mappings : c.service_mappings)[a.a] = a.b;
+      SetCustom(c, escalation ? "escalation_mappings" : "service_mappings", a.a, a.b);
       return Ok();
     });
     if (!c) return ReportError(c.error());
     if (!g.json) {
-      std::cout << (escalation ? "escalation policy " : "PagerDuty service ") << a.b
-                << " mapped to " << a.a << "\n";
+      std::cout << (escalation ? "escalation policy " : ProviderDisplayName(c->type) + " service ")
+                << a.b << " mapped to " << a.a << "\n";
       return 0;
     }
     return PrintConfig(g, *c, "");
@@ -161,7 +200,15 @@ int ListMap(GlobalOptions& g, const Args& a, bool escalation) {
   return WithManager(g, [&](app::Runtime&, app::ConnectorRuntime& cr) {
     auto c = cr.manager->Config(a.name);
     if (!c) return ReportError(c.error());
-    const auto& m = escalation ? c->escalation_mappings : c->service_mappings;
+    // The type's own mapping field, absent for types that do not map services.
+    const json::value* field =
+        c->custom.if_contains(escalation ? "escalation_mappings" : "service_mappings");
+    std::map<std::string, std::string> m;
+    if (field && field->is_object()) {
+      for (const auto& kv : field->as_object()) {
+        if (kv.value().is_string()) m[kv.key()] = kv.value().as_string();
+      }
+    }
     // The provider's names, as the last sync read them.
     std::map<std::string, std::string> names;
     if (auto dir = cr.store->Directory(a.name, escalation ? "escalation_policy" : "service")) {
@@ -177,7 +224,8 @@ int ListMap(GlobalOptions& g, const Args& a, bool escalation) {
       PrintJson(o);
     } else {
       // The product documentation's headings.
-      PrintTable({"IM Service", escalation ? "Escalation Policy" : "PagerDuty Service",
+      PrintTable({"IM Service",
+                  escalation ? "Escalation Policy" : ProviderDisplayName(c->type) + " Service",
                   escalation ? "Policy Name" : "Service Name"},
                  rows);
     }
@@ -193,11 +241,21 @@ int Webhook(GlobalOptions& g, const Args& a, bool rotate_secret) {
     if (rotate_secret && !a.enable) {
       return ReportError({ErrorCode::kInvalidArgument, "--rotate-secret goes with --enable"});
     }
+    auto entry = cr.registry->Find(config->type);
+    if (!entry) return ReportError(entry.error());
+    const std::string provider = (*entry)->display_name;
     if (a.enable) {
+      if (!(*entry)->capabilities.manages_webhooks) {
+        return ReportError({ErrorCode::kInvalidArgument,
+                            "im cannot set up " + provider + "'s webhooks: configure them in " +
+                                provider + " to deliver to " +
+                                (base.empty() ? std::string("https://<im>") : base) +
+                                "/connectors/" + a.name + "/webhook (docs/connectors.md)"});
+      }
       if (base.empty()) {
         return ReportError({ErrorCode::kInvalidArgument,
-                            "no public URL: pass --url https://im.example.com (where PagerDuty can "
-                            "reach im) or set custom.public_url"});
+                            "no public URL: pass --url https://im.example.com (where " + provider +
+                                " can reach im) or set custom.public_url"});
       }
       auto set_up =
           connectors::SetUpWebhook(*cr.manager, a.name, base, rotate_secret, rt.clock.Now());
@@ -224,27 +282,19 @@ int Webhook(GlobalOptions& g, const Args& a, bool rotate_secret) {
       return 0;
     }
     if (!a.test) return ReportError({ErrorCode::kInvalidArgument, "give --enable or --test"});
-    if (config->webhook_secrets.empty()) {
-      return ReportError({ErrorCode::kFailedPrecondition,
-                          "no webhook secret configured: run with --enable first"});
+    if (!(*entry)->sample_webhook) {
+      return ReportError({ErrorCode::kInvalidArgument, provider + " connectors take no webhooks"});
     }
     if (base.empty()) base = "http://" + rt.config.listen;
     std::string id = "im-test-" + std::to_string(rt.clock.Now().time_since_epoch().count());
-    json::object event{
-        {"event", json::object{{"id", id},
-                               {"event_type", "pagey.ping"},
-                               {"resource_type", "pagey"},
-                               {"occurred_at", FormatTime(rt.clock.Now())},
-                               {"data", json::object{{"message", "Hello from im"}}}}}};
-    std::string body = json::Serialize(event);
-    auto res =
-        cr.http->Send({.method = "POST",
-                       .url = base + "/connectors/" + a.name + "/webhook",
-                       .headers = {{"Content-Type", "application/json"},
-                                   {"X-Webhook-Id", id},
-                                   {"X-PagerDuty-Signature",
-                                    PagerDutySignature(config->webhook_secrets.back(), body)}},
-                       .body = body});
+    auto sample = (*entry)->sample_webhook(*config, id, rt.clock.Now());
+    if (!sample) return ReportError(sample.error());
+    net::ClientRequest request{.method = "POST",
+                               .url = base + "/connectors/" + a.name + "/webhook",
+                               .headers = {{"Content-Type", "application/json"}},
+                               .body = std::move(sample->body)};
+    for (auto& h : sample->headers) request.headers.push_back(std::move(h));
+    auto res = cr.http->Send(request);
     if (!res) return ReportError(res.error().Wrap("sending the test event"));
     std::cout << (res->status < 300 ? "✓ " : "✗ ") << "test event answered " << res->status << ": "
               << res->body << "\n";
@@ -281,7 +331,7 @@ void AddConnectorConfigCommands(CLI::App& connector, GlobalOptions& g) {
   webhook->add_option("name", a->name)->required();
   webhook->add_flag(
       "--enable", a->enable,
-      "Make sure one PagerDuty v3 subscription delivers to our URL (reused if there)");
+      "Make sure one provider subscription (PagerDuty v3) delivers to our URL (reused if there)");
   auto rotate = std::make_shared<bool>(false);
   webhook->add_flag("--rotate-secret", *rotate,
                     "With --enable: replace the subscription with a new one and a new secret");

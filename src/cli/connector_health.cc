@@ -3,8 +3,9 @@
 #include <cctype>
 #include <iostream>
 
-#include "cli/connector_state.h"
+#include "app/connector_runtime.h"
 #include "cli/display.h"
+#include "engine/connector_status.h"
 
 namespace im::cli {
 namespace {
@@ -50,7 +51,7 @@ std::string CapitalizedCheckName(std::string s) {
 // The connector's live checks (Connector::Test: the first two are the connection and the
 // credentials) and its stored state, judged.
 ConnectorHealthReport JudgeHealth(const std::vector<connectors::Check>& checks,
-                                  const ConnectorState& s, Time now) {
+                                  const engine::ConnectorStatus& s, Time now) {
   ConnectorHealthReport r;
   for (size_t i = 0; i < checks.size(); ++i) {
     const auto& c = checks[i];
@@ -115,17 +116,16 @@ int RunConnectorHealth(GlobalOptions& g, const std::string& name) {
   // The live checks first: their API calls count in the error rate read after them.
   auto checks = (*c)->Test();
   const Time now = (*rt)->clock.Now();
-  auto state = ReadConnectorState(**cr, name, now);
+  auto state = engine::ReadConnectorStatus(*(*cr)->manager, *(*cr)->store, name, now);
   if (!state) return ReportError(state.error());
   ConnectorHealthReport report = JudgeHealth(checks, *state, now);
   const auto& day = state->day;
-  const double error_rate =
-      day.api_calls ? static_cast<double>(day.api_errors) / day.api_calls : 0.0;
+  const double error_rate = state->error_rate_24h;
   if (error_rate > kDegradedErrorRate) {
     report.Worsen(ConnectorHealth::kDegraded, "more than 5% of API calls failed in 24h");
   }
   if (g.json) {
-    json::object j = std::move(state->json);
+    json::object j = engine::ConnectorStatusJson(*state, now);
     json::array checks_json;
     for (const auto& check : checks) {
       checks_json.push_back(
@@ -138,7 +138,6 @@ int RunConnectorHealth(GlobalOptions& g, const std::string& name) {
     j["health"] = health;
     j["health_reasons"] = std::move(reasons);
     j["checks"] = std::move(checks_json);
-    j["error_rate_24h"] = error_rate;
     PrintJson(j);
     return report.health == ConnectorHealth::kUnhealthy ? 7 : 0;
   }

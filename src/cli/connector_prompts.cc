@@ -6,39 +6,17 @@
 #include <vector>
 
 #include "connectors/connector_config.h"
+#include "connectors/registry.h"
 
 namespace im::cli {
 namespace {
 
 constexpr int kMaxPromptTries = 5;
 
-struct PromptQuestion {
-  const char* text;
-  const char* fallback;  // what an empty answer means ("" = leave it out)
-  bool custom;           // the answer goes into "custom"
-  const char* field;
-  bool secret;
-};
-
-// The seed's prompts, in its order.
-const std::vector<PromptQuestion>& PagerDutyQuestions() {
-  static const std::vector<PromptQuestion> questions = {
-      {"API Key (a PagerDuty REST API key)", "", false, "api_key", true},
-      {"API Base URL (EU accounts: https://api.eu.pagerduty.com)", "https://api.pagerduty.com",
-       false, "base_url", false},
-      {"Default Service ID (e.g. PXXXXXX; empty for none)", "", true, "service_id", false},
-      {"From Email (a PagerDuty user's; empty for none)", "", true, "from_email", false},
-      {"Escalation Policy ID (optional)", "", true, "escalation_policy_id", false},
-      {"Sync Direction (bidirectional, outbound or inbound)", "bidirectional", false,
-       "sync_direction", false},
-  };
-  return questions;
-}
-
 // The answer as typed, with surrounding spaces dropped; nullopt when the input ended.
-std::optional<std::string> ReadPromptAnswer(const PromptQuestion& q, PromptStreams& io) {
-  io.out << q.text << (*q.fallback ? std::string(" [") + q.fallback + "]" : "") << ": "
-         << std::flush;
+std::optional<std::string> ReadPromptAnswer(const connectors::ConnectorQuestion& q,
+                                            PromptStreams& io) {
+  io.out << q.text << (q.fallback.empty() ? "" : " [" + q.fallback + "]") << ": " << std::flush;
   if (q.secret) {
     io.out << "(input hidden) " << std::flush;
     if (io.hide_input) io.hide_input(true);
@@ -61,17 +39,17 @@ std::optional<std::string> ReadPromptAnswer(const PromptQuestion& q, PromptStrea
 Result<json::object> AskConnectorConfig(const std::string& type, const std::string& name,
                                         PromptStreams io) {
   // Refuses an unknown type or a bad name before asking anything.
-  if (auto ok = connectors::ParseConnectorConfig(type, name, json::object{{"api_key", "-"}}); !ok) {
-    return std::unexpected(ok.error());
-  }
+  auto entry = connectors::BuiltinConnectorTypes().Find(type);
+  if (!entry) return std::unexpected(entry.error());
+  if (auto ok = connectors::ValidateConnectorName(name); !ok) return std::unexpected(ok.error());
   json::object config;
   json::object custom;
-  for (const PromptQuestion& q : PagerDutyQuestions()) {
+  for (const connectors::ConnectorQuestion& q : (*entry)->questions) {
     for (int tries = 1;; ++tries) {
       auto answer = ReadPromptAnswer(q, io);
       if (!answer) {
-        return Fail(ErrorCode::kInvalidArgument, std::string("no answer for ") + q.field +
-                                                     " (the input ended); nothing was added");
+        return Fail(ErrorCode::kInvalidArgument,
+                    "no answer for " + q.field + " (the input ended); nothing was added");
       }
       std::string value = answer->empty() ? q.fallback : *answer;
       // The answers so far plus this one, checked as a whole: the earlier ones passed, so an
@@ -81,7 +59,7 @@ Result<json::object> AskConnectorConfig(const std::string& type, const std::stri
       if (!value.empty()) (q.custom ? trial_custom : trial)[q.field] = value;
       trial["custom"] = trial_custom;
       if (!trial.contains("api_key")) trial["api_key"] = "";
-      auto ok = connectors::ParseConnectorConfig(type, name, trial);
+      auto ok = connectors::ParseConnectorConfig(**entry, name, trial);
       if (ok) {
         if (!value.empty()) (q.custom ? custom : config)[q.field] = value;
         break;

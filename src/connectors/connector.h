@@ -1,6 +1,6 @@
-// The interface every provider connector implements, and the registry that creates them by
-// type. Connectors get their dependencies through ConnectorContext (Envoy's factory-context
-// style); src/app registers the types explicitly at startup.
+// The interface every provider connector implements. Connectors get their dependencies through
+// ConnectorContext (Envoy's factory-context style); registry.h describes the types and creates
+// them.
 #pragma once
 
 #include <spdlog/spdlog.h>
@@ -30,7 +30,9 @@ struct ConnectorContext {
   Waiter& waiter;
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
-  bool debug = false;  // PAGERDUTY_DEBUG=true: log every provider request and response
+  // IM_CONNECTOR_DEBUG=true: every connector logs each provider request and response (a type
+  // may have its own switch too, like PAGERDUTY_DEBUG).
+  bool debug = false;
   store::ScheduleStore* schedules = nullptr;      // imported schedules and policies go here
   store::DeploymentStore* deployments = nullptr;  // change events become deployments here
 };
@@ -150,20 +152,6 @@ class Connector {
   virtual Result<ReferenceCheck> CheckReference(ReferenceKind /*kind*/, const std::string& /*id*/) {
     return ReferenceCheck{};
   }
-};
-
-using ConnectorFactory =
-    std::function<std::unique_ptr<Connector>(ConnectorConfig, ConnectorContext&)>;
-
-class Registry {
- public:
-  // Registering a type twice is an error, not a silent replacement.
-  Result<void> Register(const std::string& type, ConnectorFactory factory);
-  Result<std::unique_ptr<Connector>> Create(ConnectorConfig config, ConnectorContext& ctx) const;
-  std::vector<std::string> Types() const;
-
- private:
-  std::map<std::string, ConnectorFactory> factories_;
 };
 
 }  // namespace im::connectors

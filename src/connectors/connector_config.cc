@@ -1,9 +1,8 @@
 #include "connectors/connector_config.h"
 
 #include "common/time.h"
+#include "connectors/registry.h"
 #include "connectors/secret_box.h"
-#include "core/email.h"
-#include "core/severity.h"
 
 namespace im::connectors {
 namespace {
@@ -54,10 +53,11 @@ Result<void> ValidateConnectorName(std::string_view name) {
 
 Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std::string& name,
                                              const json::object& j) {
-  if (type != "pagerduty") {
-    return Fail(ErrorCode::kInvalidArgument,
-                "unknown connector type '" + type + "': supported types are: pagerduty");
-  }
+  return BuiltinConnectorTypes().ParseConfig(type, name, j);
+}
+
+Result<ConnectorConfig> ParseConnectorConfig(const ConnectorType& type, const std::string& name,
+                                             const json::object& j) {
   if (auto ok = ValidateConnectorName(name); !ok) return std::unexpected(ok.error());
   if (auto ok = json::RejectUnknownFields(
           j, {"base_url", "api_key", "sync_direction", "sync_interval", "enable_webhook",
@@ -66,31 +66,35 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
       !ok) {
     return Bad("(top level)", ok.error().message);
   }
-  ConnectorConfig c{.name = name, .type = type};
+  ConnectorConfig c{.name = name, .type = type.name};
+  c.rate_limit_per_minute = type.default_rate_limit_per_minute;
   auto base = json::GetOptionalString(j, "base_url");
   if (!base) return Bad("base_url", "must be a string");
-  c.base_url = base->value_or("https://api.pagerduty.com");
+  c.base_url = base->value_or("");
   while (c.base_url.ends_with("/")) c.base_url.pop_back();
-  if (!c.base_url.starts_with("https://") && !c.base_url.starts_with("http://")) {
-    return Bad("base_url",
-               "must start with https:// (e.g. https://api.pagerduty.com, or "
-               "https://api.eu.pagerduty.com for EU accounts)");
-  }
   auto key = json::GetOptionalString(j, "api_key");
   if (!key) return Bad("api_key", "must be a string");
-  if (!*key || (*key)->empty()) return Bad("api_key", "is required: a PagerDuty REST API key");
+  if (!*key || (*key)->empty()) return Bad("api_key", "is required: " + type.api_key_help);
   c.api_key = **key;
+  const auto& allowed = type.capabilities.directions;
   auto dir = json::GetOptionalString(j, "sync_direction");
   if (!dir) return Bad("sync_direction", "must be a string");
-  std::string d = dir->value_or("bidirectional");
-  if (d == "inbound") {
-    c.direction = Direction::kInbound;
-  } else if (d == "outbound") {
-    c.direction = Direction::kOutbound;
-  } else if (d == "bidirectional") {
-    c.direction = Direction::kBidirectional;
-  } else {
-    return Bad("sync_direction", "must be inbound, outbound or bidirectional");
+  c.direction = allowed.empty() ? Direction::kInbound : allowed.front();
+  if (*dir) {
+    std::string names;
+    bool found = false;
+    for (size_t i = 0; i < allowed.size(); ++i) {
+      names += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ");
+      names += DirectionName(allowed[i]);
+      if (DirectionName(allowed[i]) == **dir) {
+        c.direction = allowed[i];
+        found = true;
+      }
+    }
+    if (!found) {
+      return Bad("sync_direction", "must be " + names + " for a " + type.display_name +
+                                       " connector (was \"" + **dir + "\")");
+    }
   }
   auto interval = json::GetOptionalString(j, "sync_interval");
   if (!interval) return Bad("sync_interval", "must be a duration string like \"5m\"");
@@ -134,74 +138,59 @@ Result<ConnectorConfig> ParseConnectorConfig(const std::string& type, const std:
   }
   auto custom = json::GetOptionalObject(j, "custom");
   if (!custom) return Bad("custom", "must be an object");
-  if (!*custom) return c;
-  const json::object& cu = **custom;
-  if (auto ok = json::RejectUnknownFields(
-          cu, {"service_id", "from_email", "escalation_policy_id", "urgency_mapping",
-               "service_mappings", "escalation_mappings", "custom_field_mappings", "auto_resolve",
-               "sync_notes", "history_days", "public_url", "sla_mapping"});
-      !ok) {
-    return Bad("custom", ok.error().message);
-  }
-  for (auto [field, target] :
-       {std::pair{"service_id", &c.service_id}, std::pair{"from_email", &c.from_email},
-        std::pair{"escalation_policy_id", &c.escalation_policy_id},
-        std::pair{"public_url", &c.public_url}}) {
-    auto v = json::GetOptionalString(cu, field);
-    if (!v) return Bad(std::string("custom.") + field, "must be a string");
-    *target = v->value_or("");
-  }
-  if (!c.from_email.empty()) {
-    if (auto ok = core::ValidateEmail(c.from_email, "custom.from_email"); !ok) {
-      return std::unexpected(ok.error());
+  json::object own;  // the type's fields
+  if (*custom) {
+    const json::object& cu = **custom;
+    auto url = json::GetOptionalString(cu, "public_url");
+    if (!url) return Bad("custom.public_url", "must be a string");
+    c.public_url = url->value_or("");
+    auto days = json::GetOptionalInt(cu, "history_days");
+    if (!days) return Bad("custom.history_days", "must be a whole number of days");
+    if (*days) {
+      if (**days < 1 || **days > 3650) return Bad("custom.history_days", "must be 1 to 3650");
+      c.history_days = static_cast<int>(**days);
+    }
+    if (auto it = cu.find("sla_mapping"); it != cu.end() && !it->value().is_null()) {
+      auto sla = core::ParseSlaOverlay(it->value(), "custom.sla_mapping");
+      if (!sla) return std::unexpected(sla.error());
+      c.sla_mapping = *sla;
+    }
+    for (const auto& kv : cu) {
+      if (kv.key() != "public_url" && kv.key() != "history_days" && kv.key() != "sla_mapping") {
+        own[kv.key()] = kv.value();
+      }
     }
   }
-  auto urgency = StringMap(cu, "urgency_mapping", "custom.urgency_mapping");
-  if (!urgency) return std::unexpected(urgency.error());
-  for (const auto& [sev, u] : *urgency) {
-    if (!core::ParseSeverity(sev) || (u != "high" && u != "low")) {
-      return Bad("custom.urgency_mapping." + sev, "must map SEV-1..SEV-4 to \"high\" or \"low\"");
-    }
+  if (type.parse_custom) {
+    if (auto ok = type.parse_custom(own, c); !ok) return std::unexpected(ok.error());
+  } else if (!own.empty()) {
+    return Bad("custom." + std::string(own.begin()->key()),
+               "is not a field of a " + type.display_name + " connector");
   }
-  c.urgency_mapping = *urgency;
-  auto services = StringMap(cu, "service_mappings", "custom.service_mappings");
-  if (!services) return std::unexpected(services.error());
-  c.service_mappings = *services;
-  auto escalations = StringMap(cu, "escalation_mappings", "custom.escalation_mappings");
-  if (!escalations) return std::unexpected(escalations.error());
-  c.escalation_mappings = *escalations;
-  auto fields = StringMap(cu, "custom_field_mappings", "custom.custom_field_mappings");
-  if (!fields) return std::unexpected(fields.error());
-  c.custom_field_mappings = *fields;
-  for (auto [field, target] :
-       {std::pair{"auto_resolve", &c.auto_resolve}, std::pair{"sync_notes", &c.sync_notes}}) {
-    auto v = json::GetOptionalBool(cu, field);
-    if (!v) return Bad(std::string("custom.") + field, "must be true or false");
-    if (*v) *target = **v;
-  }
-  auto days = json::GetOptionalInt(cu, "history_days");
-  if (!days) return Bad("custom.history_days", "must be a whole number of days");
-  if (*days) {
-    if (**days < 1 || **days > 3650) return Bad("custom.history_days", "must be 1 to 3650");
-    c.history_days = static_cast<int>(**days);
-  }
-  if (auto it = cu.find("sla_mapping"); it != cu.end() && !it->value().is_null()) {
-    auto sla = core::ParseSlaOverlay(it->value(), "custom.sla_mapping");
-    if (!sla) return std::unexpected(sla.error());
-    c.sla_mapping = *sla;
+  if (c.base_url.empty()) c.base_url = type.default_base_url;
+  if (!c.base_url.starts_with("https://") && !c.base_url.starts_with("http://")) {
+    return Bad("base_url", "must start with https:// (e.g. " + type.base_url_example + ")");
   }
   return c;
+}
+
+Result<std::map<std::string, std::string>> CustomStringMap(const json::object& custom,
+                                                           std::string_view key) {
+  return StringMap(custom, key, "custom." + std::string(key));
+}
+
+std::unexpected<Error> BadCustomField(std::string_view field, std::string_view what) {
+  return Bad("custom." + std::string(field), what);
 }
 
 json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) {
   auto secret = [&](const std::string& s) { return with_secrets ? s : Redact(s); };
   json::array secrets;
   for (const auto& s : c.webhook_secrets) secrets.emplace_back(secret(s));
-  auto map = [](const std::map<std::string, std::string>& m) {
-    json::object o;
-    for (const auto& [k, v] : m) o[k] = v;
-    return o;
-  };
+  json::object custom = c.custom;
+  custom["history_days"] = c.history_days;
+  custom["public_url"] = c.public_url;
+  custom["sla_mapping"] = core::SlaOverlayToJson(c.sla_mapping);
   return json::object{
       {"base_url", c.base_url},
       {"api_key", secret(c.api_key)},
@@ -214,18 +203,7 @@ json::object ConnectorConfigToJson(const ConnectorConfig& c, bool with_secrets) 
                                        : json::value(nullptr)},
       {"debug", c.debug},
       {"rate_limit_per_minute", c.rate_limit_per_minute},
-      {"custom", json::object{{"service_id", c.service_id},
-                              {"from_email", c.from_email},
-                              {"escalation_policy_id", c.escalation_policy_id},
-                              {"urgency_mapping", map(c.urgency_mapping)},
-                              {"service_mappings", map(c.service_mappings)},
-                              {"escalation_mappings", map(c.escalation_mappings)},
-                              {"custom_field_mappings", map(c.custom_field_mappings)},
-                              {"auto_resolve", c.auto_resolve},
-                              {"sync_notes", c.sync_notes},
-                              {"history_days", c.history_days},
-                              {"public_url", c.public_url},
-                              {"sla_mapping", core::SlaOverlayToJson(c.sla_mapping)}}},
+      {"custom", std::move(custom)},
   };
 }
 

@@ -1,6 +1,14 @@
 #include "connectors/manager.h"
 
 namespace im::connectors {
+namespace {
+
+// custom.sla_mapping as the store keeps it beside the config: JSON text, "" when none.
+std::string SlaMappingText(const ConnectorConfig& c) {
+  return c.sla_mapping.empty() ? "" : json::Serialize(core::SlaOverlayToJson(c.sla_mapping));
+}
+
+}  // namespace
 
 std::string Manager::Seal(const ConnectorConfig& c) const {
   json::object o = ConnectorConfigToJson(c, /*with_secrets=*/true);
@@ -27,15 +35,19 @@ Result<ConnectorConfig> Manager::Unseal(const store::StoredConnector& stored) co
     secrets.emplace_back(*plain);
   }
   o["webhook_secret"] = std::move(secrets);
-  return ParseConnectorConfig(stored.type, stored.name, o);
+  return registry_.ParseConfig(stored.type, stored.name, o);
 }
 
 Result<ConnectorConfig> Manager::Add(const std::string& type, const std::string& name,
                                      const json::object& config) {
-  auto c = ParseConnectorConfig(type, name, config);
+  auto c = registry_.ParseConfig(type, name, config);
   if (!c) return std::unexpected(c.error());
-  auto ok = ctx_.connectors.Add(
-      {.name = name, .type = type, .config = Seal(*c), .created_at = ctx_.clock.Now()});
+  auto ok = ctx_.connectors.Add({.name = name,
+                                 .type = type,
+                                 .config = Seal(*c),
+                                 .created_at = ctx_.clock.Now(),
+                                 .sends_changes = SendsChanges(*c),
+                                 .sla_mapping = SlaMappingText(*c)});
   if (!ok) return std::unexpected(ok.error());
   return c;
 }
@@ -52,9 +64,13 @@ Result<ConnectorConfig> Manager::Update(
   if (!c) return c;
   if (auto ok = change(*c); !ok) return std::unexpected(ok.error());
   // Round-trip through the parser so an update is validated like an add.
-  auto checked = ParseConnectorConfig(c->type, name, ConnectorConfigToJson(*c, true));
+  auto checked = registry_.ParseConfig(c->type, name, ConnectorConfigToJson(*c, true));
   if (!checked) return checked;
-  if (auto ok = ctx_.connectors.UpdateConfig(name, Seal(*checked)); !ok) {
+  if (auto ok = ctx_.connectors.UpdateConfig({.name = name,
+                                              .config = Seal(*checked),
+                                              .sends_changes = SendsChanges(*checked),
+                                              .sla_mapping = SlaMappingText(*checked)});
+      !ok) {
     return std::unexpected(ok.error());
   }
   {

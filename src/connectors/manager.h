@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "connectors/connector.h"
+#include "connectors/registry.h"
 #include "connectors/secret_box.h"
 
 namespace im::connectors {

@@ -1,29 +1,47 @@
-#include "connectors/connector.h"
+#include "connectors/registry.h"
 
 namespace im::connectors {
 
-Result<void> Registry::Register(const std::string& type, ConnectorFactory factory) {
-  if (!factories_.emplace(type, std::move(factory)).second) {
-    return Fail(ErrorCode::kAlreadyExists, "connector type '" + type + "' registered twice");
+Result<void> Registry::Register(ConnectorType type) {
+  if (type.name.empty() || !type.factory || type.capabilities.directions.empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "connector type '" + type.name + "' needs a name, a factory and a direction");
+  }
+  std::string name = type.name;
+  if (!types_.emplace(name, std::move(type)).second) {
+    return Fail(ErrorCode::kAlreadyExists, "connector type '" + name + "' registered twice");
   }
   return Ok();
 }
 
+Result<const ConnectorType*> Registry::Find(const std::string& type) const {
+  auto it = types_.find(type);
+  if (it == types_.end()) {
+    std::string known;
+    for (const auto& [t, entry] : types_) known += (known.empty() ? "" : ", ") + t;
+    return Fail(ErrorCode::kInvalidArgument,
+                "unknown connector type '" + type + "': supported types are: " + known);
+  }
+  return &it->second;
+}
+
+Result<ConnectorConfig> Registry::ParseConfig(const std::string& type, const std::string& name,
+                                              const json::object& config) const {
+  auto entry = Find(type);
+  if (!entry) return std::unexpected(entry.error());
+  return ParseConnectorConfig(**entry, name, config);
+}
+
 Result<std::unique_ptr<Connector>> Registry::Create(ConnectorConfig config,
                                                     ConnectorContext& ctx) const {
-  auto it = factories_.find(config.type);
-  if (it == factories_.end()) {
-    std::string known;
-    for (const auto& [t, f] : factories_) known += (known.empty() ? "" : ", ") + t;
-    return Fail(ErrorCode::kInvalidArgument,
-                "unknown connector type '" + config.type + "'; known types: " + known);
-  }
-  return it->second(std::move(config), ctx);
+  auto entry = Find(config.type);
+  if (!entry) return std::unexpected(entry.error());
+  return (*entry)->factory(std::move(config), ctx);
 }
 
 std::vector<std::string> Registry::Types() const {
   std::vector<std::string> out;
-  for (const auto& [t, f] : factories_) out.push_back(t);
+  for (const auto& [t, entry] : types_) out.push_back(t);
   return out;
 }
 

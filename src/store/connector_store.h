@@ -26,6 +26,11 @@ struct StoredConnector {
   std::optional<Time> import_checkpoint;  // history imported up to here
   bool import_done = false;
   std::optional<Time> last_webhook_at;
+  // Facts the connector layer derives from the config when it stores it, so the store never
+  // reads the config's JSON: whether changes made in im are queued for this connector (its
+  // sync direction sends them), and its custom.sla_mapping as JSON text ("" when none).
+  bool sends_changes = false;
+  std::string sla_mapping;
 };
 
 // What an update from a provider does to the linked incident.
@@ -137,7 +142,9 @@ class ConnectorStore {
   virtual ~ConnectorStore() = default;
 
   virtual Result<void> Add(const StoredConnector& c) = 0;  // kAlreadyExists if the name is taken
-  virtual Result<void> UpdateConfig(const std::string& name, const std::string& config) = 0;
+  // Replaces the config and the facts derived from it (name, config, sends_changes,
+  // sla_mapping of `c`).
+  virtual Result<void> UpdateConfig(const StoredConnector& c) = 0;
   // Removes the connector, its links, events and directory; incidents stay.
   virtual Result<void> Remove(const std::string& name) = 0;
   virtual Result<StoredConnector> Get(const std::string& name) = 0;

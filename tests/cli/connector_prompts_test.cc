@@ -60,7 +60,7 @@ TEST(ConnectorPromptsTest, ABadAnswerIsAskedAgainAtOnceAndTheGoodOnesAreKept) {
   EXPECT_EQ(c.at("custom").at("escalation_policy_id").as_string(), "PEPOL01");
   for (const char* why : {"'api_key' is required", "'base_url' must start with https://",
                           "'ops at company' is not an email address",
-                          "'sync_direction' must be inbound, outbound or bidirectional"}) {
+                          "'sync_direction' must be bidirectional, outbound or inbound"}) {
     EXPECT_NE(a.shown.find(why), std::string::npos) << why << "\n" << a.shown;
   }
   // Every question was asked once, and each bad answer's question once more.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/pagerduty/settings.h"
+#include "connectors/registry.h"
+
 namespace im::connectors {
 namespace {
 
@@ -18,8 +21,10 @@ TEST(ConnectorConfigTest, ReadsTheDesignShape) {
   EXPECT_EQ(c->base_url, "https://api.eu.pagerduty.com");
   EXPECT_EQ(c->direction, Direction::kInbound);
   EXPECT_EQ(c->sync_interval, std::chrono::minutes(2));
-  EXPECT_EQ(c->urgency_mapping.at("SEV-3"), "high");
-  EXPECT_FALSE(c->auto_resolve);
+  auto settings = pagerduty::ParseSettings(c->custom);
+  ASSERT_TRUE(settings) << settings.error().message;
+  EXPECT_EQ(settings->urgency_mapping.at("SEV-3"), "high");
+  EXPECT_FALSE(settings->auto_resolve);
 }
 
 TEST(ConnectorConfigTest, ErrorsNameTheBadField) {
@@ -80,6 +85,97 @@ TEST(ConnectorConfigTest, JsonRedactsSecrets) {
   EXPECT_EQ(text.find("abcdefghijklmnop"), std::string::npos);
   EXPECT_EQ(text.find("s3cr3t-value"), std::string::npos);
   EXPECT_NE(text.find("****mnop"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace im::connectors
+
+namespace im::connectors {
+namespace {
+
+// A type that only reads from its provider, with one field of its own.
+ConnectorType ReadOnlyType() {
+  return ConnectorType{
+      .name = "readonly",
+      .display_name = "ReadOnly",
+      .default_base_url = "https://api.readonly.example",
+      .base_url_example = "https://api.readonly.example",
+      .api_key_help = "a ReadOnly key",
+      .capabilities = {.directions = {Direction::kInbound}},
+      .parse_custom = [](const json::object& custom, ConnectorConfig& c) -> Result<void> {
+        if (auto ok = json::RejectUnknownFields(custom, {"region"}); !ok) {
+          return BadCustomField("(fields)", ok.error().message);
+        }
+        auto region = json::GetOptionalString(custom, "region");
+        if (!region || (*region && **region != "us" && **region != "eu")) {
+          return BadCustomField("region", "must be \"us\" or \"eu\"");
+        }
+        c.custom["region"] = region->value_or("us");
+        if (c.base_url.empty() && c.custom["region"] == "eu") {
+          c.base_url = "https://api.eu.readonly.example";
+        }
+        return Ok();
+      },
+      .factory = [](ConnectorConfig, ConnectorContext&) -> std::unique_ptr<Connector> {
+        return nullptr;
+      },
+  };
+}
+
+TEST(ConnectorRegistryTest, ADirectionTheTypeCannotServeIsRefusedNamingTheAllowedOnes) {
+  Registry r;
+  ASSERT_TRUE(r.Register(ReadOnlyType()));
+  auto c = r.ParseConfig("readonly", "ro", Parse(R"({"api_key":"k"})"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->direction, Direction::kInbound);  // the type's default, not bidirectional
+  EXPECT_FALSE(SendsChanges(*c));
+  for (const char* dir : {"outbound", "bidirectional"}) {
+    auto bad = r.ParseConfig(
+        "readonly", "ro", Parse(std::string(R"({"api_key":"k","sync_direction":")") + dir + "\"}"));
+    ASSERT_FALSE(bad) << dir;
+    EXPECT_NE(bad.error().message.find("'sync_direction' must be inbound for a ReadOnly connector"),
+              std::string::npos)
+        << bad.error().message;
+  }
+}
+
+TEST(ConnectorRegistryTest, TheTypeReadsItsOwnCustomFieldsAndTheCoreItsOwn) {
+  Registry r;
+  ASSERT_TRUE(r.Register(ReadOnlyType()));
+  auto c = r.ParseConfig("readonly", "ro", Parse(R"({"api_key":"k","custom":{"region":"eu",
+      "history_days": 30, "sla_mapping": {"SEV-1": {"resolve": "1h"}}}})"));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->base_url, "https://api.eu.readonly.example");  // chosen by the type
+  EXPECT_EQ(c->history_days, 30);
+  EXPECT_EQ(json::Serialize(c->custom), R"({"region":"eu"})");
+  // Written back, the custom block holds both, and reads the same again.
+  auto again = r.ParseConfig("readonly", "ro", ConnectorConfigToJson(*c, true));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(json::Serialize(ConnectorConfigToJson(*again, true)),
+            json::Serialize(ConnectorConfigToJson(*c, true)));
+  auto bad =
+      r.ParseConfig("readonly", "ro", Parse(R"({"api_key":"k","custom":{"region":"mars"}})"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("custom.region"), std::string::npos) << bad.error().message;
+  // PagerDuty's fields are not a ReadOnly connector's.
+  bad = r.ParseConfig("readonly", "ro", Parse(R"({"api_key":"k","custom":{"service_id":"P1"}})"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("service_id"), std::string::npos) << bad.error().message;
+}
+
+TEST(ConnectorRegistryTest, TypesAreRegisteredOnceAndUnknownOnesAreNamed) {
+  Registry r;
+  ASSERT_TRUE(r.Register(ReadOnlyType()));
+  EXPECT_EQ(r.Register(ReadOnlyType()).error().code, ErrorCode::kAlreadyExists);
+  auto unknown = r.Find("zendesk");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("supported types are: readonly"), std::string::npos);
+  // The built-in registry has PagerDuty, described by its entry.
+  auto pd = BuiltinConnectorTypes().Find("pagerduty");
+  ASSERT_TRUE(pd);
+  EXPECT_EQ((*pd)->display_name, "PagerDuty");
+  EXPECT_TRUE((*pd)->capabilities.maps_services);
+  EXPECT_EQ((*pd)->capabilities.webhook_signature, "pagerduty-v3");
 }
 
 }  // namespace

@@ -21,6 +21,15 @@
 namespace im::connectors::testing {
 
 // Waiting moves the fake clock instead of sleeping.
+// Changes the PagerDuty settings (the custom block) of `c`, inside a Manager::Update.
+inline void EditSettings(ConnectorConfig& c,
+                         const std::function<void(pagerduty::Settings&)>& edit) {
+  auto settings = pagerduty::ParseSettings(c.custom);
+  ASSERT_TRUE(settings) << settings.error().message;
+  edit(*settings);
+  c.custom = pagerduty::SettingsToJson(*settings);
+}
+
 class FakeWaiter final : public Waiter {
  public:
   explicit FakeWaiter(im::testing::FakeClock& clock) : clock_(clock) {}
@@ -72,7 +81,7 @@ class PagerDutyFixture : public ::testing::Test {
     connectors_ = std::make_unique<store::sqlite::SqliteConnectorStore>(*db_);
     schedules_ = std::make_unique<store::sqlite::SqliteScheduleStore>(*db_);
     budgets_ = std::make_unique<RateBudgets>(clock_, waiter_);
-    ASSERT_TRUE(pagerduty::RegisterPagerDuty(registry_));
+    ASSERT_TRUE(registry_.Register(pagerduty::Type()));
     ctx_ = std::make_unique<ConnectorContext>(ConnectorContext{.store = *db_,
                                                                .connectors = *connectors_,
                                                                .http = http_,

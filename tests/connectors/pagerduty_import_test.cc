@@ -111,7 +111,7 @@ TEST_F(PagerDutyImportTest, OptionalSettingsLeftOutAreNotFailedChecks) {
   EXPECT_TRUE(policy.ok) << policy.detail;
   EXPECT_NE(policy.detail.find("optional"), std::string::npos) << policy.detail;
   ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
-    c.escalation_policy_id = "PNOSUCH";
+    EditSettings(c, [](pagerduty::Settings& s) { s.escalation_policy_id = "PNOSUCH"; });
     c.webhook_secrets.clear();
     return Ok();
   }));

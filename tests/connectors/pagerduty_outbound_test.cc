@@ -30,8 +30,10 @@ class PagerDutyOutboundTest : public PagerDutyFixture {
       c.direction = direction == "inbound"    ? Direction::kInbound
                     : direction == "outbound" ? Direction::kOutbound
                                               : Direction::kBidirectional;
-      c.from_email = pd_user_;
-      c.service_mappings = {{"default", default_service_}, {"database", db_service_}};
+      EditSettings(c, [&](pagerduty::Settings& s) {
+        s.from_email = pd_user_;
+        s.service_mappings = {{"default", default_service_}, {"database", db_service_}};
+      });
       return Ok();
     });
     ASSERT_TRUE(updated) << updated.error().message;
@@ -177,7 +179,9 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
 TEST_F(PagerDutyOutboundTest, MappedCustomFieldsGoInTheDetails) {
   StartOutbound();
   ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
-    c.custom_field_mappings = {{"customer", "Customer"}, {"region", "Region"}};
+    EditSettings(c, [](pagerduty::Settings& s) {
+      s.custom_field_mappings = {{"customer", "Customer"}, {"region", "Region"}};
+    });
     return Ok();
   }));
   auto d = incidents_->Declare({.title = "Checkout is down",
@@ -237,7 +241,8 @@ TEST_F(PagerDutyOutboundTest, AnOutageQueuesThenDeliversInOrder) {
 TEST_F(PagerDutyOutboundTest, AMessageThatKeepsFailingIsParkedAndCanBeRetried) {
   StartOutbound();
   auto updated = manager_->Update("pd", [&](ConnectorConfig& c) -> Result<void> {
-    c.service_mappings = {{"default", "PNOSUCH"}};  // PagerDuty refuses: a 4xx is final
+    // PagerDuty refuses: a 4xx is final
+    EditSettings(c, [](pagerduty::Settings& s) { s.service_mappings = {{"default", "PNOSUCH"}}; });
     return Ok();
   });
   ASSERT_TRUE(updated);
@@ -251,7 +256,9 @@ TEST_F(PagerDutyOutboundTest, AMessageThatKeepsFailingIsParkedAndCanBeRetried) {
   EXPECT_EQ(connectors_->Outbox("pd", clock_.Now())->parked, 1);
   EXPECT_EQ(Flush().sent, 0);  // parked is not retried by itself
   ASSERT_TRUE(manager_->Update("pd", [&](ConnectorConfig& c) -> Result<void> {
-    c.service_mappings = {{"default", default_service_}};
+    EditSettings(c, [&](pagerduty::Settings& s) {
+      s.service_mappings = {{"default", default_service_}};
+    });
     return Ok();
   }));
   EXPECT_EQ(*connectors_->RetryParked("pd", clock_.Now()), 1);
@@ -627,7 +634,7 @@ TEST_F(PagerDutyOutboundTest, TheConnectorsSlaMappingSetsTheTargetsOfItsIncident
 
   // An incident no connector holds (inbound-only services are not sent) keeps the default.
   ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
-    c.service_mappings.erase("default");
+    EditSettings(c, [](pagerduty::Settings& s) { s.service_mappings.erase("default"); });
     return Ok();
   }));
   int64_t local = Declare({"payroll"});
@@ -796,9 +803,11 @@ TEST_F(PagerDutyOutboundTest, TheSenderSendsADeclareAtOnceNotAtItsNextRound) {
 TEST_F(PagerDutyOutboundTest, NothingToSendNeedsNoFromEmail) {
   StartOutbound();
   ASSERT_TRUE(manager_->Update("pd", [](ConnectorConfig& c) -> Result<void> {
-    c.from_email.clear();
-    c.service_mappings.clear();
-    c.service_id.clear();
+    EditSettings(c, [](pagerduty::Settings& s) {
+      s.from_email.clear();
+      s.service_mappings.clear();
+      s.service_id.clear();
+    });
     return Ok();
   }));
   int64_t n = Declare({"checkout"});  // no mapped service: nothing goes to PagerDuty

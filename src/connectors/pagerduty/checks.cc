@@ -40,43 +40,43 @@ std::vector<Check> PagerDutyConnector::Test() {
   }
   add("API key valid", true, "the key can list services");
   const std::string service_check = "default service accessible";
-  if (config_.service_id.empty()) {
+  if (settings_.service_id.empty()) {
     add(service_check, false, "no custom.service_id configured");
   } else if (in_time(service_check)) {
-    auto s = quick_.Get("/services/" + net::UrlEncode(config_.service_id));
+    auto s = quick_.Get("/services/" + net::UrlEncode(settings_.service_id));
     std::string name;
     if (s) {
       if (auto svc = json::GetObject(*s, "service")) name = json::StringOr(**svc, "name");
     }
     add(service_check, s.has_value(),
-        s ? "service " + config_.service_id + ": " + name : s.error().message);
+        s ? "service " + settings_.service_id + ": " + name : s.error().message);
   }
   const std::string user_check = "from email is a PagerDuty user";
-  if (config_.from_email.empty()) {
+  if (settings_.from_email.empty()) {
     add(user_check, false, "no custom.from_email configured");
   } else if (in_time(user_check)) {
     bool found = false;
-    auto users = quick_.ForEach("/users", {{"query", config_.from_email}}, "users",
+    auto users = quick_.ForEach("/users", {{"query", settings_.from_email}}, "users",
                                 [&](const json::object& u) -> Result<bool> {
-                                  if (json::StringOr(u, "email") == config_.from_email)
+                                  if (json::StringOr(u, "email") == settings_.from_email)
                                     found = true;
                                   return !found;
                                 });
     add(user_check, users && found,
         !users  ? users.error().message
-        : found ? config_.from_email + " is a user"
-                : config_.from_email + " is not a user of this PagerDuty account");
+        : found ? settings_.from_email + " is a user"
+                : settings_.from_email + " is not a user of this PagerDuty account");
   }
   const std::string policy_check = "escalation policy found";
-  if (config_.escalation_policy_id.empty()) {
+  if (settings_.escalation_policy_id.empty()) {
     // Optional: without one, PagerDuty routes what im creates by the service's own policy.
     add(policy_check, true,
         "none configured (optional): incidents im creates follow their PagerDuty service's "
         "escalation policy");
   } else if (in_time(policy_check)) {
-    auto p = quick_.Get("/escalation_policies/" + net::UrlEncode(config_.escalation_policy_id));
+    auto p = quick_.Get("/escalation_policies/" + net::UrlEncode(settings_.escalation_policy_id));
     add(policy_check, p.has_value(),
-        p ? "escalation policy " + config_.escalation_policy_id : p.error().message);
+        p ? "escalation policy " + settings_.escalation_policy_id : p.error().message);
   }
   if (!config_.enable_webhook) {
     add("webhook endpoint configured", true,

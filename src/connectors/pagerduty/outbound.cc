@@ -87,20 +87,21 @@ bool Permanent(const Error& e) {
 
 std::string PagerDutyConnector::UrgencyFor(core::Severity s) const {
   std::string name(core::SeverityName(s));
-  if (auto it = config_.urgency_mapping.find(name); it != config_.urgency_mapping.end()) {
+  if (auto it = settings_.urgency_mapping.find(name); it != settings_.urgency_mapping.end()) {
     return it->second;
   }
   return s == core::Severity::kSev1 || s == core::Severity::kSev2 ? "high" : "low";
 }
 
 std::string PagerDutyConnector::ServiceFor(const std::string& service) const {
-  if (auto it = config_.service_mappings.find(service); it != config_.service_mappings.end()) {
+  if (auto it = settings_.service_mappings.find(service); it != settings_.service_mappings.end()) {
     return it->second;
   }
-  if (auto it = config_.service_mappings.find("default"); it != config_.service_mappings.end()) {
+  if (auto it = settings_.service_mappings.find("default");
+      it != settings_.service_mappings.end()) {
     return it->second;
   }
-  return config_.service_id;
+  return settings_.service_id;
 }
 
 Result<std::string> PagerDutyConnector::KeyPrefix() {
@@ -124,14 +125,14 @@ Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
   for (const auto& [id, email] : (*dir)->user_email) {
     if (lower(email) == wanted) return email;
   }
-  if (config_.from_email.empty()) {
+  if (settings_.from_email.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 actor +
                     " is not a PagerDuty user and no from_email is configured: set it with "
                     "`im connector config " +
                     config_.name + "` (custom.from_email)");
   }
-  return config_.from_email;
+  return settings_.from_email;
 }
 
 Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
@@ -192,7 +193,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
                         {"incident_key", key}};
       // Details: the description, then the mapped custom fields as "Label: value" lines.
       std::string details = incident->description;
-      for (const auto& [field, label] : config_.custom_field_mappings) {
+      for (const auto& [field, label] : settings_.custom_field_mappings) {
         auto it = incident->custom_fields.find(field);
         if (it == incident->custom_fields.end()) continue;
         details += (details.empty() ? "" : "\n") + label + ": " + it->second;
@@ -200,9 +201,9 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
       if (!details.empty()) {
         body["body"] = json::object{{"type", "incident_body"}, {"details", details}};
       }
-      std::string policy = config_.escalation_policy_id;
-      if (auto it = config_.escalation_mappings.find(service);
-          it != config_.escalation_mappings.end()) {
+      std::string policy = settings_.escalation_policy_id;
+      if (auto it = settings_.escalation_mappings.find(service);
+          it != settings_.escalation_mappings.end()) {
         policy = it->second;
       }
       if (!policy.empty()) body["escalation_policy"] = Reference("escalation_policy", policy);
@@ -249,7 +250,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
 
 Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage& m) {
   auto sent = SendOutboundAs(m, "");
-  if (sent || !IsRequesterNotFound(sent.error()) || config_.from_email.empty()) return sent;
+  if (sent || !IsRequesterNotFound(sent.error()) || settings_.from_email.empty()) return sent;
   // The person acting was a PagerDuty user when im last read its users, and is no more: the
   // change goes as from_email rather than being parked. Every step looks before it writes, so
   // doing it again adds nothing twice.
@@ -258,10 +259,10 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
                           ? json::StringOr(payload->as_object(), "actor")
                           : std::string();
   auto tried = FromFor(actor);
-  if (!tried || *tried == config_.from_email) return sent;
+  if (!tried || *tried == settings_.from_email) return sent;
   ctx_.log->warn("outbox: {} of INC-{}: PagerDuty does not know {} any more; sending as {}", m.kind,
-                 m.incident, *tried, config_.from_email);
-  return SendOutboundAs(m, config_.from_email);
+                 m.incident, *tried, settings_.from_email);
+  return SendOutboundAs(m, settings_.from_email);
 }
 
 Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessage& m,
@@ -275,8 +276,8 @@ Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessag
   // From is needed only when something is sent: a change with nothing to send (no mapped
   // service, not linked) is skipped even without a from_email.
   if (m.kind == "create") return SendCreate(m, p, from_override);
-  if (m.kind == "resolve" && !config_.auto_resolve) return std::string("skipped");
-  if (m.kind == "note" && !config_.sync_notes) return std::string("skipped");
+  if (m.kind == "resolve" && !settings_.auto_resolve) return std::string("skipped");
+  if (m.kind == "note" && !settings_.sync_notes) return std::string("skipped");
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
   if (!links) return std::unexpected(links.error());
   if (links->empty()) return std::string("skipped");  // never reached PagerDuty
@@ -334,7 +335,7 @@ Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessag
       auto r = client_.Send("PUT", path, json::object{{"incident", change}}, *from);
       if (!r) return std::unexpected(r.error());
     }
-    if (!note.empty() && config_.sync_notes) {
+    if (!note.empty() && settings_.sync_notes) {
       if (auto ok = PostNoteOnce(m, id, note, *from); !ok) return std::unexpected(ok.error());
     }
   }

@@ -1,5 +1,6 @@
 #include "connectors/pagerduty/pagerduty_connector.h"
 
+#include <cstdlib>
 #include <set>
 
 #include "common/time.h"
@@ -12,9 +13,17 @@ constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 mon
 // Updates stored per transaction during an import: one sync to disk for ten pages.
 constexpr size_t kBatch = 1000;
 
+// PAGERDUTY_DEBUG=true: this connector type's own switch for logging requests and responses
+// (IM_CONNECTOR_DEBUG=true turns it on for every type, through ctx.debug).
+bool PagerDutyDebug() {
+  const char* env = std::getenv("PAGERDUTY_DEBUG");
+  return env != nullptr && std::string_view(env) == "true";
+}
+
 ClientOptions OptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
-  return ClientOptions{
-      .base_url = config.base_url, .api_key = config.api_key, .debug = config.debug || ctx.debug};
+  return ClientOptions{.base_url = config.base_url,
+                       .api_key = config.api_key,
+                       .debug = config.debug || ctx.debug || PagerDutyDebug()};
 }
 
 bool ChangesStatus(const std::string& type) {
@@ -26,6 +35,8 @@ bool ChangesStatus(const std::string& type) {
 
 PagerDutyConnector::PagerDutyConnector(ConnectorConfig config, ConnectorContext& ctx)
     : config_(std::move(config)),
+      // Checked when the config was parsed: an error here cannot happen.
+      settings_(ParseSettings(config_.custom).value_or(Settings{})),
       ctx_(ctx),
       client_(OptionsFor(config_, ctx), ctx.http,
               ctx.budgets.For(config_.api_key, config_.rate_limit_per_minute), ctx.waiter,
@@ -39,7 +50,7 @@ Result<std::shared_ptr<const Directory>> PagerDutyConnector::CurrentDirectory() 
   if (dir_) return dir_;
   auto dir = std::make_shared<Directory>();
   dir->fallback_actor = "pagerduty@" + config_.name + ".connector";
-  for (const auto& [ours, pd] : config_.service_mappings) {
+  for (const auto& [ours, pd] : settings_.service_mappings) {
     if (ours != "default") dir->service_name[pd] = ours;
   }
   auto users = ctx_.connectors.Directory(config_.name, "user");
@@ -348,12 +359,6 @@ void PagerDutyConnector::FlushStats(const SyncReport* report, bool failed, int64
   if (auto ok = ctx_.connectors.AddActivity(config_.name, minute, c); !ok) {
     ctx_.log->error("cannot record connector activity: {}", ok.error().message);
   }
-}
-
-Result<void> RegisterPagerDuty(Registry& registry) {
-  return registry.Register("pagerduty", [](ConnectorConfig config, ConnectorContext& ctx) {
-    return std::make_unique<PagerDutyConnector>(std::move(config), ctx);
-  });
 }
 
 }  // namespace im::connectors::pagerduty

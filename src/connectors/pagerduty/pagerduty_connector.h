@@ -8,6 +8,8 @@
 #include "connectors/connector.h"
 #include "connectors/pagerduty/client.h"
 #include "connectors/pagerduty/mapping.h"
+#include "connectors/pagerduty/settings.h"
+#include "connectors/registry.h"
 
 namespace im::connectors::pagerduty {
 
@@ -86,6 +88,7 @@ class PagerDutyConnector final : public Connector {
   std::string ServiceFor(const std::string& service) const;  // "" when not mapped
 
   ConnectorConfig config_;
+  Settings settings_;  // config_.custom, read
   ConnectorContext& ctx_;
   Client client_;  // retries with backoff: imports, polling, the outbox
   Client quick_;   // one attempt, short timeouts: diagnostics (checks.cc)
@@ -97,7 +100,7 @@ class PagerDutyConnector final : public Connector {
 // Deliveries of one outbox message before it is parked.
 inline constexpr int kMaxOutboundAttempts = 10;
 
-// Registers "pagerduty" in `registry`.
-Result<void> RegisterPagerDuty(Registry& registry);
+// PagerDuty's registry entry (type.cc).
+ConnectorType Type();
 
 }  // namespace im::connectors::pagerduty

@@ -18,12 +18,4 @@ namespace im::http::api {
 void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
                         const Clock& clock, std::shared_ptr<spdlog::logger> webhook_log);
 
-// A connector's state as JSON (config redacted), shared by the API and `im connector status`.
-// The outbox counts as {"pending","parked","sent_24h","oldest_pending_at"}.
-json::object OutboxJson(const store::OutboxCounts& counts);
-
-json::object ConnectorStatusJson(const store::StoredConnector& stored,
-                                 const connectors::ConnectorConfig* config,
-                                 const store::ActivityCounters& day, int64_t linked, Time now);
-
 }  // namespace im::http::api

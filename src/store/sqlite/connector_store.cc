@@ -8,7 +8,7 @@ namespace {
 
 constexpr const char* kColumns =
     "name, type, config, created_at, last_sync_at, last_error, import_checkpoint, import_done, "
-    "last_webhook_at";
+    "last_webhook_at, sends_changes, sla_mapping";
 
 StoredConnector ReadConnector(const Statement& s) {
   return StoredConnector{.name = s.Text(0),
@@ -19,7 +19,9 @@ StoredConnector ReadConnector(const Statement& s) {
                          .last_error = s.Text(5),
                          .import_checkpoint = OptTime(s, 6),
                          .import_done = s.Int(7) != 0,
-                         .last_webhook_at = OptTime(s, 8)};
+                         .last_webhook_at = OptTime(s, 8),
+                         .sends_changes = s.Int(9) != 0,
+                         .sla_mapping = s.Text(10)};
 }
 
 Error NoSuch(const std::string& name) {
@@ -234,14 +236,16 @@ Result<void> WriteDirectory(Connection& conn, const std::string& connector,
 Result<void> SqliteConnectorStore::Add(const StoredConnector& c) {
   return db_.WriteWith([&](Connection& conn) -> Result<void> {
     auto st = conn.Prepare(
-        "INSERT INTO connectors (name, type, config, created_at) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (name) DO NOTHING");
+        "INSERT INTO connectors (name, type, config, created_at, sends_changes, sla_mapping) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO NOTHING");
     if (!st) return std::unexpected(st.error());
     auto ok = (*st)
                   ->Bind(1, c.name)
                   .Bind(2, c.type)
                   .Bind(3, c.config)
                   .Bind(4, ToUnixMicros(c.created_at))
+                  .Bind(5, int64_t{c.sends_changes ? 1 : 0})
+                  .Bind(6, c.sla_mapping)
                   .Run();
     if (!ok) return ok;
     if (sqlite3_changes(conn.raw()) != 1) {
@@ -254,13 +258,19 @@ Result<void> SqliteConnectorStore::Add(const StoredConnector& c) {
   });
 }
 
-Result<void> SqliteConnectorStore::UpdateConfig(const std::string& name,
-                                                const std::string& config) {
+Result<void> SqliteConnectorStore::UpdateConfig(const StoredConnector& c) {
   return db_.WriteWith([&](Connection& conn) -> Result<void> {
-    auto st = conn.Prepare("UPDATE connectors SET config = ?2 WHERE name = ?1");
+    auto st = conn.Prepare(
+        "UPDATE connectors SET config = ?2, sends_changes = ?3, sla_mapping = ?4 WHERE name = ?1");
     if (!st) return std::unexpected(st.error());
-    if (auto ok = (*st)->Bind(1, name).Bind(2, config).Run(); !ok) return ok;
-    if (sqlite3_changes(conn.raw()) != 1) return std::unexpected(NoSuch(name));
+    auto ok = (*st)
+                  ->Bind(1, c.name)
+                  .Bind(2, c.config)
+                  .Bind(3, int64_t{c.sends_changes ? 1 : 0})
+                  .Bind(4, c.sla_mapping)
+                  .Run();
+    if (!ok) return ok;
+    if (sqlite3_changes(conn.raw()) != 1) return std::unexpected(NoSuch(c.name));
     return Ok();
   });
 }

@@ -11,7 +11,7 @@ class SqliteConnectorStore final : public ConnectorStore {
   explicit SqliteConnectorStore(SqliteStore& db) : db_(db) {}
 
   Result<void> Add(const StoredConnector& c) override;
-  Result<void> UpdateConfig(const std::string& name, const std::string& config) override;
+  Result<void> UpdateConfig(const StoredConnector& c) override;
   Result<void> Remove(const std::string& name) override;
   Result<StoredConnector> Get(const std::string& name) override;
   Result<std::vector<StoredConnector>> List() override;

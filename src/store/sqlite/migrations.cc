@@ -280,6 +280,19 @@ CREATE TABLE connector_refetch (
 ) WITHOUT ROWID;
 CREATE INDEX connector_refetch_due ON connector_refetch (connector, next_attempt_at);
 )sql",
+      // 10: what the store needs to know of a connector's config is kept in columns of its
+      // own, written by the connector layer with the config, so no query reads the config's
+      // JSON (whose shape belongs to each connector type). Filled once from the configs here.
+      R"sql(
+ALTER TABLE connectors ADD COLUMN sends_changes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE connectors ADD COLUMN sla_mapping TEXT NOT NULL DEFAULT '';
+UPDATE connectors SET
+  sends_changes = coalesce(json_extract(config, '$.sync_direction') IN ('outbound',
+                                                                        'bidirectional'), 0),
+  sla_mapping = CASE WHEN json_extract(config, '$.custom.sla_mapping') IS NULL
+                       OR json_extract(config, '$.custom.sla_mapping') IN ('{}', 'null')
+                     THEN '' ELSE json_extract(config, '$.custom.sla_mapping') END;
+)sql",
   };
   return kMigrations;
 }

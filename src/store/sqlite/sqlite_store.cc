@@ -16,11 +16,12 @@ class SqliteTx final : public Tx {
 
   Result<int> EnqueueOutbound(int64_t incident, std::string_view kind, const std::string& payload,
                               Time at) override {
-    // The sync direction is plain JSON in the stored config (only secrets are sealed).
+    // For every connector whose sync direction sends changes out (a type that cannot write
+    // never has sends_changes set: its config is refused).
     std::string sql =
         "INSERT INTO connector_outbox (connector, incident, kind, payload, created_at, "
         "next_attempt_at) SELECT c.name, ?1, ?2, ?3, ?4, ?4 FROM connectors c "
-        "WHERE json_extract(c.config, '$.sync_direction') IN ('outbound', 'bidirectional')";
+        "WHERE c.sends_changes = 1";
     if (kind != "create") {
       sql +=
           " AND (EXISTS (SELECT 1 FROM connector_links l WHERE l.connector = c.name AND "
@@ -315,9 +316,7 @@ Result<IncidentCounts> SqliteStore::CountIncidents() {
 
 Result<std::map<std::string, std::string>> SqliteStore::ConnectorSlaMappings() {
   return WithReader([&](Connection& c) -> Result<std::map<std::string, std::string>> {
-    auto st = c.Prepare(
-        "SELECT name, json_extract(config, '$.custom.sla_mapping') AS m FROM connectors "
-        "WHERE m IS NOT NULL AND m NOT IN ('{}', 'null')");
+    auto st = c.Prepare("SELECT name, sla_mapping FROM connectors WHERE sla_mapping != ''");
     if (!st) return std::unexpected(st.error());
     std::map<std::string, std::string> out;
     auto ok = EachRow(**st, [&](const Statement& r) { out[r.Text(0)] = r.Text(1); });

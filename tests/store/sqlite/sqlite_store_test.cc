@@ -11,6 +11,7 @@
 #include "core/lifecycle.h"
 #include "fakes/deadline.h"
 #include "fakes/temp_dir.h"
+#include "store/sqlite/connector_store.h"
 #include "store/sqlite/migrations.h"
 #include "store/store_contract.h"
 
@@ -118,6 +119,8 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "ALTER TABLE connectors DROP COLUMN sends_changes; "  // 10
+    "ALTER TABLE connectors DROP COLUMN sla_mapping; "
     "DROP TABLE connector_refetch; ALTER TABLE connector_events DROP COLUMN body; "
     "ALTER TABLE connector_activity DROP COLUMN webhook_unreadable; "  // 9
     "DROP TABLE settings; "                                            // 8
@@ -182,6 +185,46 @@ TEST(SqliteStoreTest, UpgradingMarksQueuedCreatesWithTheirOldKey) {
   }));
   EXPECT_EQ(payloads, (std::vector<std::string>{R"({"actor":"a@x.io","legacy_key":"INC-4"})",
                                                 R"({"actor":"a@x.io"})", R"({"actor":"a@x.io"})"}));
+}
+
+// Schema 10 keeps beside each connector's config what the store needs of it; an upgrade fills
+// those columns from the configs already stored.
+TEST(SqliteStoreTest, UpgradingReadsWhatTheStoreNeedsOutOfTheStoredConfigs) {
+  TempDir dir;
+  {
+    auto s = SqliteStore::Open(dir.File("im.db"));
+    ASSERT_TRUE(s);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE connectors DROP COLUMN sends_changes; "
+                         "ALTER TABLE connectors DROP COLUMN sla_mapping; "
+                         "PRAGMA user_version = 9; "
+                         "INSERT INTO connectors (name, type, config, created_at) VALUES "
+                         "('in', 'pagerduty', '{\"sync_direction\":\"inbound\",\"custom\":"
+                         "{\"sla_mapping\":{}}}', 0), "
+                         "('both', 'pagerduty', '{\"sync_direction\":\"bidirectional\","
+                         "\"custom\":{\"sla_mapping\":{\"SEV-1\":{\"resolve\":\"1h\"}}}}', 0), "
+                         "('out', 'pagerduty', '{\"sync_direction\":\"outbound\"}', 0)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto s = SqliteStore::Open(dir.File("im.db"));
+  ASSERT_TRUE(s) << s.error().message;
+  SqliteConnectorStore connectors(**s);
+  std::map<std::string, std::pair<bool, std::string>> got;
+  auto listed = connectors.List();
+  ASSERT_TRUE(listed) << listed.error().message;
+  for (const auto& c : *listed) got[c.name] = {c.sends_changes, c.sla_mapping};
+  EXPECT_EQ(got["in"], std::make_pair(false, std::string()));
+  EXPECT_EQ(got["both"], std::make_pair(true, std::string(R"({"SEV-1":{"resolve":"1h"}})")));
+  EXPECT_EQ(got["out"], std::make_pair(true, std::string()));
+  auto mappings = (*s)->ConnectorSlaMappings();
+  ASSERT_TRUE(mappings);
+  EXPECT_EQ(mappings->size(), 1u);
+  EXPECT_TRUE(mappings->contains("both"));
 }
 
 std::string SyncedWith(const std::string& path, int64_t number) {
