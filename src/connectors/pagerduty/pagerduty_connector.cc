@@ -12,9 +12,8 @@ constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 mon
 // Updates stored per transaction during an import: one sync to disk for ten pages.
 constexpr size_t kBatch = 1000;
 
-ClientOptions OptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
-  return ClientOptions{
-      .base_url = config.base_url, .api_key = config.api_key, .debug = config.debug || ctx.debug};
+RestOptions OptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
+  return PagerDutyOptions(config.base_url, config.api_key, config.debug || ctx.debug);
 }
 
 bool ChangesStatus(const std::string& type) {
