@@ -10,6 +10,7 @@
 #include "connectors/manager.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "fakes/fake_clock.h"
+#include "fakes/fake_waiter.h"
 #include "fakes/temp_dir.h"
 #include "http/server.h"
 #include "net/curl_http_client.h"
@@ -30,21 +31,7 @@ inline void EditSettings(ConnectorConfig& c,
   c.custom = pagerduty::SettingsToJson(*settings);
 }
 
-class FakeWaiter final : public Waiter {
- public:
-  explicit FakeWaiter(im::testing::FakeClock& clock) : clock_(clock) {}
-  bool WaitUntil(Time t) override {
-    if (t > clock_.Now()) {
-      waited += t - clock_.Now();
-      clock_.Set(t);
-    }
-    return true;
-  }
-  Duration waited{};
-
- private:
-  im::testing::FakeClock& clock_;
-};
+using im::testing::FakeWaiter;
 
 class NullClient final : public net::HttpClient {
  public:

@@ -1,16 +1,12 @@
 // Changes made in im sent to PagerDuty from the outbox (store::Tx::EnqueueOutbound): create
 // (one PagerDuty incident per mapped service, incident_key im-<install id>-INC-<n>),
-// acknowledge, resolve, reopen, notes and reassignment, in queue order per incident, within the
-// key's shared rate budget. A create always looks for its incident_key first, so a create whose
-// answer was lost (timeout, crash, kill -9) is linked, never made twice. Docs: docs/pagerduty.md.
-#include <signal.h>
-#include <unistd.h>
-
+// acknowledge, resolve, reopen, notes and reassignment, within the key's shared rate budget.
+// The connectors' OutboxRunner keeps the order, the lease, backoff and parking; this file is how
+// one message becomes PagerDuty requests. A create always looks for its incident_key first, so
+// a create whose answer was lost (timeout, crash, kill -9) is linked, never made twice.
+// Docs: docs/pagerduty.md.
 #include <cctype>
-#include <cerrno>
 #include <map>
-#include <mutex>
-#include <random>
 #include <set>
 
 #include "common/time.h"
@@ -23,65 +19,9 @@ json::object Reference(const std::string& type, const std::string& id) {
   return {{"id", id}, {"type", type + "_reference"}};
 }
 
-// Retry delay after `attempts` failed deliveries: 5 s doubling, at most 10 min.
-Duration Backoff(int attempts) {
-  Duration d = std::chrono::seconds(5);
-  for (int i = 1; i < attempts && d < std::chrono::minutes(10); ++i) d *= 2;
-  return std::min<Duration>(d, std::chrono::minutes(10));
-}
-
-// The outbox lease: taken for three minutes and renewed before each message once a minute of it
-// is used, so even a send that waits a whole rate-limit window (60 s) keeps it.
-constexpr auto kLease = std::chrono::minutes(3);
-constexpr auto kRenewBelow = std::chrono::minutes(2);
-
-// This process, as a lease owner: host, pid and a random part (pids are reused).
-const std::string& ProcessId() {
-  static const std::string id = [] {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    std::random_device rd;
-    return std::string(host) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd());
-  }();
-  return id;
-}
-
-// True when `owner` (host:pid:random) is a process of this host that no longer runs: a crashed
-// or killed im whose lease would otherwise hold the outbox up for a minute.
-bool DeadHereAndNow(const std::string& owner) {
-  const std::string& me = ProcessId();
-  std::string host = me.substr(0, me.find(':'));
-  if (!owner.starts_with(host + ":")) return false;
-  size_t start = host.size() + 1, end = owner.find(':', start);
-  if (end == std::string::npos) return false;
-  pid_t pid = 0;
-  try {
-    pid = static_cast<pid_t>(std::stol(owner.substr(start, end - start)));
-  } catch (...) {
-    return false;
-  }
-  return pid > 0 && kill(pid, 0) == -1 && errno == ESRCH;
-}
-
-// One flush per connector at a time in this process (the server's outbox thread, its poller
-// and a re-opened connector may all try); the store lease covers other processes.
-std::mutex& FlushLock(const std::string& connector) {
-  static std::mutex mu;
-  static std::map<std::string, std::mutex> locks;
-  std::lock_guard lock(mu);
-  return locks[connector];
-}
-
 // How far PagerDuty's clock may be behind ours when judging whether a resolved incident with
 // our key was made by this create (see SendCreate).
 constexpr auto kClockSkew = std::chrono::minutes(10);
-
-// Failures that sending again cannot fix: the message is parked at once.
-bool Permanent(const Error& e) {
-  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ||
-         e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kUnauthenticated ||
-         e.code == ErrorCode::kFailedPrecondition;
-}
 
 }  // namespace
 
@@ -135,9 +75,9 @@ Result<std::string> PagerDutyConnector::FromFor(const std::string& actor) {
   return settings_.from_email;
 }
 
-Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
-                                                   const json::object& payload,
-                                                   const std::string& from_override) {
+Result<Delivery> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
+                                                const json::object& payload,
+                                                const std::string& from_override) {
   auto incident = ctx_.store.GetIncident(m.incident);
   if (!incident) return std::unexpected(incident.error());
   auto prefix = KeyPrefix();
@@ -151,7 +91,7 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
     std::string id = ServiceFor(s);
     if (!id.empty() && !targets.contains(id)) targets[id] = s;
   }
-  if (targets.empty()) return std::string("skipped");
+  if (targets.empty()) return Delivery::kSkipped;
   auto from_email = from_override.empty() ? FromFor(actor) : Result<std::string>(from_override);
   if (!from_email) return std::unexpected(from_email.error());
   const std::string& from = *from_email;
@@ -245,10 +185,10 @@ Result<std::string> PagerDutyConnector::SendCreate(const store::OutboxMessage& m
       return std::unexpected(ok.error());
     }
   }
-  return std::string("sent");
+  return Delivery::kSent;
 }
 
-Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage& m) {
+Result<Delivery> PagerDutyConnector::SendOutbound(const store::OutboxMessage& m) {
   auto sent = SendOutboundAs(m, "");
   if (sent || !IsRequesterNotFound(sent.error()) || settings_.from_email.empty()) return sent;
   // The person acting was a PagerDuty user when im last read its users, and is no more: the
@@ -265,8 +205,8 @@ Result<std::string> PagerDutyConnector::SendOutbound(const store::OutboxMessage&
   return SendOutboundAs(m, settings_.from_email);
 }
 
-Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessage& m,
-                                                       const std::string& from_override) {
+Result<Delivery> PagerDutyConnector::SendOutboundAs(const store::OutboxMessage& m,
+                                                    const std::string& from_override) {
   auto payload = json::Parse(m.payload);
   if (!payload || !payload->is_object()) {
     return Fail(ErrorCode::kInvalidArgument, "outbox message " + std::to_string(m.seq) +
@@ -276,11 +216,11 @@ Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessag
   // From is needed only when something is sent: a change with nothing to send (no mapped
   // service, not linked) is skipped even without a from_email.
   if (m.kind == "create") return SendCreate(m, p, from_override);
-  if (m.kind == "resolve" && !settings_.auto_resolve) return std::string("skipped");
-  if (m.kind == "note" && !settings_.sync_notes) return std::string("skipped");
+  if (m.kind == "resolve" && !settings_.auto_resolve) return Delivery::kSkipped;
+  if (m.kind == "note" && !settings_.sync_notes) return Delivery::kSkipped;
   auto links = ctx_.connectors.LinksOf(config_.name, m.incident);
   if (!links) return std::unexpected(links.error());
-  if (links->empty()) return std::string("skipped");  // never reached PagerDuty
+  if (links->empty()) return Delivery::kSkipped;  // never reached PagerDuty
   auto from = from_override.empty() ? FromFor(json::StringOr(p, "actor"))
                                     : Result<std::string>(from_override);
   if (!from) return std::unexpected(from.error());
@@ -339,7 +279,7 @@ Result<std::string> PagerDutyConnector::SendOutboundAs(const store::OutboxMessag
       if (auto ok = PostNoteOnce(m, id, note, *from); !ok) return std::unexpected(ok.error());
     }
   }
-  return std::string("sent");
+  return Delivery::kSent;
 }
 
 Result<void> PagerDutyConnector::PostNoteOnce(const store::OutboxMessage& m, const std::string& id,
@@ -413,81 +353,10 @@ Result<void> PagerDutyConnector::PostNoteOnce(const store::OutboxMessage& m, con
 }
 
 Result<OutboxReport> PagerDutyConnector::FlushOutbox() {
-  OutboxReport report;
-  if (config_.direction == Direction::kInbound) return report;
-  // Most calls find nothing to send: that costs one read, no lease (a write) at all.
-  auto peek = ctx_.connectors.ListOutbound(config_.name, "pending", 1);
-  if (!peek) return std::unexpected(peek.error());
-  if (peek->empty()) return report;
-  std::lock_guard flushing(FlushLock(config_.name));
-  Time leased_until = ctx_.clock.Now() + kLease;
-  auto held =
-      ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), ctx_.clock.Now(), leased_until);
-  if (!held) return std::unexpected(held.error());
-  if (!*held) {
-    auto holder = ctx_.connectors.OutboxLeaseHolder(config_.name, ctx_.clock.Now());
-    if (!holder) return std::unexpected(holder.error());
-    if (DeadHereAndNow(*holder)) {
-      ctx_.log->warn("outbox of {}: taking over the lease of {}, which no longer runs",
-                     config_.name, *holder);
-      held = ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), ctx_.clock.Now(), leased_until,
-                                         *holder);
-      if (!held) return std::unexpected(held.error());
-    }
-  }
-  if (!*held) {
-    report.busy = true;  // another process is sending this outbox; it will send ours too
-    return report;
-  }
-  auto result = FlushLeased(report, leased_until);
-  (void)ctx_.connectors.ReleaseOutbox(config_.name, ProcessId());  // expires anyway if this fails
+  if (config_.direction == Direction::kInbound) return OutboxReport{};
+  auto report = outbox_.Flush([this](const store::OutboxMessage& m) { return SendOutbound(m); });
   FlushStats(nullptr, false, 0);  // the calls made count in the connector's metrics
-  if (!result) return std::unexpected(result.error());
   return report;
-}
-
-Result<void> PagerDutyConnector::FlushLeased(OutboxReport& report, Time leased_until) {
-  auto pending = ctx_.connectors.ListOutbound(config_.name, "pending", 500);
-  if (!pending) return std::unexpected(pending.error());
-  std::set<int64_t> blocked;  // incidents with an earlier message still waiting: keep order
-  for (const auto& m : *pending) {
-    if (blocked.contains(m.incident)) continue;
-    Time now = ctx_.clock.Now();
-    if (m.next_attempt_at > now) {
-      blocked.insert(m.incident);
-      continue;
-    }
-    if (leased_until - now < kRenewBelow) {
-      leased_until = now + kLease;
-      auto held = ctx_.connectors.LeaseOutbox(config_.name, ProcessId(), now, leased_until);
-      if (!held) return std::unexpected(held.error());
-      if (!*held) return Ok();  // lost it (we stalled for minutes): the new holder goes on
-    }
-    auto outcome = SendOutbound(m);
-    now = ctx_.clock.Now();
-    int attempts = m.attempts + 1;
-    Result<void> saved = Ok();
-    if (outcome) {
-      saved = ctx_.connectors.FinishOutbound(m.seq, *outcome, attempts, now, "", now);
-      (*outcome == "sent" ? report.sent : report.skipped)++;
-    } else if (Permanent(outcome.error()) || attempts >= kMaxOutboundAttempts) {
-      ctx_.log->error("outbox: {} of INC-{} to PagerDuty parked after {} attempt(s): {}", m.kind,
-                      m.incident, attempts, outcome.error().message);
-      saved = ctx_.connectors.FinishOutbound(m.seq, "parked", attempts, now,
-                                             outcome.error().message, now);
-      report.parked++;
-      blocked.insert(m.incident);
-    } else {
-      ctx_.log->warn("outbox: {} of INC-{} to PagerDuty failed (attempt {}), retrying: {}", m.kind,
-                     m.incident, attempts, outcome.error().message);
-      saved = ctx_.connectors.FinishOutbound(m.seq, "pending", attempts, now + Backoff(attempts),
-                                             outcome.error().message, now);
-      report.retrying++;
-      blocked.insert(m.incident);
-    }
-    if (!saved) return std::unexpected(saved.error());
-  }
-  return Ok();
 }
 
 Result<ReconcileReport> PagerDutyConnector::Reconcile() {

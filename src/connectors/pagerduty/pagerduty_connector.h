@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "connectors/connector.h"
+#include "connectors/outbox_runner.h"
 #include "connectors/pagerduty/client.h"
 #include "connectors/pagerduty/mapping.h"
 #include "connectors/pagerduty/settings.h"
@@ -66,15 +67,13 @@ class PagerDutyConnector final : public Connector {
   Result<void> ImportChangeEvents(Time since, Time until, SyncReport& report);
   void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
 
-  // Outbound (outbound.cc): sends pending messages while this process holds the lease.
-  Result<void> FlushLeased(OutboxReport& report, Time leased_until);
-  // One message → "sent" or "skipped", or the failure.
-  Result<std::string> SendOutbound(const store::OutboxMessage& m);
+  // Outbound (outbound.cc): one message of the outbox → sent or skipped, or the failure
+  // (OutboxRunner retries or parks it).
+  Result<Delivery> SendOutbound(const store::OutboxMessage& m);
   // The same with `from_override` as the From header ("": the actor's, see FromFor).
-  Result<std::string> SendOutboundAs(const store::OutboxMessage& m,
-                                     const std::string& from_override);
-  Result<std::string> SendCreate(const store::OutboxMessage& m, const json::object& payload,
-                                 const std::string& from_override);
+  Result<Delivery> SendOutboundAs(const store::OutboxMessage& m, const std::string& from_override);
+  Result<Delivery> SendCreate(const store::OutboxMessage& m, const json::object& payload,
+                              const std::string& from_override);
   // Posts `text` as a note on PagerDuty incident `id` for message `m`, once: a note its earlier
   // attempt made is found, not posted again. Records it on the timeline by its note id.
   Result<void> PostNoteOnce(const store::OutboxMessage& m, const std::string& id,
@@ -92,13 +91,11 @@ class PagerDutyConnector final : public Connector {
   ConnectorContext& ctx_;
   Client client_;  // retries with backoff: imports, polling, the outbox
   Client quick_;   // one attempt, short timeouts: diagnostics (checks.cc)
+  OutboxRunner outbox_;
   std::mutex dir_mu_;
   std::shared_ptr<const Directory> dir_;  // GUARDED_BY(dir_mu_); null until read
   std::string key_prefix_;                // GUARDED_BY(dir_mu_); "" until read
 };
-
-// Deliveries of one outbox message before it is parked.
-inline constexpr int kMaxOutboundAttempts = 10;
 
 // PagerDuty's registry entry (type.cc).
 ConnectorType Type();
