@@ -132,6 +132,17 @@ Result<Change> Acknowledge(const Incident& i, const Actor& actor, Time now,
   return c;
 }
 
+Result<Change> Unacknowledge(const Incident& i, const Actor& actor, Time now) {
+  if (auto ok = CheckActor(actor); !ok) return std::unexpected(ok.error());
+  if (i.status != Status::kMitigated) {
+    return Refuse(i, "unacknowledge", "only acknowledged incidents can be unacknowledged");
+  }
+  Change c = Start(i, now);
+  c.incident.status = Status::kOpen;
+  Add(c, now, EntryKind::kStatusChange, actor, "unacknowledged by " + actor.email);
+  return c;
+}
+
 Result<Change> Resolve(const Incident& i, const Actor& actor, Time now, const std::string& note) {
   if (auto ok = CheckActor(actor); !ok) return std::unexpected(ok.error());
   if (auto ok = CheckNote(note); !ok) return std::unexpected(ok.error());

@@ -37,6 +37,9 @@ Result<Change> Declare(const DeclareRequest& request, const Actor& actor, Time n
 
 Result<Change> Acknowledge(const Incident& incident, const Actor& actor, Time now,
                            const std::string& note = "");
+// Back to open without an acknowledgement (a provider's acknowledgement timed out, or someone
+// took it back there); the first acknowledgement time stays, for MTTA.
+Result<Change> Unacknowledge(const Incident& incident, const Actor& actor, Time now);
 Result<Change> Resolve(const Incident& incident, const Actor& actor, Time now,
                        const std::string& note = "");
 Result<Change> Close(const Incident& incident, const Actor& actor, Time now,

@@ -76,6 +76,19 @@ TEST(LifecycleTest, ReopenKeepsTheFirstAckAndClearsResolution) {
   EXPECT_EQ(reacked.acknowledged_by, "alice@example.com");
 }
 
+TEST(LifecycleTest, UnacknowledgeReturnsToOpenAndKeepsTheFirstAck) {
+  auto acked = Acknowledge(Declared(), kAlice, kT0 + 5min)->incident;
+  auto c = Unacknowledge(acked, kAlice, kT0 + 20min);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->incident.status, Status::kOpen);
+  EXPECT_EQ(c->incident.acknowledged_at, kT0 + 5min);  // MTTA counts the first
+  EXPECT_EQ(c->entries.at(0).kind, EntryKind::kStatusChange);
+  auto twice = Unacknowledge(c->incident, kAlice, kT0 + 21min);
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_FALSE(Unacknowledge(Resolve(acked, kAlice, kT0 + 30min)->incident, kAlice, kT0 + 31min));
+}
+
 struct Transition {
   Status from;
   const char* action;

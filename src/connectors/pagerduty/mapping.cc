@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/time.h"
+#include "connectors/converge.h"
 
 namespace im::connectors::pagerduty {
 namespace {
@@ -155,100 +156,33 @@ store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
                                          const std::optional<core::Incident>& current,
                                          const Directory& dir, const std::string& connector,
                                          std::optional<Time> event_at) {
-  store::ProviderUpdate u;
-  u.event_at = event_at;
-  core::Incident i = current.value_or(core::Incident{});
-  bool fresh = !current;
-  std::string service = dir.ServiceName(pd.service_id, pd.service_name);
-  if (fresh) {
-    i.created_at = pd.created_at;
-    i.created_by = dir.fallback_actor;
-    i.source = "pagerduty:" + connector;
-    i.services = {service};
-    u.services_to_ensure = {service};
-    u.entries.push_back({.at = pd.created_at,
-                         .kind = core::EntryKind::kDeclared,
-                         .actor = dir.fallback_actor,
-                         .message = "PagerDuty incident #" + std::to_string(pd.number) + " (" +
-                                    pd.id + ") triggered on " + service + ": " + pd.title,
-                         .source = "pagerduty",
-                         .external_key = "pd:" + pd.id + ":trigger"});
-  }
-  // An incident declared in im keeps im's title, severity and urgency: PagerDuty's copy was
-  // made from them (mapped to urgency), so reading them back would only lose detail.
-  if (fresh || i.source.starts_with("pagerduty:")) {
-    i.title = pd.title;
-    i.urgency = pd.urgency == "low" ? core::Urgency::kLow : core::Urgency::kHigh;
-    i.severity = SeverityFor(pd.priority, pd.urgency);
-  }
-  i.custom_fields["pagerduty_id"] = pd.id;
-  if (pd.number) i.custom_fields["pagerduty_number"] = std::to_string(pd.number);
-  if (!pd.html_url.empty()) i.custom_fields["pagerduty_url"] = pd.html_url;
-  std::vector<std::string> assignees;
+  ObservedIncident o{
+      .provider = "PagerDuty",
+      .source = "pagerduty",
+      .external_id = pd.id,
+      .key_prefix = "pd:" + pd.id,
+      .label = "PagerDuty incident #" + std::to_string(pd.number) + " (" + pd.id + ")",
+      .title = pd.title,
+      .severity = SeverityFor(pd.priority, pd.urgency),
+      .urgency = pd.urgency == "low" ? core::Urgency::kLow : core::Urgency::kHigh,
+      .service = dir.ServiceName(pd.service_id, pd.service_name),
+      .status = pd.status == "triggered"      ? core::Status::kOpen
+                : pd.status == "acknowledged" ? core::Status::kMitigated
+                                              : core::Status::kResolved,
+      .created_at = pd.created_at,
+      .acknowledged_at = pd.acknowledged_at,
+      .acknowledged_by = dir.Actor(pd.acknowledged_by_id),
+      .resolved_at = pd.resolved_at,
+      .fallback_actor = dir.fallback_actor,
+  };
+  o.custom_fields["pagerduty_id"] = pd.id;
+  if (pd.number) o.custom_fields["pagerduty_number"] = std::to_string(pd.number);
+  if (!pd.html_url.empty()) o.custom_fields["pagerduty_url"] = pd.html_url;
   for (const auto& id : pd.assignee_ids) {
     std::string who = dir.Actor(id);
-    if (who != dir.fallback_actor) assignees.push_back(who);
+    if (who != dir.fallback_actor) o.assignees.push_back(who);
   }
-  if (!assignees.empty() && assignees != i.assignees) {
-    i.assignees = assignees;
-    std::string list;
-    for (const auto& a : assignees) list += (list.empty() ? "" : ", ") + a;
-    u.entries.push_back({.at = event_at.value_or(pd.created_at),
-                         .kind = core::EntryKind::kAssigned,
-                         .actor = dir.fallback_actor,
-                         .message = "assigned in PagerDuty to " + list,
-                         .source = "pagerduty"});
-  }
-  Time when = event_at.value_or(pd.created_at);
-  if (pd.acknowledged_at && (!i.acknowledged_at || *pd.acknowledged_at < *i.acknowledged_at)) {
-    i.acknowledged_at = pd.acknowledged_at;
-    i.acknowledged_by = dir.Actor(pd.acknowledged_by_id);
-  }
-  core::Status before = i.status;
-  if (pd.status == "triggered") {
-    if (!fresh && (before == core::Status::kResolved || before == core::Status::kClosed)) {
-      u.entries.push_back({.at = when,
-                           .kind = core::EntryKind::kReopened,
-                           .actor = dir.fallback_actor,
-                           .message = "reopened in PagerDuty",
-                           .source = "pagerduty"});
-      i.resolved_at.reset();
-      i.resolved_by.clear();
-      i.closed_at.reset();
-      i.closed_by.clear();
-    }
-    i.status = core::Status::kOpen;
-  } else if (pd.status == "acknowledged") {
-    if (before != core::Status::kMitigated) {
-      if (!i.acknowledged_at) {
-        i.acknowledged_at = when;
-        i.acknowledged_by = dir.Actor(pd.acknowledged_by_id);
-      }
-      u.entries.push_back({.at = pd.acknowledged_at.value_or(when),
-                           .kind = core::EntryKind::kAcknowledged,
-                           .actor = dir.Actor(pd.acknowledged_by_id),
-                           .message = "acknowledged in PagerDuty",
-                           .source = "pagerduty"});
-    }
-    i.status = core::Status::kMitigated;
-    i.resolved_at.reset();
-  } else {  // resolved
-    if (before != core::Status::kResolved && before != core::Status::kClosed) {
-      i.resolved_at = pd.resolved_at.value_or(when);
-      u.entries.push_back(
-          {.at = *i.resolved_at,
-           .kind = core::EntryKind::kResolved,
-           .actor = dir.fallback_actor,
-           .message = "resolved in PagerDuty",
-           .source = "pagerduty",
-           .external_key = "pd:" + pd.id + ":resolved:" + FormatTime(*i.resolved_at)});
-      i.status = core::Status::kResolved;
-    }
-  }
-  i.updated_at = std::max(i.updated_at, when);
-  i.version += 1;
-  u.incident = i;
-  return u;
+  return Converge(o, current, connector, event_at);
 }
 
 namespace {
