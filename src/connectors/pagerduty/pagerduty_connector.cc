@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/time.h"
+#include "connectors/history_import.h"
 #include "schedule/zone.h"
 
 namespace im::connectors::pagerduty {
@@ -176,34 +177,26 @@ Result<void> PagerDutyConnector::ApplyIncident(
 Result<void> PagerDutyConnector::ImportPaged(const std::string& path, const std::string& key,
                                              const Query& extra, Time since, Time until,
                                              const ItemMaker& make) {
-  Query query{{"since", QueryTime(since, false)},
-              {"until", QueryTime(until, true)},
-              {"time_zone", "UTC"},
-              {"total", "true"}};
-  query.insert(query.end(), extra.begin(), extra.end());
-  // Updates are stored kBatch at a time: one transaction (one sync to disk) for ten pages.
-  std::vector<store::ConnectorStore::Item> batch;
-  auto flush = [&]() -> Result<void> {
-    if (batch.empty()) return Ok();
-    auto ok = ctx_.connectors.ApplyProviderIncidents(config_.name, batch);
-    batch.clear();
-    return ok;
-  };
-  auto ok = client_.ForEach(path, query, key, [&](const json::object& o) -> Result<bool> {
-    if (auto item = make(o)) batch.push_back(std::move(*item));
-    if (batch.size() >= kBatch) {
-      if (auto f = flush(); !f) return std::unexpected(f.error());
-    }
-    return true;
+  // Past the offset cap a window is listed in halves, down to an hour.
+  return SplitOnCap(since, until, std::chrono::hours(1), [&](Time from, Time to) -> Result<void> {
+    Query query{{"since", QueryTime(from, false)},
+                {"until", QueryTime(to, true)},
+                {"time_zone", "UTC"},
+                {"total", "true"}};
+    query.insert(query.end(), extra.begin(), extra.end());
+    // Updates are stored kBatch at a time: one transaction (one sync to disk) for ten pages.
+    BatchWriter batch(ctx_.connectors, config_.name, kBatch);
+    auto ok = client_.ForEach(path, query, key, [&](const json::object& o) -> Result<bool> {
+      if (auto item = make(o)) {
+        if (auto added = batch.Add(std::move(*item)); !added) {
+          return std::unexpected(added.error());
+        }
+      }
+      return true;
+    });
+    if (!ok) return ok;
+    return batch.Flush();
   });
-  if (ok) ok = flush();
-  if (!ok && ok.error().code == ErrorCode::kResourceExhausted &&
-      until - since > std::chrono::hours(1)) {
-    Time mid = since + (until - since) / 2;  // past the offset cap: halve the window
-    if (auto a = ImportPaged(path, key, extra, since, mid, make); !a) return a;
-    return ImportPaged(path, key, extra, mid, until, make);
-  }
-  return ok;
 }
 
 Result<void> PagerDutyConnector::ImportIncidents(Time since, Time until, SyncReport& report) {
@@ -286,21 +279,12 @@ Result<void> PagerDutyConnector::SyncOne(const std::string& id, SyncReport& repo
 
 Result<void> PagerDutyConnector::ImportRange(Time since, Time until, bool refetch_changed,
                                              SyncReport& report, const SyncOptions& options) {
-  Time total_start = since;
-  for (Time s = since; s < until;) {
-    if (options.cancelled && options.cancelled()) {
-      return Fail(ErrorCode::kUnavailable, "sync stopped; it resumes from its checkpoint");
-    }
-    Time e = std::min(until, s + kWindow);
-    if (auto ok = ImportIncidents(s, e, report); !ok) return ok;
-    if (auto ok = ImportLogEntries(s, e, refetch_changed, report); !ok) return ok;
-    if (auto ok = ctx_.connectors.SetCheckpoint(config_.name, e, e >= until); !ok) return ok;
-    if (options.progress) {
-      options.progress("incidents", (e - total_start).count(), (until - total_start).count());
-    }
-    s = e;
-  }
-  return Ok();
+  return ImportSlices(ctx_.connectors, config_.name,
+                      HistoryPlan{.from = since, .until = until, .polling = refetch_changed},
+                      kWindow, options, "incidents", [&](Time s, Time e) -> Result<void> {
+                        if (auto ok = ImportIncidents(s, e, report); !ok) return ok;
+                        return ImportLogEntries(s, e, refetch_changed, report);
+                      });
 }
 
 Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
@@ -310,19 +294,14 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
     if (!options.incident_id.empty()) return SyncOne(options.incident_id, report);
     if (auto ok = FetchDirectory(report); !ok) return ok;
     if (auto ok = ImportOnCall(report); !ok) return std::unexpected(ok.error());
-    auto stored = ctx_.connectors.Get(config_.name);
-    if (!stored) return std::unexpected(stored.error());
-    Time now = ctx_.clock.Now();
-    Time from = now - std::chrono::days(config_.history_days);
-    bool polling = stored->import_done;
-    if (stored->import_checkpoint && *stored->import_checkpoint > from) {
-      // Resume, or poll incrementally with a small overlap for entries that arrived late.
-      from = *stored->import_checkpoint - (polling ? std::chrono::minutes(5) : Duration::zero());
-    }
+    auto plan = PlanHistory(ctx_.connectors, config_, ctx_.clock.Now());
+    if (!plan) return std::unexpected(plan.error());
     if (auto fetched = FollowUp(); !fetched) return std::unexpected(fetched.error());
-    if (!options.history && !polling) return Ok();
-    if (auto ok = ImportRange(from, now, polling, report, options); !ok) return ok;
-    return ImportChangeEvents(from, now, report);
+    if (!options.history && !plan->polling) return Ok();
+    if (auto ok = ImportRange(plan->from, plan->until, plan->polling, report, options); !ok) {
+      return ok;
+    }
+    return ImportChangeEvents(plan->from, plan->until, report);
   };
   auto ok = run();
   report.took = ctx_.clock.Now() - start;
