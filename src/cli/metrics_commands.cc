@@ -15,6 +15,7 @@ namespace {
 struct DoraOptions {
   std::string since, until, service, team, zone;
   bool include_low_urgency = false;
+  bool by_source = false;
   int64_t limit = 1000;
 };
 
@@ -33,6 +34,15 @@ std::string Band(const std::optional<dora::Band>& b) {
   return b ? std::string(dora::BandName(*b)) : "-";
 }
 
+std::string ChangeFailure(const dora::DoraReport& r) {
+  if (!r.change_failure_rate) return "no deployments";
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%.1f%% (%lld of %lld)", *r.change_failure_rate * 100,
+                static_cast<long long>(r.failed_deployments),
+                static_cast<long long>(r.deployments));
+  return buf;
+}
+
 void PrintReport(const engine::DoraResult& res) {
   const auto& r = res.report;
   std::string scope = res.services.empty() ? "all services" : "";
@@ -43,14 +53,7 @@ void PrintReport(const engine::DoraResult& res) {
   char freq[96];
   std::snprintf(freq, sizeof freq, "%.2f/day, %.1f/week (%lld deployments)", r.per_day, r.per_week,
                 static_cast<long long>(r.deployments));
-  std::string cfr = "no deployments";
-  if (r.change_failure_rate) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.1f%% (%lld of %lld)", *r.change_failure_rate * 100,
-                  static_cast<long long>(r.failed_deployments),
-                  static_cast<long long>(r.deployments));
-    cfr = buf;
-  }
+  std::string cfr = ChangeFailure(r);
   std::string open = std::to_string(r.open_at_end) + " open at the end (" +
                      std::to_string(r.open_created_in_period) + " declared in the period)";
   PrintTable({"METRIC", "VALUE", "BAND"},
@@ -65,6 +68,15 @@ void PrintReport(const engine::DoraResult& res) {
     std::cout << "\nLow urgency left out (--include-low-urgency counts them): " << x.restore
               << " restored, " << x.acknowledge << " acknowledged, " << x.open_at_end
               << " open at the end\n";
+  }
+  if (!res.by_source.empty()) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [source, s] : res.by_source) {
+      rows.push_back({source, Summary(s.restore, true), Summary(s.acknowledge, true),
+                      ChangeFailure(s), std::to_string(s.open_at_end)});
+    }
+    std::cout << "\nBy incident source:\n";
+    PrintTable({"SOURCE", "MTTR", "MTTA", "CHANGE FAILURE RATE", "OPEN AT END"}, rows);
   }
   std::cout << "Bands: DORA Accelerate State of DevOps Report " << dora::kBandsReportYear
             << "; see docs/dora.md. --json lists the incidents and deployments behind them.\n";
@@ -89,6 +101,7 @@ int RunDora(GlobalOptions& g, const DoraOptions& o) {
   if (auto ok = CheckWindow(q.since, q.until); !ok) return ReportError(ok.error());
   if (o.include_low_urgency) q.include_low_urgency = true;
   q.list_incidents = q.list_deployments = g.json;
+  q.by_source = o.by_source;
   q.limit = o.limit;
   auto r = (*rt)->deployments->Report(q);
   if (!r) return ReportError(r.error());
@@ -114,6 +127,9 @@ void AddMetricsCommands(CLI::App& root, GlobalOptions& g) {
   dora->add_option("--zone", o->zone, "IANA zone for the weekly series (default dora.zone, UTC)");
   dora->add_flag("--include-low-urgency", o->include_low_urgency,
                  "Count low-urgency incidents in MTTR and MTTA");
+  dora->add_flag("--by-source", o->by_source,
+                 "Also MTTR, MTTA and change failure rate per incident source (im, pagerduty, "
+                 "opsgenie)");
   dora->add_option("--limit", o->limit, "At most this many items per --json list (default 1000)");
   dora->callback([&g, o] { g.exit_code = RunDora(g, *o); });
 

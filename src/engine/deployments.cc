@@ -1,7 +1,9 @@
 // Deployments: thin orchestration of the store and the pure dora/ computation.
 #include "engine/deployments.h"
 
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "dora/weeks.h"
 
@@ -55,7 +57,8 @@ Result<DoraResult> Deployments::Report(const DoraQuery& q) {
     fq.services = *services;
   }
   const bool include_low = q.include_low_urgency.value_or(settings_.include_low_urgency);
-  fq.list_low_urgency = include_low;
+  // The breakdown splits the lists, so low-urgency incidents are listed rather than counted.
+  fq.list_low_urgency = include_low || q.by_source;
   if (auto caught = store_.CatchUp(); !caught) return std::unexpected(caught.error());
   auto facts = store_.Facts(fq);
   if (!facts) return std::unexpected(facts.error());
@@ -64,8 +67,61 @@ Result<DoraResult> Deployments::Report(const DoraQuery& q) {
   r.report = dora::ComputeReport(*facts, options);
   r.services = fq.services;
   r.team = q.team;
+  if (q.by_source) {
+    if (auto ok = BySource(*facts, options, r); !ok) return std::unexpected(ok.error());
+  }
   if (auto ok = Drill(q, fq, *facts, r); !ok) return std::unexpected(ok.error());
   return r;
+}
+
+Result<void> Deployments::BySource(const dora::MetricsInput& in,
+                                   const dora::MetricsOptions& options, DoraResult& r) {
+  std::vector<int64_t> seqs;
+  for (const auto& d : in.deployments) {
+    if (d.incidents > 0) seqs.push_back(d.seq);
+  }
+  auto attributed = store_.IncidentsOf(seqs);
+  if (!attributed) return std::unexpected(attributed.error());
+  std::vector<int64_t> numbers;
+  for (const auto* list : {&in.resolved, &in.acknowledged, &in.open_at_end}) {
+    for (const auto& f : *list) numbers.push_back(f.number);
+  }
+  for (const auto& [seq, n] : *attributed) numbers.push_back(n);
+  std::sort(numbers.begin(), numbers.end());
+  numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+  auto sources = store_.SourcesOf(numbers);
+  if (!sources) return std::unexpected(sources.error());
+  std::map<int64_t, std::string> source_of;  // incident → provider
+  std::set<std::string> providers;
+  for (auto& [n, source] : *sources) {
+    std::string provider = source.substr(0, source.find(':'));
+    providers.insert(provider);
+    source_of[n] = std::move(provider);
+  }
+  for (const auto& provider : providers) {
+    dora::MetricsInput part;
+    auto mine = [&](int64_t n) {
+      auto it = source_of.find(n);
+      return it != source_of.end() && it->second == provider;
+    };
+    for (auto [from, to] :
+         {std::pair{&in.resolved, &part.resolved}, std::pair{&in.acknowledged, &part.acknowledged},
+          std::pair{&in.open_at_end, &part.open_at_end}}) {
+      for (const auto& f : *from) {
+        if (mine(f.number)) to->push_back(f);
+      }
+    }
+    // Every deployment counts; a failed one only through incidents from this source.
+    std::map<int64_t, int64_t> from_here;
+    for (const auto& [seq, n] : *attributed) {
+      if (mine(n)) ++from_here[seq];
+    }
+    part.deployments = in.deployments;
+    for (auto& d : part.deployments) d.incidents = from_here[d.seq];
+    part.failed_jobs = in.failed_jobs;
+    r.by_source[provider] = dora::ComputeReport(part, options);
+  }
+  return Ok();
 }
 
 Result<void> Deployments::Drill(const DoraQuery& q, const store::FactQuery& fq,

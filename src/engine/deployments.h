@@ -3,6 +3,7 @@
 // behind each number). Rules live in dora/; storage in store/deployment_store.h.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct DoraQuery {
   std::optional<bool> include_low_urgency;
   bool list_incidents = false;
   bool list_deployments = false;
+  // Also each number per source of the incidents ("im", "pagerduty", "opsgenie": the part of
+  // incident.source before ':'): MTTR and MTTA over that source's incidents, and the change
+  // failure rate counting only the incidents from it.
+  bool by_source = false;
   int64_t limit = 1000;  // per drill-down list
 };
 
@@ -51,6 +56,7 @@ struct DoraResult {
   int64_t incidents_total = 0;  // before the limit
   std::vector<DeploymentDrill> deployments;
   bool deployments_truncated = false;
+  std::map<std::string, dora::DoraReport> by_source;  // when asked for
 };
 
 json::object DoraResultToJson(const DoraResult& r);
@@ -73,6 +79,8 @@ class Deployments {
   store::DeploymentStore& store() { return store_; }
 
  private:
+  Result<void> BySource(const dora::MetricsInput& in, const dora::MetricsOptions& options,
+                        DoraResult& r);
   Result<void> Drill(const DoraQuery& q, const store::FactQuery& fq, const dora::MetricsInput& in,
                      DoraResult& r);
 

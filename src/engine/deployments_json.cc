@@ -56,6 +56,20 @@ json::object DoraResultToJson(const DoraResult& r) {
                      {"truncated", r.incidents_total > static_cast<int64_t>(r.incidents.size())},
                      {"items", std::move(items)}};
   }
+  if (!r.by_source.empty()) {
+    json::object by_source;
+    for (const auto& [source, report] : r.by_source) {
+      // What depends on where incidents came from; deployments, lead time, the period and
+      // the weekly series are the whole report's.
+      json::object one = dora::ReportToJson(report);
+      for (const char* shared :
+           {"period", "deployment_frequency", "lead_time", "bands_source", "weekly"}) {
+        one.erase(shared);
+      }
+      by_source[source] = std::move(one);
+    }
+    o["by_source"] = std::move(by_source);
+  }
   if (r.listed_deployments) {
     json::array items;
     for (const auto& d : r.deployments) {

@@ -81,6 +81,10 @@ class DeploymentStore {
   // Incidents attributed to these deployments (by seq), as (seq, incident) pairs.
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> IncidentsOf(
       std::span<const int64_t> deployment_seqs) = 0;
+  // Where each of these incidents came from (incident.source: "im", "pagerduty:<connector>",
+  // "opsgenie:<connector>"), as (number, source) pairs; unknown numbers are left out.
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> SourcesOf(
+      std::span<const int64_t> incidents) = 0;
 
   // Attributes the incidents added since the last call, in transactions of at most `batch`
   // incidents; returns how many it looked at. Cheap when there is nothing new.

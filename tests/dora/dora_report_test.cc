@@ -182,6 +182,41 @@ TEST_F(DoraReportTest, TheFourKeysMatchTheHandComputedFigures) {
   EXPECT_EQ(r.open_created_in_period, 1);
 }
 
+// Each number per source of the incidents: two of them came from an Opsgenie connector.
+TEST_F(DoraReportTest, EachNumberBreaksDownBySourceAndTheWholeStaysTheSame) {
+  Build();
+  ASSERT_TRUE(db_->WriteWith([&](store::sqlite::Connection& c) -> Result<void> {
+    auto st = c.Prepare("UPDATE incidents SET source = 'opsgenie:og' WHERE number IN (?1, ?2)");
+    if (!st) return std::unexpected(st.error());
+    return (*st)->Bind(1, i2_).Bind(2, i5_).Run();
+  }));
+  auto res = Report({.by_source = true});
+  const auto& whole = res.report;
+  EXPECT_EQ(whole.restore.count, 6);  // as without the breakdown
+  EXPECT_EQ(whole.excluded_low_urgency.restore, 1);
+  EXPECT_EQ(whole.failed_deployments, 2);
+  ASSERT_EQ(res.by_source.size(), 2u);
+  const auto& og = res.by_source.at("opsgenie");
+  const auto& im = res.by_source.at("im");
+  EXPECT_EQ(og.restore.count, 2);  // i2 30 min, i5 45 min
+  EXPECT_EQ(og.restore.mean, Duration(minutes(37) + seconds(30)));
+  EXPECT_EQ(im.restore.count, 4);                 // i1, i3, i7, i8
+  EXPECT_EQ(im.excluded_low_urgency.restore, 1);  // i6 is im's and low urgency
+  EXPECT_EQ(og.acknowledge.count + im.acknowledge.count, whole.acknowledge.count);
+  // d2 failed through i1 (im) and i2 (Opsgenie); d4 through im's incident only.
+  EXPECT_EQ(og.failed_deployments, 1);
+  EXPECT_EQ(im.failed_deployments, 2);
+  EXPECT_EQ(og.deployments, 4);
+  EXPECT_EQ(og.open_at_end + im.open_at_end, whole.open_at_end);
+  auto json = DoraResultToJson(res);
+  ASSERT_TRUE(json.contains("by_source"));
+  const auto& og_json = json.at("by_source").at("opsgenie").as_object();
+  EXPECT_EQ(og_json.at("time_to_restore").at("count").as_int64(), 2);
+  EXPECT_FALSE(og_json.contains("weekly"));
+  // Without the flag, no breakdown.
+  EXPECT_TRUE(Report().by_source.empty());
+}
+
 TEST_F(DoraReportTest, LowUrgencyIsIncludedOnRequest) {
   Build();
   DoraQuery q;

@@ -135,6 +135,22 @@ TEST_F(DoraApiTest, MetricsAndDrillDownOverHttp) {
   EXPECT_NE(m->body.find("gh-run-1"), std::string::npos);  // the deployment behind it
   auto bad = Fetch(server_->port(), "GET", "/api/v1/metrics/dora?since=never");
   EXPECT_EQ(bad->status, 422);  // a bad value, as everywhere in the API
+  // By source: the one incident was declared in im, and failed the one deployment.
+  auto by = Fetch(server_->port(), "GET",
+                  "/api/v1/metrics/dora?since=2026-03-01T00:00:00Z&until=2026-03-08T00:00:00Z"
+                  "&include=sources");
+  ASSERT_TRUE(by);
+  ASSERT_EQ(by->status, 200) << by->body;
+  auto bv = json::Parse(by->body);
+  ASSERT_TRUE(bv) << by->body;
+  EXPECT_EQ(
+      bv->at("by_source").at("im").at("change_failure_rate").at("failed_deployments").as_int64(),
+      1);
+  EXPECT_FALSE(bv->as_object().contains("incident_list"));
+  auto unknown = Fetch(server_->port(), "GET", "/api/v1/metrics/dora?include=everything");
+  EXPECT_EQ(unknown->status, 422);
+  EXPECT_NE(unknown->body.find("incidents, deployments and sources"), std::string::npos)
+      << unknown->body;
 }
 
 }  // namespace

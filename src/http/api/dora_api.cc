@@ -134,10 +134,13 @@ HttpResponse DoraMetrics(ApiContext& ctx, const HttpRequest& req) {
       q.list_incidents = true;
     } else if (what == "deployments") {
       q.list_deployments = true;
+    } else if (what == "sources") {
+      q.by_source = true;
     } else {
-      return ErrorResponse(
-          {ErrorCode::kInvalidArgument,
-           "query parameter 'include' takes incidents and deployments, not '" + what + "'"});
+      return ErrorResponse({ErrorCode::kInvalidArgument,
+                            "query parameter 'include' takes incidents, deployments and sources, "
+                            "not '" +
+                                what + "'"});
     }
   }
   if (auto low = req.Query("include_low_urgency")) {

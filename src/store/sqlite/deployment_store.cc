@@ -128,6 +128,11 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteDeploymentStore::Incident
   return ReadValue(store_, [&](Connection& c) { return LoadIncidentsOf(c, seqs); });
 }
 
+Result<std::vector<std::pair<int64_t, std::string>>> SqliteDeploymentStore::SourcesOf(
+    std::span<const int64_t> incidents) {
+  return ReadValue(store_, [&](Connection& c) { return LoadSourcesOf(c, incidents); });
+}
+
 Result<int64_t> SqliteDeploymentStore::CatchUp(int64_t batch) {
   auto needed = ReadValue(store_, [&](Connection& c) { return NeedsCatchUp(c, settings_); });
   if (!needed) return std::unexpected(needed.error());

@@ -24,6 +24,8 @@ class SqliteDeploymentStore final : public DeploymentStore {
   Result<std::vector<Attribution>> AttributionsOf(std::span<const int64_t> incidents) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> IncidentsOf(
       std::span<const int64_t> deployment_seqs) override;
+  Result<std::vector<std::pair<int64_t, std::string>>> SourcesOf(
+      std::span<const int64_t> incidents) override;
   Result<int64_t> CatchUp(int64_t batch) override;
   Result<dora::MetricsInput> Facts(const FactQuery& query) override;
   Result<std::vector<std::pair<int64_t, dora::Deployment>>> DeploymentsIn(const FactQuery& query,

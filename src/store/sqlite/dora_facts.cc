@@ -246,4 +246,19 @@ Result<std::vector<std::pair<int64_t, int64_t>>> LoadIncidentsOf(Connection& con
   return out;
 }
 
+Result<std::vector<std::pair<int64_t, std::string>>> LoadSourcesOf(
+    Connection& conn, std::span<const int64_t> incidents) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  out.reserve(incidents.size());
+  for (int64_t number : incidents) {
+    auto st = conn.Prepare("SELECT source FROM incidents WHERE number = ?1");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, number);
+    auto row = (*st)->Step();
+    if (!row) return std::unexpected(row.error());
+    if (*row) out.emplace_back(number, (*st)->Text(0));
+  }
+  return out;
+}
+
 }  // namespace im::store::sqlite

@@ -27,5 +27,8 @@ Result<std::vector<Attribution>> LoadAttributions(Connection& conn,
                                                   std::span<const int64_t> incidents);
 Result<std::vector<std::pair<int64_t, int64_t>>> LoadIncidentsOf(Connection& conn,
                                                                  std::span<const int64_t> seqs);
+// The source of each incident that exists ("im", "pagerduty:<connector>", ...).
+Result<std::vector<std::pair<int64_t, std::string>>> LoadSourcesOf(
+    Connection& conn, std::span<const int64_t> incidents);
 
 }  // namespace im::store::sqlite
