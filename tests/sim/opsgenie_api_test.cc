@@ -4,70 +4,13 @@
 // rotation rendered across a DST change, per-domain rate limits, and the webhook payload.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
-#include "common/json.h"
-#include "common/time.h"
-#include "fakes/fake_clock.h"
-#include "sim/opsgenie/simulator.h"
-#include "sim_test_util.h"
+#include "opsgenie_fixture.h"
 
 namespace im::sim::opsgenie {
 namespace {
-
-class OkClient final : public net::HttpClient {
- public:
-  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
-    sent.push_back(req);
-    net::HttpResponse res;
-    res.status = 200;
-    return res;
-  }
-  std::vector<net::ClientRequest> sent;
-};
-
-class OpsgenieTest : public ::testing::Test {
- public:
-  OpsgenieTest() {
-    SimulatorOptions o;
-    o.seed = 9;
-    o.incidents = 300;
-    o.api_keys = {{"og-key", false}, {"og-ro", true}};
-    o.webhook = {"http://receiver/hook", {"s3cret"}};
-    sim_ = std::make_unique<Simulator>(o, clock_, client_, nullptr);
-    sim_->Register(router_);
-  }
-  net::HttpResponse Call(const std::string& method, const std::string& target,
-                         const std::string& body = "", const std::string& key = "og-key") {
-    return testing::Call(router_, method, target,
-                         {{"Authorization", "GenieKey " + key}, {"Host", "api.eu.opsgenie.com"}},
-                         body);
-  }
-  static json::object Body(const net::HttpResponse& res) {
-    auto v = json::Parse(res.body);
-    EXPECT_TRUE(v && v->is_object()) << res.body;
-    return v && v->is_object() ? v->as_object() : json::object{};
-  }
-  static std::string Str(const json::value& v) { return std::string(v.as_string()); }
-  // POSTs and returns the request id of the 202.
-  std::string Accepted(const std::string& target, const std::string& body) {
-    auto res = Call("POST", target, body);
-    EXPECT_EQ(res.status, 202) << res.body;
-    auto b = Body(res);
-    EXPECT_EQ(Str(b.at("result")), "Request will be processed");
-    return Str(b.at("requestId"));
-  }
-  json::object RequestStatus(const std::string& id, const std::string& domain = "v2/alerts") {
-    auto res = Call("GET", "/" + domain + "/requests/" + id);
-    EXPECT_EQ(res.status, 200) << res.body;
-    return Body(res).at("data").as_object();
-  }
-
-  im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
-  OkClient client_;
-  http::Router router_;
-  std::unique_ptr<Simulator> sim_;
-};
 
 TEST_F(OpsgenieTest, GenieKeyIsRequiredAndReadOnlyKeysCannotWrite) {
   auto none = testing::Call(router_, "GET", "/v2/alerts");

@@ -10,8 +10,9 @@ namespace im::sim::testing {
 
 inline net::HttpResponse Call(const http::Router& router, const std::string& method,
                               const std::string& target, net::Headers headers = {},
-                              std::string body = "") {
+                              std::string body = "", std::string remote = "") {
   net::HttpRequest req;
+  req.remote = std::move(remote);  // "ADDRESS:PORT", as the server fills it
   req.method = method;
   req.target = target;
   size_t q = target.find('?');

@@ -84,16 +84,6 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   return AcceptedReply(call);
 }
 
-Response RequestStatus(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto lock = api.st.Lock();
-  const World& w = api.st.world;
-  auto it = w.requests.find(req.Param("requestId"));
-  if (it == w.requests.end() || !it->second.processed || it->second.domain != "alert") {
-    return NotFoundReply(call, "Request not found. It might not be processed, yet.");
-  }
-  return DataReply(call, RequestStatusJson(w, it->second));
-}
-
 Response Get(Api& api, const net::HttpRequest& req, const Call& call) {
   auto type = IdentifierType(req, call, kAlertIdTypes);
   if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
@@ -214,7 +204,7 @@ void AddAlertRoutes(Api& api) {
   api.Add("GET", "/v2/alerts/count", Domain::kSearch, false,
           [a](const auto& req, const Call& c) { return Count(*a, req, c); });
   api.Add("GET", "/v2/alerts/requests/{requestId}", Domain::kAlert, false,
-          [a](const auto& req, const Call& c) { return RequestStatus(*a, req, c); });
+          [a](const auto& req, const Call& c) { return RequestStatusReply(*a, req, c, "alert"); });
   api.Add("GET", "/v2/alerts/{identifier}", Domain::kAlert, false,
           [a](const auto& req, const Call& c) { return Get(*a, req, c); });
   api.Add("DELETE", "/v2/alerts/{identifier}", Domain::kAlert, true,

@@ -77,16 +77,6 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   return AcceptedReply(call);
 }
 
-Response RequestStatus(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto lock = api.st.Lock();
-  const World& w = api.st.world;
-  auto it = w.requests.find(req.Param("requestId"));
-  if (it == w.requests.end() || !it->second.processed || it->second.domain != "incident") {
-    return NotFoundReply(call, "Request not found. It might not be processed, yet.");
-  }
-  return DataReply(call, RequestStatusJson(w, it->second));
-}
-
 Incident* Find(Api& api, const net::HttpRequest& req, const std::string& type,
                const std::string& param = "identifier") {
   return api.st.world.FindIncident(req.Param(param), type);
@@ -223,12 +213,11 @@ void AddIncidentRoutes(Api& api) {
   Api* a = &api;
   api.Add("POST", "/v1/incidents/create", Domain::kIncident, true,
           [a](const auto& req, const Call& c) { return Create(*a, req, c); });
-  api.Add("GET", "/v1/incidents/requests/{requestId}", Domain::kIncident, false,
-          [a](const auto& req, const Call& c) { return RequestStatus(*a, req, c); });
-  for (const char* path : {"/v1/incidents", "/v1/incidents/"}) {
-    api.Add("GET", path, Domain::kSearch, false,
-            [a](const auto& req, const Call& c) { return List(*a, req, c); });
-  }
+  api.Add(
+      "GET", "/v1/incidents/requests/{requestId}", Domain::kIncident, false,
+      [a](const auto& req, const Call& c) { return RequestStatusReply(*a, req, c, "incident"); });
+  api.Add("GET", "/v1/incidents", Domain::kSearch, false,
+          [a](const auto& req, const Call& c) { return List(*a, req, c); });
   api.Add("GET", "/v1/incidents/{identifier}", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Get(*a, req, c); });
   api.Add("DELETE", "/v1/incidents/{identifier}", Domain::kIncident, true,

@@ -4,30 +4,90 @@
 #include <algorithm>
 
 #include "sim/common/json_response.h"
+#include "sim/opsgenie/json.h"
 
 namespace im::sim::opsgenie {
 
+namespace {
+
+using Response = net::HttpResponse;
+
+// Fallback paths: "/{segment1}" .. eight segments deep, each also with a trailing slash.
+constexpr int kFallbackDepth = 8;
+
+// Api::Add's own step for one authenticated request; `call` carries its arrival time.
+Response AnswerOpsgenieCall(const Api& api, const net::HttpRequest& req, Call& call, Domain domain,
+                            const Handler& handler) {
+  call.request_id = api.ids.Next();
+  Knobs k = api.st.knobs.Get();
+  if (k.rate_limit) {
+    if (int period = api.limits.Take(domain)) return Throttled(call, period);
+  }
+  return handler(req, call);
+}
+
+}  // namespace
+
 void Api::Add(const std::string& method, const std::string& pattern, Domain domain, bool write,
               Handler handler) {
-  router.Add(
-      method, pattern,
-      [api = *this, domain, h = std::move(handler)](const net::HttpRequest& req) {
-        Call call{api.ids.Next(), &api.st.clock, api.st.clock.Now()};
-        if (api.st.knobs.Get().rate_limit) {
-          if (int period = api.limits.Take(domain)) return Throttled(call, period);
-        }
-        return h(req, call);
-      },
-      SimRoute{.write = write});
+  auto serve = [this, domain, write, h = std::move(handler)](const net::HttpRequest& req) {
+    Call call{"", &st.clock, st.clock.Now()};  // took counts from here
+    return router.Serve(
+        req,
+        [&](const net::HttpRequest& r) { return AnswerOpsgenieCall(*this, r, call, domain, h); },
+        SimRoute{.write = write});
+  };
+  for (const std::string& path : {pattern, pattern + "/"}) {
+    known.Add(method, path, nullptr);
+    // Blocking: the latency knob and throttling holds wait on a worker thread.
+    http.Add(method, path, serve, {.blocking = true});
+  }
+}
+
+void Api::AddFallbacks() {
+  auto answer = [this](const net::HttpRequest& req) {
+    Call call{ids.Next(), &st.clock, st.clock.Now()};
+    if (known.Find(req.method, req.path).path_matched) {
+      return ErrorReply(call, 405, "Method " + req.method + " is not allowed for this path");
+    }
+    return ErrorReply(call, 404, "No resource exists at " + req.path);
+  };
+  std::string pattern;
+  for (int depth = 1; depth <= kFallbackDepth; ++depth) {
+    pattern += "/{segment" + std::to_string(depth) + "}";
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      for (const std::string& path : {pattern, pattern + "/"}) {
+        router.Add(method, path, answer, SimRoute{.authenticated = false});
+      }
+    }
+  }
 }
 
 net::HttpResponse Throttled(const Call& call, int period_seconds) {
   // The body is Opsgenie's error shape; the official Go SDK's tests use this message.
   net::HttpResponse res = ErrorReply(call, 429, "TooManyRequests");
+  MarkThrottled(res, period_seconds);
+  return res;
+}
+
+void MarkThrottled(net::HttpResponse& res, int period_seconds) {
   res.SetHeader("X-RateLimit-State", "THROTTLED");
   res.SetHeader("X-RateLimit-Reason", "ACCOUNT");
   res.SetHeader("X-RateLimit-Period-In-Sec", std::to_string(period_seconds));
-  return res;
+}
+
+net::HttpResponse RequestStatusReply(Api& api, const net::HttpRequest& req, const Call& call,
+                                     const std::string& domain) {
+  auto lock = api.st.Lock();
+  const World& w = api.st.world;
+  auto it = w.requests.find(req.Param("requestId"));
+  if (it == w.requests.end() || !it->second.processed || it->second.domain != domain) {
+    // The official Go SDK retries a request status only on this error type.
+    Response res = NotFoundReply(call, "Request not found. It might not be processed, yet.");
+    res.SetHeader("X-Opsgenie-Errortype", "RequestNotProcessed");
+    return res;
+  }
+  return DataReply(call, RequestStatusJson(w, it->second));
 }
 
 std::variant<Page, net::HttpResponse> ParsePage(const net::HttpRequest& req, const Call& call,
