@@ -127,7 +127,12 @@ async function run(t) {
   await get('/v2/schedules/{identifier}', '/v2/schedules/no-such-schedule', 404);
 
   const knobs = (patch) => fetch(`${t.url}/_sim/knobs`, { method: 'PATCH', body: JSON.stringify(patch) });
-  await knobs({ burst_429: 1 });
+
+  // Throttling by delay: the held request says THROTTLED with its reason and period.
+  await knobs({ throttle_by_delay: true });
+  for (let i = 0; i < 18; i++) await get('/v2/alerts/count', '/v2/alerts/count');
+  await knobs({ throttle_by_delay: false, rate_limit: false });
+  await knobs({ rate_limit: true, burst_429: 1 });
   await get('/v2/alerts', '/v2/alerts', 429);
 }
 

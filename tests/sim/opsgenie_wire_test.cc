@@ -22,6 +22,38 @@ TEST_F(OpsgenieTest, EveryAnswerCarriesTheRateLimitState) {
   }
 }
 
+TEST_F(OpsgenieTest, ThrottleByDelayHoldsTheRequestUntilItsBucketAllowsIt) {
+  SetKnobs([](Knobs& k) { k.throttle_by_delay = true; });
+  // Search: 15 per second. The 16th is held 1/15 s instead of refused.
+  for (int i = 0; i < 15; ++i) {
+    auto res = Call("GET", "/v2/alerts?limit=1");
+    ASSERT_EQ(res.status, 200);
+    EXPECT_EQ(res.Header("X-RateLimit-State").value_or(""), "OK");
+  }
+  EXPECT_EQ(slept_.count(), 0);
+  auto held = Call("GET", "/v2/alerts?limit=1");
+  ASSERT_EQ(held.status, 200) << held.body;
+  EXPECT_EQ(held.Header("X-RateLimit-State").value_or(""), "THROTTLED");
+  EXPECT_EQ(held.Header("X-RateLimit-Reason").value_or(""), "ACCOUNT");
+  EXPECT_EQ(held.Header("X-RateLimit-Period-In-Sec").value_or(""), "1");
+  EXPECT_EQ(slept_.count(), 67);
+  EXPECT_EQ(held.Header("X-Response-Time").value_or(""), "0.067");
+  EXPECT_NE(held.body.find("\"took\":0.067"), std::string::npos) << held.body;
+  // Sustained at the per-second rate, the per-minute bucket (300, +5/s) runs dry and holds
+  // each request 1/5 s.
+  std::string period;
+  int calls = 0;
+  for (; calls < 2000 && period != "60"; ++calls) {
+    period = Call("GET", "/v2/alerts?limit=1").Header("X-RateLimit-Period-In-Sec").value_or("");
+  }
+  EXPECT_EQ(period, "60");
+  auto before = slept_;
+  auto slow = Call("GET", "/v2/alerts?limit=1");
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ((slept_ - before).count(), 200);
+  EXPECT_EQ(Call("GET", "/v2/teams").Header("X-RateLimit-State").value_or(""), "OK");
+}
+
 TEST_F(OpsgenieTest, RequestStatusIsNotProcessedUntilTheRequestIs) {
   SetKnobs([](Knobs& k) { k.async_delay_ms = 2000; });
   auto accepted = Call("POST", "/v2/alerts", R"({"message":"Later"})");

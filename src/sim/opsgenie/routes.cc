@@ -20,10 +20,17 @@ Response AnswerOpsgenieCall(const Api& api, const net::HttpRequest& req, Call& c
                             const Handler& handler) {
   call.request_id = api.ids.Next();
   Knobs k = api.st.knobs.Get();
-  if (k.rate_limit) {
+  if (!k.rate_limit) return handler(req, call);
+  if (!k.throttle_by_delay) {
     if (int period = api.limits.Take(domain)) return Throttled(call, period);
+    return handler(req, call);
   }
-  return handler(req, call);
+  DomainLimiter::Hold hold = api.limits.Reserve(domain);
+  if (hold.period == 0) return handler(req, call);
+  if (api.sleep) api.sleep(std::chrono::ceil<std::chrono::milliseconds>(hold.wait));
+  Response res = handler(req, call);
+  MarkThrottled(res, hold.period);
+  return res;
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Route registration of the Opsgenie simulator. Every route is served with and without a
 // trailing slash (the official Node SDK sends one) and goes through the shared SimRouter
 // middleware (log, latency, 5xx, GenieKey auth, 429 bursts, malformed bodies, resets), then
-// Api::Add's own step: a request id, and the request domain's two token buckets (429). Paths
+// Api::Add's own step: a request id, and the request domain's two token buckets (429, or a
+// hold with the throttle_by_delay knob). Paths
 // no route serves answer Opsgenie's error body with 404, or 405 for another method.
 #pragma once
 
@@ -28,6 +29,7 @@ struct Api {
   State& st;
   RequestIds& ids;
   DomainLimiter& limits;
+  std::function<void(std::chrono::milliseconds)> sleep;  // holds throttled requests; may be empty
   std::string base_url;     // paging links when a request has no Host header
   http::Router known = {};  // every method and path Add registered (404 or 405 for the rest)
 

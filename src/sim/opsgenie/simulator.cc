@@ -88,7 +88,8 @@ Simulator::~Simulator() { webhooks_->Stop(); }
 void Simulator::Register(http::Router& router) {
   SimContext ctx{clock_, knobs_, keys_, log_, sleep_};
   sim_router_ = std::make_unique<SimRouter>(router, ctx, *rules_, 0x0965);
-  api_ = std::make_unique<Api>(Api{router, *sim_router_, *state_, ids_, limits_, base_url_});
+  api_ =
+      std::make_unique<Api>(Api{router, *sim_router_, *state_, ids_, limits_, sleep_, base_url_});
   AddAlertRoutes(*api_);
   AddAlertLineRoutes(*api_);
   AddIncidentRoutes(*api_);
