@@ -126,7 +126,26 @@ async function run(t) {
   await get('/v1/incidents/', '/v1/incidents/', 422);
   await get('/v2/schedules/{identifier}', '/v2/schedules/no-such-schedule', 404);
 
+  // A plan without the Incident API.
   const knobs = (patch) => fetch(`${t.url}/_sim/knobs`, { method: 'PATCH', body: JSON.stringify(patch) });
+  await knobs({ incident_api: false });
+  await get('/v1/incidents/', '/v1/incidents/?query=status%3Aopen', 402);
+  await get('/v1/incidents/{identifier}', `/v1/incidents/${incident.id}`, 402);
+  await knobs({ incident_api: true });
+
+  // A team-scoped key: another team's objects are refused with code 40301.
+  const [mine, other] = state.teams;
+  await fetch(`${t.url}/_sim/api_keys`, { method: 'POST',
+    body: JSON.stringify({ key: 'team-key', team: mine.id }) });
+  const teamAuth = { Authorization: 'GenieKey team-key' };
+  await get('/v2/alerts', '/v2/alerts?limit=100', 200, teamAuth);
+  const foreign = (await get('/v2/alerts', '/v2/alerts?limit=100')).data.find(
+    (a) => a.ownerTeamId === other.id);
+  if (foreign) await get('/v2/alerts/{identifier}', `/v2/alerts/${foreign.id}`, 403, teamAuth);
+  const foreignSchedule = schedules.data.find((s) => s.ownerTeam && s.ownerTeam.id === other.id);
+  if (foreignSchedule) {
+    await get('/v2/schedules/{identifier}', `/v2/schedules/${foreignSchedule.id}`, 403, teamAuth);
+  }
 
   // Throttling by delay: the held request says THROTTLED with its reason and period.
   await knobs({ throttle_by_delay: true });

@@ -20,6 +20,7 @@ Response Lines(Api& api, const net::HttpRequest& req, const Call& call, bool not
   auto lock = api.st.Lock();
   Alert* a = api.st.world.FindAlert(req.Param("identifier"), std::get<std::string>(type));
   if (!a) return NotFoundReply(call, "Alert does not exist");
+  if (!InScope(call, a->owner_team_id)) return NoPermission(call);
   return LinePage(api, req, call, notes ? a->notes : a->logs, notes ? NoteJson : LogJson);
 }
 

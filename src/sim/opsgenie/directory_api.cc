@@ -2,7 +2,7 @@
 // username|fullName|createdAt, order asc by default, `query` matching username or full name;
 // totalCount and paging), GET /v2/users/{identifier} (id or username), GET /v2/teams[/{identifier}]
 // (members listed when expand=member, and always on one team), GET /v2/escalations[/{identifier}]
-// (identifierType id|name).
+// (identifierType id|name; a team-scoped key sees only its team's).
 #include <algorithm>
 
 #include "sim/common/json_response.h"
@@ -94,7 +94,9 @@ Response Team1(Api& api, const net::HttpRequest& req, const Call& call) {
 Response Escalations(Api& api, const net::HttpRequest&, const Call& call) {
   auto lock = api.st.Lock();
   json::array data;
-  for (const auto& e : api.st.world.escalations) data.push_back(EscalationJson(api.st.world, e));
+  for (const auto& e : api.st.world.escalations) {
+    if (InScope(call, e.owner_team_id)) data.push_back(EscalationJson(api.st.world, e));
+  }
   return DataReply(call, std::move(data));
 }
 
@@ -107,6 +109,7 @@ Response Escalation1(Api& api, const net::HttpRequest& req, const Call& call) {
   if (!e)
     return NotFoundReply(call, "No escalation exists with " + std::get<std::string>(type) + " [" +
                                    req.Param("identifier") + "]");
+  if (!InScope(call, e->owner_team_id)) return NoPermission(call);
   return DataReply(call, EscalationJson(api.st.world, *e));
 }
 

@@ -15,11 +15,20 @@ using Response = net::HttpResponse;
 // Fallback paths: "/{segment1}" .. eight segments deep, each also with a trailing slash.
 constexpr int kFallbackDepth = 8;
 
+bool IsIncidentApiPath(const std::string& pattern) {
+  return pattern.starts_with("/v1/incidents") || pattern.starts_with("/v2/incident-timelines");
+}
+
 // Api::Add's own step for one authenticated request; `call` carries its arrival time.
 Response AnswerOpsgenieCall(const Api& api, const net::HttpRequest& req, Call& call, Domain domain,
-                            const Handler& handler) {
+                            bool incident_api, const Handler& handler) {
   call.request_id = api.ids.Next();
   Knobs k = api.st.knobs.Get();
+  if (incident_api && !k.incident_api) {
+    // A plan without the Incident API (Free and Essentials, providers.md §4.4).
+    return ErrorReply(call, 402, "Your subscription plan does not include the Incident API");
+  }
+  if (auto key = api.keys.Find(GenieKeyOf(req))) call.team = key->team;
   if (!k.rate_limit) return handler(req, call);
   if (!k.throttle_by_delay) {
     if (int period = api.limits.Take(domain)) return Throttled(call, period);
@@ -37,11 +46,14 @@ Response AnswerOpsgenieCall(const Api& api, const net::HttpRequest& req, Call& c
 
 void Api::Add(const std::string& method, const std::string& pattern, Domain domain, bool write,
               Handler handler) {
-  auto serve = [this, domain, write, h = std::move(handler)](const net::HttpRequest& req) {
+  auto serve = [this, domain, write, incident_api = IsIncidentApiPath(pattern),
+                h = std::move(handler)](const net::HttpRequest& req) {
     Call call{"", &st.clock, st.clock.Now()};  // took counts from here
     return router.Serve(
         req,
-        [&](const net::HttpRequest& r) { return AnswerOpsgenieCall(*this, r, call, domain, h); },
+        [&](const net::HttpRequest& r) {
+          return AnswerOpsgenieCall(*this, r, call, domain, incident_api, h);
+        },
         SimRoute{.write = write});
   };
   for (const std::string& path : {pattern, pattern + "/"}) {
@@ -70,6 +82,12 @@ void Api::AddFallbacks() {
   }
 }
 
+std::string_view GenieKeyOf(const net::HttpRequest& req) {
+  constexpr std::string_view kPrefix = "GenieKey ";
+  std::string_view auth = req.Header("Authorization").value_or("");
+  return auth.starts_with(kPrefix) ? auth.substr(kPrefix.size()) : std::string_view();
+}
+
 net::HttpResponse Throttled(const Call& call, int period_seconds) {
   // The body is Opsgenie's error shape; the official Go SDK's tests use this message.
   net::HttpResponse res = ErrorReply(call, 429, "TooManyRequests");
@@ -81,6 +99,14 @@ void MarkThrottled(net::HttpResponse& res, int period_seconds) {
   res.SetHeader("X-RateLimit-State", "THROTTLED");
   res.SetHeader("X-RateLimit-Reason", "ACCOUNT");
   res.SetHeader("X-RateLimit-Period-In-Sec", std::to_string(period_seconds));
+}
+
+bool InScope(const Call& call, const std::string& owner_team_id) {
+  return call.team.empty() || call.team == owner_team_id;
+}
+
+net::HttpResponse NoPermission(const Call& call) {
+  return CodedErrorReply(call, 403, 40301, "You are not authorized to perform this operation");
 }
 
 net::HttpResponse RequestStatusReply(Api& api, const net::HttpRequest& req, const Call& call,

@@ -2,7 +2,8 @@
 // (identifierType id|name), GET .../rotations, GET .../timeline (date, interval, intervalUnit
 // days|weeks|months, expand base|forwarding|override), GET .../on-calls (flat, date),
 // GET /v2/schedules/on-calls, and GET|POST .../overrides, GET|DELETE .../overrides/{alias}
-// (scheduleIdentifierType id|name). Rendering rules are in schedule_render.h.
+// (scheduleIdentifierType id|name). A team-scoped key sees only its team's schedules.
+// Rendering rules are in schedule_render.h.
 #include <date/tz.h>
 
 #include <algorithm>
@@ -32,6 +33,7 @@ std::variant<Schedule*, Response> Named(Api& api, const net::HttpRequest& req, c
     return NotFoundReply(call, "No schedule exists with " + std::get<std::string>(type) + " [" +
                                    req.Param("identifier") + "]");
   }
+  if (!InScope(call, s->owner_team_id)) return NoPermission(call);
   return s;
 }
 
@@ -52,6 +54,7 @@ Response List(Api& api, const net::HttpRequest& req, const Call& call) {
   bool rotations = Expands(req, "rotation");
   json::array data;
   for (const auto& s : api.st.world.schedules) {
+    if (!InScope(call, s.owner_team_id)) continue;
     json::object o = ScheduleJson(api.st.world, s);
     if (!rotations) o.erase("rotations");
     data.push_back(std::move(o));
@@ -225,7 +228,10 @@ Response OnCalls(Api& api, const net::HttpRequest& req, const Call& call, bool a
   const World& w = api.st.world;
   if (all) {
     json::array data;
-    for (const auto& s : w.schedules) data.push_back(OnCallJson(w, s, std::get<Time>(date), flat));
+    for (const auto& s : w.schedules) {
+      if (InScope(call, s.owner_team_id))
+        data.push_back(OnCallJson(w, s, std::get<Time>(date), flat));
+    }
     return DataReply(call, std::move(data));
   }
   auto s = Named(api, req, call, "scheduleIdentifierType");
