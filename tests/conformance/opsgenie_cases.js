@@ -110,6 +110,7 @@ async function run(t) {
   const teams = await get('/v2/teams', '/v2/teams');
   await get('/v2/teams/{identifier}', `/v2/teams/${teams.data[0].name}?identifierType=name`);
   const users = await get('/v2/users', '/v2/users?limit=5&offset=5');
+  await get('/v2/users', '/v2/users?sortField=insertedAt&order=desc&query=role%3AAdmin');
   await get('/v2/users/{identifier}', `/v2/users/${users.data[0].username}`);
 
   // Documented errors.

@@ -349,5 +349,25 @@ TEST_F(OpsgenieTest, WebhookIntegrationPostsTheAlertActionWithTheCustomHeader) {
   EXPECT_TRUE(header);
 }
 
+TEST_F(OpsgenieTest, UsersSortByTheDocumentedFieldsAndQueryByField) {
+  auto inserted = Call("GET", "/v2/users?sortField=insertedAt&order=desc");
+  ASSERT_EQ(inserted.status, 200) << inserted.body;
+  auto by_name = Body(Call("GET", "/v2/users?sortField=fullName")).at("data").as_array();
+  ASSERT_GT(by_name.size(), 2u);
+  for (size_t i = 1; i < by_name.size(); ++i) {
+    EXPECT_LE(Str(by_name[i - 1].at("fullName")), Str(by_name[i].at("fullName")));
+  }
+  auto ada = Body(Call("GET", "/v2/users?query=username:ada")).at("data").as_array();
+  ASSERT_EQ(ada.size(), 1u);
+  EXPECT_EQ(Str(ada.at(0).at("username")), "ada.lovelace@example.com");
+  auto admins = Body(Call("GET", "/v2/users?query=role%3AAdmin")).at("data").as_array();
+  ASSERT_EQ(admins.size(), 2u);
+  for (const auto& u : admins) EXPECT_EQ(Str(u.at("role").at("name")), "Admin");
+  EXPECT_EQ(Body(Call("GET", "/v2/users?query=blocked:true")).at("data").as_array().size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/v2/users?query=grace")).at("data").as_array().size(), 1u);
+  EXPECT_EQ(Call("GET", "/v2/users?query=colour:red").status, 422);
+  EXPECT_EQ(Call("GET", "/v2/users?sortField=colour").status, 422);
+}
+
 }  // namespace
 }  // namespace im::sim::opsgenie
