@@ -369,5 +369,25 @@ TEST_F(OpsgenieTest, UsersSortByTheDocumentedFieldsAndQueryByField) {
   EXPECT_EQ(Call("GET", "/v2/users?sortField=colour").status, 422);
 }
 
+TEST_F(OpsgenieTest, AnAlertWithoutSourceGetsTheCallersAddress) {
+  auto source = [&](const std::string& alias, const std::string& body, const std::string& remote,
+                    net::Headers extra = {}) {
+    net::Headers h{{"Authorization", "GenieKey og-key"}};
+    for (auto& e : extra) h.push_back(e);
+    auto res = testing::Call(router_, "POST", "/v2/alerts", h, body, remote);
+    EXPECT_EQ(res.status, 202) << res.body;
+    auto a = Body(Call("GET", "/v2/alerts/" + alias + "?identifierType=alias"));
+    return Str(a.at("data").at("source"));
+  };
+  EXPECT_EQ(source("ip4", R"({"message":"a","alias":"ip4"})", "203.0.113.7:51234"), "203.0.113.7");
+  EXPECT_EQ(source("ip6", R"({"message":"a","alias":"ip6"})", "2001:db8::5:443"), "2001:db8::5");
+  EXPECT_EQ(
+      source("given", R"({"message":"a","alias":"given","source":"nagios"})", "203.0.113.7:1"),
+      "nagios");
+  EXPECT_EQ(source("fwd", R"({"message":"a","alias":"fwd"})", "10.0.0.1:80",
+                   {{"X-Forwarded-For", "198.51.100.2, 10.0.0.1"}}),
+            "198.51.100.2");
+}
+
 }  // namespace
 }  // namespace im::sim::opsgenie

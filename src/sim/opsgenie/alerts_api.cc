@@ -2,8 +2,8 @@
 // GET /v2/alerts/requests/{requestId}, GET /v2/alerts (query, offset/limit 1..100, sort,
 // order, paging links and X-Paging-* headers), GET /v2/alerts/count, GET|DELETE
 // /v2/alerts/{identifier} and POST .../acknowledge|unacknowledge|close|notes (202), with
-// identifierType id|tiny|alias. An alert created with a team-scoped key gets that team as
-// responder. A team-scoped key
+// identifierType id|tiny|alias. An alert created without `source` gets the caller's IP
+// address; one created with a team-scoped key gets that team as responder. A team-scoped key
 // lists only its team's alerts and gets 403 for the others.
 #include <algorithm>
 
@@ -29,6 +29,7 @@ Response Create(Api& api, const net::HttpRequest& req, const Call& call) {
   auto draft = ReadAlertDraft(st.world, std::get<json::object>(body), call);
   if (auto* err = std::get_if<Response>(&draft)) return std::move(*err);
   AlertDraft& d = std::get<AlertDraft>(draft);
+  if (d.source.empty()) d.source = CallerAddress(req);
   if (!call.team.empty() && std::none_of(d.responders.begin(), d.responders.end(),
                                          [](const Participant& p) { return p.type == "team"; })) {
     d.responders.push_back({"team", call.team});

@@ -82,6 +82,22 @@ void Api::AddFallbacks() {
   }
 }
 
+std::string CallerAddress(const net::HttpRequest& req) {
+  if (auto forwarded = req.Header("X-Forwarded-For"); forwarded && !forwarded->empty()) {
+    std::string_view first = forwarded->substr(0, forwarded->find(','));
+    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+    return std::string(first);
+  }
+  std::string_view remote = req.remote;
+  size_t colon = remote.rfind(':');
+  if (colon != std::string_view::npos) remote = remote.substr(0, colon);
+  if (remote.size() > 2 && remote.front() == '[' && remote.back() == ']') {
+    remote = remote.substr(1, remote.size() - 2);
+  }
+  return std::string(remote);
+}
+
 std::string_view GenieKeyOf(const net::HttpRequest& req) {
   constexpr std::string_view kPrefix = "GenieKey ";
   std::string_view auth = req.Header("Authorization").value_or("");

@@ -42,6 +42,10 @@ struct Api {
   void AddFallbacks();
 };
 
+// The caller's IP address: the first X-Forwarded-For entry, else the peer address without
+// its port (Opsgenie's default `source` of an alert).
+std::string CallerAddress(const net::HttpRequest& req);
+
 // The key of an "Authorization: GenieKey <key>" header; empty when there is none.
 std::string_view GenieKeyOf(const net::HttpRequest& req);
 
