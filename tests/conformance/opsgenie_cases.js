@@ -84,6 +84,16 @@ async function run(t) {
   await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls`);
   await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls?flat=true`);
   await get('/v2/schedules/on-calls', '/v2/schedules/on-calls');
+  await get('/v2/schedules/{identifier}/next-on-calls', `/v2/schedules/${sid}/next-on-calls`);
+  await get('/v2/schedules/{identifier}/next-on-calls',
+    `/v2/schedules/${sid}/next-on-calls?flat=true`);
+  await get('/v2/schedules/{identifier}.ics', `/v2/schedules/${sid}.ics`);
+  const oncall = await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls`);
+  const person = (oncall.data.onCallParticipants || [])[0];
+  if (person) {
+    await get('/v2/schedules/on-calls/{identifier}.ics',
+      `/v2/schedules/on-calls/${encodeURIComponent(person.name)}.ics`);
+  }
   await get('/v2/schedules/{identifier}/overrides', `/v2/schedules/${sid}/overrides`);
   const start = new Date(Date.now() + 86400e3).toISOString();
   const end = new Date(Date.now() + 2 * 86400e3).toISOString();
@@ -126,6 +136,7 @@ async function run(t) {
   await get('/v2/alerts', '/v2/alerts?limit=500', 422);
   await get('/v1/incidents/', '/v1/incidents/', 422);
   await get('/v2/schedules/{identifier}', '/v2/schedules/no-such-schedule', 404);
+  await get('/v2/schedules/{identifier}.ics', '/v2/schedules/no-such-schedule.ics', 404);
 
   // A plan without the Incident API.
   const knobs = (patch) => fetch(`${t.url}/_sim/knobs`, { method: 'PATCH', body: JSON.stringify(patch) });

@@ -389,5 +389,48 @@ TEST_F(OpsgenieTest, AnAlertWithoutSourceGetsTheCallersAddress) {
             "198.51.100.2");
 }
 
+TEST_F(OpsgenieTest, NextOnCallsAndCalendarExportsFollowTheRotation) {
+  auto created = Call("POST", "/v2/schedules", R"({"name":"pair","timezone":"UTC",
+      "rotations":[{"name":"days","type":"daily","length":1,"startDate":"2026-06-15T09:00:00Z",
+        "participants":[{"type":"user","username":"ada.lovelace@example.com"},
+                        {"type":"user","username":"grace.hopper@example.com"}]}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = Str(Body(created).at("data").at("id"));
+  auto next = Body(Call("GET", "/v2/schedules/" + id + "/next-on-calls?date=2026-06-15T10:00:00Z"))
+                  .at("data");
+  EXPECT_EQ(Str(next.at("_parent").at("id")), id);
+  ASSERT_EQ(next.at("nextOnCallRecipients").as_array().size(), 1u);
+  EXPECT_EQ(Str(next.at("nextOnCallRecipients").at(0).at("name")), "grace.hopper@example.com");
+  EXPECT_EQ(Str(next.at("exactNextOnCallRecipients").at(0).at("name")), "grace.hopper@example.com");
+  auto flat = Body(Call("GET",
+                        "/v2/schedules/pair/next-on-calls?scheduleIdentifierType=name"
+                        "&flat=true&date=2026-06-16T10:00:00Z"))
+                  .at("data");
+  EXPECT_EQ(Str(flat.at("nextOnCallParticipants").at(0)), "ada.lovelace@example.com");
+  EXPECT_EQ(Call("GET", "/v2/schedules/none/next-on-calls").status, 404);
+
+  auto ics = Call("GET", "/v2/schedules/" + id + ".ics");
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.content_type, "text/calendar");
+  EXPECT_TRUE(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")) << ics.body;
+  EXPECT_TRUE(ics.body.ends_with("END:VCALENDAR\r\n"));
+  for (size_t at = ics.body.find('\n'); at != std::string::npos; at = ics.body.find('\n', at + 1))
+    ASSERT_EQ(ics.body[at - 1], '\r') << "bare LF at " << at;
+  // Now is 2026-06-15T12:00Z: Ada's turn runs until 09:00 tomorrow, then Grace's.
+  EXPECT_NE(ics.body.find("BEGIN:VEVENT\r\n"), std::string::npos);
+  EXPECT_NE(ics.body.find("DTSTART:20260616T090000Z\r\nDTEND:20260617T090000Z\r\nSUMMARY:grace"),
+            std::string::npos)
+      << ics.body.substr(0, 800);
+  EXPECT_FALSE(ics.Header("X-Request-ID").value_or("").empty());
+  EXPECT_EQ(Call("GET", "/v2/schedules/pair.ics?identifierType=name").status, 200);
+
+  auto mine = Call("GET", "/v2/schedules/on-calls/grace.hopper@example.com.ics");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.content_type, "text/calendar");
+  EXPECT_NE(mine.body.find("DTSTART:20260616T090000Z"), std::string::npos);
+  EXPECT_EQ(mine.body.find("SUMMARY:ada.lovelace"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/v2/schedules/on-calls/nobody@example.com.ics").status, 404);
+}
+
 }  // namespace
 }  // namespace im::sim::opsgenie
