@@ -432,5 +432,37 @@ TEST_F(OpsgenieTest, NextOnCallsAndCalendarExportsFollowTheRotation) {
   EXPECT_EQ(Call("GET", "/v2/schedules/on-calls/nobody@example.com.ics").status, 404);
 }
 
+TEST_F(OpsgenieTest, IncidentLogsArePagedLikeAlertLogs) {
+  std::string service;
+  {
+    auto lock = sim_->state().Lock();
+    service = sim_->state().world.services.front().id;
+  }
+  auto created = RequestStatus(
+      Accepted("/v1/incidents/create", R"({"message":"Logs","serviceId":")" + service + R"("})"),
+      "v1/incidents");
+  std::string id = Str(created.at("incidentId"));
+  clock_.Advance(std::chrono::minutes(5));
+  RequestStatus(Accepted("/v1/incidents/" + id + "/resolve", R"({"note":"fixed"})"),
+                "v1/incidents");
+  clock_.Advance(std::chrono::minutes(5));
+  RequestStatus(Accepted("/v1/incidents/" + id + "/close", "{}"), "v1/incidents");
+  auto page = Body(Call("GET", "/v1/incidents/" + id + "/logs?order=asc&limit=2"));
+  auto lines = page.at("data").as_array();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines.at(0).as_object().contains("log"));
+  EXPECT_EQ(Str(lines.at(0).at("createdAt")), "2026-06-15T12:00:00.000Z");
+  std::string next = Str(page.at("paging").at("next"));
+  auto rest = Body(Call("GET", next.substr(next.find("/v1/"))));
+  auto more = rest.at("data").as_array();
+  ASSERT_EQ(more.size(), 2u);  // resolved, note; then closed on the next page
+  EXPECT_GE(Str(more.at(0).at("createdAt")), Str(lines.at(1).at("createdAt")));
+  auto newest = Body(Call("GET", "/v1/incidents/" + id + "/logs?limit=1")).at("data");
+  EXPECT_EQ(Str(newest.at(0).at("createdAt")), "2026-06-15T12:10:00.000Z");
+  EXPECT_EQ(Call("GET", "/v1/incidents/" + id + "/logs?limit=101").status, 422);
+  EXPECT_EQ(Call("GET", "/v1/incidents/" + id + "/logs?offset=nope").status, 422);
+  EXPECT_EQ(Call("GET", "/v1/incidents/none/logs").status, 404);
+}
+
 }  // namespace
 }  // namespace im::sim::opsgenie

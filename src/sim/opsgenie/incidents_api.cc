@@ -1,10 +1,10 @@
 // Opsgenie incidents: POST /v1/incidents/create (202), GET /v1/incidents/requests/{requestId},
 // GET /v1/incidents[/] (`query` mandatory, offset/limit, sort, order), GET|DELETE
 // /v1/incidents/{identifier} (identifierType id|tiny), POST .../close|resolve|notes (202),
-// GET .../notes, and the incident timeline /v2/incident-timelines/{incidentId}/entries.
-// resolve, notes and the timeline are not in the 2021 OAS; their paths come from the official Go
-// SDK and the Incident Timeline API page (providers.md §4.4). A team-scoped key sees only its
-// team's incidents.
+// GET .../notes, GET .../logs (the timeline as log lines, paged like alert logs), and the
+// incident timeline /v2/incident-timelines/{incidentId}/entries. resolve, notes, logs and the
+// timeline are not in the 2021 OAS; their paths come from the official Go SDK and the Incident
+// Timeline API page (providers.md §4.4). A team-scoped key sees only its team's incidents.
 #include <algorithm>
 
 #include "common/time.h"
@@ -164,6 +164,15 @@ Response Notes(Api& api, const net::HttpRequest& req, const Call& call) {
   return LinePage(api, req, call, std::get<Incident*>(inc)->notes, NoteJson);
 }
 
+// GET /v1/incidents/{identifier}/logs (official Go SDK): the visible timeline entries as log
+// lines, with the string offset cursor, direction, limit ≤ 100 and order of alert logs.
+Response IncidentLogs(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto lock = api.st.Lock();
+  auto inc = IdentifiedIncident(api, req, call);
+  if (auto* err = std::get_if<Response>(&inc)) return std::move(*err);
+  return LinePage(api, req, call, IncidentLogLines(*std::get<Incident*>(inc)), LogJson);
+}
+
 // GET entries: oldest first, `limit` (1..100, default 20), `offset` = the id of the last entry
 // seen; data {entries, nextOffset (when more)}.
 Response Timeline(Api& api, const net::HttpRequest& req, const Call& call) {
@@ -247,6 +256,8 @@ void AddIncidentRoutes(Api& api) {
   }
   api.Add("GET", "/v1/incidents/{identifier}/notes", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Notes(*a, req, c); });
+  api.Add("GET", "/v1/incidents/{identifier}/logs", Domain::kIncident, false,
+          [a](const auto& req, const Call& c) { return IncidentLogs(*a, req, c); });
   api.Add("GET", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Timeline(*a, req, c); });
   api.Add("POST", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, true,
