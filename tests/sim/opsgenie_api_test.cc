@@ -464,5 +464,52 @@ TEST_F(OpsgenieTest, IncidentLogsArePagedLikeAlertLogs) {
   EXPECT_EQ(Call("GET", "/v1/incidents/none/logs").status, 404);
 }
 
+TEST_F(OpsgenieTest, GeneratedHistoryReopensAliasesAndReportsElapsedMilliseconds) {
+  std::map<std::string, std::vector<Alert>> by_alias;
+  {
+    auto lock = sim_->state().Lock();
+    for (const auto& a : sim_->state().world.alerts) {
+      if (a.alias != a.id) by_alias[a.alias].push_back(a);
+    }
+  }
+  std::string twice;
+  for (const auto& [alias, alerts] : by_alias) {
+    if (alerts.size() >= 2 && alerts[0].status == "closed" && alerts[1].status == "closed") {
+      twice = alias;
+      break;
+    }
+  }
+  ASSERT_FALSE(twice.empty()) << "no alias was opened and closed twice";
+  auto listed = Body(Call("GET", "/v2/alerts?limit=100&order=asc&query=alias:" + twice));
+  auto alerts = listed.at("data").as_array();
+  ASSERT_GE(alerts.size(), 2u);
+  for (const auto& listed_alert : alerts) {
+    auto a = Body(Call("GET", "/v2/alerts/" + Str(listed_alert.at("id")))).at("data");
+    if (Str(a.at("status")) != "closed") continue;
+    Time created = *ParseTime(Str(a.at("createdAt")));
+    auto close = a.at("report").at("closeTime").as_int64();
+    EXPECT_GT(close, 0);
+    EXPECT_LT(close, int64_t{90} * 86400 * 1000);  // elapsed, not an epoch time
+    if (a.at("report").as_object().contains("ackTime")) {
+      EXPECT_LE(a.at("report").at("ackTime").as_int64(), close);
+    }
+    // The close log line is at createdAt + closeTime.
+    auto logs = Body(Call("GET", "/v2/alerts/" + Str(a.at("id")) + "/logs?limit=100")).at("data");
+    bool found = false;
+    for (const auto& l : logs.as_array()) {
+      Time at = *ParseTime(Str(l.at("createdAt")));
+      found |= at == created + std::chrono::milliseconds(close);
+    }
+    EXPECT_TRUE(found) << Str(a.at("id"));
+  }
+  EXPECT_LT(*ParseTime(Str(alerts.at(0).at("createdAt"))),
+            *ParseTime(Str(alerts.at(1).at("createdAt"))));
+  // Generated incidents have logs too.
+  auto incidents = Body(Call("GET", "/v1/incidents?query=status%3Aclosed&limit=1")).at("data");
+  ASSERT_FALSE(incidents.as_array().empty());
+  auto logs = Body(Call("GET", "/v1/incidents/" + Str(incidents.at(0).at("id")) + "/logs"));
+  EXPECT_GE(logs.at("data").as_array().size(), 2u);
+}
+
 }  // namespace
 }  // namespace im::sim::opsgenie
