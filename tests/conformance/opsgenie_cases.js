@@ -8,7 +8,7 @@
 // (providers.md §4.4), so the C++ tests cover them.
 'use strict';
 
-const { fixturePath } = require('./sim_process');
+const { fixturePath, startSimulator } = require('./sim_process');
 
 const KEY = 'conformance-key';
 const ARGS = ['--api-key', KEY, '--api-key', 'ro-key:read-only', '--seed', '7',
@@ -165,6 +165,29 @@ async function run(t) {
   await knobs({ throttle_by_delay: false, rate_limit: false });
   await knobs({ rate_limit: true, burst_429: 1 });
   await get('/v2/alerts', '/v2/alerts', 429);
+
+  await checkRegions();
+}
+
+// `im sim opsgenie --region eu` beside the US one: a key bound to a region works only there.
+async function checkRegions() {
+  const eu = await startSimulator(process.env.IM_BINARY, 'opsgenie',
+    ['--region', 'eu', '--seed', '7', '--incidents', '10']);
+  try {
+    const state = await (await fetch(`${eu.url}/_sim/state`)).json();
+    if (state.region !== 'eu') throw new Error(`--region eu serves region ${state.region}`);
+    for (const [key, region] of [['eu-key', 'eu'], ['us-key', 'us']]) {
+      await fetch(`${eu.url}/_sim/api_keys`, { method: 'POST', body: JSON.stringify({ key, region }) });
+    }
+    const status = async (key) => (await fetch(`${eu.url}/v2/alerts`,
+      { headers: { Authorization: `GenieKey ${key}` } })).status;
+    const got = [await status('eu-key'), await status('us-key')];
+    if (got[0] !== 200 || got[1] !== 401) {
+      throw new Error(`EU simulator: eu-key → ${got[0]} (want 200), us-key → ${got[1]} (want 401)`);
+    }
+  } finally {
+    eu.stop();
+  }
 }
 
 // X-RateLimit-Reason and -Period-In-Sec are sent only with X-RateLimit-State THROTTLED; the
