@@ -14,17 +14,6 @@
 
 namespace im::sim::opsgenie {
 
-class OkClient final : public net::HttpClient {
- public:
-  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
-    sent.push_back(req);
-    net::HttpResponse res;
-    res.status = 200;
-    return res;
-  }
-  std::vector<net::ClientRequest> sent;
-};
-
 class OpsgenieTest : public ::testing::Test {
  public:
   OpsgenieTest() : OpsgenieTest(Options()) {}
@@ -77,7 +66,7 @@ class OpsgenieTest : public ::testing::Test {
   }
 
   im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
-  OkClient client_;
+  testing::RecordingClient client_;
   http::Router router_;
   std::chrono::milliseconds slept_{0};
   std::unique_ptr<Simulator> sim_;
