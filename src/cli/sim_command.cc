@@ -1,6 +1,6 @@
 // im sim <provider> --listen HOST:PORT [--seed N] [--incidents N] [--days D] [--fixture FILE]
 //   [--api-key KEY[:read-only]]... [--webhook-url URL --webhook-secret SECRET]...
-//   [--rate-limit on|off]
+//   [--rate-limit on|off] [--region us|eu]
 #include "cli/sim_command.h"
 
 #include <iostream>
@@ -30,6 +30,7 @@ struct SimOptions {
   std::string webhook_url;
   std::vector<std::string> webhook_secrets;
   std::string rate_limit = "on";
+  std::string region = "us";
 };
 
 int Fail(const std::string& message) {
@@ -116,9 +117,11 @@ int RunSim(const SimOptions& o) {
     auto options = CommonOptions<sim::opsgenie::SimulatorOptions>(o, keys);
     if (int bad = UseFixture(o, now, options, sim::opsgenie::LoadFixture)) return bad;
     if (port != 0) options.base_url = "http://" + o.listen;
+    options.region = o.region;
     sim::opsgenie::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port,
-                 "Opsgenie simulator (Alert, Incident, Schedule, Team, User APIs; US and EU hosts)",
+                 "Opsgenie simulator (Alert, Incident, Schedule, Team, User APIs; " +
+                     std::string(o.region == "eu" ? "EU" : "US") + " region)",
                  keys.empty());
   }
   auto options = CommonOptions<sim::pagerduty::SimulatorOptions>(o, keys);
@@ -151,6 +154,9 @@ void AddSimCommand(CLI::App& root) {
                   "Webhook signing secret (repeat during secret rotation)");
   sim->add_option("--rate-limit", o->rate_limit, "on|off: the provider's rate limits")
       ->check(CLI::IsMember({"on", "off"}));
+  sim->add_option("--region", o->region,
+                  "opsgenie: us|eu, the region served (keys bound to the other one get 401)")
+      ->check(CLI::IsMember({"us", "eu"}));
   sim->callback([o] {
     int code = RunSim(*o);
     if (code != 0) throw CLI::RuntimeError(code);

@@ -80,6 +80,12 @@ async function main() {
         const errors = res.status === status ? [] : [`status ${res.status}, expected ${status}`];
         errors.push(...validators[spec].check(method, template, res.status,
           res.headers.get('content-type'), text, documented || res.status));
+        if (suite.checkHeaders) {  // every response header the document lists is sent
+          for (const h of validators[spec].documentedHeaders(method, template, res.status)) {
+            const optional = suite.optionalHeader && suite.optionalHeader(h, res.headers);
+            if (!optional && !res.headers.has(h)) errors.push(`header ${h} is missing`);
+          }
+        }
         const name = `${suite.label || suite.provider} ${method} ${url.split('?')[0]} → ${res.status}`;
         if (errors.length === 0) {
           passed++;

@@ -37,21 +37,26 @@ function rewriteNullable(node) {
 
 // Swagger 2.0 (Opsgenie's document) into the OpenAPI 3 places the validator reads:
 // definitions → components.schemas, responses → components.responses, a response's `schema`
-// → content['application/json'].schema, and every $ref to them rewritten. Nothing else
-// changes; Ajv validates the schemas as they are.
+// → content[<the operation's `produces`, else application/json>].schema, and every $ref to
+// them rewritten. Nothing else changes; Ajv validates the schemas as they are.
 function fromSwagger2(doc) {
-  const wrap = (response) => {
+  const wrap = (response, media = 'application/json') => {
     if (response && response.schema) {
-      response.content = { 'application/json': { schema: response.schema } };
+      response.content = { [media]: { schema: response.schema } };
       delete response.schema;
     }
   };
   for (const item of Object.values(doc.paths || {})) {
     for (const op of Object.values(item)) {
-      if (op && op.responses) Object.values(op.responses).forEach(wrap);
+      if (!op || !op.responses) continue;
+      const media = (op.produces || doc.produces || ['application/json'])[0];
+      // Shared error responses ($ref) stay JSON; only the operation's own bodies take `produces`.
+      for (const [status, response] of Object.entries(op.responses)) {
+        wrap(response, status.startsWith('2') ? media : 'application/json');
+      }
     }
   }
-  Object.values(doc.responses || {}).forEach(wrap);
+  Object.values(doc.responses || {}).forEach((response) => wrap(response));
   doc.components = { schemas: doc.definitions || {}, responses: doc.responses || {} };
   delete doc.definitions;
   delete doc.responses;
@@ -104,6 +109,17 @@ class OpenApiValidator {
     return [obj, pointer];
   }
 
+  // The response headers the document lists for `status` of `method template` (lower case).
+  documentedHeaders(method, template, status) {
+    const op = (this.doc.paths[template] || {})[method.toLowerCase()];
+    if (!op) return [];
+    const responses = op.responses || {};
+    const key = String(status);
+    const found = key in responses ? key : 'default';
+    const [response] = this.follow(responses[found], '');
+    return Object.keys((response && response.headers) || {}).map((h) => h.toLowerCase());
+  }
+
   // Errors (strings) of one response; empty when it conforms.
   // `documented`: the status whose schema applies when the document lists the response under
   // another code (PagerDuty documents GET /schedules/{id}/overrides as 201).
@@ -120,6 +136,11 @@ class OpenApiValidator {
     const [response, pointer] = this.follow(responses[found], base);
     const content = response.content || {};
     const media = Object.keys(content).find((m) => m.includes('json'));
+    const other = Object.keys(content).find((m) => !m.includes('json'));
+    if (!media && other) {  // a documented non-JSON body (text/calendar): its media type only
+      return (contentType || '').startsWith(other) && body.length > 0 ? []
+        : [`content-type ${contentType} is not the documented ${other}`];
+    }
     if (!media) return body.length === 0 ? [] : [`no JSON body is documented for ${status}`];
     if (!/json/.test(contentType || '')) return [`content-type ${contentType} is not JSON`];
     let parsed;

@@ -1,11 +1,14 @@
 // The Opsgenie requests the conformance test makes: the Alert, Incident, Schedule, Escalation,
-// Team and User reads, the asynchronous writes with their request statuses, and the documented
-// errors, each validated against specs/opsgenie/swagger.json (Swagger 2.0, converted by the
-// validator). Incident resolve, incident notes and the incident timeline are not in that
-// document (providers.md §4.4), so the C++ tests cover them.
+// Team and User reads, next on-calls and the .ics exports, the asynchronous writes with their
+// request statuses, and the documented errors (402 without the Incident API, 403 of a
+// team-scoped key), each validated against specs/opsgenie/swagger.json (Swagger 2.0, converted
+// by the validator), with the response headers the document lists (X-Request-ID,
+// X-Response-Time, X-RateLimit-*, X-Paging-*). Incident resolve, notes and logs, the incident
+// timeline, and 404/405 for paths the document does not have are not in that document
+// (providers.md §4.4), so the C++ tests cover them.
 'use strict';
 
-const { fixturePath } = require('./sim_process');
+const { fixturePath, startSimulator } = require('./sim_process');
 
 const KEY = 'conformance-key';
 const ARGS = ['--api-key', KEY, '--api-key', 'ro-key:read-only', '--seed', '7',
@@ -81,6 +84,16 @@ async function run(t) {
   await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls`);
   await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls?flat=true`);
   await get('/v2/schedules/on-calls', '/v2/schedules/on-calls');
+  await get('/v2/schedules/{identifier}/next-on-calls', `/v2/schedules/${sid}/next-on-calls`);
+  await get('/v2/schedules/{identifier}/next-on-calls',
+    `/v2/schedules/${sid}/next-on-calls?flat=true`);
+  await get('/v2/schedules/{identifier}.ics', `/v2/schedules/${sid}.ics`);
+  const oncall = await get('/v2/schedules/{identifier}/on-calls', `/v2/schedules/${sid}/on-calls`);
+  const person = (oncall.data.onCallParticipants || [])[0];
+  if (person) {
+    await get('/v2/schedules/on-calls/{identifier}.ics',
+      `/v2/schedules/on-calls/${encodeURIComponent(person.name)}.ics`);
+  }
   await get('/v2/schedules/{identifier}/overrides', `/v2/schedules/${sid}/overrides`);
   const start = new Date(Date.now() + 86400e3).toISOString();
   const end = new Date(Date.now() + 2 * 86400e3).toISOString();
@@ -107,6 +120,7 @@ async function run(t) {
   const teams = await get('/v2/teams', '/v2/teams');
   await get('/v2/teams/{identifier}', `/v2/teams/${teams.data[0].name}?identifierType=name`);
   const users = await get('/v2/users', '/v2/users?limit=5&offset=5');
+  await get('/v2/users', '/v2/users?sortField=insertedAt&order=desc&query=role%3AAdmin');
   await get('/v2/users/{identifier}', `/v2/users/${users.data[0].username}`);
 
   // Documented errors.
@@ -122,8 +136,67 @@ async function run(t) {
   await get('/v2/alerts', '/v2/alerts?limit=500', 422);
   await get('/v1/incidents/', '/v1/incidents/', 422);
   await get('/v2/schedules/{identifier}', '/v2/schedules/no-such-schedule', 404);
-  await fetch(`${t.url}/_sim/knobs`, { method: 'PATCH', body: JSON.stringify({ burst_429: 1 }) });
+  await get('/v2/schedules/{identifier}.ics', '/v2/schedules/no-such-schedule.ics', 404);
+
+  // A plan without the Incident API.
+  const knobs = (patch) => fetch(`${t.url}/_sim/knobs`, { method: 'PATCH', body: JSON.stringify(patch) });
+  await knobs({ incident_api: false });
+  await get('/v1/incidents/', '/v1/incidents/?query=status%3Aopen', 402);
+  await get('/v1/incidents/{identifier}', `/v1/incidents/${incident.id}`, 402);
+  await knobs({ incident_api: true });
+
+  // A team-scoped key: another team's objects are refused with code 40301.
+  const [mine, other] = state.teams;
+  await fetch(`${t.url}/_sim/api_keys`, { method: 'POST',
+    body: JSON.stringify({ key: 'team-key', team: mine.id }) });
+  const teamAuth = { Authorization: 'GenieKey team-key' };
+  await get('/v2/alerts', '/v2/alerts?limit=100', 200, teamAuth);
+  const foreign = (await get('/v2/alerts', '/v2/alerts?limit=100')).data.find(
+    (a) => a.ownerTeamId === other.id);
+  if (foreign) await get('/v2/alerts/{identifier}', `/v2/alerts/${foreign.id}`, 403, teamAuth);
+  const foreignSchedule = schedules.data.find((s) => s.ownerTeam && s.ownerTeam.id === other.id);
+  if (foreignSchedule) {
+    await get('/v2/schedules/{identifier}', `/v2/schedules/${foreignSchedule.id}`, 403, teamAuth);
+  }
+
+  // Throttling by delay: the held request says THROTTLED with its reason and period.
+  await knobs({ throttle_by_delay: true });
+  for (let i = 0; i < 18; i++) await get('/v2/alerts/count', '/v2/alerts/count');
+  await knobs({ throttle_by_delay: false, rate_limit: false });
+  await knobs({ rate_limit: true, burst_429: 1 });
   await get('/v2/alerts', '/v2/alerts', 429);
+
+  await checkRegions();
+}
+
+// `im sim opsgenie --region eu` beside the US one: a key bound to a region works only there.
+async function checkRegions() {
+  const eu = await startSimulator(process.env.IM_BINARY, 'opsgenie',
+    ['--region', 'eu', '--seed', '7', '--incidents', '10']);
+  try {
+    const state = await (await fetch(`${eu.url}/_sim/state`)).json();
+    if (state.region !== 'eu') throw new Error(`--region eu serves region ${state.region}`);
+    for (const [key, region] of [['eu-key', 'eu'], ['us-key', 'us']]) {
+      await fetch(`${eu.url}/_sim/api_keys`, { method: 'POST', body: JSON.stringify({ key, region }) });
+    }
+    const status = async (key) => (await fetch(`${eu.url}/v2/alerts`,
+      { headers: { Authorization: `GenieKey ${key}` } })).status;
+    const got = [await status('eu-key'), await status('us-key')];
+    if (got[0] !== 200 || got[1] !== 401) {
+      throw new Error(`EU simulator: eu-key → ${got[0]} (want 200), us-key → ${got[1]} (want 401)`);
+    }
+  } finally {
+    eu.stop();
+  }
+}
+
+// X-RateLimit-Reason and -Period-In-Sec are sent only with X-RateLimit-State THROTTLED; the
+// X-Paging-Next/-Prev links only where there is a next or previous page.
+function optionalHeader(name, headers) {
+  if (name === 'x-ratelimit-reason' || name === 'x-ratelimit-period-in-sec') {
+    return headers.get('x-ratelimit-state') !== 'THROTTLED';
+  }
+  return name === 'x-paging-next' || name === 'x-paging-prev';
 }
 
 // The shipped fixture instead of the generated account: every object it produces, read back.
@@ -146,4 +219,5 @@ async function runFixture(t) {
 }
 
 module.exports = { provider: 'opsgenie', args: ARGS, run, specs: { api: 'opsgenie/swagger.json' },
+  checkHeaders: true, optionalHeader,
   fixture: { args: ['--api-key', KEY, '--fixture', fixturePath('opsgenie.json')], run: runFixture } };

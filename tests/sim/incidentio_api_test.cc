@@ -15,17 +15,6 @@
 namespace im::sim::incidentio {
 namespace {
 
-class OkClient final : public net::HttpClient {
- public:
-  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
-    sent.push_back(req);
-    net::HttpResponse res;
-    res.status = 204;
-    return res;
-  }
-  std::vector<net::ClientRequest> sent;
-};
-
 constexpr char kSecret[] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 class IncidentIoTest : public ::testing::Test {
@@ -57,7 +46,7 @@ class IncidentIoTest : public ::testing::Test {
   }
 
   im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
-  OkClient client_;
+  testing::RecordingClient client_{204};
   http::Router router_;
   std::unique_ptr<Simulator> sim_;
 };

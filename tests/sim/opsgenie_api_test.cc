@@ -4,70 +4,13 @@
 // rotation rendered across a DST change, per-domain rate limits, and the webhook payload.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
-#include "common/json.h"
-#include "common/time.h"
-#include "fakes/fake_clock.h"
-#include "sim/opsgenie/simulator.h"
-#include "sim_test_util.h"
+#include "opsgenie_fixture.h"
 
 namespace im::sim::opsgenie {
 namespace {
-
-class OkClient final : public net::HttpClient {
- public:
-  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
-    sent.push_back(req);
-    net::HttpResponse res;
-    res.status = 200;
-    return res;
-  }
-  std::vector<net::ClientRequest> sent;
-};
-
-class OpsgenieTest : public ::testing::Test {
- public:
-  OpsgenieTest() {
-    SimulatorOptions o;
-    o.seed = 9;
-    o.incidents = 300;
-    o.api_keys = {{"og-key", false}, {"og-ro", true}};
-    o.webhook = {"http://receiver/hook", {"s3cret"}};
-    sim_ = std::make_unique<Simulator>(o, clock_, client_, nullptr);
-    sim_->Register(router_);
-  }
-  net::HttpResponse Call(const std::string& method, const std::string& target,
-                         const std::string& body = "", const std::string& key = "og-key") {
-    return testing::Call(router_, method, target,
-                         {{"Authorization", "GenieKey " + key}, {"Host", "api.eu.opsgenie.com"}},
-                         body);
-  }
-  static json::object Body(const net::HttpResponse& res) {
-    auto v = json::Parse(res.body);
-    EXPECT_TRUE(v && v->is_object()) << res.body;
-    return v && v->is_object() ? v->as_object() : json::object{};
-  }
-  static std::string Str(const json::value& v) { return std::string(v.as_string()); }
-  // POSTs and returns the request id of the 202.
-  std::string Accepted(const std::string& target, const std::string& body) {
-    auto res = Call("POST", target, body);
-    EXPECT_EQ(res.status, 202) << res.body;
-    auto b = Body(res);
-    EXPECT_EQ(Str(b.at("result")), "Request will be processed");
-    return Str(b.at("requestId"));
-  }
-  json::object RequestStatus(const std::string& id, const std::string& domain = "v2/alerts") {
-    auto res = Call("GET", "/" + domain + "/requests/" + id);
-    EXPECT_EQ(res.status, 200) << res.body;
-    return Body(res).at("data").as_object();
-  }
-
-  im::testing::FakeClock clock_{*ParseTime("2026-06-15T12:00:00Z")};
-  OkClient client_;
-  http::Router router_;
-  std::unique_ptr<Simulator> sim_;
-};
 
 TEST_F(OpsgenieTest, GenieKeyIsRequiredAndReadOnlyKeysCannotWrite) {
   auto none = testing::Call(router_, "GET", "/v2/alerts");
@@ -404,6 +347,168 @@ TEST_F(OpsgenieTest, WebhookIntegrationPostsTheAlertActionWithTheCustomHeader) {
   for (const auto& [k, v] : client_.sent[0].headers)
     header |= k == "X-Webhook-Secret" && v == "s3cret";
   EXPECT_TRUE(header);
+}
+
+TEST_F(OpsgenieTest, UsersSortByTheDocumentedFieldsAndQueryByField) {
+  auto inserted = Call("GET", "/v2/users?sortField=insertedAt&order=desc");
+  ASSERT_EQ(inserted.status, 200) << inserted.body;
+  auto by_name = Body(Call("GET", "/v2/users?sortField=fullName")).at("data").as_array();
+  ASSERT_GT(by_name.size(), 2u);
+  for (size_t i = 1; i < by_name.size(); ++i) {
+    EXPECT_LE(Str(by_name[i - 1].at("fullName")), Str(by_name[i].at("fullName")));
+  }
+  auto ada = Body(Call("GET", "/v2/users?query=username:ada")).at("data").as_array();
+  ASSERT_EQ(ada.size(), 1u);
+  EXPECT_EQ(Str(ada.at(0).at("username")), "ada.lovelace@example.com");
+  auto admins = Body(Call("GET", "/v2/users?query=role%3AAdmin")).at("data").as_array();
+  ASSERT_EQ(admins.size(), 2u);
+  for (const auto& u : admins) EXPECT_EQ(Str(u.at("role").at("name")), "Admin");
+  EXPECT_EQ(Body(Call("GET", "/v2/users?query=blocked:true")).at("data").as_array().size(), 0u);
+  EXPECT_EQ(Body(Call("GET", "/v2/users?query=grace")).at("data").as_array().size(), 1u);
+  EXPECT_EQ(Call("GET", "/v2/users?query=colour:red").status, 422);
+  EXPECT_EQ(Call("GET", "/v2/users?sortField=colour").status, 422);
+}
+
+TEST_F(OpsgenieTest, AnAlertWithoutSourceGetsTheCallersAddress) {
+  auto source = [&](const std::string& alias, const std::string& body, const std::string& remote,
+                    net::Headers extra = {}) {
+    net::Headers h{{"Authorization", "GenieKey og-key"}};
+    for (auto& e : extra) h.push_back(e);
+    auto res = testing::Call(router_, "POST", "/v2/alerts", h, body, remote);
+    EXPECT_EQ(res.status, 202) << res.body;
+    auto a = Body(Call("GET", "/v2/alerts/" + alias + "?identifierType=alias"));
+    return Str(a.at("data").at("source"));
+  };
+  EXPECT_EQ(source("ip4", R"({"message":"a","alias":"ip4"})", "203.0.113.7:51234"), "203.0.113.7");
+  EXPECT_EQ(source("ip6", R"({"message":"a","alias":"ip6"})", "2001:db8::5:443"), "2001:db8::5");
+  EXPECT_EQ(
+      source("given", R"({"message":"a","alias":"given","source":"nagios"})", "203.0.113.7:1"),
+      "nagios");
+  EXPECT_EQ(source("fwd", R"({"message":"a","alias":"fwd"})", "10.0.0.1:80",
+                   {{"X-Forwarded-For", "198.51.100.2, 10.0.0.1"}}),
+            "198.51.100.2");
+}
+
+TEST_F(OpsgenieTest, NextOnCallsAndCalendarExportsFollowTheRotation) {
+  auto created = Call("POST", "/v2/schedules", R"({"name":"pair","timezone":"UTC",
+      "rotations":[{"name":"days","type":"daily","length":1,"startDate":"2026-06-15T09:00:00Z",
+        "participants":[{"type":"user","username":"ada.lovelace@example.com"},
+                        {"type":"user","username":"grace.hopper@example.com"}]}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = Str(Body(created).at("data").at("id"));
+  auto next = Body(Call("GET", "/v2/schedules/" + id + "/next-on-calls?date=2026-06-15T10:00:00Z"))
+                  .at("data");
+  EXPECT_EQ(Str(next.at("_parent").at("id")), id);
+  ASSERT_EQ(next.at("nextOnCallRecipients").as_array().size(), 1u);
+  EXPECT_EQ(Str(next.at("nextOnCallRecipients").at(0).at("name")), "grace.hopper@example.com");
+  EXPECT_EQ(Str(next.at("exactNextOnCallRecipients").at(0).at("name")), "grace.hopper@example.com");
+  auto flat = Body(Call("GET",
+                        "/v2/schedules/pair/next-on-calls?scheduleIdentifierType=name"
+                        "&flat=true&date=2026-06-16T10:00:00Z"))
+                  .at("data");
+  EXPECT_EQ(Str(flat.at("nextOnCallParticipants").at(0)), "ada.lovelace@example.com");
+  EXPECT_EQ(Call("GET", "/v2/schedules/none/next-on-calls").status, 404);
+
+  auto ics = Call("GET", "/v2/schedules/" + id + ".ics");
+  ASSERT_EQ(ics.status, 200) << ics.body;
+  EXPECT_EQ(ics.content_type, "text/calendar");
+  EXPECT_TRUE(ics.body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")) << ics.body;
+  EXPECT_TRUE(ics.body.ends_with("END:VCALENDAR\r\n"));
+  for (size_t at = ics.body.find('\n'); at != std::string::npos; at = ics.body.find('\n', at + 1))
+    ASSERT_EQ(ics.body[at - 1], '\r') << "bare LF at " << at;
+  // Now is 2026-06-15T12:00Z: Ada's turn runs until 09:00 tomorrow, then Grace's.
+  EXPECT_NE(ics.body.find("BEGIN:VEVENT\r\n"), std::string::npos);
+  EXPECT_NE(ics.body.find("DTSTART:20260616T090000Z\r\nDTEND:20260617T090000Z\r\nSUMMARY:grace"),
+            std::string::npos)
+      << ics.body.substr(0, 800);
+  EXPECT_FALSE(ics.Header("X-Request-ID").value_or("").empty());
+  EXPECT_EQ(Call("GET", "/v2/schedules/pair.ics?identifierType=name").status, 200);
+
+  auto mine = Call("GET", "/v2/schedules/on-calls/grace.hopper@example.com.ics");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(mine.content_type, "text/calendar");
+  EXPECT_NE(mine.body.find("DTSTART:20260616T090000Z"), std::string::npos);
+  EXPECT_EQ(mine.body.find("SUMMARY:ada.lovelace"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/v2/schedules/on-calls/nobody@example.com.ics").status, 404);
+}
+
+TEST_F(OpsgenieTest, IncidentLogsArePagedLikeAlertLogs) {
+  std::string service;
+  {
+    auto lock = sim_->state().Lock();
+    service = sim_->state().world.services.front().id;
+  }
+  auto created = RequestStatus(
+      Accepted("/v1/incidents/create", R"({"message":"Logs","serviceId":")" + service + R"("})"),
+      "v1/incidents");
+  std::string id = Str(created.at("incidentId"));
+  clock_.Advance(std::chrono::minutes(5));
+  RequestStatus(Accepted("/v1/incidents/" + id + "/resolve", R"({"note":"fixed"})"),
+                "v1/incidents");
+  clock_.Advance(std::chrono::minutes(5));
+  RequestStatus(Accepted("/v1/incidents/" + id + "/close", "{}"), "v1/incidents");
+  auto page = Body(Call("GET", "/v1/incidents/" + id + "/logs?order=asc&limit=2"));
+  auto lines = page.at("data").as_array();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines.at(0).as_object().contains("log"));
+  EXPECT_EQ(Str(lines.at(0).at("createdAt")), "2026-06-15T12:00:00.000Z");
+  std::string next = Str(page.at("paging").at("next"));
+  auto rest = Body(Call("GET", next.substr(next.find("/v1/"))));
+  auto more = rest.at("data").as_array();
+  ASSERT_EQ(more.size(), 2u);  // resolved, note; then closed on the next page
+  EXPECT_GE(Str(more.at(0).at("createdAt")), Str(lines.at(1).at("createdAt")));
+  auto newest = Body(Call("GET", "/v1/incidents/" + id + "/logs?limit=1")).at("data");
+  EXPECT_EQ(Str(newest.at(0).at("createdAt")), "2026-06-15T12:10:00.000Z");
+  EXPECT_EQ(Call("GET", "/v1/incidents/" + id + "/logs?limit=101").status, 422);
+  EXPECT_EQ(Call("GET", "/v1/incidents/" + id + "/logs?offset=nope").status, 422);
+  EXPECT_EQ(Call("GET", "/v1/incidents/none/logs").status, 404);
+}
+
+TEST_F(OpsgenieTest, GeneratedHistoryReopensAliasesAndReportsElapsedMilliseconds) {
+  std::map<std::string, std::vector<Alert>> by_alias;
+  {
+    auto lock = sim_->state().Lock();
+    for (const auto& a : sim_->state().world.alerts) {
+      if (a.alias != a.id) by_alias[a.alias].push_back(a);
+    }
+  }
+  std::string twice;
+  for (const auto& [alias, alerts] : by_alias) {
+    if (alerts.size() >= 2 && alerts[0].status == "closed" && alerts[1].status == "closed") {
+      twice = alias;
+      break;
+    }
+  }
+  ASSERT_FALSE(twice.empty()) << "no alias was opened and closed twice";
+  auto listed = Body(Call("GET", "/v2/alerts?limit=100&order=asc&query=alias:" + twice));
+  auto alerts = listed.at("data").as_array();
+  ASSERT_GE(alerts.size(), 2u);
+  for (const auto& listed_alert : alerts) {
+    auto a = Body(Call("GET", "/v2/alerts/" + Str(listed_alert.at("id")))).at("data");
+    if (Str(a.at("status")) != "closed") continue;
+    Time created = *ParseTime(Str(a.at("createdAt")));
+    auto close = a.at("report").at("closeTime").as_int64();
+    EXPECT_GT(close, 0);
+    EXPECT_LT(close, int64_t{90} * 86400 * 1000);  // elapsed, not an epoch time
+    if (a.at("report").as_object().contains("ackTime")) {
+      EXPECT_LE(a.at("report").at("ackTime").as_int64(), close);
+    }
+    // The close log line is at createdAt + closeTime.
+    auto logs = Body(Call("GET", "/v2/alerts/" + Str(a.at("id")) + "/logs?limit=100")).at("data");
+    bool found = false;
+    for (const auto& l : logs.as_array()) {
+      Time at = *ParseTime(Str(l.at("createdAt")));
+      found |= at == created + std::chrono::milliseconds(close);
+    }
+    EXPECT_TRUE(found) << Str(a.at("id"));
+  }
+  EXPECT_LT(*ParseTime(Str(alerts.at(0).at("createdAt"))),
+            *ParseTime(Str(alerts.at(1).at("createdAt"))));
+  // Generated incidents have logs too.
+  auto incidents = Body(Call("GET", "/v1/incidents?query=status%3Aclosed&limit=1")).at("data");
+  ASSERT_FALSE(incidents.as_array().empty());
+  auto logs = Body(Call("GET", "/v1/incidents/" + Str(incidents.at(0).at("id")) + "/logs"));
+  EXPECT_GE(logs.at("data").as_array().size(), 2u);
 }
 
 }  // namespace

@@ -13,17 +13,7 @@
 
 namespace im::sim::pagerduty {
 
-class RecordingClient final : public net::HttpClient {
- public:
-  Result<net::HttpResponse> Send(const net::ClientRequest& req) override {
-    sent.push_back(req);
-    net::HttpResponse res;
-    res.status = status;
-    return res;
-  }
-  std::vector<net::ClientRequest> sent;
-  int status = 200;  // what every receiver answers
-};
+using RecordingClient = testing::RecordingClient;
 
 class PagerDutyFixture : public ::testing::Test {
  public:

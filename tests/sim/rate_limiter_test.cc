@@ -40,5 +40,20 @@ TEST(RateLimiterTest, TokenBucketRefillsContinuously) {
   EXPECT_FALSE(limiter.Take("k").allowed);
 }
 
+TEST(RateLimiterTest, ReserveQueuesRequestsBehindAnEmptyBucket) {
+  testing::FakeClock clock(Time(seconds(1'000'000)));
+  RateLimiter limiter(clock, {RateLimitKind::kTokenBucket, 2, seconds(1)});
+  EXPECT_EQ(limiter.Reserve("k"), Duration::zero());
+  EXPECT_EQ(limiter.Reserve("k"), Duration::zero());
+  EXPECT_EQ(limiter.Reserve("k"), std::chrono::milliseconds(500));   // in debt: one token
+  EXPECT_EQ(limiter.Reserve("k"), std::chrono::milliseconds(1000));  // queued behind it
+  EXPECT_FALSE(limiter.Take("k").allowed);
+  clock.Advance(seconds(1));  // the two reserved tokens exist now, none is left
+  EXPECT_FALSE(limiter.Take("k").allowed);
+  clock.Advance(std::chrono::milliseconds(500));
+  EXPECT_TRUE(limiter.Take("k").allowed);
+  EXPECT_EQ(limiter.Reserve("other"), Duration::zero());  // per key
+}
+
 }  // namespace
 }  // namespace im::sim

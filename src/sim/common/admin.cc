@@ -15,7 +15,12 @@ net::HttpResponse AdminError(const Error& e) {
 
 json::value KeysJson(const KeyStore& keys) {
   json::array out;
-  for (const auto& k : keys.List()) out.push_back({{"key", k.key}, {"read_only", k.read_only}});
+  for (const auto& k : keys.List()) {
+    json::object o{{"key", k.key}, {"read_only", k.read_only}};
+    if (!k.team.empty()) o["team"] = k.team;
+    if (!k.region.empty()) o["region"] = k.region;
+    out.push_back(std::move(o));
+  }
   return json::object{{"keys", std::move(out)}};
 }
 
@@ -27,7 +32,11 @@ Result<ApiKey> KeyFromJson(const json::value& v) {
   if (!key) return std::unexpected(key.error());
   auto ro = json::GetOptionalBool(**obj, "read_only");
   if (!ro) return std::unexpected(ro.error());
-  return ApiKey{*key, ro->value_or(false)};
+  auto team = json::GetOptionalString(**obj, "team");
+  if (!team) return std::unexpected(team.error());
+  auto region = json::GetOptionalString(**obj, "region");
+  if (!region) return std::unexpected(region.error());
+  return ApiKey{*key, ro->value_or(false), team->value_or(""), region->value_or("")};
 }
 
 json::value TargetJson(const WebhookTarget& t) {

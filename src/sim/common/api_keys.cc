@@ -21,12 +21,12 @@ Result<ApiKey> ParseApiKey(std::string_view text) {
 void KeyStore::Set(const std::vector<ApiKey>& keys) {
   std::lock_guard lock(mu_);
   keys_.clear();
-  for (const auto& k : keys) keys_[k.key] = k.read_only;
+  for (const auto& k : keys) keys_[k.key] = k;
 }
 
 void KeyStore::Add(const ApiKey& key) {
   std::lock_guard lock(mu_);
-  keys_[key.key] = key.read_only;
+  keys_[key.key] = key;
 }
 
 bool KeyStore::Remove(const std::string& key) {
@@ -37,11 +37,18 @@ bool KeyStore::Remove(const std::string& key) {
 std::vector<ApiKey> KeyStore::List() const {
   std::lock_guard lock(mu_);
   std::vector<ApiKey> out;
-  for (const auto& [k, ro] : keys_) out.push_back({k, ro});
+  for (const auto& [k, key] : keys_) out.push_back(key);
   return out;
 }
 
 std::optional<bool> KeyStore::Lookup(std::string_view key) const {
+  std::lock_guard lock(mu_);
+  auto it = keys_.find(key);
+  if (it == keys_.end()) return std::nullopt;
+  return it->second.read_only;
+}
+
+std::optional<ApiKey> KeyStore::Find(std::string_view key) const {
   std::lock_guard lock(mu_);
   auto it = keys_.find(key);
   if (it == keys_.end()) return std::nullopt;

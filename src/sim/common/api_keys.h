@@ -1,5 +1,6 @@
-// The API keys a simulator accepts, each full access or read-only; changed at run time through
-// /_sim/api_keys. Parsed from the CLI as "KEY" or "KEY:read-only".
+// The API keys a simulator accepts, each full access or read-only, optionally restricted to one
+// team or one region (simulators that model such keys read those; the others ignore them);
+// changed at run time through /_sim/api_keys. Parsed from the CLI as "KEY" or "KEY:read-only".
 #pragma once
 
 #include <map>
@@ -15,6 +16,8 @@ namespace im::sim {
 struct ApiKey {
   std::string key;
   bool read_only = false;
+  std::string team;    // not empty: the key sees only this team's objects
+  std::string region;  // not empty: the key works only on a simulator serving this region
 };
 
 // "KEY" or "KEY:read-only"; anything else after ':' is kInvalidArgument.
@@ -28,10 +31,12 @@ class KeyStore {
   std::vector<ApiKey> List() const;
   // nullopt: unknown key; otherwise whether it is read-only.
   std::optional<bool> Lookup(std::string_view key) const;
+  // nullopt: unknown key.
+  std::optional<ApiKey> Find(std::string_view key) const;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, bool, std::less<>> keys_;  // GUARDED_BY(mu_): key → read_only
+  std::map<std::string, ApiKey, std::less<>> keys_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace im::sim

@@ -91,6 +91,10 @@ Result<Knobs> PatchKnobs(const Knobs& knobs, const json::object& patch) {
       set_count(k.webhook_max_attempts);
     else if (name == "async_delay_ms")
       set_count(k.async_delay_ms);
+    else if (name == "throttle_by_delay")
+      set_bool(k.throttle_by_delay);
+    else if (name == "incident_api")
+      set_bool(k.incident_api);
     else
       return Fail(ErrorCode::kInvalidArgument, "unknown knob '" + std::string(name) + "'");
     if (!ok) return std::unexpected(ok.error());
@@ -111,7 +115,9 @@ json::object KnobsToJson(const Knobs& k) {
           {"webhook_out_of_order", k.webhook_out_of_order},
           {"webhook_delay_ms", k.webhook_delay_ms},
           {"webhook_max_attempts", k.webhook_max_attempts},
-          {"async_delay_ms", k.async_delay_ms}};
+          {"async_delay_ms", k.async_delay_ms},
+          {"throttle_by_delay", k.throttle_by_delay},
+          {"incident_api", k.incident_api}};
 }
 
 }  // namespace im::sim

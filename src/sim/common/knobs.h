@@ -26,6 +26,11 @@ struct Knobs {
   // Opsgenie: an accepted (202) request is processed this long after it was accepted; its
   // request status is 404 until then.
   int64_t async_delay_ms = 0;
+  // Opsgenie: a request over its domain's rate limit is held until the bucket allows it
+  // instead of being answered 429 (both are documented).
+  bool throttle_by_delay = false;
+  // Opsgenie: false models a plan without the Incident API (/v1/incidents* answer 402).
+  bool incident_api = true;
 };
 
 // Applies the fields present in `patch` ({"error_rate":0.1,...}); unknown fields or wrong types

@@ -40,9 +40,13 @@ RateDecision RateLimiter::TakeFixed(State& s, Time now, bool fresh) {
   return d;
 }
 
-RateDecision RateLimiter::TakeBucket(State& s, Time now, bool fresh) {
+double RateLimiter::PerMicrosecond() const {
+  return static_cast<double>(policy_.limit) / static_cast<double>(policy_.window.count());
+}
+
+void RateLimiter::RefillBucket(State& s, Time now, bool fresh) const {
   const double capacity = static_cast<double>(policy_.limit);
-  const double per_us = capacity / static_cast<double>(policy_.window.count());
+  const double per_us = PerMicrosecond();
   if (fresh) {
     s.used = capacity;
   } else {
@@ -50,6 +54,23 @@ RateDecision RateLimiter::TakeBucket(State& s, Time now, bool fresh) {
     s.used = std::min(capacity, s.used + std::max(0.0, elapsed) * per_us);
   }
   s.refilled_at = now;
+}
+
+Duration RateLimiter::Reserve(const std::string& key) {
+  Time now = clock_.Now();
+  std::lock_guard lock(mu_);
+  auto [it, fresh] = states_.try_emplace(key);
+  State& s = it->second;
+  RefillBucket(s, now, fresh);
+  s.used -= 1.0;
+  if (s.used >= 0) return Duration::zero();
+  return Duration(static_cast<int64_t>(std::ceil(-s.used / PerMicrosecond())));
+}
+
+RateDecision RateLimiter::TakeBucket(State& s, Time now, bool fresh) {
+  const double capacity = static_cast<double>(policy_.limit);
+  const double per_us = PerMicrosecond();
+  RefillBucket(s, now, fresh);
   RateDecision d;
   d.limit = policy_.limit;
   if (s.used < 1.0) {

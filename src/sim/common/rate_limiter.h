@@ -35,6 +35,9 @@ class RateLimiter {
   RateLimiter(const Clock& clock, RatePolicy policy) : clock_(clock), policy_(policy) {}
   // Counts one request of `key` and says whether it may pass.
   RateDecision Take(const std::string& key);
+  // Token bucket: takes a token of `key` even when none is left (the bucket goes into debt)
+  // and returns how long the request must be held before that token exists (0: at once).
+  Duration Reserve(const std::string& key);
   void Clear();
   const RatePolicy& policy() const { return policy_; }
 
@@ -46,6 +49,8 @@ class RateLimiter {
   };
   RateDecision TakeFixed(State& s, Time now, bool fresh);
   RateDecision TakeBucket(State& s, Time now, bool fresh);
+  void RefillBucket(State& s, Time now, bool fresh) const;
+  double PerMicrosecond() const;  // token bucket refill rate
 
   const Clock& clock_;
   const RatePolicy policy_;

@@ -1,6 +1,7 @@
 // Alert and incident changes with the log lines and timeline entries Opsgenie records.
 #include "sim/opsgenie/actions.h"
 
+#include <algorithm>
 #include <iterator>
 
 namespace im::sim::opsgenie {
@@ -165,6 +166,20 @@ TimelineEntry& AddTimelineEntry(Rng& rng, Incident& i, TimelineEntry entry) {
   auto pos = i.timeline.end();
   while (pos != i.timeline.begin() && std::prev(pos)->event_time > entry.event_time) --pos;
   return *i.timeline.insert(pos, std::move(entry));
+}
+
+std::vector<LogLine> IncidentLogLines(const Incident& i) {
+  std::vector<LogLine> lines;
+  for (size_t n = 0; n < i.timeline.size(); ++n) {
+    const TimelineEntry& e = i.timeline[n];
+    if (e.hidden) continue;
+    std::string text = e.title.empty() ? e.content : e.title + ": " + e.content;
+    lines.push_back({std::move(text), e.group == "custom" ? "note" : "system", e.actor_name,
+                     e.event_time, static_cast<int64_t>(n) + 1});
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const LogLine& a, const LogLine& b) { return a.at < b.at; });
+  return lines;
 }
 
 }  // namespace im::sim::opsgenie

@@ -59,5 +59,8 @@ bool CloseIncident(Rng& rng, Incident& i, const std::string& user, const std::st
 void AddIncidentNote(Rng& rng, Incident& i, const std::string& user, const std::string& note,
                      Time at);
 TimelineEntry& AddTimelineEntry(Rng& rng, Incident& i, TimelineEntry entry);
+// The incident's log (GET /v1/incidents/{id}/logs): its visible timeline entries in time
+// order, "<title>: <content>" by their actor; `seq` is the entry's place in the timeline.
+std::vector<LogLine> IncidentLogLines(const Incident& i);
 
 }  // namespace im::sim::opsgenie

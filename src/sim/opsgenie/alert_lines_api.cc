@@ -1,6 +1,7 @@
 // GET /v2/alerts/{identifier}/logs and /notes: the string `offset` cursor of one line, with
 // `direction` next|prev, `limit` (1..100, default 20) and `order` (desc by default); paging
-// {first, next}. The cursor is "<epoch ms>_<sequence>" of the line it names.
+// {first, next}, also in X-Paging-First/-Next. The cursor is "<epoch ms>_<sequence>" of the line it
+// names.
 #include <algorithm>
 #include <charconv>
 
@@ -19,6 +20,7 @@ Response Lines(Api& api, const net::HttpRequest& req, const Call& call, bool not
   auto lock = api.st.Lock();
   Alert* a = api.st.world.FindAlert(req.Param("identifier"), std::get<std::string>(type));
   if (!a) return NotFoundReply(call, "Alert does not exist");
+  if (!InScope(call, a->owner_team_id)) return NoPermission(call);
   return LinePage(api, req, call, notes ? a->notes : a->logs, notes ? NoteJson : LogJson);
 }
 
@@ -72,7 +74,9 @@ Response LinePage(const Api& api, const net::HttpRequest& req, const Call& call,
   if (end < sorted.size() && end > begin) {
     paging["next"] = base + common + "&direction=next&offset=" + LineOffset(*sorted[end - 1]);
   }
-  return Reply(call, {{"data", std::move(data)}, {"paging", std::move(paging)}});
+  Response res = Reply(call, {{"data", std::move(data)}, {"paging", paging}});
+  AddPagingHeaders(res, paging);
+  return res;
 }
 
 void AddAlertLineRoutes(Api& api) {

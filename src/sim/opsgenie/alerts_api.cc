@@ -2,7 +2,9 @@
 // GET /v2/alerts/requests/{requestId}, GET /v2/alerts (query, offset/limit 1..100, sort,
 // order, paging links and X-Paging-* headers), GET /v2/alerts/count, GET|DELETE
 // /v2/alerts/{identifier} and POST .../acknowledge|unacknowledge|close|notes (202), with
-// identifierType id|tiny|alias.
+// identifierType id|tiny|alias. An alert created without `source` gets the caller's IP
+// address; one created with a team-scoped key gets that team as responder. A team-scoped key
+// lists only its team's alerts and gets 403 for the others.
 #include <algorithm>
 
 #include "sim/opsgenie/alert_payload.h"
@@ -26,8 +28,14 @@ Response Create(Api& api, const net::HttpRequest& req, const Call& call) {
   auto lock = st.Lock();
   auto draft = ReadAlertDraft(st.world, std::get<json::object>(body), call);
   if (auto* err = std::get_if<Response>(&draft)) return std::move(*err);
+  AlertDraft& d = std::get<AlertDraft>(draft);
+  if (d.source.empty()) d.source = CallerAddress(req);
+  if (!call.team.empty() && std::none_of(d.responders.begin(), d.responders.end(),
+                                         [](const Participant& p) { return p.type == "team"; })) {
+    d.responders.push_back({"team", call.team});
+  }
   Request r{call.request_id, "alert", "Create"};
-  st.SubmitLocked(r, [&st, d = std::get<AlertDraft>(std::move(draft))](Request& r, Time at) {
+  st.SubmitLocked(r, [&st, d = std::move(d)](Request& r, Time at) {
     std::string user = d.user;
     CreateOutcome out = CreateAlert(st.world, st.rng, d, at);
     r.success = true;
@@ -47,6 +55,11 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   if (auto* err = std::get_if<Response>(&in)) return std::move(*err);
   State& st = api.st;
   auto lock = st.Lock();
+  if (const Alert* a =
+          st.world.FindAlert(req.Param("identifier"), std::get<ActionRequest>(in).id_type);
+      a && !InScope(call, a->owner_team_id)) {
+    return NoPermission(call);
+  }
   Request r{call.request_id, "alert", action};
   auto apply = [&st, action, id = req.Param("identifier"),
                 type = std::get<ActionRequest>(in).id_type,
@@ -84,22 +97,13 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   return AcceptedReply(call);
 }
 
-Response RequestStatus(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto lock = api.st.Lock();
-  const World& w = api.st.world;
-  auto it = w.requests.find(req.Param("requestId"));
-  if (it == w.requests.end() || !it->second.processed || it->second.domain != "alert") {
-    return NotFoundReply(call, "Request not found. It might not be processed, yet.");
-  }
-  return DataReply(call, RequestStatusJson(w, it->second));
-}
-
 Response Get(Api& api, const net::HttpRequest& req, const Call& call) {
   auto type = IdentifierType(req, call, kAlertIdTypes);
   if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
   auto lock = api.st.Lock();
   Alert* a = api.st.world.FindAlert(req.Param("identifier"), std::get<std::string>(type));
   if (!a) return AlertNotFound(call);
+  if (!InScope(call, a->owner_team_id)) return NoPermission(call);
   return DataReply(call, AlertJson(api.st.world, *a, true));
 }
 
@@ -113,7 +117,7 @@ std::variant<std::vector<const Alert*>, Response> Matching(Api& api, const net::
   if (!q) return ErrorReply(call, 422, "Invalid query: " + q.error().message);
   std::vector<const Alert*> out;
   for (const auto& a : api.st.world.alerts) {
-    if (!a.deleted && Matches(*q, a)) out.push_back(&a);
+    if (!a.deleted && InScope(call, a.owner_team_id) && Matches(*q, a)) out.push_back(&a);
   }
   return out;
 }
@@ -214,7 +218,7 @@ void AddAlertRoutes(Api& api) {
   api.Add("GET", "/v2/alerts/count", Domain::kSearch, false,
           [a](const auto& req, const Call& c) { return Count(*a, req, c); });
   api.Add("GET", "/v2/alerts/requests/{requestId}", Domain::kAlert, false,
-          [a](const auto& req, const Call& c) { return RequestStatus(*a, req, c); });
+          [a](const auto& req, const Call& c) { return RequestStatusReply(*a, req, c, "alert"); });
   api.Add("GET", "/v2/alerts/{identifier}", Domain::kAlert, false,
           [a](const auto& req, const Call& c) { return Get(*a, req, c); });
   api.Add("DELETE", "/v2/alerts/{identifier}", Domain::kAlert, true,

@@ -1,12 +1,15 @@
 // Opsgenie configuration reads: GET /v2/users (offset, limit 1..500 default 100, sortField
-// username|fullName|createdAt, order asc by default, `query` matching username or full name;
-// totalCount and paging), GET /v2/users/{identifier} (id or username), GET /v2/teams[/{identifier}]
-// (members listed when expand=member, and always on one team), GET /v2/escalations[/{identifier}]
-// (identifierType id|name).
+// username|fullName|insertedAt, order asc by default, `query` of field:value terms over
+// username, fullName, blocked, verified, role, locale, timeZone, userAddress, createdAt, and
+// bare words matching username or full name; totalCount and paging), GET
+// /v2/users/{identifier} (id or username), GET /v2/teams[/{identifier}] (members listed when
+// expand=member, and always on one team), GET /v2/escalations[/{identifier}] (identifierType
+// id|name; a team-scoped key sees only its team's).
 #include <algorithm>
 
 #include "sim/common/json_response.h"
 #include "sim/opsgenie/directory_json.h"
+#include "sim/opsgenie/query.h"
 #include "sim/opsgenie/routes.h"
 
 namespace im::sim::opsgenie {
@@ -14,34 +17,28 @@ namespace {
 
 using Response = net::HttpResponse;
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Response Users(Api& api, const net::HttpRequest& req, const Call& call) {
   auto page = ParsePage(req, call, 100, 500);
   if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
   std::string sort = req.Query("sortField").value_or("username");
   std::string order = req.Query("order").value_or("asc");
-  if (sort != "username" && sort != "fullName" && sort != "createdAt") {
-    return ErrorReply(call, 422, "sortField should be one of username, fullName, createdAt");
+  // insertedAt is the documented name; createdAt (the field's name) is accepted too.
+  if (sort != "username" && sort != "fullName" && sort != "insertedAt" && sort != "createdAt") {
+    return ErrorReply(call, 422, "sortField should be one of username, fullName, insertedAt",
+                      {{"sortField", "is not valid"}});
   }
   if (order != "asc" && order != "desc")
     return ErrorReply(call, 422, "Order should be asc or desc");
-  std::string query = Lower(req.Query("query").value_or(""));
+  auto q = ParseSearchQuery(req.Query("query").value_or(""), UserFields());
+  if (!q) return ErrorReply(call, 422, "Invalid query: " + q.error().message);
   auto lock = api.st.Lock();
   std::vector<const User*> users;
   for (const auto& u : api.st.world.users) {
-    if (query.empty() || Lower(u.username).find(query) != std::string::npos ||
-        Lower(u.full_name).find(query) != std::string::npos) {
-      users.push_back(&u);
-    }
+    if (Matches(*q, u)) users.push_back(&u);
   }
   std::stable_sort(users.begin(), users.end(), [&](const User* a, const User* b) {
     if (sort == "fullName") return a->full_name < b->full_name;
-    if (sort == "createdAt") return a->created_at < b->created_at;
+    if (sort == "insertedAt" || sort == "createdAt") return a->created_at < b->created_at;
     return a->username < b->username;
   });
   if (order == "desc") std::reverse(users.begin(), users.end());
@@ -94,7 +91,9 @@ Response Team1(Api& api, const net::HttpRequest& req, const Call& call) {
 Response Escalations(Api& api, const net::HttpRequest&, const Call& call) {
   auto lock = api.st.Lock();
   json::array data;
-  for (const auto& e : api.st.world.escalations) data.push_back(EscalationJson(api.st.world, e));
+  for (const auto& e : api.st.world.escalations) {
+    if (InScope(call, e.owner_team_id)) data.push_back(EscalationJson(api.st.world, e));
+  }
   return DataReply(call, std::move(data));
 }
 
@@ -107,6 +106,7 @@ Response Escalation1(Api& api, const net::HttpRequest& req, const Call& call) {
   if (!e)
     return NotFoundReply(call, "No escalation exists with " + std::get<std::string>(type) + " [" +
                                    req.Param("identifier") + "]");
+  if (!InScope(call, e->owner_team_id)) return NoPermission(call);
   return DataReply(call, EscalationJson(api.st.world, *e));
 }
 

@@ -1,9 +1,10 @@
 // Opsgenie incidents: POST /v1/incidents/create (202), GET /v1/incidents/requests/{requestId},
 // GET /v1/incidents[/] (`query` mandatory, offset/limit, sort, order), GET|DELETE
 // /v1/incidents/{identifier} (identifierType id|tiny), POST .../close|resolve|notes (202),
-// GET .../notes, and the incident timeline /v2/incident-timelines/{incidentId}/entries.
-// resolve, notes and the timeline are not in the 2021 OAS; their paths come from the official
-// Go SDK and the Incident Timeline API page (providers.md §4.4).
+// GET .../notes, GET .../logs (the timeline as log lines, paged like alert logs), and the
+// incident timeline /v2/incident-timelines/{incidentId}/entries. resolve, notes, logs and the
+// timeline are not in the 2021 OAS; their paths come from the official Go SDK and the Incident
+// Timeline API page (providers.md §4.4). A team-scoped key sees only its team's incidents.
 #include <algorithm>
 
 #include "common/time.h"
@@ -47,6 +48,11 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   if (auto* err = std::get_if<Response>(&in)) return std::move(*err);
   State& st = api.st;
   auto lock = st.Lock();
+  if (const Incident* inc =
+          st.world.FindIncident(req.Param("identifier"), std::get<ActionRequest>(in).id_type);
+      inc && !InScope(call, inc->owner_team_id)) {
+    return NoPermission(call);
+  }
   Request r{call.request_id, "incident", action};
   auto apply = [&st, action, id = req.Param("identifier"),
                 type = std::get<ActionRequest>(in).id_type,
@@ -77,28 +83,29 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
   return AcceptedReply(call);
 }
 
-Response RequestStatus(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto lock = api.st.Lock();
-  const World& w = api.st.world;
-  auto it = w.requests.find(req.Param("requestId"));
-  if (it == w.requests.end() || !it->second.processed || it->second.domain != "incident") {
-    return NotFoundReply(call, "Request not found. It might not be processed, yet.");
-  }
-  return DataReply(call, RequestStatusJson(w, it->second));
+// The incident the path names, or the 404 (or 403 outside a team-scoped key's team).
+std::variant<Incident*, Response> FindScopedIncident(Api& api, const net::HttpRequest& req,
+                                                     const Call& call, const std::string& type,
+                                                     const std::string& param = "identifier") {
+  Incident* inc = api.st.world.FindIncident(req.Param(param), type);
+  if (!inc) return IncidentNotFound(call);
+  if (!InScope(call, inc->owner_team_id)) return NoPermission(call);
+  return inc;
 }
 
-Incident* Find(Api& api, const net::HttpRequest& req, const std::string& type,
-               const std::string& param = "identifier") {
-  return api.st.world.FindIncident(req.Param(param), type);
+// FindScopedIncident with the request's `identifierType` (id|tiny).
+std::variant<Incident*, Response> IdentifiedIncident(Api& api, const net::HttpRequest& req,
+                                                     const Call& call) {
+  auto type = IdentifierType(req, call, kIncidentIdTypes);
+  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
+  return FindScopedIncident(api, req, call, std::get<std::string>(type));
 }
 
 Response Get(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto type = IdentifierType(req, call, kIncidentIdTypes);
-  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
   auto lock = api.st.Lock();
-  Incident* inc = Find(api, req, std::get<std::string>(type));
-  if (!inc) return IncidentNotFound(call);
-  return DataReply(call, IncidentJson(api.st.world, *inc));
+  auto inc = IdentifiedIncident(api, req, call);
+  if (auto* err = std::get_if<Response>(&inc)) return std::move(*err);
+  return DataReply(call, IncidentJson(api.st.world, *std::get<Incident*>(inc)));
 }
 
 bool Less(const std::string& sort, const Incident& a, const Incident& b) {
@@ -133,7 +140,7 @@ Response List(Api& api, const net::HttpRequest& req, const Call& call) {
   auto lock = api.st.Lock();
   std::vector<const Incident*> found;
   for (const auto& i : api.st.world.incidents) {
-    if (!i.deleted && Matches(*q, i)) found.push_back(&i);
+    if (!i.deleted && InScope(call, i.owner_team_id) && Matches(*q, i)) found.push_back(&i);
   }
   std::stable_sort(found.begin(), found.end(),
                    [&](const Incident* a, const Incident* b) { return Less(sort, *a, *b); });
@@ -151,12 +158,19 @@ Response List(Api& api, const net::HttpRequest& req, const Call& call) {
 }
 
 Response Notes(Api& api, const net::HttpRequest& req, const Call& call) {
-  auto type = IdentifierType(req, call, kIncidentIdTypes);
-  if (auto* err = std::get_if<Response>(&type)) return std::move(*err);
   auto lock = api.st.Lock();
-  Incident* inc = Find(api, req, std::get<std::string>(type));
-  if (!inc) return IncidentNotFound(call);
-  return LinePage(api, req, call, inc->notes, NoteJson);
+  auto inc = IdentifiedIncident(api, req, call);
+  if (auto* err = std::get_if<Response>(&inc)) return std::move(*err);
+  return LinePage(api, req, call, std::get<Incident*>(inc)->notes, NoteJson);
+}
+
+// GET /v1/incidents/{identifier}/logs (official Go SDK): the visible timeline entries as log
+// lines, with the string offset cursor, direction, limit ≤ 100 and order of alert logs.
+Response IncidentLogs(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto lock = api.st.Lock();
+  auto inc = IdentifiedIncident(api, req, call);
+  if (auto* err = std::get_if<Response>(&inc)) return std::move(*err);
+  return LinePage(api, req, call, IncidentLogLines(*std::get<Incident*>(inc)), LogJson);
 }
 
 // GET entries: oldest first, `limit` (1..100, default 20), `offset` = the id of the last entry
@@ -168,8 +182,9 @@ Response Timeline(Api& api, const net::HttpRequest& req, const Call& call) {
                       {{"limit", "must be between 1 and 100"}});
   }
   auto lock = api.st.Lock();
-  Incident* inc = Find(api, req, "id", "incidentId");
-  if (!inc) return IncidentNotFound(call);
+  auto found = FindScopedIncident(api, req, call, "id", "incidentId");
+  if (auto* err = std::get_if<Response>(&found)) return std::move(*err);
+  Incident* inc = std::get<Incident*>(found);
   size_t begin = 0;
   if (auto offset = req.Query("offset"); offset && !offset->empty()) {
     auto it = std::find_if(inc->timeline.begin(), inc->timeline.end(),
@@ -209,8 +224,9 @@ Response AddEntry(Api& api, const net::HttpRequest& req, const Call& call) {
     if (!parsed) return ErrorReply(call, 422, "eventTime is not a valid date");
     at = *parsed;
   }
-  Incident* inc = Find(api, req, "id", "incidentId");
-  if (!inc) return IncidentNotFound(call);
+  auto found = FindScopedIncident(api, req, call, "id", "incidentId");
+  if (auto* err = std::get_if<Response>(&found)) return std::move(*err);
+  Incident* inc = std::get<Incident*>(found);
   TimelineEntry& e =
       AddTimelineEntry(api.st.rng, *inc,
                        {"", "custom", "CustomUserEntry", title, content, "API", "user", at, false});
@@ -223,12 +239,11 @@ void AddIncidentRoutes(Api& api) {
   Api* a = &api;
   api.Add("POST", "/v1/incidents/create", Domain::kIncident, true,
           [a](const auto& req, const Call& c) { return Create(*a, req, c); });
-  api.Add("GET", "/v1/incidents/requests/{requestId}", Domain::kIncident, false,
-          [a](const auto& req, const Call& c) { return RequestStatus(*a, req, c); });
-  for (const char* path : {"/v1/incidents", "/v1/incidents/"}) {
-    api.Add("GET", path, Domain::kSearch, false,
-            [a](const auto& req, const Call& c) { return List(*a, req, c); });
-  }
+  api.Add(
+      "GET", "/v1/incidents/requests/{requestId}", Domain::kIncident, false,
+      [a](const auto& req, const Call& c) { return RequestStatusReply(*a, req, c, "incident"); });
+  api.Add("GET", "/v1/incidents", Domain::kSearch, false,
+          [a](const auto& req, const Call& c) { return List(*a, req, c); });
   api.Add("GET", "/v1/incidents/{identifier}", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Get(*a, req, c); });
   api.Add("DELETE", "/v1/incidents/{identifier}", Domain::kIncident, true,
@@ -241,6 +256,8 @@ void AddIncidentRoutes(Api& api) {
   }
   api.Add("GET", "/v1/incidents/{identifier}/notes", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Notes(*a, req, c); });
+  api.Add("GET", "/v1/incidents/{identifier}/logs", Domain::kIncident, false,
+          [a](const auto& req, const Call& c) { return IncidentLogs(*a, req, c); });
   api.Add("GET", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Timeline(*a, req, c); });
   api.Add("POST", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, true,

@@ -150,6 +150,13 @@ const std::vector<std::string_view>& AlertFields() {
   return kFields;
 }
 
+const std::vector<std::string_view>& UserFields() {
+  static const std::vector<std::string_view> kFields = {"username", "fullName",    "blocked",
+                                                        "verified", "role",        "locale",
+                                                        "timeZone", "userAddress", "createdAt"};
+  return kFields;
+}
+
 const std::vector<std::string_view>& IncidentFields() {
   static const std::vector<std::string_view> kFields = {
       "status", "isSeen",  "createdAt", "updatedAt", "priority", "tinyId",
@@ -274,6 +281,22 @@ bool Matches(const SearchQuery& q, const Incident& inc) {
     if (f == "id") return Str(inc.id);
     if (f == "serviceId") return Str(inc.service_id);
     return {Field::kTags, {}, {}, 0, &inc.tags};
+  });
+}
+
+bool Matches(const SearchQuery& q, const User& u) {
+  const std::string names = u.username + " " + u.full_name;  // what a bare word searches
+  return MatchesWith(q, [&](const std::string& f) -> Field {
+    if (f.empty()) return {Field::kText, names};
+    if (f == "username") return {Field::kText, u.username};
+    if (f == "fullName") return {Field::kText, u.full_name};
+    if (f == "blocked") return Bool(false);  // UserJson: nobody is blocked, everyone verified
+    if (f == "verified") return Bool(true);
+    if (f == "role") return Str(u.role);
+    if (f == "locale") return Str("en_US");
+    if (f == "timeZone") return Str(u.time_zone);
+    if (f == "createdAt") return At(u.created_at);
+    return {Field::kText, ""};  // userAddress: empty in UserJson
   });
 }
 

@@ -1,7 +1,7 @@
 // The subset of Opsgenie's search query syntax the simulator understands (the `query` of
-// GET /v2/alerts, /v2/alerts/count and /v1/incidents): terms `field:value`, `field=value`,
-// `field != value`, `field > | >= | < | <= value`, joined by AND (binds tighter) and OR, a
-// leading NOT per term, and bare words that match the message. Dates are epoch milliseconds,
+// GET /v2/alerts, /v2/alerts/count, /v1/incidents and /v2/users): terms `field:value`,
+// `field=value`, `field != value`, `field > | >= | < | <= value`, joined by AND (binds tighter) and
+// OR, a leading NOT per term, and bare words that match the message. Dates are epoch milliseconds,
 // `dd-MM-yyyy` (`:` matches the whole day), `dd-MM-yyyyTHH:mm:ss` or RFC 3339, all in UTC (the
 // simulated account's time zone). No parentheses.
 #pragma once
@@ -38,8 +38,11 @@ Result<SearchQuery> ParseSearchQuery(std::string_view text,
 // Fields of GET /v2/alerts and /v1/incidents.
 const std::vector<std::string_view>& AlertFields();
 const std::vector<std::string_view>& IncidentFields();
+// username, fullName, blocked, verified, role, locale, timeZone, userAddress, createdAt.
+const std::vector<std::string_view>& UserFields();
 
 bool Matches(const SearchQuery& q, const Alert& a);
 bool Matches(const SearchQuery& q, const Incident& i);
+bool Matches(const SearchQuery& q, const User& u);
 
 }  // namespace im::sim::opsgenie

@@ -48,4 +48,12 @@ int DomainLimiter::Take(Domain d) {
   return 0;
 }
 
+DomainLimiter::Hold DomainLimiter::Reserve(Domain d) {
+  auto i = static_cast<size_t>(d);
+  Duration second = second_[i]->Reserve(kAccount), minute = minute_[i]->Reserve(kAccount);
+  if (minute > second) return {minute, 60};
+  if (second > Duration::zero()) return {second, 1};
+  return {};
+}
+
 }  // namespace im::sim::opsgenie

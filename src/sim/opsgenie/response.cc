@@ -18,6 +18,13 @@ std::string Took(const Call& call) {
   return buf;
 }
 
+// The headers of every answer; X-RateLimit-State is THROTTLED only where Throttled() says so.
+void SetCallHeaders(net::HttpResponse& res, const Call& call, const std::string& took) {
+  res.SetHeader("X-Request-ID", call.request_id);
+  res.SetHeader("X-Response-Time", took);
+  res.SetHeader("X-RateLimit-State", "OK");
+}
+
 net::HttpResponse WithTook(const Call& call, json::object fields, int status) {
   fields["requestId"] = call.request_id;
   std::string took = Took(call);
@@ -25,8 +32,7 @@ net::HttpResponse WithTook(const Call& call, json::object fields, int status) {
   res.status = status;
   res.body = json::Serialize(fields);
   res.body.insert(res.body.size() - 1, ",\"took\":" + took);
-  res.SetHeader("X-Request-ID", call.request_id);
-  res.SetHeader("X-Response-Time", took);
+  SetCallHeaders(res, call, took);
   return res;
 }
 
@@ -54,6 +60,19 @@ net::HttpResponse ErrorReply(const Call& call, int status, std::string_view mess
   json::object body{{"message", message}};
   if (!errors.empty()) body["errors"] = errors;
   return WithTook(call, std::move(body), status);
+}
+
+net::HttpResponse CodedErrorReply(const Call& call, int status, int code,
+                                  std::string_view message) {
+  return WithTook(call, json::object{{"message", message}, {"code", code}}, status);
+}
+
+net::HttpResponse TextReply(const Call& call, std::string content_type, std::string body) {
+  net::HttpResponse res;
+  res.content_type = std::move(content_type);
+  res.body = std::move(body);
+  SetCallHeaders(res, call, Took(call));
+  return res;
 }
 
 net::HttpResponse NotFoundReply(const Call& call, std::string_view what) {

@@ -4,30 +4,139 @@
 #include <algorithm>
 
 #include "sim/common/json_response.h"
+#include "sim/opsgenie/json.h"
 
 namespace im::sim::opsgenie {
 
+namespace {
+
+using Response = net::HttpResponse;
+
+// Fallback paths: "/{segment1}" .. eight segments deep, each also with a trailing slash.
+constexpr int kFallbackDepth = 8;
+
+bool IsIncidentApiPath(const std::string& pattern) {
+  return pattern.starts_with("/v1/incidents") || pattern.starts_with("/v2/incident-timelines");
+}
+
+// Api::Add's own step for one authenticated request; `call` carries its arrival time.
+Response AnswerOpsgenieCall(const Api& api, const net::HttpRequest& req, Call& call, Domain domain,
+                            bool incident_api, const Handler& handler) {
+  call.request_id = api.ids.Next();
+  Knobs k = api.st.knobs.Get();
+  if (incident_api && !k.incident_api) {
+    // A plan without the Incident API (Free and Essentials, providers.md §4.4).
+    return ErrorReply(call, 402, "Your subscription plan does not include the Incident API");
+  }
+  if (auto key = api.keys.Find(GenieKeyOf(req))) call.team = key->team;
+  if (!k.rate_limit) return handler(req, call);
+  if (!k.throttle_by_delay) {
+    if (int period = api.limits.Take(domain)) return Throttled(call, period);
+    return handler(req, call);
+  }
+  DomainLimiter::Hold hold = api.limits.Reserve(domain);
+  if (hold.period == 0) return handler(req, call);
+  if (api.sleep) api.sleep(std::chrono::ceil<std::chrono::milliseconds>(hold.wait));
+  Response res = handler(req, call);
+  MarkThrottled(res, hold.period);
+  return res;
+}
+
+}  // namespace
+
 void Api::Add(const std::string& method, const std::string& pattern, Domain domain, bool write,
               Handler handler) {
-  router.Add(
-      method, pattern,
-      [api = *this, domain, h = std::move(handler)](const net::HttpRequest& req) {
-        Call call{api.ids.Next(), &api.st.clock, api.st.clock.Now()};
-        if (api.st.knobs.Get().rate_limit) {
-          if (int period = api.limits.Take(domain)) return Throttled(call, period);
-        }
-        return h(req, call);
-      },
-      SimRoute{.write = write});
+  auto serve = [this, domain, write, incident_api = IsIncidentApiPath(pattern),
+                h = std::move(handler)](const net::HttpRequest& req) {
+    Call call{"", &st.clock, st.clock.Now()};  // took counts from here
+    return router.Serve(
+        req,
+        [&](const net::HttpRequest& r) {
+          return AnswerOpsgenieCall(*this, r, call, domain, incident_api, h);
+        },
+        SimRoute{.write = write});
+  };
+  for (const std::string& path : {pattern, pattern + "/"}) {
+    known.Add(method, path, nullptr);
+    // Blocking: the latency knob and throttling holds wait on a worker thread.
+    http.Add(method, path, serve, {.blocking = true});
+  }
+}
+
+void Api::AddFallbacks() {
+  auto answer = [this](const net::HttpRequest& req) {
+    Call call{ids.Next(), &st.clock, st.clock.Now()};
+    if (known.Find(req.method, req.path).path_matched) {
+      return ErrorReply(call, 405, "Method " + req.method + " is not allowed for this path");
+    }
+    return ErrorReply(call, 404, "No resource exists at " + req.path);
+  };
+  std::string pattern;
+  for (int depth = 1; depth <= kFallbackDepth; ++depth) {
+    pattern += "/{segment" + std::to_string(depth) + "}";
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      for (const std::string& path : {pattern, pattern + "/"}) {
+        router.Add(method, path, answer, SimRoute{.authenticated = false});
+      }
+    }
+  }
+}
+
+std::string CallerAddress(const net::HttpRequest& req) {
+  if (auto forwarded = req.Header("X-Forwarded-For"); forwarded && !forwarded->empty()) {
+    std::string_view first = forwarded->substr(0, forwarded->find(','));
+    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+    return std::string(first);
+  }
+  std::string_view remote = req.remote;
+  size_t colon = remote.rfind(':');
+  if (colon != std::string_view::npos) remote = remote.substr(0, colon);
+  if (remote.size() > 2 && remote.front() == '[' && remote.back() == ']') {
+    remote = remote.substr(1, remote.size() - 2);
+  }
+  return std::string(remote);
+}
+
+std::string_view GenieKeyOf(const net::HttpRequest& req) {
+  constexpr std::string_view kPrefix = "GenieKey ";
+  std::string_view auth = req.Header("Authorization").value_or("");
+  return auth.starts_with(kPrefix) ? auth.substr(kPrefix.size()) : std::string_view();
 }
 
 net::HttpResponse Throttled(const Call& call, int period_seconds) {
   // The body is Opsgenie's error shape; the official Go SDK's tests use this message.
   net::HttpResponse res = ErrorReply(call, 429, "TooManyRequests");
+  MarkThrottled(res, period_seconds);
+  return res;
+}
+
+void MarkThrottled(net::HttpResponse& res, int period_seconds) {
   res.SetHeader("X-RateLimit-State", "THROTTLED");
   res.SetHeader("X-RateLimit-Reason", "ACCOUNT");
   res.SetHeader("X-RateLimit-Period-In-Sec", std::to_string(period_seconds));
-  return res;
+}
+
+bool InScope(const Call& call, const std::string& owner_team_id) {
+  return call.team.empty() || call.team == owner_team_id;
+}
+
+net::HttpResponse NoPermission(const Call& call) {
+  return CodedErrorReply(call, 403, 40301, "You are not authorized to perform this operation");
+}
+
+net::HttpResponse RequestStatusReply(Api& api, const net::HttpRequest& req, const Call& call,
+                                     const std::string& domain) {
+  auto lock = api.st.Lock();
+  const World& w = api.st.world;
+  auto it = w.requests.find(req.Param("requestId"));
+  if (it == w.requests.end() || !it->second.processed || it->second.domain != domain) {
+    // The official Go SDK retries a request status only on this error type.
+    Response res = NotFoundReply(call, "Request not found. It might not be processed, yet.");
+    res.SetHeader("X-Opsgenie-Errortype", "RequestNotProcessed");
+    return res;
+  }
+  return DataReply(call, RequestStatusJson(w, it->second));
 }
 
 std::variant<Page, net::HttpResponse> ParsePage(const net::HttpRequest& req, const Call& call,

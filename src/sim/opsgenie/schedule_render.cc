@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/time.h"
+
 namespace im::sim::opsgenie {
 namespace {
 
@@ -168,6 +170,65 @@ std::vector<Participant> OnCallAt(const Schedule& s, Time at) {
       if (!seen) out.push_back(p.recipient);
     }
   }
+  return out;
+}
+
+namespace {
+
+// "20260615T090000Z": RFC 3339 at whole seconds without its separators.
+std::string IcsUtc(Time t) {
+  std::string text = FormatTime(std::chrono::floor<std::chrono::seconds>(t));
+  std::erase_if(text, [](char c) { return c == '-' || c == ':'; });
+  return text;
+}
+
+// RFC 5545 TEXT: backslash, semicolon, comma and newline escaped.
+std::string IcsText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || c == ',') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// One content line, folded after 75 octets (continuations start with a space), with CRLF.
+void AddIcsLine(std::string& out, const std::string& line) {
+  size_t pos = 0, width = 75;
+  while (line.size() - pos > width) {
+    size_t cut = width;
+    // Never split a UTF-8 sequence: back up over continuation bytes.
+    while (cut > 1 && (static_cast<unsigned char>(line[pos + cut]) & 0xC0) == 0x80) --cut;
+    out.append(line, pos, cut).append("\r\n ");
+    pos += cut;
+    width = 74;  // the leading space counts
+  }
+  out.append(line, pos, std::string::npos).append("\r\n");
+}
+
+}  // namespace
+
+std::string IcsCalendar(const std::string& name, const std::vector<IcsEvent>& events, Time stamp) {
+  std::string out;
+  for (const char* line : {"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//im//Opsgenie simulator//EN",
+                           "CALSCALE:GREGORIAN", "METHOD:PUBLISH"}) {
+    AddIcsLine(out, line);
+  }
+  AddIcsLine(out, "X-WR-CALNAME:" + IcsText(name));
+  for (const auto& e : events) {
+    AddIcsLine(out, "BEGIN:VEVENT");
+    AddIcsLine(out, "UID:" + IcsText(e.uid));
+    AddIcsLine(out, "DTSTAMP:" + IcsUtc(stamp));
+    AddIcsLine(out, "DTSTART:" + IcsUtc(e.start));
+    AddIcsLine(out, "DTEND:" + IcsUtc(e.end));
+    AddIcsLine(out, "SUMMARY:" + IcsText(e.summary));
+    AddIcsLine(out, "END:VEVENT");
+  }
+  AddIcsLine(out, "END:VCALENDAR");
   return out;
 }
 

@@ -38,4 +38,15 @@ std::vector<Period> RenderFinal(const Schedule& s, const Rotation& r, Time since
 // Everyone on call in `s` at `at` (each rotation's final recipient), without repeats.
 std::vector<Participant> OnCallAt(const Schedule& s, Time at);
 
+// One on-call turn in an .ics export.
+struct IcsEvent {
+  std::string uid, summary;
+  Time start{}, end{};
+};
+
+// An iCalendar (RFC 5545) VCALENDAR named `name` with one VEVENT per event: DTSTART/DTEND in
+// UTC ("20260615T090000Z"), DTSTAMP `stamp`, CRLF line endings, long lines folded at 75 octets,
+// text escaped.
+std::string IcsCalendar(const std::string& name, const std::vector<IcsEvent>& events, Time stamp);
+
 }  // namespace im::sim::opsgenie

@@ -1,8 +1,11 @@
 // Opsgenie schedules: GET|POST /v2/schedules (expand=rotation), GET /v2/schedules/{identifier}
 // (identifierType id|name), GET .../rotations, GET .../timeline (date, interval, intervalUnit
 // days|weeks|months, expand base|forwarding|override), GET .../on-calls (flat, date),
-// GET /v2/schedules/on-calls, and GET|POST .../overrides, GET|DELETE .../overrides/{alias}
-// (scheduleIdentifierType id|name). Rendering rules are in schedule_render.h.
+// GET .../next-on-calls (flat, date), GET /v2/schedules/on-calls, the iCalendar exports
+// GET /v2/schedules/{identifier}.ics and /v2/schedules/on-calls/{user}.ics (three months from
+// now), and GET|POST .../overrides, GET|DELETE .../overrides/{alias} (scheduleIdentifierType
+// id|name). A team-scoped key sees only its team's schedules. Rendering rules are in
+// schedule_render.h.
 #include <date/tz.h>
 
 #include <algorithm>
@@ -32,7 +35,74 @@ std::variant<Schedule*, Response> Named(Api& api, const net::HttpRequest& req, c
     return NotFoundReply(call, "No schedule exists with " + std::get<std::string>(type) + " [" +
                                    req.Param("identifier") + "]");
   }
+  if (!InScope(call, s->owner_team_id)) return NoPermission(call);
   return s;
+}
+
+// What the .ics exports cover (the Who Is On Call API: "on-call timeline of 3 months").
+constexpr auto kIcsHorizon = std::chrono::days(91);
+
+// "<name>.ics" → "<name>"; nullopt when the segment does not end in .ics.
+std::optional<std::string> IcsName(const std::string& segment) {
+  constexpr std::string_view kSuffix = ".ics";
+  if (segment.size() <= kSuffix.size() || !segment.ends_with(kSuffix)) return std::nullopt;
+  return segment.substr(0, segment.size() - kSuffix.size());
+}
+
+// The final periods of every rotation of `s` over [from, to) for which `keep` holds, as events.
+template <typename Keep>
+void AddIcsEvents(const World& w, const Schedule& s, Time from, Time to, Keep keep,
+                  std::vector<IcsEvent>& out) {
+  for (const auto& r : s.rotations) {
+    for (const auto& p : RenderFinal(s, r, from, to)) {
+      if (!keep(p)) continue;
+      const User* u = w.FindUser(p.recipient.id);
+      std::string who = u ? u->username : p.recipient.id;
+      out.push_back(
+          {s.id + "-" + r.id + "-" + std::to_string(EpochMillis(p.start)) + "@opsgenie.sim",
+           who + " on call (" + s.name + " / " + r.name + ")", p.start, p.end});
+    }
+  }
+}
+
+// GET /v2/schedules/{identifier}.ics (identifierType id|name).
+Response ExportSchedule(Api& api, const net::HttpRequest& req, const Call& call,
+                        const std::string& name) {
+  net::HttpRequest named = req;
+  named.params["identifier"] = name;
+  auto lock = api.st.Lock();
+  auto s = Named(api, named, call, "identifierType");
+  if (auto* err = std::get_if<Response>(&s)) return std::move(*err);
+  Time now = api.st.clock.Now();
+  std::vector<IcsEvent> events;
+  AddIcsEvents(
+      api.st.world, *std::get<Schedule*>(s), now, now + kIcsHorizon,
+      [](const Period&) { return true; }, events);
+  return TextReply(call, "text/calendar", IcsCalendar(std::get<Schedule*>(s)->name, events, now));
+}
+
+// GET /v2/schedules/on-calls/{identifier}.ics: the user's (id or username) turns in every
+// schedule the key can see.
+Response ExportUserOnCalls(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto name = IcsName(req.Param("identifier"));
+  auto lock = api.st.Lock();
+  const World& w = api.st.world;
+  const User* u = name ? w.FindUser(*name) : nullptr;
+  if (!u) {
+    return NotFoundReply(call, "No user exists with identifier [" + req.Param("identifier") + "]");
+  }
+  Time now = api.st.clock.Now();
+  std::vector<IcsEvent> events;
+  for (const auto& s : w.schedules) {
+    if (!InScope(call, s.owner_team_id)) continue;
+    AddIcsEvents(
+        w, s, now, now + kIcsHorizon,
+        [&](const Period& p) { return p.recipient.type == "user" && p.recipient.id == u->id; },
+        events);
+  }
+  std::sort(events.begin(), events.end(),
+            [](const IcsEvent& a, const IcsEvent& b) { return a.start < b.start; });
+  return TextReply(call, "text/calendar", IcsCalendar(u->username, events, now));
 }
 
 bool Expands(const net::HttpRequest& req, const std::string& what) {
@@ -52,6 +122,7 @@ Response List(Api& api, const net::HttpRequest& req, const Call& call) {
   bool rotations = Expands(req, "rotation");
   json::array data;
   for (const auto& s : api.st.world.schedules) {
+    if (!InScope(call, s.owner_team_id)) continue;
     json::object o = ScheduleJson(api.st.world, s);
     if (!rotations) o.erase("rotations");
     data.push_back(std::move(o));
@@ -109,6 +180,7 @@ Response Create(Api& api, const net::HttpRequest& req, const Call& call) {
 }
 
 Response Get(Api& api, const net::HttpRequest& req, const Call& call) {
+  if (auto name = IcsName(req.Param("identifier"))) return ExportSchedule(api, req, call, *name);
   auto lock = api.st.Lock();
   auto s = Named(api, req, call, "identifierType");
   if (auto* err = std::get_if<Response>(&s)) return std::move(*err);
@@ -200,14 +272,21 @@ Response Timeline(Api& api, const net::HttpRequest& req, const Call& call) {
                       {"expandable", json::array{"base", "forwarding", "override"}}});
 }
 
-json::object OnCallJson(const World& w, const Schedule& s, Time at, bool flat) {
+// Participant objects {id, name, type} and the flat list of names of `people`.
+std::pair<json::array, json::array> OnCallPeopleJson(const World& w,
+                                                     const std::vector<Participant>& people) {
   json::array participants, names;
-  for (const auto& p : OnCallAt(s, at)) {
+  for (const auto& p : people) {
     const User* u = w.FindUser(p.id);
     std::string name = u ? u->username : p.id;
     names.push_back(json::value(name));
     participants.push_back({{"id", p.id}, {"name", name}, {"type", p.type}});
   }
+  return {std::move(participants), std::move(names)};
+}
+
+json::object OnCallJson(const World& w, const Schedule& s, Time at, bool flat) {
+  auto [participants, names] = OnCallPeopleJson(w, OnCallAt(s, at));
   json::object o{{"_parent", ScheduleMetaJson(s)}};
   if (flat) {
     o["onCallRecipients"] = std::move(names);
@@ -217,7 +296,39 @@ json::object OnCallJson(const World& w, const Schedule& s, Time at, bool flat) {
   return o;
 }
 
-Response OnCalls(Api& api, const net::HttpRequest& req, const Call& call, bool all) {
+// NextOnCall: whoever takes over next in each rotation after `at` (nextOnCall*), and everyone
+// on call at the first of those handovers (exactNextOnCall*); flat gives names only.
+json::object NextOnCallJson(const World& w, const Schedule& s, Time at, bool flat) {
+  std::vector<Participant> next;
+  std::optional<Time> first_handover;
+  for (const auto& r : s.rotations) {
+    for (const auto& p : RenderFinal(s, r, at, at + kIcsHorizon)) {
+      if (p.start <= at) continue;
+      bool seen = std::any_of(next.begin(), next.end(), [&](const Participant& n) {
+        return n.id == p.recipient.id && n.type == p.recipient.type;
+      });
+      if (!seen) next.push_back(p.recipient);
+      if (!first_handover || p.start < *first_handover) first_handover = p.start;
+      break;
+    }
+  }
+  auto [next_people, next_names] = OnCallPeopleJson(w, next);
+  auto [exact_people, exact_names] = OnCallPeopleJson(
+      w, first_handover ? OnCallAt(s, *first_handover) : std::vector<Participant>{});
+  json::object o{{"_parent", ScheduleMetaJson(s)}};
+  if (flat) {
+    o["nextOnCallParticipants"] = std::move(next_names);
+    o["exactNextOnCallParticipants"] = std::move(exact_names);
+  } else {
+    o["nextOnCallRecipients"] = std::move(next_people);
+    o["exactNextOnCallRecipients"] = std::move(exact_people);
+  }
+  return o;
+}
+
+// GET .../on-calls (`all`: every schedule the key can see) or .../next-on-calls (`render`).
+Response OnCalls(Api& api, const net::HttpRequest& req, const Call& call, bool all,
+                 json::object (*render)(const World&, const Schedule&, Time, bool) = OnCallJson) {
   auto lock = api.st.Lock();
   auto date = DateParam(req, call, api.st.clock.Now());
   if (auto* err = std::get_if<Response>(&date)) return std::move(*err);
@@ -225,12 +336,14 @@ Response OnCalls(Api& api, const net::HttpRequest& req, const Call& call, bool a
   const World& w = api.st.world;
   if (all) {
     json::array data;
-    for (const auto& s : w.schedules) data.push_back(OnCallJson(w, s, std::get<Time>(date), flat));
+    for (const auto& s : w.schedules) {
+      if (InScope(call, s.owner_team_id)) data.push_back(render(w, s, std::get<Time>(date), flat));
+    }
     return DataReply(call, std::move(data));
   }
   auto s = Named(api, req, call, "scheduleIdentifierType");
   if (auto* err = std::get_if<Response>(&s)) return std::move(*err);
-  return DataReply(call, OnCallJson(w, *std::get<Schedule*>(s), std::get<Time>(date), flat));
+  return DataReply(call, render(w, *std::get<Schedule*>(s), std::get<Time>(date), flat));
 }
 
 Response Overrides(Api& api, const net::HttpRequest& req, const Call& call) {
@@ -291,6 +404,12 @@ void AddScheduleRoutes(Api& api) {
   add("GET", "/v2/schedules/{identifier}/timeline", Domain::kConfiguration, false, Timeline);
   add("GET", "/v2/schedules/{identifier}/on-calls", Domain::kScheduleOnCalls, false,
       [](Api& x, const net::HttpRequest& r, const Call& c) { return OnCalls(x, r, c, false); });
+  add("GET", "/v2/schedules/{identifier}/next-on-calls", Domain::kScheduleOnCalls, false,
+      [](Api& x, const net::HttpRequest& r, const Call& c) {
+        return OnCalls(x, r, c, false, NextOnCallJson);
+      });
+  add("GET", "/v2/schedules/on-calls/{identifier}", Domain::kScheduleOnCalls, false,
+      ExportUserOnCalls);
   add("GET", "/v2/schedules/{identifier}/overrides", Domain::kConfiguration, false, Overrides);
   add("POST", "/v2/schedules/{identifier}/overrides", Domain::kConfiguration, true, CreateOverride);
   add("GET", "/v2/schedules/{identifier}/overrides/{alias}", Domain::kConfiguration, false,

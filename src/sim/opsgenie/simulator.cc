@@ -1,5 +1,5 @@
-// Wiring of the Opsgenie simulator: GenieKey auth and Opsgenie's 401/403/429/500 bodies, the
-// webhook integration's headers, routes, admin hooks and scenarios.
+// Wiring of the Opsgenie simulator: GenieKey auth (with region-bound keys) and Opsgenie's
+// 401/403/429/500 bodies, the webhook integration's headers, routes, admin hooks and scenarios.
 #include "sim/opsgenie/simulator.h"
 
 #include "sim/common/admin.h"
@@ -11,20 +11,21 @@ namespace im::sim::opsgenie {
 
 class Simulator::Rules final : public ProviderRules {
  public:
-  Rules(const Clock& clock, RequestIds& ids) : clock_(clock), ids_(ids) {}
+  Rules(const Clock& clock, RequestIds& ids, std::string region)
+      : clock_(clock), ids_(ids), region_(std::move(region)) {}
 
   AuthOutcome Authenticate(const net::HttpRequest& req, const KeyStore& keys,
                            bool write) const override {
-    std::string_view auth = req.Header("Authorization").value_or("");
-    constexpr std::string_view kPrefix = "GenieKey ";
-    std::optional<bool> read_only;
-    if (auth.starts_with(kPrefix)) read_only = keys.Lookup(auth.substr(kPrefix.size()));
-    // The exact texts are not in the OAS; the 401 is the one integrators quote.
-    if (!read_only) return ErrorReply(NewCall(), 401, "Could not authenticate");
-    if (write && *read_only) {
-      return ErrorReply(NewCall(), 403, "You are not authorized to perform this operation");
+    std::string_view token = GenieKeyOf(req);
+    std::optional<ApiKey> key;
+    if (!token.empty()) key = keys.Find(token);
+    // A key of the other region's account is unknown to this host: the same 401. The exact
+    // texts are not in the OAS; the 401 is the one integrators quote.
+    if (!key || (!key->region.empty() && key->region != region_)) {
+      return ErrorReply(NewCall(), 401, "Could not authenticate");
     }
-    return std::string(auth.substr(kPrefix.size()));
+    if (write && key->read_only) return NoPermission(NewCall());
+    return key->key;
   }
 
   net::HttpResponse TooManyRequests(const RateDecision&, bool bare) const override {
@@ -48,6 +49,7 @@ class Simulator::Rules final : public ProviderRules {
 
   const Clock& clock_;
   RequestIds& ids_;
+  const std::string region_;
 };
 
 namespace {
@@ -67,9 +69,10 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
     : clock_(clock),
       sleep_(std::move(sleep)),
       base_url_(options.base_url),
+      region_(options.region),
       ids_(options.seed ^ 0x0965),
       limits_(clock),
-      rules_(std::make_unique<Rules>(clock, ids_)) {
+      rules_(std::make_unique<Rules>(clock, ids_, options.region)) {
   Knobs k;
   k.rate_limit = options.rate_limit;
   knobs_.Set(k);
@@ -88,12 +91,14 @@ Simulator::~Simulator() { webhooks_->Stop(); }
 void Simulator::Register(http::Router& router) {
   SimContext ctx{clock_, knobs_, keys_, log_, sleep_};
   sim_router_ = std::make_unique<SimRouter>(router, ctx, *rules_, 0x0965);
-  api_ = std::make_unique<Api>(Api{*sim_router_, *state_, ids_, limits_, base_url_});
+  api_ = std::make_unique<Api>(
+      Api{router, *sim_router_, *state_, ids_, limits_, keys_, sleep_, base_url_});
   AddAlertRoutes(*api_);
   AddAlertLineRoutes(*api_);
   AddIncidentRoutes(*api_);
   AddScheduleRoutes(*api_);
   AddDirectoryRoutes(*api_);
+  api_->AddFallbacks();
   AddAdminRoutes(
       router, ctx, webhooks_.get(),
       {.state = [this] { return StateJson(); },
@@ -125,6 +130,7 @@ json::value Simulator::StateJson() {
     schedules.push_back({{"id", s.id}, {"name", s.name}, {"timezone", s.timezone}});
   }
   return json::object{{"provider", "opsgenie"},
+                      {"region", region_},
                       {"alerts", w.alerts.size()},
                       {"alerts_by_status", std::move(alerts_by_status)},
                       {"incidents", w.incidents.size()},

@@ -1,9 +1,9 @@
 // The Opsgenie simulator: the Alert, Incident, Schedule, Escalation, Team and User APIs over a
 // generated account, behind GenieKey auth, Opsgenie's envelopes and error bodies, asynchronous
 // (202) processing, per-domain rate limits, the webhook integration's deliveries, and the
-// shared /_sim/ admin API. Register() adds every route to a router. One listener serves both
-// regions: point api.opsgenie.com or api.eu.opsgenie.com at it; paging links use the Host
-// header the client sent.
+// shared /_sim/ admin API. Register() adds every route to a router. A simulator serves one
+// region (US by default, or EU): keys bound to the other region are refused with 401, so two
+// simulators model Opsgenie's two API hosts; paging links use the Host header the client sent.
 #pragma once
 
 #include <functional>
@@ -35,6 +35,7 @@ struct SimulatorOptions {
   bool rate_limit = true;
   std::string base_url = "http://127.0.0.1";  // paging links for a request without Host
   std::optional<World> world;  // the data set to serve (a fixture); none: generated from `seed`
+  std::string region = "us";   // "us" (api.opsgenie.com) or "eu" (api.eu.opsgenie.com)
 };
 
 class Simulator {
@@ -62,6 +63,7 @@ class Simulator {
   const Clock& clock_;
   std::function<void(std::chrono::milliseconds)> sleep_;
   const std::string base_url_;
+  const std::string region_;
   KnobStore knobs_;
   KeyStore keys_;
   RequestLog log_;
