@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "http/server.h"
 #include "net/curl_http_client.h"
+#include "sim/common/serve.h"
 #include "sim/incidentio/fixture.h"
 #include "sim/incidentio/simulator.h"
 #include "sim/opsgenie/fixture.h"
@@ -42,21 +42,17 @@ int Fail(const std::string& message) {
 template <typename Sim>
 int Serve(Sim& simulator, const std::string& host, int port, const std::string& banner,
           bool no_keys) {
-  http::Router router;
-  simulator.Register(router);
-  http::Server server({.host = host, .port = static_cast<uint16_t>(port)}, router, nullptr);
-  if (auto ok = server.Start(); !ok) return Fail(ok.error().message);
-  simulator.webhooks().Start();
-  server.CatchSignals();  // before the banner: whoever read it may signal at once
-  std::string url = "http://" + host + ":" + std::to_string(server.port());
-  std::cout << banner << " at " << url << " (admin " << url << "/_sim/state; Ctrl-C to stop)"
-            << std::endl;
-  if (no_keys) {
-    std::cout << "no --api-key given: every API request gets 401 until keys are added at " << url
-              << "/_sim/api_keys" << std::endl;
-  }
-  server.RunUntilSignal();
-  simulator.webhooks().Stop();
+  auto served = sim::ServeUntilSignal(
+      [&](auto& router) { simulator.Register(router); }, simulator.webhooks(), host, port,
+      [&](const std::string& url) {
+        std::cout << banner << " at " << url << " (admin " << url << "/_sim/state; Ctrl-C to stop)"
+                  << std::endl;
+        if (no_keys) {
+          std::cout << "no --api-key given: every API request gets 401 until keys are added at "
+                    << url << "/_sim/api_keys" << std::endl;
+        }
+      });
+  if (!served) return Fail(served.error().message);
   return 0;
 }
 
