@@ -1,4 +1,5 @@
 // The connector types built into im: adding a provider adds its folder and one line here.
+#include "connectors/opsgenie/opsgenie_connector.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "connectors/registry.h"
 
@@ -7,7 +8,7 @@ namespace im::connectors {
 const Registry& BuiltinConnectorTypes() {
   static const Registry registry = [] {
     Registry r;
-    for (auto* type : {&pagerduty::Type}) {
+    for (auto* type : {&pagerduty::Type, &opsgenie::Type}) {
       if (auto ok = r.Register(type()); !ok) std::abort();  // a programming error
     }
     return r;
