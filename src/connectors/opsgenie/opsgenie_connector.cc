@@ -118,7 +118,7 @@ Result<void> OpsgenieConnector::FetchDirectory(SyncReport& report) {
       },
       &report.requests);
   if (!users) return std::unexpected(users.error().Wrap("listing Opsgenie users"));
-  auto teams = client_.Get("/v2/teams");
+  auto teams = client_.Get("/v2/teams", {{"expand", "member"}});
   report.requests++;
   if (!teams) return std::unexpected(teams.error().Wrap("listing Opsgenie teams"));
   auto team_data = DataOf(*teams, "GET /v2/teams");

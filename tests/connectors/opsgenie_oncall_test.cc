@@ -1,0 +1,106 @@
+#include <set>
+
+#include "opsgenie_fixture.h"
+#include "schedule/escalation.h"
+#include "schedule/oncall.h"
+#include "sim/opsgenie/schedule_render.h"
+
+namespace im::connectors::testing {
+namespace {
+
+class OpsgenieOnCall : public OpsgenieFixture {
+ protected:
+  // im's answer for Opsgenie schedule `sid` at `at`: everyone on call in its rotations.
+  std::set<std::string> Ours(const std::string& sid, Time at) {
+    std::set<std::string> out;
+    auto all = schedules_->ListSchedules();
+    EXPECT_TRUE(all);
+    for (const auto& s : *all) {
+      if (s.source != "opsgenie:og" || !s.external_id.starts_with(sid + "/")) continue;
+      auto valid = schedule::Validate(s.schedule);
+      EXPECT_TRUE(valid) << valid.error().message;
+      if (!valid) continue;
+      if (auto shift = schedule::OnCallAt(*valid, at); shift && !shift->user.empty()) {
+        out.insert(shift->user);
+      }
+    }
+    return out;
+  }
+  // The simulator's own answer (the renderer behind its /timeline finalTimeline and on-calls).
+  std::set<std::string> Theirs(const sim::opsgenie::Schedule& s, Time at) {
+    std::set<std::string> out;
+    const auto& w = us_.sim->state().world;
+    for (const auto& p : sim::opsgenie::OnCallAt(s, at)) {
+      if (p.type != "user") continue;
+      const auto* u = w.FindUser(p.id);
+      out.insert(u ? u->username : p.id);
+    }
+    return out;
+  }
+};
+
+TEST_F(OpsgenieOnCall, ImportedSchedulesAgreeWithOpsgenieAtEveryInstantAcrossDst) {
+  Start({.alerts = 10});
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  std::vector<Time> instants;
+  // Every 30 minutes over the last ten days and the next five (the overrides' days) ...
+  for (Time t = clock_.Now() - std::chrono::days(10); t < clock_.Now() + std::chrono::days(5);
+       t += std::chrono::minutes(30)) {
+    instants.push_back(t);
+  }
+  // ... and every 15 minutes across the DST changes of the schedules' zones in 2026: London
+  // (29 March), New York (8 March) and Sydney (5 April, summer time ends).
+  for (const char* day : {"2026-03-28T00:00:00Z", "2026-03-07T00:00:00Z", "2026-04-04T00:00:00Z"}) {
+    Time start = *ParseTime(day);
+    for (Time t = start; t < start + std::chrono::days(3); t += std::chrono::minutes(15)) {
+      instants.push_back(t);
+    }
+  }
+  std::lock_guard lock(us_.sim->state().mu);
+  const auto& schedules = us_.sim->state().world.schedules;
+  ASSERT_FALSE(schedules.empty());
+  int compared = 0, staffed = 0;
+  for (const auto& s : schedules) {
+    for (Time at : instants) {
+      auto theirs = Theirs(s, at);
+      ASSERT_EQ(Ours(s.id, at), theirs) << s.name << " at " << FormatTime(at);
+      ++compared;
+      staffed += theirs.empty() ? 0 : 1;
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(staffed, compared / 2);  // most instants have someone on call: not empty vs empty
+}
+
+TEST_F(OpsgenieOnCall, EscalationsBecomePoliciesWithLevelsDelaysAndRepeats) {
+  Start({.alerts = 10});
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  auto policies = schedules_->ListPolicies();
+  ASSERT_TRUE(policies);
+  std::lock_guard lock(us_.sim->state().mu);
+  const auto& w = us_.sim->state().world;
+  ASSERT_EQ(policies->size(), w.escalations.size());
+  for (const auto& e : w.escalations) {
+    auto p = schedules_->FindPolicy("opsgenie:og", e.id);
+    ASSERT_TRUE(p && *p) << e.name;
+    const auto& policy = (*p)->policy;
+    EXPECT_EQ(policy.name, e.name);
+    EXPECT_EQ(policy.num_loops, e.repeat_count);
+    ASSERT_EQ(policy.rules.size(), e.rules.size());
+    // Opsgenie's delays count from the alert's creation (0, 15, 30 min); im's are the wait
+    // before the next level, the last one Opsgenie's wait before repeating.
+    EXPECT_EQ(policy.rules[0].delay, std::chrono::minutes(15));
+    EXPECT_EQ(policy.rules[1].delay, std::chrono::minutes(15));
+    EXPECT_EQ(policy.rules[2].delay, std::chrono::minutes(e.repeat_wait_minutes));
+    EXPECT_EQ(policy.rules[0].targets.front().type, schedule::EscalationTarget::Type::kSchedule);
+    const auto* admin = w.FindUser(e.rules[1].recipient.id);
+    ASSERT_TRUE(admin);
+    EXPECT_EQ(policy.rules[1].targets.front().id, admin->username);
+    EXPECT_FALSE(policy.rules[2].targets.empty());  // the team's members
+  }
+}
+
+}  // namespace
+}  // namespace im::connectors::testing
