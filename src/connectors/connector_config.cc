@@ -92,8 +92,8 @@ Result<ConnectorConfig> ParseConnectorConfig(const ConnectorType& type, const st
       }
     }
     if (!found) {
-      return Bad("sync_direction", "must be " + names + " for a " + type.display_name +
-                                       " connector (was \"" + **dir + "\")");
+      return Bad("sync_direction", "must be " + names + " for " + type.display_name +
+                                       " connectors (was \"" + **dir + "\")");
     }
   }
   auto interval = json::GetOptionalString(j, "sync_interval");

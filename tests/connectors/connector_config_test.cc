@@ -133,7 +133,7 @@ TEST(ConnectorRegistryTest, ADirectionTheTypeCannotServeIsRefusedNamingTheAllowe
     auto bad = r.ParseConfig(
         "readonly", "ro", Parse(std::string(R"({"api_key":"k","sync_direction":")") + dir + "\"}"));
     ASSERT_FALSE(bad) << dir;
-    EXPECT_NE(bad.error().message.find("'sync_direction' must be inbound for a ReadOnly connector"),
+    EXPECT_NE(bad.error().message.find("'sync_direction' must be inbound for ReadOnly connectors"),
               std::string::npos)
         << bad.error().message;
   }
