@@ -1,3 +1,4 @@
+#include <cctype>
 #include <set>
 
 #include "opsgenie_fixture.h"
@@ -87,6 +88,14 @@ TEST_F(OpsgenieOnCall, EscalationsBecomePoliciesWithLevelsDelaysAndRepeats) {
     ASSERT_TRUE(p && *p) << e.name;
     const auto& policy = (*p)->policy;
     EXPECT_EQ(policy.name, e.name);
+    // Its id reads like its name: "Platform_escalation" → og-og-platform-escalation.
+    std::string slug;
+    for (char c : e.name) {
+      slug += std::isalnum(static_cast<unsigned char>(c))
+                  ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                  : '-';
+    }
+    EXPECT_EQ(policy.id, "og-og-" + slug) << e.name;
     EXPECT_EQ(policy.num_loops, e.repeat_count);
     ASSERT_EQ(policy.rules.size(), e.rules.size());
     // Opsgenie's delays count from the alert's creation (0, 15, 30 min); im's are the wait

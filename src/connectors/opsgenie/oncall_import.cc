@@ -6,6 +6,7 @@
 // clipped to the rotation's own shifts. Escalation rules' delays count from the alert's
 // creation in Opsgenie and from the previous level in im; team recipients are the team's
 // members.
+#include <cctype>
 #include <set>
 
 #include "common/time.h"
@@ -16,6 +17,29 @@
 
 namespace im::connectors::opsgenie {
 namespace {
+
+// im's id for an Opsgenie schedule or escalation: it reads like its name
+// ("og-<connector>-platform-on-call"); a second name that reads the same also gets the start of
+// its Opsgenie id, and a name with no letters or digits the whole id.
+std::string OgReadableId(const std::string& connector, const std::string& name,
+                         const std::string& id, std::set<std::string>& used) {
+  std::string slug;
+  for (char c : name) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) {
+      slug += static_cast<char>(std::tolower(u));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  std::string out = "og-" + connector + "-" + (slug.empty() ? id : slug);
+  if (!used.insert(out).second) {
+    out += "-" + id.substr(0, 8);
+    used.insert(out);
+  }
+  return out;
+}
 
 // How far overrides are read around now (past imports keep the turns they had).
 constexpr auto kOgOverrideReach = std::chrono::days(90);
@@ -116,6 +140,7 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
   auto data = DataOf(*listed, "GET /v2/schedules");
   if (!data) return std::unexpected(data.error());
   int imported = 0;
+  std::set<std::string> used_ids;
   if ((*data)->is_array()) {
     for (const auto& sv : (*data)->as_array()) {
       if (!sv.is_object()) continue;
@@ -152,6 +177,8 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
         }
       }
       const auto* rotations = OgArray(s, "rotations");
+      const std::string base_id =
+          OgReadableId(config_.name, json::StringOr(s, "name"), sid, used_ids);
       for (size_t k = 0; rotations && k < rotations->size(); ++k) {
         if (!(*rotations)[k].is_object()) continue;
         const json::object& r = (*rotations)[k].as_object();
@@ -171,7 +198,7 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
           continue;
         }
         schedule::Schedule mine{
-            .id = "og-" + config_.name + "-" + sid + "-" + std::to_string(k),
+            .id = base_id + "-" + std::to_string(k + 1),
             .name = json::StringOr(s, "name") + " / " + json::StringOr(r, "name"),
             .time_zone = json::StringOr(s, "timezone"),
             .layers = {*layer},
@@ -232,6 +259,7 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
   }
   auto edata = DataOf(*escalations, "GET /v2/escalations");
   if (!edata) return std::unexpected(edata.error());
+  std::set<std::string> used_policy_ids;
   for (const auto& ev : (*edata)->is_array() ? (*edata)->as_array() : json::array{}) {
     if (!ev.is_object()) continue;
     const json::object& e = ev.as_object();
@@ -274,8 +302,9 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
         }
       }
     }
-    schedule::EscalationPolicy policy{.id = "og-" + config_.name + "-" + eid,
-                                      .name = json::StringOr(e, "name")};
+    schedule::EscalationPolicy policy{
+        .id = OgReadableId(config_.name, json::StringOr(e, "name"), eid, used_policy_ids),
+        .name = json::StringOr(e, "name")};
     int64_t wait = 5;
     if (auto rep = e.find("repeat"); rep != e.end() && rep->value().is_object()) {
       wait = std::max(1, OgIntOr(rep->value().as_object(), "waitInterval", 5));
