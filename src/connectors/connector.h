@@ -13,6 +13,7 @@
 #include "common/clock.h"
 #include "connectors/connector_config.h"
 #include "connectors/rate_budget.h"
+#include "connectors/rest_client.h"
 #include "net/http_client.h"
 #include "net/http_message.h"
 #include "store/connector_store.h"
@@ -153,5 +154,13 @@ class Connector {
     return ReferenceCheck{};
   }
 };
+
+// Records what a connector did this minute in its activity counters: the calls in `calls` (its
+// clients' TakeStats), `webhook_events`, and the sync `report` (null: this was no sync; `failed`:
+// it failed). Writes nothing when there is nothing to record (an outbox pass over an empty
+// outbox runs every second). A failure to record is logged, not returned.
+void RecordActivity(ConnectorContext& ctx, const std::string& connector,
+                    std::initializer_list<CallStats> calls, const SyncReport* report, bool failed,
+                    int64_t webhook_events);
 
 }  // namespace im::connectors

@@ -318,29 +318,8 @@ Result<SyncReport> PagerDutyConnector::Sync(const SyncOptions& options) {
 }
 
 void PagerDutyConnector::FlushStats(const SyncReport* report, bool failed, int64_t webhook_events) {
-  CallStats calls = client_.TakeStats();
-  CallStats quick = quick_.TakeStats();
-  calls.calls += quick.calls;
-  calls.errors += quick.errors;
-  calls.rate_limited += quick.rate_limited;
-  calls.latency_us += quick.latency_us;
-  // A pass over an empty outbox, every second: nothing to record, and no write for it.
-  if (!report && calls.calls == 0 && webhook_events == 0) return;
-  store::ActivityCounters c{.api_calls = calls.calls,
-                            .api_errors = calls.errors,
-                            .rate_limited = calls.rate_limited,
-                            .api_latency_us = calls.latency_us,
-                            .webhook_events = webhook_events};
-  if (report) {
-    c.incidents_synced = report->incidents;
-    c.syncs = 1;
-    c.sync_failures = failed ? 1 : 0;
-    c.sync_time_us = report->took.count();
-  }
-  Time minute = std::chrono::floor<std::chrono::minutes>(ctx_.clock.Now());
-  if (auto ok = ctx_.connectors.AddActivity(config_.name, minute, c); !ok) {
-    ctx_.log->error("cannot record connector activity: {}", ok.error().message);
-  }
+  RecordActivity(ctx_, config_.name, {client_.TakeStats(), quick_.TakeStats()}, report, failed,
+                 webhook_events);
 }
 
 }  // namespace im::connectors::pagerduty
