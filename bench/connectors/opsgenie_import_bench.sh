@@ -54,7 +54,9 @@ echo "== importer peak RSS: $((rss_kb / 1024)) MiB"
 if [ "$limits" = "on" ]; then
   # Requests per domain, and the least time each domain's per-minute bucket (full at the start,
   # then refilled at its rate) allows for them; the import cannot be faster than the slowest.
-  grep -o '"msg":"Opsgenie GET http://[^ ]*' "$dir/sync.err" | sed 's|.*http://[^/]*||; s|?.*||' |
+  # Answers refused for the rate limit (429) are retries, not requests the import needs.
+  grep '"msg":"Opsgenie GET http://' "$dir/sync.err" | grep -v ') → 429 ' |
+    grep -o '"msg":"Opsgenie GET http://[^ ]*' | sed 's|.*http://[^/]*||; s|?.*||' |
     awk '
       /^\/v2\/alerts$|^\/v1\/incidents$|^\/v2\/alerts\/count$/ { n["Search"]++; next }
       /^\/v1\/incidents\/|^\/v2\/incident-timelines\// { n["Incident"]++; next }
