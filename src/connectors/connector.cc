@@ -1,5 +1,6 @@
 #include "connectors/connector.h"
 
+#include <cstdlib>
 #include <future>
 
 namespace im::connectors {
@@ -17,6 +18,11 @@ std::string_view ReferenceKindName(ReferenceKind kind) {
     case ReferenceKind::kEscalationPolicy: return "escalation policy";
   }
   return "service";
+}
+
+bool DebugLogging(const ConnectorConfig& config, bool server_debug, const char* type_switch) {
+  const char* env = std::getenv(type_switch);
+  return config.debug || server_debug || (env != nullptr && std::string_view(env) == "true");
 }
 
 void RecordActivity(ConnectorContext& ctx, const std::string& connector,

@@ -155,6 +155,11 @@ class Connector {
   }
 };
 
+// Whether a connector logs each provider request and response: its config's "debug", the
+// server's IM_CONNECTOR_DEBUG=true (`server_debug`, ctx.debug), or its type's own environment
+// switch `type_switch` set to "true" (PAGERDUTY_DEBUG, OPSGENIE_DEBUG).
+bool DebugLogging(const ConnectorConfig& config, bool server_debug, const char* type_switch);
+
 // Records what a connector did this minute in its activity counters: the calls in `calls` (its
 // clients' TakeStats), `webhook_events`, and the sync `report` (null: this was no sync; `failed`:
 // it failed). Writes nothing when there is nothing to record (an outbox pass over an empty

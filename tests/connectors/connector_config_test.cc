@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "connectors/pagerduty/settings.h"
 #include "connectors/registry.h"
 
@@ -161,6 +163,20 @@ TEST(ConnectorRegistryTest, TheTypeReadsItsOwnCustomFieldsAndTheCoreItsOwn) {
   bad = r.ParseConfig("readonly", "ro", Parse(R"({"api_key":"k","custom":{"service_id":"P1"}})"));
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("service_id"), std::string::npos) << bad.error().message;
+}
+
+TEST(ConnectorRegistryTest, DebugLoggingIsTheConfigTheServerOrTheTypesOwnSwitch) {
+  ConnectorConfig c;
+  ::unsetenv("IM_TEST_TYPE_DEBUG");
+  EXPECT_FALSE(DebugLogging(c, false, "IM_TEST_TYPE_DEBUG"));
+  EXPECT_TRUE(DebugLogging(c, true, "IM_TEST_TYPE_DEBUG"));
+  ::setenv("IM_TEST_TYPE_DEBUG", "yes", 1);  // only "true" switches it on
+  EXPECT_FALSE(DebugLogging(c, false, "IM_TEST_TYPE_DEBUG"));
+  ::setenv("IM_TEST_TYPE_DEBUG", "true", 1);
+  EXPECT_TRUE(DebugLogging(c, false, "IM_TEST_TYPE_DEBUG"));
+  ::unsetenv("IM_TEST_TYPE_DEBUG");
+  c.debug = true;
+  EXPECT_TRUE(DebugLogging(c, false, "IM_TEST_TYPE_DEBUG"));
 }
 
 TEST(ConnectorRegistryTest, TypesAreRegisteredOnceAndUnknownOnesAreNamed) {

@@ -15,16 +15,12 @@ constexpr auto kOgSlice = std::chrono::days(7);
 constexpr auto kOgSmallestSlice = std::chrono::hours(1);
 constexpr size_t kOgBatch = 1000;
 
-// OPSGENIE_DEBUG=true: this type's own switch for logging requests and responses
-// (IM_CONNECTOR_DEBUG=true turns it on for every type, through ctx.debug).
-bool OpsgenieDebug() {
-  const char* env = std::getenv("OPSGENIE_DEBUG");
-  return env != nullptr && std::string_view(env) == "true";
-}
+// OPSGENIE_DEBUG=true: this type's own switch for logging requests and responses.
+constexpr char kOgDebugSwitch[] = "OPSGENIE_DEBUG";
 
 RestOptions OgOptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
   return OpsgenieOptions(config.base_url, config.api_key,
-                         config.debug || ctx.debug || OpsgenieDebug());
+                         DebugLogging(config, ctx.debug, kOgDebugSwitch));
 }
 
 // `field >= from AND field < until` in Opsgenie's search syntax (dates as epoch ms).
@@ -440,7 +436,8 @@ Result<SyncReport> OpsgenieConnector::Sync(const SyncOptions& options) {
 }
 
 RestOptions OpsgenieConnector::OptionsForHost(const std::string& base_url) const {
-  return OpsgenieOptions(base_url, config_.api_key, config_.debug || ctx_.debug || OpsgenieDebug());
+  return OpsgenieOptions(base_url, config_.api_key,
+                         DebugLogging(config_, ctx_.debug, kOgDebugSwitch));
 }
 
 void OpsgenieConnector::FlushStats(const SyncReport* report, bool failed, int64_t webhook_events) {

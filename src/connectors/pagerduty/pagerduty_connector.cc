@@ -14,16 +14,10 @@ constexpr auto kWindow = std::chrono::days(30);  // PagerDuty allows up to 6 mon
 // Updates stored per transaction during an import: one sync to disk for ten pages.
 constexpr size_t kBatch = 1000;
 
-// PAGERDUTY_DEBUG=true: this connector type's own switch for logging requests and responses
-// (IM_CONNECTOR_DEBUG=true turns it on for every type, through ctx.debug).
-bool PagerDutyDebug() {
-  const char* env = std::getenv("PAGERDUTY_DEBUG");
-  return env != nullptr && std::string_view(env) == "true";
-}
-
 RestOptions OptionsFor(const ConnectorConfig& config, const ConnectorContext& ctx) {
+  // PAGERDUTY_DEBUG=true: this type's own switch for logging requests and responses.
   return PagerDutyOptions(config.base_url, config.api_key,
-                          config.debug || ctx.debug || PagerDutyDebug());
+                          DebugLogging(config, ctx.debug, "PAGERDUTY_DEBUG"));
 }
 
 bool ChangesStatus(const std::string& type) {
