@@ -2,14 +2,13 @@
 // opsgenie` process, an import killed with SIGKILL half way and resumed, and the webhook.
 #include <gtest/gtest.h>
 
-#include <sqlite3.h>
-
 #include <chrono>
 #include <thread>
 
 #include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
+#include "fakes/sqlite_query.h"
 #include "fakes/temp_dir.h"
 
 namespace im::cli {
@@ -18,22 +17,6 @@ namespace {
 using im::testing::Process;
 
 constexpr int kAlerts = 1500;  // the simulator also makes kAlerts / 10 Opsgenie incidents
-
-int64_t OgQuery(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  int64_t out = -1;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-      out = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-  }
-  sqlite3_close(db);
-  return out;
-}
 
 class OpsgenieCliTest : public ::testing::Test {
  protected:
@@ -79,34 +62,38 @@ TEST_F(OpsgenieCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   Process sync({im::testing::ImBinary(), "--data-dir", data(), "connector", "sync", "og"});
   ASSERT_TRUE(sync.started());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (OgQuery(db(), "SELECT count(*) FROM connector_links") < 200 &&
+  while (im::testing::QueryInt(db(), "SELECT count(*) FROM connector_links") < 200 &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling a file, bounded
   }
   sync.Signal(SIGKILL);
   EXPECT_EQ(sync.Wait(), 128 + SIGKILL);
   const int64_t all = kAlerts + kAlerts / 10;
-  int64_t partial = OgQuery(db(), "SELECT count(*) FROM connector_links");
+  int64_t partial = im::testing::QueryInt(db(), "SELECT count(*) FROM connector_links");
   EXPECT_GT(partial, 0);
   EXPECT_LT(partial, all) << "the import finished before it could be killed";
-  EXPECT_EQ(OgQuery(db(), "SELECT import_done FROM connectors"), 0);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT import_done FROM connectors"), 0);
 
   SetLatency(0);
   ASSERT_EQ(Im("connector sync og"), 0);
-  EXPECT_EQ(OgQuery(db(), "SELECT import_done FROM connectors"), 1);
-  EXPECT_EQ(OgQuery(db(), "SELECT count(*) FROM connector_links"), all);
-  EXPECT_EQ(OgQuery(db(), "SELECT count(DISTINCT external_id) FROM connector_links"), all);
-  EXPECT_EQ(OgQuery(db(), "SELECT count(*) FROM incidents WHERE source = 'opsgenie:og'"), all);
-  EXPECT_EQ(OgQuery(db(),
-                    "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
-                    "'declared' GROUP BY incident HAVING count(*) > 1)"),
-            0);
-  EXPECT_GT(OgQuery(db(), "SELECT count(*) FROM oncall_schedules"), 0);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT import_done FROM connectors"), 1);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT count(*) FROM connector_links"), all);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT count(DISTINCT external_id) FROM connector_links"),
+            all);
+  EXPECT_EQ(
+      im::testing::QueryInt(db(), "SELECT count(*) FROM incidents WHERE source = 'opsgenie:og'"),
+      all);
+  EXPECT_EQ(
+      im::testing::QueryInt(db(),
+                            "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
+                            "'declared' GROUP BY incident HAVING count(*) > 1)"),
+      0);
+  EXPECT_GT(im::testing::QueryInt(db(), "SELECT count(*) FROM oncall_schedules"), 0);
   // Read-only: nothing was ever queued to be sent to Opsgenie.
-  EXPECT_EQ(OgQuery(db(), "SELECT count(*) FROM connector_outbox"), 0);
-  int64_t rows = OgQuery(db(), "SELECT count(*) FROM timeline");
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT count(*) FROM connector_outbox"), 0);
+  int64_t rows = im::testing::QueryInt(db(), "SELECT count(*) FROM timeline");
   ASSERT_EQ(Im("connector sync og"), 0);
-  EXPECT_EQ(OgQuery(db(), "SELECT count(*) FROM timeline"), rows);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT count(*) FROM timeline"), rows);
 }
 
 TEST_F(OpsgenieCliTest, AWriteDirectionAndServiceMappingAreRefusedSayingWhy) {
@@ -117,7 +104,8 @@ TEST_F(OpsgenieCliTest, AWriteDirectionAndServiceMappingAreRefusedSayingWhy) {
   ASSERT_EQ(Im("connector add opsgenie og --config '" + base + "}'"), 0);
   EXPECT_NE(Im("connector map-service og --im-service api --pd-service P1"), 0);
   EXPECT_NE(Im("connector webhook og --enable --url http://127.0.0.1:9"), 0);
-  EXPECT_EQ(OgQuery(db(), "SELECT sends_changes FROM connectors WHERE name = 'og'"), 0);
+  EXPECT_EQ(im::testing::QueryInt(db(), "SELECT sends_changes FROM connectors WHERE name = 'og'"),
+            0);
 }
 
 }  // namespace
