@@ -43,9 +43,10 @@ void OpsgenieConnector::ReceiveWebhook(const net::HttpRequest& req,
   if (config_.webhook_secrets.empty()) {
     return done(WebhookReply{
         .status = 401,
-        .message = "no webhook secret header is configured for this connector: set "
-                   "custom.webhook_header {\"name\", \"value\"} with `im connector update " +
-                   config_.name + "`",
+        .message = "no webhook secret header is configured for this connector: set its value "
+                   "with `im connector update " +
+                   config_.name + " --webhook-secret <16+ characters>` (header " +
+                   settings_.webhook_header + ") and send that header from Opsgenie",
         .unverified = true});
   }
   auto given = req.Header(settings_.webhook_header);
