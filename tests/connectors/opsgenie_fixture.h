@@ -107,21 +107,26 @@ class OpsgenieFixture : public ::testing::Test {
   sim::opsgenie::Simulator& Sim() { return options_.region == "eu" ? *eu_.sim : *us_.sim; }
 
   // The simulator's alerts and incidents created since `since` (of `team` when given).
-  std::pair<size_t, size_t> SimCounts(sim::opsgenie::Simulator& sim, Time since,
-                                      const std::string& team = "") {
+  // What the simulator holds from `since` on (of `team` only when given); `responder` counts
+  // the alerts made for incidents, which are part of their incident, not incidents of their own.
+  struct Counts {
+    size_t alerts = 0, incidents = 0, responder = 0;
+  };
+  Counts SimCounts(sim::opsgenie::Simulator& sim, Time since, const std::string& team = "") {
     std::lock_guard lock(sim.state().mu);
-    size_t alerts = 0, incidents = 0;
+    Counts n;
     for (const auto& a : sim.state().world.alerts) {
       if (a.deleted || a.created_at < since) continue;
       if (!team.empty() && a.owner_team_id != team) continue;
-      ++alerts;
+      ++n.alerts;
+      if (!a.incident_id.empty()) ++n.responder;
     }
     for (const auto& i : sim.state().world.incidents) {
       if (i.deleted || i.created_at < since) continue;
       if (!team.empty() && i.owner_team_id != team) continue;
-      ++incidents;
+      ++n.incidents;
     }
-    return {alerts, incidents};
+    return n;
   }
 
   Time ImportStart() { return clock_.Now() - std::chrono::days(90); }

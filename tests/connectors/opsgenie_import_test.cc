@@ -41,15 +41,17 @@ TEST_F(OpsgenieImport, ImportsIncidentsAndAlertsUnderRateLimitsOnceOnly) {
   auto activity = connectors_->Activity("og", Time{});
   ASSERT_TRUE(activity);
   EXPECT_GT(activity->rate_limited, 0);  // Opsgenie's 429s were met, waited out and retried
-  auto [alerts, incidents] = SimCounts(*us_.sim, ImportStart());
+  auto [alerts, incidents, responder] = SimCounts(*us_.sim, ImportStart());
   ASSERT_GT(incidents, 0u);
+  ASSERT_GT(responder, 0u);
   EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
   // Every alert's times are Opsgenie's: created, first acknowledgement, close (ms after).
+  int acknowledged = 0;
   {
     std::lock_guard lock(us_.sim->state().mu);
     int checked = 0;
     for (const auto& a : us_.sim->state().world.alerts) {
-      if (a.created_at < ImportStart() || checked++ > 40) continue;
+      if (a.created_at < ImportStart() || !a.incident_id.empty() || checked++ > 40) continue;
       core::Incident i = Linked(opsgenie::AlertKey(a.id));
       EXPECT_EQ(i.created_at, a.created_at);
       EXPECT_EQ(i.source, "opsgenie:og");
@@ -65,11 +67,22 @@ TEST_F(OpsgenieImport, ImportsIncidentsAndAlertsUnderRateLimitsOnceOnly) {
       core::Incident i = Linked(opsgenie::IncidentKey(inc.id));
       EXPECT_EQ(i.title, inc.message);
       EXPECT_EQ(i.status == core::Status::kOpen, inc.status == "open") << inc.id;
+      // Its responder alerts are part of it, and the first of them acknowledged is its MTTA.
+      std::optional<Time> first_ack;
+      for (const auto& id : inc.responder_alert_ids) {
+        EXPECT_EQ(Linked(opsgenie::AlertKey(id)).number, i.number) << id;
+        const auto* a = us_.sim->state().world.FindAlert(id, "id");
+        ASSERT_NE(a, nullptr);
+        if (a->acked_at && (!first_ack || *a->acked_at < *first_ack)) first_ack = a->acked_at;
+      }
+      EXPECT_EQ(i.acknowledged_at, first_ack) << inc.id;
+      acknowledged += first_ack.has_value();
     }
   }
+  EXPECT_GT(acknowledged, 0);
   // Importing again (a new history run from scratch) changes nothing.
   int64_t total = Total();
-  EXPECT_EQ(total, static_cast<int64_t>(alerts + incidents));
+  EXPECT_EQ(total, static_cast<int64_t>(alerts + incidents - responder));
   ASSERT_TRUE(connectors_->SetCheckpoint("og", ImportStart(), false));
   ASSERT_TRUE(Open()->Sync({}));
   EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
@@ -85,7 +98,7 @@ TEST_F(OpsgenieImport, PollingPicksUpAnAlertClosedSinceTheImport) {
     std::lock_guard lock(us_.sim->state().mu);
     auto& w = us_.sim->state().world;
     for (auto& a : w.alerts) {
-      if (a.status == "open") {
+      if (a.status == "open" && a.incident_id.empty()) {
         clock_.Advance(std::chrono::minutes(10));
         ASSERT_TRUE(sim::opsgenie::CloseAlert(w, a, "", "", clock_.Now()));
         id = a.id;
@@ -147,11 +160,11 @@ TEST_F(OpsgenieImport, ACancelledImportResumesWithNothingMissingOrDoubled) {
   ASSERT_TRUE(stored);
   EXPECT_FALSE(stored->import_done);
   ASSERT_TRUE(stored->import_checkpoint.has_value());
-  auto [alerts, incidents] = SimCounts(*us_.sim, ImportStart());
+  auto [alerts, incidents, responder] = SimCounts(*us_.sim, ImportStart());
   EXPECT_LT(Links(), static_cast<int64_t>(alerts + incidents));
   ASSERT_TRUE(Open()->Sync({}));
   EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
-  EXPECT_EQ(Total(), static_cast<int64_t>(alerts + incidents));
+  EXPECT_EQ(Total(), static_cast<int64_t>(alerts + incidents - responder));
   stored = connectors_->Get("og");
   ASSERT_TRUE(stored);
   EXPECT_TRUE(stored->import_done);
@@ -175,8 +188,8 @@ TEST_F(OpsgenieImport, EuRegionKeyWorksOnEuAndTestNamesTheRegionOnUs) {
   auto c = Open();
   for (const auto& check : c->Test()) EXPECT_TRUE(check.ok) << check.name << ": " << check.detail;
   ASSERT_TRUE(c->Sync({}));
-  auto [alerts, incidents] = SimCounts(*eu_.sim, ImportStart());
-  EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
+  auto n = SimCounts(*eu_.sim, ImportStart());
+  EXPECT_EQ(Links(), static_cast<int64_t>(n.alerts + n.incidents));
 }
 
 TEST_F(OpsgenieImport, WithoutTheIncidentApiItImportsAlertsOnlyAndSaysSo) {
@@ -197,8 +210,10 @@ TEST_F(OpsgenieImport, WithoutTheIncidentApiItImportsAlertsOnlyAndSaysSo) {
   auto r = c->Sync({});
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(c->incident_api());
-  auto [alerts, incidents] = SimCounts(*us_.sim, ImportStart());
-  EXPECT_EQ(Links(), static_cast<int64_t>(alerts));
+  // Without incidents, their responder alerts are incidents of their own.
+  auto n = SimCounts(*us_.sim, ImportStart());
+  EXPECT_EQ(Links(), static_cast<int64_t>(n.alerts));
+  EXPECT_EQ(Total(), static_cast<int64_t>(n.alerts));
 }
 
 TEST_F(OpsgenieImport, ATeamScopedKeyImportsItsTeamAndTestSaysSo) {
@@ -219,8 +234,9 @@ TEST_F(OpsgenieImport, ATeamScopedKeyImportsItsTeamAndTestSaysSo) {
   }
   EXPECT_TRUE(scoped);
   ASSERT_TRUE(c->Sync({}));
-  auto [alerts, incidents] = SimCounts(*us_.sim, ImportStart(), team);
-  EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
+  auto n = SimCounts(*us_.sim, ImportStart(), team);
+  EXPECT_EQ(Links(), static_cast<int64_t>(n.alerts + n.incidents));
+  EXPECT_EQ(Total(), static_cast<int64_t>(n.alerts + n.incidents - n.responder));
 }
 
 }  // namespace

@@ -227,6 +227,80 @@ TEST_F(OpsgenieTest, IncidentsNeedAQueryAndChangeThroughAsyncActions) {
   EXPECT_EQ(Str(notes.at(0).at("note")), "rolled back");
 }
 
+TEST_F(OpsgenieTest, AnIncidentAlertsEachResponderAndResolvingClosesThoseAlerts) {
+  std::string service, team1, team2;
+  {
+    auto lock = sim_->state().Lock();
+    service = sim_->state().world.services.front().id;
+    team1 = sim_->state().world.teams.at(0).id;
+    team2 = sim_->state().world.teams.at(1).id;
+  }
+  auto created =
+      RequestStatus(Accepted("/v1/incidents/create",
+                             R"({"message":"Payments down","serviceId":")" + service +
+                                 R"(","priority":"P1","responders":[{"type":"team","id":")" +
+                                 team1 + R"("},{"type":"team","id":")" + team2 + R"("}]})"),
+                    "v1/incidents");
+  std::string id = Str(created.at("incidentId"));
+  auto ids = Body(Call("GET", "/v1/incidents/" + id + "/responder-alert-ids?order=asc"));
+  ASSERT_EQ(ids.at("data").as_array().size(), 2u);
+  EXPECT_TRUE(ids.contains("took") && ids.contains("requestId"));
+  std::vector<std::string> alerts;
+  for (const auto& a : ids.at("data").as_array()) alerts.push_back(Str(a));
+  std::set<std::string> notified;
+  for (const auto& a : alerts) {
+    auto alert = Body(Call("GET", "/v2/alerts/" + a)).at("data");
+    EXPECT_EQ(Str(alert.at("message")), "Payments down");
+    EXPECT_EQ(Str(alert.at("priority")), "P1");
+    EXPECT_EQ(Str(alert.at("status")), "open");
+    notified.insert(Str(alert.at("responders").at(0).at("id")));
+  }
+  EXPECT_EQ(notified, (std::set<std::string>{team1, team2}));
+  // Paged: limit and offset; the newest first by default.
+  auto first = Body(Call("GET", "/v1/incidents/" + id + "/responder-alert-ids?limit=1"));
+  ASSERT_EQ(first.at("data").as_array().size(), 1u);
+  EXPECT_EQ(Str(first.at("data").at(0)), alerts.back());
+  auto second = Body(Call("GET", "/v1/incidents/" + id + "/responder-alert-ids?limit=1&offset=1"));
+  EXPECT_EQ(Str(second.at("data").at(0)), alerts.front());
+  EXPECT_EQ(Call("GET", "/v1/incidents/" + id + "/responder-alert-ids?limit=101").status, 422);
+  EXPECT_EQ(Call("GET", "/v1/incidents/nope/responder-alert-ids").status, 404);
+  // A responder acknowledges their alert; resolving the incident closes both.
+  clock_.Advance(std::chrono::minutes(3));
+  RequestStatus(Accepted("/v2/alerts/" + alerts.front() + "/acknowledge", "{}"), "v2/alerts");
+  clock_.Advance(std::chrono::minutes(30));
+  RequestStatus(Accepted("/v1/incidents/" + id + "/resolve", "{}"), "v1/incidents");
+  auto acked = Body(Call("GET", "/v2/alerts/" + alerts.front())).at("data");
+  EXPECT_EQ(Str(acked.at("status")), "closed");
+  EXPECT_EQ(acked.at("report").at("ackTime").as_int64(), 3 * 60 * 1000);
+  EXPECT_EQ(acked.at("report").at("closeTime").as_int64(), 33 * 60 * 1000);
+  EXPECT_EQ(Str(Body(Call("GET", "/v2/alerts/" + alerts.back())).at("data").at("status")),
+            "closed");
+}
+
+TEST_F(OpsgenieTest, ServicesArePagedAndATeamKeySeesOnlyItsOwn) {
+  auto all = Body(Call("GET", "/v1/services?limit=100"));
+  const auto& services = all.at("data").as_array();
+  ASSERT_FALSE(services.empty());
+  std::string team = Str(services.at(0).at("teamId"));
+  for (const auto& s : services) {
+    for (const char* field : {"id", "name", "description", "teamId", "visibility"}) {
+      EXPECT_TRUE(s.as_object().contains(field)) << field;
+    }
+  }
+  auto one = Body(Call("GET", "/v1/services?limit=1"));
+  EXPECT_EQ(one.at("data").as_array().size(), 1u);
+  EXPECT_TRUE(one.at("paging").as_object().contains("next"));
+  std::string id = Str(services.at(0).at("id"));
+  EXPECT_EQ(Str(Body(Call("GET", "/v1/services/" + id)).at("data").at("name")),
+            Str(services.at(0).at("name")));
+  EXPECT_EQ(Call("GET", "/v1/services/nope").status, 404);
+  sim_->keys().Set({{.key = "og-team", .team = team}});
+  auto scoped = Body(Call("GET", "/v1/services?limit=100", "", "og-team")).at("data");
+  ASSERT_FALSE(scoped.as_array().empty());
+  EXPECT_LT(scoped.as_array().size(), services.size());
+  for (const auto& s : scoped.as_array()) EXPECT_EQ(Str(s.at("teamId")), team);
+}
+
 TEST_F(OpsgenieTest, RestrictedRotationFollowsTheWallClockAcrossDst) {
   // London leaves GMT for BST on 2026-03-29. A daily rotation of Ada and Grace from Monday
   // 2026-03-23 09:00 GMT, on call 09:00-17:00 local only.

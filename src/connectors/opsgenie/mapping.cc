@@ -241,4 +241,31 @@ ObservedIncident ObserveIncident(const OgIncident& i, const Settings& s, const O
   return o;
 }
 
+store::ProviderUpdate AcknowledgedThroughAlert(const core::Incident& incident,
+                                               const ObservedIncident& alert,
+                                               std::optional<Time> last_event_at) {
+  store::ProviderUpdate u;
+  if (!alert.acknowledged_at ||
+      (incident.acknowledged_at && *incident.acknowledged_at <= *alert.acknowledged_at)) {
+    u.skip = true;
+    return u;
+  }
+  const Time at = *alert.acknowledged_at;
+  const std::string who =
+      alert.acknowledged_by.empty() ? alert.fallback_actor : alert.acknowledged_by;
+  u.event_at = last_event_at;
+  u.incident = incident;
+  u.incident.acknowledged_at = at;
+  u.incident.acknowledged_by = who;
+  u.incident.version = incident.version + 1;
+  u.incident.updated_at = std::max(incident.updated_at, at);
+  u.entries.push_back({.at = at,
+                       .kind = core::EntryKind::kAcknowledged,
+                       .actor = who,
+                       .message = "acknowledged in Opsgenie through " + alert.label,
+                       .source = alert.source,
+                       .external_key = alert.key_prefix + ":ack"});
+  return u;
+}
+
 }  // namespace im::connectors::opsgenie

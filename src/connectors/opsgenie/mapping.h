@@ -85,4 +85,12 @@ std::string OgServiceName(const std::string& name);
 ObservedIncident ObserveAlert(const OgAlert& a, const Settings& s, const OgDirectory& dir);
 ObservedIncident ObserveIncident(const OgIncident& i, const Settings& s, const OgDirectory& dir);
 
+// A responder alert of an Opsgenie incident (`alert`, as ObserveAlert reads it) seen again:
+// its acknowledgement, when earlier than the incident's first, becomes that first
+// acknowledgement (Opsgenie incidents are acknowledged through their responder alerts), with
+// an entry saying so; anything else about the alert changes nothing (skip).
+store::ProviderUpdate AcknowledgedThroughAlert(const core::Incident& incident,
+                                               const ObservedIncident& alert,
+                                               std::optional<Time> last_event_at);
+
 }  // namespace im::connectors::opsgenie

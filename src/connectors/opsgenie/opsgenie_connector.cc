@@ -174,10 +174,11 @@ OpsgenieConnector::Decide OpsgenieConnector::AlertDecider(const OgAlert& a,
               config_.name](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
     if (linked.incident) {
       // An alert Opsgenie made for one of its incidents is part of that incident (linked to
-      // it by LinkResponderAlerts): the incident's own state counts, not the alert's.
+      // it by LinkResponderAlerts): the incident's own state counts, not the alert's, except
+      // that a responder acknowledging it is the incident's acknowledgement (MTTA).
       auto kind = linked.incident->custom_fields.find("opsgenie_kind");
       if (kind != linked.incident->custom_fields.end() && kind->second == "incident") {
-        return store::ProviderUpdate{.skip = true};
+        return opsgenie::AcknowledgedThroughAlert(*linked.incident, observed, linked.last_event_at);
       }
       // What we hold is as new or newer: importing again changes nothing.
       if (linked.last_event_at && event_at <= *linked.last_event_at) {
@@ -224,34 +225,36 @@ Result<void> OpsgenieConnector::ReadTimeline(OgIncident& incident, SyncReport* r
   return Ok();
 }
 
-Result<void> OpsgenieConnector::LinkResponderAlerts(const std::string& id, SyncReport& report) {
+Result<void> OpsgenieConnector::LinkResponderAlerts(const std::string& id, RestClient& client,
+                                                    SyncReport* report) {
   if (!responder_alert_ids_) return Ok();
-  auto got = client_.Get("/v1/incidents/" + net::UrlEncode(id) + "/responder-alert-ids");
-  report.requests++;
-  if (!got) {
-    if (got.error().code == ErrorCode::kNotFound) {
+  // data is the list of alert ids (the Go SDK's GetResponderAlertsResult), a page at a time.
+  constexpr size_t kPage = 100;
+  std::vector<std::string> alert_ids;
+  for (size_t offset = 0;; offset += kPage) {
+    auto got = client.Get("/v1/incidents/" + net::UrlEncode(id) + "/responder-alert-ids",
+                          {{"identifierType", "id"},
+                           {"order", "asc"},
+                           {"offset", std::to_string(offset)},
+                           {"limit", std::to_string(kPage)}});
+    if (report) report->requests++;
+    if (!got) {
+      if (got.error().code != ErrorCode::kNotFound) return std::unexpected(got.error());
+      // Deleted since it was listed: nothing to link.
+      if (got.error().message.find("Incident does not exist") != std::string::npos) return Ok();
       // Not served here (the endpoint is the official Go SDK's, not in the OAS): the alerts
-      // stay incidents of their own for this sync (docs/opsgenie.md).
+      // stay incidents of their own (docs/opsgenie.md).
       responder_alert_ids_ = false;
       return Ok();
     }
-    return std::unexpected(got.error());
-  }
-  auto data = DataOf(*got, "GET /v1/incidents/{id}/responder-alert-ids");
-  if (!data) return std::unexpected(data.error());
-  std::vector<std::string> alert_ids;
-  auto take = [&](const json::value& v) {
-    if (!v.is_array()) return;
-    for (const auto& a : v.as_array()) {
-      if (a.is_string()) alert_ids.emplace_back(a.as_string());
+    auto data = DataOf(*got, "GET /v1/incidents/{id}/responder-alert-ids");
+    if (!data) return std::unexpected(data.error());
+    if (!(*data)->is_array()) break;
+    const auto& page = (*data)->as_array();
+    for (const auto& a : page) {
+      if (a.is_string() && !a.as_string().empty()) alert_ids.emplace_back(a.as_string());
     }
-  };
-  take(**data);
-  if ((*data)->is_object()) {
-    for (const char* key : {"alertIds", "responderAlertIds", "ids"}) {
-      if (auto it = (*data)->as_object().find(key); it != (*data)->as_object().end())
-        take(it->value());
-    }
+    if (page.size() < kPage || offset + kPage >= 10'000) break;
   }
   if (alert_ids.empty()) return Ok();
   auto number = ctx_.connectors.FindLinkedIncident(config_.name, IncidentKey(id));
@@ -303,7 +306,7 @@ Result<void> OpsgenieConnector::ImportIncidents(Time from, Time until, bool poll
     if (auto flushed = batch.Flush(); !flushed) return flushed;
     if (settings_.import_alerts) {
       for (const auto& i : incidents) {
-        if (auto linked = LinkResponderAlerts(i.id, report); !linked) return linked;
+        if (auto linked = LinkResponderAlerts(i.id, client_, &report); !linked) return linked;
       }
     }
     return Ok();
@@ -383,6 +386,11 @@ Result<void> OpsgenieConnector::FetchOne(const std::string& key, RestClient& cli
       if (auto t = ReadTimeline(*i, report); !t) return t;
     }
     decide = IncidentDecider(*i, dir);
+    auto r = ctx_.connectors.ApplyProviderIncident(config_.name, key, std::nullopt, decide);
+    if (!r) return std::unexpected(r.error());
+    if (report) report->incidents++;
+    if (!settings_.import_alerts) return Ok();
+    return LinkResponderAlerts(i->id, client, report);
   } else {
     std::string id = key.starts_with("alert:") ? key.substr(6) : key;
     auto got = client.Get("/v2/alerts/" + net::UrlEncode(id));

@@ -55,7 +55,7 @@ class OpsgenieConnector final : public Connector {
   // The incident's timeline: its first resolve (or close) and who did it.
   Result<void> ReadTimeline(OgIncident& incident, SyncReport* report);
   // Links the alerts Opsgenie made for incident `id` to it, so they are not counted again.
-  Result<void> LinkResponderAlerts(const std::string& id, SyncReport& report);
+  Result<void> LinkResponderAlerts(const std::string& id, RestClient& client, SyncReport* report);
   // Reads one alert or incident ("alert:<id>" / "incident:<id>") and applies it.
   Result<void> FetchOne(const std::string& key, RestClient& client, SyncReport* report);
   using Decide = std::function<Result<store::ProviderUpdate>(const store::LinkedIncident&)>;

@@ -128,26 +128,50 @@ Incident& CreateIncident(World& w, Rng& rng, IncidentDraft d, const std::string&
   i.created_at = i.updated_at = at;
   System(rng, i, "IncidentCreated", "Incident created", i.message, user, at);
   if (!d.note.empty()) AddIncidentNote(rng, i, user, d.note, at);
+  for (const auto& r : i.responders) {
+    AlertDraft a;
+    a.message = i.message;
+    a.description = i.description;
+    a.priority = i.priority;
+    a.tags = i.tags;
+    a.user = user;
+    a.responders = {r};
+    Alert& made = AddNewAlert(w, rng, std::move(a), at);
+    made.incident_id = i.id;
+    i.responder_alert_ids.push_back(made.id);
+  }
   return w.AddIncident(std::move(i));
 }
 
-bool ResolveIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
-                     Time at) {
+namespace {
+
+void CloseResponderAlerts(World& w, const Incident& i, const std::string& user, Time at) {
+  for (const auto& id : i.responder_alert_ids) {
+    if (Alert* a = w.FindAlert(id, "id"); a && a->status == "open") CloseAlert(w, *a, user, "", at);
+  }
+}
+
+}  // namespace
+
+bool ResolveIncident(World& w, Rng& rng, Incident& i, const std::string& user,
+                     const std::string& note, Time at) {
   if (i.status != "open") return false;
   i.status = "resolved";
   i.updated_at = at;
   System(rng, i, "IncidentResolved", "Incident resolved", note, user, at);
   if (!note.empty()) AddIncidentNote(rng, i, user, note, at);
+  CloseResponderAlerts(w, i, user, at);
   return true;
 }
 
-bool CloseIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
-                   Time at) {
+bool CloseIncident(World& w, Rng& rng, Incident& i, const std::string& user,
+                   const std::string& note, Time at) {
   if (i.status == "closed") return false;
   i.status = "closed";
   i.updated_at = at;
   System(rng, i, "IncidentClosed", "Incident closed", note, user, at);
   if (!note.empty()) AddIncidentNote(rng, i, user, note, at);
+  CloseResponderAlerts(w, i, user, at);
   return true;
 }
 

@@ -49,13 +49,17 @@ struct IncidentDraft {
   std::vector<Participant> responders;
 };
 
+// Creates the incident and, as Opsgenie does, one responder alert per responder (its message,
+// priority and tags, that responder), which notifies the responder: acknowledging it is how a
+// responder acknowledges the incident.
 Incident& CreateIncident(World& w, Rng& rng, IncidentDraft draft, const std::string& user, Time at);
-// open → resolved; false otherwise.
-bool ResolveIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
-                     Time at);
+// open → resolved; false otherwise. Resolving or closing the incident closes its responder
+// alerts that are still open.
+bool ResolveIncident(World& w, Rng& rng, Incident& i, const std::string& user,
+                     const std::string& note, Time at);
 // open or resolved → closed; false when already closed.
-bool CloseIncident(Rng& rng, Incident& i, const std::string& user, const std::string& note,
-                   Time at);
+bool CloseIncident(World& w, Rng& rng, Incident& i, const std::string& user,
+                   const std::string& note, Time at);
 void AddIncidentNote(Rng& rng, Incident& i, const std::string& user, const std::string& note,
                      Time at);
 TimelineEntry& AddTimelineEntry(Rng& rng, Incident& i, TimelineEntry entry);

@@ -4,7 +4,9 @@
 // bare words matching username or full name; totalCount and paging), GET
 // /v2/users/{identifier} (id or username), GET /v2/teams[/{identifier}] (members listed when
 // expand=member, and always on one team), GET /v2/escalations[/{identifier}] (identifierType
-// id|name; a team-scoped key sees only its team's).
+// id|name; a team-scoped key sees only its team's), GET /v1/services[/{id}] (Service API, in
+// the official Go SDK, not in the OAS: offset, limit 1..100 default 20, paging; a team-scoped
+// key sees only its team's services).
 #include <algorithm>
 
 #include "sim/common/json_response.h"
@@ -110,6 +112,43 @@ Response Escalation1(Api& api, const net::HttpRequest& req, const Call& call) {
   return DataReply(call, EscalationJson(api.st.world, *e));
 }
 
+json::object ServiceJson(const Service& s) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"description", s.name + " service"},
+          {"teamId", s.team_id},
+          {"visibility", "TEAM_MEMBERS"},
+          {"tags", json::array{}}};
+}
+
+Response Services(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto page = ParsePage(req, call, 20, 100);
+  if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
+  auto lock = api.st.Lock();
+  std::vector<const Service*> found;
+  for (const auto& s : api.st.world.services) {
+    if (InScope(call, s.team_id)) found.push_back(&s);
+  }
+  const Page& p = std::get<Page>(page);
+  json::array data;
+  for (size_t i = static_cast<size_t>(p.offset);
+       i < found.size() && i < static_cast<size_t>(p.offset + p.limit); ++i) {
+    data.push_back(ServiceJson(*found[i]));
+  }
+  json::object paging = PagingLinks(api, req, p, found.size());
+  Response res = Reply(call, {{"data", std::move(data)}, {"paging", paging}});
+  AddPagingHeaders(res, paging);
+  return res;
+}
+
+Response Service1(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto lock = api.st.Lock();
+  const Service* s = api.st.world.FindService(req.Param("id"));
+  if (!s) return NotFoundReply(call, "Service with id [" + req.Param("id") + "] does not exist");
+  if (!InScope(call, s->team_id)) return NoPermission(call);
+  return DataReply(call, ServiceJson(*s));
+}
+
 }  // namespace
 
 void AddDirectoryRoutes(Api& api) {
@@ -124,6 +163,8 @@ void AddDirectoryRoutes(Api& api) {
   add("/v2/teams/{identifier}", Domain::kConfiguration, Team1);
   add("/v2/escalations", Domain::kConfiguration, Escalations);
   add("/v2/escalations/{identifier}", Domain::kConfiguration, Escalation1);
+  add("/v1/services", Domain::kConfiguration, Services);
+  add("/v1/services/{id}", Domain::kConfiguration, Service1);
 }
 
 }  // namespace im::sim::opsgenie

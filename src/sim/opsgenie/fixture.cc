@@ -226,8 +226,8 @@ std::optional<PendingIncident> ReadIncident(const FixtureObject& o, const World&
 
 void ApplyIncident(World& w, Rng& rng, PendingIncident p) {
   Incident& inc = CreateIncident(w, rng, std::move(p.draft), p.owner, p.created);
-  if (p.status == "resolved") ResolveIncident(rng, inc, p.owner, "", *p.updated_at);
-  if (p.status == "closed") CloseIncident(rng, inc, p.owner, "", *p.updated_at);
+  if (p.status == "resolved") ResolveIncident(w, rng, inc, p.owner, "", *p.updated_at);
+  if (p.status == "closed") CloseIncident(w, rng, inc, p.owner, "", *p.updated_at);
   inc.updated_at = std::max(inc.updated_at, p.updated_at.value_or(inc.updated_at));
   if (!p.owner.empty()) inc.owner = p.owner;
   if (p.seen) inc.is_seen = *p.seen;

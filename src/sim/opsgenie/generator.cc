@@ -155,6 +155,7 @@ World Generate(const GeneratorOptions& o) {
   GenerateAlerts(w, rng, o.alerts, o.now - days(o.days), o.now);
   GenerateIncidents(w, rng, o.alerts > 0 ? std::max<int64_t>(1, o.alerts / 10) : 0,
                     o.now - days(o.days), o.now);
+  w.SortByCreation();  // the incidents' responder alerts were added after the other alerts
   return w;
 }
 

@@ -174,11 +174,17 @@ void GenerateIncidents(World& w, Rng& rng, int64_t count, Time start, Time now) 
     if (note < now && rng.Chance(0.6)) {
       AddIncidentNote(rng, inc, by, kNotes[rng.Between(0, std::size(kNotes) - 1)], note);
     }
+    Time ack = Millis(at + seconds(rng.Between(60, 20 * 60)));
+    if (ack < now && rng.Chance(0.85)) {  // a responder acknowledges their responder alert
+      for (const auto& id : inc.responder_alert_ids) {
+        if (Alert* a = w.FindAlert(id, "id")) AcknowledgeAlert(*a, by, "", ack);
+      }
+    }
     Time resolve = std::max(note, at + minutes(rng.Between(30, 8 * 60)));
     if (!rng.Chance(0.9) || resolve >= now) continue;
-    ResolveIncident(rng, inc, by, "Mitigated", resolve);
+    ResolveIncident(w, rng, inc, by, "Mitigated", resolve);
     Time close = resolve + minutes(rng.Between(60, 24 * 60));
-    if (rng.Chance(0.85) && close < now) CloseIncident(rng, inc, by, "", close);
+    if (rng.Chance(0.85) && close < now) CloseIncident(w, rng, inc, by, "", close);
   }
 }
 

@@ -4,7 +4,9 @@
 // GET .../notes, GET .../logs (the timeline as log lines, paged like alert logs), and the
 // incident timeline /v2/incident-timelines/{incidentId}/entries. resolve, notes, logs and the
 // timeline are not in the 2021 OAS; their paths come from the official Go SDK and the Incident
-// Timeline API page (providers.md §4.4). A team-scoped key sees only its team's incidents.
+// Timeline API page (providers.md §4.4), and GET .../responder-alert-ids (the ids of the
+// alerts made for the incident's responders) from the Go SDK's GetResponderAlerts. A
+// team-scoped key sees only its team's incidents.
 #include <algorithm>
 
 #include "common/time.h"
@@ -64,10 +66,10 @@ Response Action(Api& api, const net::HttpRequest& req, const Call& call,
     }
     r.incident_id = inc->id;
     if (action == "Close") {
-      r.success = CloseIncident(st.rng, *inc, f.user, f.note, at);
+      r.success = CloseIncident(st.world, st.rng, *inc, f.user, f.note, at);
       r.status = r.success ? "Closed incident" : "Incident is already closed";
     } else if (action == "Resolve") {
-      r.success = ResolveIncident(st.rng, *inc, f.user, f.note, at);
+      r.success = ResolveIncident(st.world, st.rng, *inc, f.user, f.note, at);
       r.status = r.success ? "Resolved incident" : "Incident is not open";
     } else if (action == "AddNote") {
       AddIncidentNote(st.rng, *inc, f.user, f.note, at);
@@ -173,6 +175,29 @@ Response IncidentLogs(Api& api, const net::HttpRequest& req, const Call& call) {
   return LinePage(api, req, call, IncidentLogLines(*std::get<Incident*>(inc)), LogJson);
 }
 
+// GET .../responder-alert-ids: identifierType id|tiny, offset, limit (1..100, default 20),
+// order (by the alerts' creation; desc by default); data is the list of alert ids.
+Response ResponderAlertIds(Api& api, const net::HttpRequest& req, const Call& call) {
+  auto page = ParsePage(req, call, 20, 100);
+  if (auto* err = std::get_if<Response>(&page)) return std::move(*err);
+  std::string order = req.Query("order").value_or("desc");
+  if (order != "asc" && order != "desc") {
+    return ErrorReply(call, 422, "Order should be asc or desc", {{"order", "is not valid"}});
+  }
+  auto lock = api.st.Lock();
+  auto inc = IdentifiedIncident(api, req, call);
+  if (auto* err = std::get_if<Response>(&inc)) return std::move(*err);
+  std::vector<std::string> ids = std::get<Incident*>(inc)->responder_alert_ids;  // oldest first
+  if (order == "desc") std::reverse(ids.begin(), ids.end());
+  const Page& p = std::get<Page>(page);
+  json::array data;
+  for (size_t i = static_cast<size_t>(p.offset);
+       i < ids.size() && i < static_cast<size_t>(p.offset + p.limit); ++i) {
+    data.emplace_back(ids[i]);
+  }
+  return DataReply(call, std::move(data));
+}
+
 // GET entries: oldest first, `limit` (1..100, default 20), `offset` = the id of the last entry
 // seen; data {entries, nextOffset (when more)}.
 Response Timeline(Api& api, const net::HttpRequest& req, const Call& call) {
@@ -258,6 +283,8 @@ void AddIncidentRoutes(Api& api) {
           [a](const auto& req, const Call& c) { return Notes(*a, req, c); });
   api.Add("GET", "/v1/incidents/{identifier}/logs", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return IncidentLogs(*a, req, c); });
+  api.Add("GET", "/v1/incidents/{identifier}/responder-alert-ids", Domain::kIncident, false,
+          [a](const auto& req, const Call& c) { return ResponderAlertIds(*a, req, c); });
   api.Add("GET", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, false,
           [a](const auto& req, const Call& c) { return Timeline(*a, req, c); });
   api.Add("POST", "/v2/incident-timelines/{incidentId}/entries", Domain::kIncident, true,

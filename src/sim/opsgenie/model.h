@@ -109,6 +109,7 @@ struct Alert {
   std::string acked_by, closed_by;
   std::vector<LogLine> logs, notes;
   int64_t next_seq = 1;
+  std::string incident_id;  // a responder alert: the incident it was created for
 };
 
 struct TimelineEntry {
@@ -128,6 +129,8 @@ struct Incident {
   std::vector<LogLine> notes;
   std::vector<TimelineEntry> timeline;
   int64_t next_seq = 1;
+  // One alert per responder, created with the incident (GET .../responder-alert-ids).
+  std::vector<std::string> responder_alert_ids;
 };
 
 // One request accepted with 202: what GET /v2/alerts/requests/{id} (or /v1/incidents/...)
