@@ -131,6 +131,7 @@ store::ProviderUpdate Converge(const ObservedIncident& o,
       }
       break;
   }
+  for (const auto& e : o.entries) u.entries.push_back(e);
   // One update is one version, whatever number of transitions it took.
   i.version = version + 1;
   i.updated_at = std::max(updated, when);

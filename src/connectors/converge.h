@@ -33,6 +33,9 @@ struct ObservedIncident {
   std::string resolved_by;                           // an email, or fallback_actor
   std::vector<std::string> assignees;                // emails; empty leaves im's as they are
   std::map<std::string, std::string> custom_fields;  // set on the incident ("pagerduty_id")
+  // The provider's notes and updates, each with an external key: added to the timeline, where
+  // an entry whose key is already there is not added again.
+  std::vector<core::TimelineEntry> entries;
   std::string fallback_actor;  // who acts when no person is known: "pagerduty@<connector>"
 };
 

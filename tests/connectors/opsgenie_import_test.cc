@@ -147,6 +147,48 @@ TEST_F(OpsgenieImport, AnAlertOpenedAndClosedTwiceIsTwoIncidentsWithTheirOwnTime
   EXPECT_NE(Linked(opsgenie::AlertKey(ids[0])).number, Linked(opsgenie::AlertKey(ids[1])).number);
 }
 
+TEST_F(OpsgenieImport, IncidentNotesAndUpdatesReachTheTimelineOnce) {
+  Start({.alerts = 10});
+  std::string id;
+  Time at = clock_.Now() - std::chrono::hours(5);
+  {
+    std::lock_guard lock(us_.sim->state().mu);
+    auto& st = us_.sim->state();
+    sim::opsgenie::IncidentDraft d;
+    d.message = "Search slow";
+    d.service_id = st.world.services.front().id;
+    std::string user = st.world.users.front().username;
+    auto& inc = sim::opsgenie::CreateIncident(st.world, st.rng, d, user, at);
+    id = inc.id;
+    sim::opsgenie::AddIncidentNote(st.rng, inc, user, "Index rebuild started",
+                                   at + std::chrono::minutes(10));
+    sim::opsgenie::AddTimelineEntry(
+        st.rng, inc,
+        {"", "custom", "CustomUserEntry", "Status page", "Investigating", "API", "user",
+         at + std::chrono::minutes(12), false});
+  }
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  core::Incident i = Linked(opsgenie::IncidentKey(id));
+  auto notes = [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto timeline = db_->GetTimeline(i.number);
+    EXPECT_TRUE(timeline);
+    for (const auto& e : timeline ? *timeline : std::vector<core::TimelineEntry>{}) {
+      if (e.kind == core::EntryKind::kNote) out.emplace_back(e.message, e.actor);
+    }
+    return out;
+  };
+  auto first = notes();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].first, "Index rebuild started");
+  EXPECT_EQ(first[0].second.find('@') != std::string::npos, true) << first[0].second;
+  EXPECT_EQ(first[1].first, "Status page: Investigating");
+  ASSERT_TRUE(connectors_->SetCheckpoint("og", ImportStart(), false));
+  ASSERT_TRUE(Open()->Sync({}));
+  EXPECT_EQ(notes(), first);
+}
+
 TEST_F(OpsgenieImport, ACancelledImportResumesWithNothingMissingOrDoubled) {
   Start({.alerts = 300});
   Add();

@@ -148,6 +148,22 @@ void ReadTimeline(const json::array& entries, OgIncident& incident) {
       closed = *at;
       closed_by = actor;
     }
+    if (type == "NoteAdded" || type == "CustomUserEntry") {
+      std::string id = json::StringOr(e, "id");
+      std::string text;
+      for (const char* field : {"title", "description"}) {
+        auto f = e.find(field);
+        if (f == e.end() || !f->value().is_object()) continue;
+        std::string part = json::StringOr(f->value().as_object(), "content");
+        if (part.empty() || (type == "NoteAdded" && std::string_view(field) == "title")) continue;
+        text += (text.empty() ? "" : ": ") + part;
+      }
+      auto hidden = e.find("hidden");
+      bool shown = hidden == e.end() || !hidden->value().is_bool() || !hidden->value().as_bool();
+      if (!id.empty() && !text.empty() && shown) {
+        incident.notes.push_back({id, actor, text, *at});
+      }
+    }
   }
   if (resolved) {
     incident.resolved_at = resolved;
@@ -224,6 +240,14 @@ ObservedIncident ObserveIncident(const OgIncident& i, const Settings& s, const O
   }
   o.service = OgServiceName(!service.empty() ? service : team);
   o.created_at = i.created_at;
+  for (const auto& n : i.notes) {
+    o.entries.push_back({.at = n.at,
+                         .kind = core::EntryKind::kNote,
+                         .actor = dir.Actor(n.actor),
+                         .message = n.text,
+                         .source = o.source,
+                         .external_key = o.key_prefix + ":entry:" + n.id});
+  }
   if (i.status == "resolved" || i.status == "closed") {
     o.status = core::Status::kResolved;
     o.resolved_at = i.resolved_at.value_or(i.updated_at);

@@ -59,6 +59,11 @@ struct OgIncident {
   // From the timeline (/v2/incident-timelines/{id}/entries), when read.
   std::optional<Time> resolved_at;
   std::string resolved_by;
+  struct Note {
+    std::string id, actor, text;
+    Time at;
+  };
+  std::vector<Note> notes;  // NoteAdded and CustomUserEntry entries (status updates)
 };
 
 Result<OgIncident> ParseIncident(const json::object& o);

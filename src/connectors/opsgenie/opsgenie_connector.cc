@@ -295,9 +295,7 @@ Result<void> OpsgenieConnector::ImportIncidents(Time from, Time until, bool poll
     if (!listed) return listed;
     BatchWriter batch(ctx_.connectors, config_.name, kOgBatch);
     for (auto& i : incidents) {
-      if (i.status != "open") {
-        if (auto t = ReadTimeline(i, &report); !t) return t;
-      }
+      if (auto t = ReadTimeline(i, &report); !t) return t;
       report.incidents++;
       if (auto added = batch.Add({IncidentKey(i.id), IncidentDecider(i, dir)}); !added) {
         return added;
@@ -382,9 +380,7 @@ Result<void> OpsgenieConnector::FetchOne(const std::string& key, RestClient& cli
     if (!obj) return std::unexpected(obj.error());
     auto i = ParseIncident(**obj);
     if (!i) return std::unexpected(i.error());
-    if (i->status != "open") {
-      if (auto t = ReadTimeline(*i, report); !t) return t;
-    }
+    if (auto t = ReadTimeline(*i, report); !t) return t;
     decide = IncidentDecider(*i, dir);
     auto r = ctx_.connectors.ApplyProviderIncident(config_.name, key, std::nullopt, decide);
     if (!r) return std::unexpected(r.error());
