@@ -163,12 +163,18 @@ Result<ServiceOnCall> OnCall::ForService(const std::string& service, Time at) {
   for (auto& step : *plan) {
     if (step.loop == 0) out.escalation.push_back(std::move(step));
   }
+  // Level 1 may page several schedules (an Opsgenie schedule's rotations are one im schedule
+  // each): the primary is the first of them with someone on call, else the first.
   for (const auto& target : p.rules.front().targets) {
     if (target.type != schedule::EscalationTarget::Type::kSchedule) continue;
     for (const auto& row : rows) {
-      if (row.schedule.id == target.id) out.primary = Describe(row, index->at(target.id), at);
+      if (row.schedule.id != target.id) continue;
+      ScheduleOnCall described = Describe(row, index->at(target.id), at);
+      if (!out.primary || (!out.primary->current && described.current)) {
+        out.primary = std::move(described);
+      }
     }
-    break;
+    if (out.primary && out.primary->current) break;
   }
   return out;
 }

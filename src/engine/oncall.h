@@ -26,7 +26,8 @@ struct ScheduleOnCall {
 };
 
 // Who is on call for a service at an instant: its policy, the primary on-call (the first
-// schedule of level 1, when there is one), and who is paged after how long if nobody
+// schedule of level 1 with someone on call, else its first schedule, when there is one), and
+// who is paged after how long if nobody
 // acknowledges (first pass of the escalation plan).
 struct ServiceOnCall {
   std::string service;

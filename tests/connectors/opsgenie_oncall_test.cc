@@ -1,6 +1,8 @@
 #include <cctype>
 #include <set>
 
+#include "connectors/opsgenie/mapping.h"
+#include "engine/oncall.h"
 #include "opsgenie_fixture.h"
 #include "schedule/escalation.h"
 #include "schedule/oncall.h"
@@ -72,6 +74,50 @@ TEST_F(OpsgenieOnCall, ImportedSchedulesAgreeWithOpsgenieAtEveryInstantAcrossDst
   }
   EXPECT_GT(compared, 1000);
   EXPECT_GT(staffed, compared / 2);  // most instants have someone on call: not empty vs empty
+}
+
+// `im oncall --service S`: an Opsgenie service routes to its owning team's escalation, whose
+// first level is the team's schedule: the people paged first are exactly those Opsgenie has
+// on call in that schedule's rotations, and the primary on-call is one of them when any is.
+TEST_F(OpsgenieOnCall, AServicePagesWhoItsTeamsScheduleHasOnCall) {
+  Start({.alerts = 10});
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  engine::OnCall oncall(*schedules_, clock_);
+  std::lock_guard lock(us_.sim->state().mu);
+  const auto& w = us_.sim->state().world;
+  ASSERT_FALSE(w.services.empty());
+  int compared = 0, staffed = 0;
+  for (const auto& svc : w.services) {
+    const sim::opsgenie::Escalation* esc = nullptr;
+    for (const auto& e : w.escalations) {
+      if (e.owner_team_id == svc.team_id) esc = &e;
+    }
+    ASSERT_NE(esc, nullptr) << svc.name;
+    ASSERT_EQ(esc->rules.front().recipient.type, "schedule");
+    const sim::opsgenie::Schedule* sched = nullptr;
+    for (const auto& s : w.schedules) {
+      if (s.id == esc->rules.front().recipient.id) sched = &s;
+    }
+    ASSERT_NE(sched, nullptr);
+    for (Time at = clock_.Now() - std::chrono::days(3); at < clock_.Now() + std::chrono::days(2);
+         at += std::chrono::minutes(45)) {
+      auto got = oncall.ForService(opsgenie::OgServiceName(svc.name), at);
+      ASSERT_TRUE(got) << svc.name << ": " << got.error().message;
+      std::set<std::string> ours;
+      for (const auto& u : got->levels.front().users) ours.insert(u.user);
+      auto theirs = Theirs(*sched, at);
+      ASSERT_EQ(ours, theirs) << svc.name << " at " << FormatTime(at);
+      if (!theirs.empty()) {
+        ASSERT_TRUE(got->primary && got->primary->current) << svc.name << " " << FormatTime(at);
+        EXPECT_TRUE(theirs.contains(got->primary->current->user));
+        ++staffed;
+      }
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 100);
+  EXPECT_GT(staffed, compared / 2);
 }
 
 TEST_F(OpsgenieOnCall, EscalationsBecomePoliciesWithLevelsDelaysAndRepeats) {

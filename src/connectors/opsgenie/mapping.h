@@ -76,6 +76,7 @@ struct OgDirectory {
   std::map<std::string, std::string> user_email;    // id → username (email)
   std::map<std::string, std::string> team_name;     // id → name
   std::map<std::string, std::string> service_name;  // id → im service name
+  std::map<std::string, std::string> service_team;  // service id → the team that owns it
   std::string fallback_actor;                       // "opsgenie@<connector>.connector"
 
   // An Opsgenie username is an email; anything else (the "System", "Alert API") acts as the

@@ -317,8 +317,16 @@ Result<int> OpsgenieConnector::ImportOnCall(SyncReport& report) {
       policy.rules.push_back(
           {.delay = std::chrono::minutes(std::max<int64_t>(1, delay)), .targets = it->second});
     }
+    // The escalation pages for its team: the im service named after the team, and the
+    // Opsgenie services the team owns (their alerts route to it).
     if (std::string team = dir.TeamName(team_id); !team.empty()) {
       policy.services.push_back(OgServiceName(team));
+    }
+    for (const auto& [service, owner] : dir.service_team) {
+      if (owner != team_id || team_id.empty()) continue;
+      if (auto name = dir.service_name.find(service); name != dir.service_name.end()) {
+        policy.services.push_back(name->second);
+      }
     }
     if (auto ok = schedule::ValidatePolicy(policy, index); !ok) {
       ctx_.log->warn("skipping Opsgenie escalation {}: {}", policy.name, ok.error().message);

@@ -85,7 +85,13 @@ Result<std::shared_ptr<const OgDirectory>> OpsgenieConnector::CurrentDirectory()
     auto entries = ctx_.connectors.Directory(config_.name, kind);
     if (!entries) return std::unexpected(entries.error());
     for (const auto& e : *entries) {
-      (*target)[e.external_id] = std::string(kind) == "service" ? OgServiceName(e.name) : e.name;
+      const bool service = std::string(kind) == "service";
+      (*target)[e.external_id] = service ? OgServiceName(e.name) : e.name;
+      if (!service) continue;
+      if (auto data = json::Parse(e.data); data && data->is_object()) {
+        std::string team = json::StringOr(data->as_object(), "teamId");
+        if (!team.empty()) dir->service_team[e.external_id] = team;
+      }
     }
   }
   dir_ = std::move(dir);
