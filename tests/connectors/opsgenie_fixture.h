@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "common/time.h"
 #include "connectors/manager.h"
 #include "connectors/opsgenie/opsgenie_connector.h"
@@ -56,8 +58,11 @@ class OpsgenieFixture : public ::testing::Test {
     so.api_keys = {{.key = kKey, .team = o.key_team, .region = o.key_region}};
     so.rate_limit = o.rate_limit;
     so.region = region;
-    host.sim = std::make_unique<sim::opsgenie::Simulator>(
-        so, clock_, null_client_, [this](std::chrono::milliseconds d) { clock_.Advance(d); });
+    host.sim = std::make_unique<sim::opsgenie::Simulator>(so, clock_, null_client_,
+                                                          [this](std::chrono::milliseconds d) {
+                                                            ++holds_;
+                                                            clock_.Advance(d);
+                                                          });
     host.sim->Register(host.router);
     host.server =
         std::make_unique<http::Server>(http::ServerOptions{.port = 0}, host.router, nullptr);
@@ -135,6 +140,7 @@ class OpsgenieFixture : public ::testing::Test {
   im::testing::FakeWaiter waiter_{clock_};
   OgNullClient null_client_;
   OgOptions options_;
+  std::atomic<int> holds_{0};  // requests the simulators held (throttling by delay, latency)
   OgHost us_, eu_;
   im::testing::TempDir dir_;
   std::unique_ptr<store::sqlite::SqliteStore> db_;

@@ -89,6 +89,32 @@ TEST_F(OpsgenieImport, ImportsIncidentsAndAlertsUnderRateLimitsOnceOnly) {
   EXPECT_EQ(Total(), total);
 }
 
+// Opsgenie may hold a request instead of refusing it, and answer it with X-RateLimit-State:
+// THROTTLED: that answer is a result, kept once, and the key's budget then waits out the period.
+TEST_F(OpsgenieImport, ThrottlingByDelayIsAResultAndSlowsTheKeyDown) {
+  Start({.alerts = 300, .rate_limit = true});
+  auto k = us_.sim->knobs().Get();
+  k.throttle_by_delay = true;
+  us_.sim->knobs().Set(k);
+  Add();
+  auto r = Open()->Sync({});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_GT(holds_.load(), 0);  // the simulator did hold requests
+  for (const auto& req : us_.sim->log().Since(0)) {
+    EXPECT_NE(req.status, 429) << req.target;  // it never refused one
+  }
+  auto activity = connectors_->Activity("og", Time{});
+  ASSERT_TRUE(activity);
+  EXPECT_EQ(activity->api_errors, 0);
+  EXPECT_EQ(activity->rate_limited, 0);  // nothing was refused, so nothing was sent again
+  auto [alerts, incidents, responder] = SimCounts(*us_.sim, ImportStart());
+  EXPECT_EQ(Links(), static_cast<int64_t>(alerts + incidents));
+  EXPECT_EQ(Total(), static_cast<int64_t>(alerts + incidents - responder));
+  // Each held answer emptied the budget: the requests after it waited, so the simulator held
+  // far fewer requests than the import made.
+  EXPECT_LT(holds_.load(), r->requests / 2) << r->requests;
+}
+
 TEST_F(OpsgenieImport, PollingPicksUpAnAlertClosedSinceTheImport) {
   Start({.alerts = 60});
   Add();
