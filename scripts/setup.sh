@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
   libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libyaml-cpp-dev libsodium-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk
 )

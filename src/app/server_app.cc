@@ -58,6 +58,7 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   http::api::AddServiceRoutes(router_, *ctx_);
   http::api::AddOncallRoutes(router_, *ctx_);
   http::api::AddDoraRoutes(router_, *ctx_);
+  http::api::AddReportRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
   auto connectors = OpenConnectors(rt_);
   if (connectors) {

@@ -76,6 +76,7 @@ int Main(int argc, char** argv) {
   AddConnectorCommands(root, g);
   AddDeployCommands(root, g);
   AddMetricsCommands(root, g);
+  AddReportCommand(root, g);
   AddSimCommand(root);
 
   try {

@@ -61,5 +61,6 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g);
 void AddOncallCommands(CLI::App& root, GlobalOptions& g);
 void AddDeployCommands(CLI::App& root, GlobalOptions& g);
 void AddMetricsCommands(CLI::App& root, GlobalOptions& g);
+void AddReportCommand(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli

@@ -45,7 +45,11 @@ Result<DoraResult> Deployments::Report(const DoraQuery& q) {
     return Fail(ErrorCode::kInvalidArgument, "give a service or a team, not both");
   }
   store::FactQuery fq{.since = since, .until = until};
-  if (!q.service.empty()) fq.services = {q.service};
+  if (!q.service.empty()) {
+    fq.services = {q.service};
+  } else if (!q.services.empty()) {
+    fq.services = q.services;
+  }
   if (!q.team.empty()) {
     auto services = store_.ServicesOfTeam(q.team);
     if (!services) return std::unexpected(services.error());

@@ -21,8 +21,9 @@ struct DoraSettings {
 };
 
 struct DoraQuery {
-  std::optional<Time> since, until;  // default: the 30 days before now
-  std::string service;               // at most one of service and team
+  std::optional<Time> since, until;   // default: the 30 days before now
+  std::string service;                // at most one of service and team
+  std::vector<std::string> services;  // any of these, when `service` is empty (reports)
   std::string team;
   std::string zone;  // IANA; "" = the settings' zone
   std::optional<bool> include_low_urgency;

@@ -41,6 +41,8 @@ void AddOncallRoutes(Router& router, ApiContext& ctx);
 // /webhooks/deployments, /api/v1/deployments, /api/v1/metrics/dora and
 // /api/v1/incidents/{id}/deployment (dora_api.cc).
 void AddDoraRoutes(Router& router, ApiContext& ctx);
+// GET /api/v1/reports (reports_api.cc).
+void AddReportRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
 
 // The actor of a write: the bearer token must be valid; the actor is the X-Actor header when
