@@ -9,6 +9,7 @@
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
 #include "http/test_server_config.h"
+#include "report/report_data.h"
 
 namespace im::app {
 namespace {
@@ -151,6 +152,45 @@ TEST_F(DoraApiTest, MetricsAndDrillDownOverHttp) {
   EXPECT_EQ(unknown->status, 422);
   EXPECT_NE(unknown->body.find("incidents, deployments and sources"), std::string::npos)
       << unknown->body;
+}
+
+// GET /api/v1/reports: the report of `im report` in each format, and its refusals.
+TEST_F(DoraApiTest, ReportsComeInEveryFormatAndRefuseBadParameters) {
+  auto ok = rt_->store->Transact([&](store::Tx& tx) -> Result<void> {
+    for (auto& i : im::testing::HandReportIncidents()) {
+      for (const auto& s : i.services) {
+        if (auto e = tx.EnsureService(s, i.created_at); !e) return std::unexpected(e.error());
+      }
+      if (auto n = tx.InsertIncident(i); !n) return std::unexpected(n.error());
+    }
+    return Ok();
+  });
+  ASSERT_TRUE(ok) << ok.error().message;
+  const std::string base = "/api/v1/reports?start=2025-08-01&end=2025-08-31";
+  auto j = Fetch(server_->port(), "GET", base);
+  ASSERT_EQ(j->status, 200) << j->body;
+  auto v = json::Parse(j->body);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->at("summary").at("incidents").as_int64(), 5);
+  auto im_only = Fetch(server_->port(), "GET", base + "&include=opsgenie");
+  EXPECT_EQ(json::Parse(im_only->body)->at("summary").at("incidents").as_int64(), 4);
+  auto pdf = Fetch(server_->port(), "GET", base + "&format=pdf&paper=letter");
+  ASSERT_EQ(pdf->status, 200);
+  EXPECT_TRUE(pdf->body.starts_with("%PDF-"));
+  EXPECT_EQ(pdf->headers["content-type"], "application/pdf");
+  auto csv = Fetch(server_->port(), "GET", base + "&format=csv&table=sla");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_TRUE(csv->body.starts_with("severity,incidents,"));
+  auto html = Fetch(server_->port(), "GET", base + "&format=html&service=web");
+  ASSERT_EQ(html->status, 200);
+  EXPECT_NE(html->body.find("2 incidents were declared"), std::string::npos);
+  EXPECT_EQ(Fetch(server_->port(), "GET", base + "&format=csv&table=nope")->status, 422);
+  EXPECT_EQ(
+      Fetch(server_->port(), "GET", "/api/v1/reports?start=2025-08-31&end=2025-08-01")->status,
+      422);
+  EXPECT_EQ(Fetch(server_->port(), "GET", "/api/v1/reports")->status, 422);
+  EXPECT_EQ(Fetch(server_->port(), "GET", base + "&service=nope")->status, 404);
+  EXPECT_EQ(Fetch(server_->port(), "GET", base + "&include=jira")->status, 422);
 }
 
 }  // namespace
