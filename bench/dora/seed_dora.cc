@@ -2,8 +2,9 @@
 // with cached prepared statements in transactions of 20,000 rows on one connection with
 // synchronous=OFF (a benchmark fixture, not user data), then attributed through the real
 // store's CatchUp. Deterministic (fixed seed, fixed end time).
-//   seed_dora DATA_DIR INCIDENTS DEPLOYMENTS [SERVICES]
-// Services are svc-000.., ten per team (team-00..); data covers the 3 years before 2026-01-01.
+//   seed_dora DATA_DIR INCIDENTS DEPLOYMENTS [SERVICES] [DAYS]
+// Services are svc-000.., ten per team (team-00..); data covers the DAYS (default 3 years)
+// before 2026-01-01.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -36,11 +37,12 @@ std::string ServiceName(long i) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: seed_dora DATA_DIR INCIDENTS DEPLOYMENTS [SERVICES]\n");
+    std::fprintf(stderr, "usage: seed_dora DATA_DIR INCIDENTS DEPLOYMENTS [SERVICES] [DAYS]\n");
     return 2;
   }
   const long incidents = std::atol(argv[2]), deployments = std::atol(argv[3]);
   const long services = argc > 4 ? std::atol(argv[4]) : 200;
+  const long span_days = argc > 5 ? std::atol(argv[5]) : 3 * 365;
   im::app::Config config;
   config.data_dir = argv[1];
   config.log_level = "warn";
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
   if (auto ok = c.Exec("PRAGMA synchronous=OFF"); !ok) return Die(ok.error());
 
   const Time end = *im::ParseTime("2026-01-01T00:00:00Z");
-  const Time start = end - days(3 * 365);
+  const Time start = end - days(span_days);
   const auto span = duration_cast<microseconds>(end - start).count();
   std::mt19937_64 rng(42);
   auto uniform = [&](int64_t lo, int64_t hi) {
