@@ -16,6 +16,8 @@ namespace im::app {
 struct Config {
   std::string data_dir;  // where im.db and logs/ live
   std::string listen = "127.0.0.1:8080";
+  // How people reach this im (links in pages: https://im.example.com); "" → no links.
+  std::string public_url;
   std::string actor;                // default email for CLI commands
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "auto";  // auto (text on a terminal, else JSON), text, json

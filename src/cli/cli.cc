@@ -76,6 +76,9 @@ int Main(int argc, char** argv) {
   AddConnectorCommands(root, g);
   AddDeployCommands(root, g);
   AddMetricsCommands(root, g);
+  AddMonitorCommands(root, g);
+  AddChannelCommands(root, g);
+  AddIntegrationCommands(root, g);
   AddSimCommand(root);
 
   try {

@@ -61,5 +61,8 @@ void AddConnectorCommands(CLI::App& root, GlobalOptions& g);
 void AddOncallCommands(CLI::App& root, GlobalOptions& g);
 void AddDeployCommands(CLI::App& root, GlobalOptions& g);
 void AddMetricsCommands(CLI::App& root, GlobalOptions& g);
+void AddMonitorCommands(CLI::App& root, GlobalOptions& g);
+void AddChannelCommands(CLI::App& root, GlobalOptions& g);
+void AddIntegrationCommands(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli
