@@ -11,6 +11,7 @@ packages=(
   libyaml-cpp-dev libsodium-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk
+  prometheus-alertmanager
 )
 # Node.js and npm are only needed for spec validation; the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -1,4 +1,5 @@
 #include "app/config.h"
+#include "app/monitors_yaml.h"
 #include "app/yaml_fields.h"
 
 #include <yaml-cpp/yaml.h>
@@ -150,7 +151,8 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   if (root.IsNull()) return Ok();
   try {
     if (auto ok = CheckKeys(
-            root, "", {"data_dir", "listen", "actor", "public_url", "log", "sla", "http", "dora"},
+            root, "",
+            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http", "dora", "monitors"},
             where);
         !ok) {
       return ok;
@@ -174,6 +176,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
     }
     if (root["dora"]) {
       if (auto ok = ApplyDoraConfig(root["dora"], c.dora, where); !ok) return ok;
+    }
+    if (root["monitors"]) {
+      auto monitors = ReadMonitorsYaml(root["monitors"], where);
+      if (!monitors) return std::unexpected(monitors.error());
+      c.monitors = std::move(*monitors);
     }
   } catch (const YAML::Exception& e) {
     return InvalidAt(where, e.what());

@@ -140,6 +140,11 @@ Result<void> ServerApp::Start() {
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
   sweeper_ = std::thread([this] { SweepLoop(); });
+  for (const auto& definition : rt_.config.monitors) {
+    if (auto v = rt_.monitors->Declare(definition); !v) {
+      return std::unexpected(v.error().Wrap("monitors in " + rt_.config.config_file));
+    }
+  }
   scheduler_->Start();
   if (connectors_) {
     outbox_ = std::make_unique<connectors::OutboxSender>(*connectors_->store, *connectors_->manager,

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "common/time.h"
+#include "core/email.h"
 
 namespace im::monitor {
 namespace {
@@ -289,6 +290,10 @@ Result<Monitor> MonitorFromJson(const json::object& o) {
     }
   }
   if (m.service.empty()) m.service = m.name;
+  if (auto ok = core::ValidateServiceName(m.service); !ok) {
+    return std::unexpected(ok.error().Wrap(
+        o.contains("service") ? "service" : "service (the monitor's name, by default)"));
+  }
   auto sev = MonStringField(o, "severity", "SEV-2");
   if (!sev) return std::unexpected(sev.error());
   auto severity = core::ParseSeverity(*sev);

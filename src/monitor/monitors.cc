@@ -208,6 +208,26 @@ Result<MonitorView> Monitors::Edit(const std::string& name_or_id, const json::ob
   return View(*s);
 }
 
+Result<MonitorView> Monitors::Declare(const json::object& definition) {
+  auto m = MonitorFromJson(definition);
+  if (!m) return std::unexpected(m.error());
+  auto existing = monitors_.GetMonitorByName(m->name);
+  if (!existing && existing.error().code == ErrorCode::kNotFound) return Add(definition);
+  if (!existing) return std::unexpected(existing.error());
+  json::object replace = definition;
+  auto base = json::Parse(existing->definition);
+  // Fields the declaration leaves out go back to their defaults.
+  if (base && base->is_object()) {
+    for (const auto& kv : base->as_object()) {
+      if (!replace.contains(kv.key()) && kv.key() != "url" && kv.key() != "target") {
+        replace[kv.key()] = nullptr;
+      }
+    }
+  }
+  replace.erase("paused");
+  return Edit(existing->name, replace);
+}
+
 Result<MonitorView> Monitors::SetPaused(const std::string& name_or_id, bool paused) {
   auto s = Find(name_or_id);
   if (!s) return std::unexpected(s.error());

@@ -61,6 +61,9 @@ class Monitors {
   // `definition` is the JSON form (monitor_json.h). Refusals name the field; nothing is stored.
   Result<MonitorView> Add(const json::object& definition);
   Result<MonitorView> Edit(const std::string& name_or_id, const json::object& changes);
+  // A monitor declared in the config: added, or its definition replaced (state, id and checks
+  // kept) when one of that name exists.
+  Result<MonitorView> Declare(const json::object& definition);
   Result<MonitorView> SetPaused(const std::string& name_or_id, bool paused);
   Result<void> Remove(const std::string& name_or_id);
   Result<std::vector<MonitorView>> List();
