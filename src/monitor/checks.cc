@@ -22,7 +22,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-Duration Since(SteadyClock::time_point start) {
+Duration CheckElapsed(SteadyClock::time_point start) {
   return std::chrono::duration_cast<Duration>(SteadyClock::now() - start);
 }
 
@@ -76,7 +76,7 @@ CheckOutcome RunHttp(const Monitor& m, const CheckInput& in) {
   }
   auto start = SteadyClock::now();
   CURLcode rc = curl_easy_perform(h);
-  out.response_time = Since(start);
+  out.response_time = CheckElapsed(start);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
     out.error = std::string(error[0] ? error : curl_easy_strerror(rc));
@@ -106,8 +106,8 @@ CheckOutcome RunHttp(const Monitor& m, const CheckInput& in) {
 }
 
 // Resolves host and port for connect(); "" and the addresses, or an error.
-std::string Resolve(const std::string& host, const std::string& port, int family, int socktype,
-                    addrinfo** res) {
+std::string ResolveHost(const std::string& host, const std::string& port, int family, int socktype,
+                        addrinfo** res) {
   addrinfo hints{};
   hints.ai_family = family;
   hints.ai_socktype = socktype;
@@ -125,7 +125,7 @@ CheckOutcome RunTcp(const Monitor& m, const CheckInput& in) {
   }
   auto start = SteadyClock::now();
   addrinfo* res = nullptr;
-  out.error = Resolve(host, port, AF_UNSPEC, SOCK_STREAM, &res);
+  out.error = ResolveHost(host, port, AF_UNSPEC, SOCK_STREAM, &res);
   if (!out.error.empty()) return out;
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(res, freeaddrinfo);
   std::string last = "no address";
@@ -134,12 +134,13 @@ CheckOutcome RunTcp(const Monitor& m, const CheckInput& in) {
     if (fd < 0) continue;
     int rc = connect(fd, a->ai_addr, a->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout - Since(start));
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout - CheckElapsed(start));
       pollfd p{.fd = fd, .events = POLLOUT, .revents = 0};
       int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
       if (ready <= 0) {
         close(fd);
-        out.response_time = Since(start);
+        out.response_time = CheckElapsed(start);
         out.error = "connecting to " + m.target + ": no answer within " + FormatDuration(m.timeout);
         return out;
       }
@@ -153,12 +154,12 @@ CheckOutcome RunTcp(const Monitor& m, const CheckInput& in) {
     close(fd);
     if (rc == 0) {
       out.ok = true;
-      out.response_time = Since(start);
+      out.response_time = CheckElapsed(start);
       return out;
     }
     last = std::strerror(saved);
   }
-  out.response_time = Since(start);
+  out.response_time = CheckElapsed(start);
   out.error = "connecting to " + m.target + ": " + last;
   return out;
 }
@@ -168,8 +169,8 @@ CheckOutcome RunDns(const Monitor& m, const CheckInput& in) {
   auto start = SteadyClock::now();
   addrinfo* res = nullptr;
   out.error =
-      Resolve(m.target, "", m.record_type == "AAAA" ? AF_INET6 : AF_INET, SOCK_STREAM, &res);
-  out.response_time = Since(start);
+      ResolveHost(m.target, "", m.record_type == "AAAA" ? AF_INET6 : AF_INET, SOCK_STREAM, &res);
+  out.response_time = CheckElapsed(start);
   if (!out.error.empty()) return out;
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(res, freeaddrinfo);
   std::string answers;
@@ -206,7 +207,7 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
   CheckOutcome out{.at = in.now};
   auto start = SteadyClock::now();
   addrinfo* res = nullptr;
-  out.error = Resolve(m.target, "", AF_INET, SOCK_DGRAM, &res);
+  out.error = ResolveHost(m.target, "", AF_INET, SOCK_DGRAM, &res);
   if (!out.error.empty()) return out;
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(res, freeaddrinfo);
   bool raw = false;
@@ -233,7 +234,8 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
     return out;
   }
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout - Since(start));
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m.timeout - CheckElapsed(start));
     pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
     if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
       out.error = "no ICMP echo reply from " + m.target + " within " + FormatDuration(m.timeout);
@@ -248,7 +250,7 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
       break;
     }
   }
-  out.response_time = Since(start);
+  out.response_time = CheckElapsed(start);
   close(fd);
   return out;
 }

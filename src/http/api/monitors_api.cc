@@ -173,7 +173,7 @@ void AddMonitorRoutes(Router& router, MonitorApiContext& ctx) {
         return resp;
       },
       blocking);
-  for (const char* method : {"POST", "GET", "HEAD"}) {
+  for (const char* method : {"POST", "GET"}) {
     router.Add(
         method, "/api/v1/monitors/heartbeat/{token}",
         [&](const HttpRequest& r) { return Heartbeat(ctx, r); }, blocking);
