@@ -1,5 +1,7 @@
 #include "monitor/events_ingest.h"
 
+#include <cstring>
+
 #include "common/crypto.h"
 #include "common/json.h"
 #include "common/time.h"
@@ -57,6 +59,40 @@ Result<store::EventIntegration> EventsIngest::AddIntegration(const std::string& 
                             .created_at = clock_.Now()};
   if (auto ok = store_.AddIntegration(i); !ok) return std::unexpected(ok.error());
   return i;
+}
+
+Result<EventsIngest::Outcome> EventsIngest::EnqueueV1(std::string_view body) {
+  if (body.size() > kMaxEventBytes) return Refuse({"Event is larger than 512 KB"});
+  auto v = json::Parse(body);
+  if (!v || !v->is_object()) return Refuse({"Event object format is unrecognized"});
+  const auto& ev = v->as_object();
+  json::object v2{{"routing_key", EvString(ev, "service_key")},
+                  {"event_action", EvString(ev, "event_type")}};
+  if (auto key = EvString(ev, "incident_key"); !key.empty()) v2["dedup_key"] = key;
+  if (EvString(ev, "event_type") == "trigger") {
+    std::string client = EvString(ev, "client");
+    json::object payload{{"summary", EvString(ev, "description")},
+                         {"source", client.empty() ? "events-v1" : client},
+                         {"severity", "error"}};
+    if (auto d = ev.find("details"); d != ev.end()) payload["custom_details"] = d->value();
+    v2["payload"] = std::move(payload);
+  }
+  for (const char* f : {"client", "client_url"}) {
+    if (auto s = EvString(ev, f); !s.empty()) v2[f] = s;
+  }
+  auto out = Enqueue(json::Serialize(v2));
+  if (out && out->refused) {
+    // Name v1's fields, not v2's.
+    for (auto& e : out->refused->errors) {
+      for (auto [from, to] :
+           {std::pair{"'routing_key'", "'service_key'"},
+            std::pair{"'event_action'", "'event_type'"}, std::pair{"'dedup_key'", "'incident_key'"},
+            std::pair{"'payload.summary'", "'description'"}}) {
+        if (auto at = e.find(from); at != std::string::npos) e.replace(at, strlen(from), to);
+      }
+    }
+  }
+  return out;
 }
 
 Result<EventsIngest::Outcome> EventsIngest::Enqueue(std::string_view body) {

@@ -48,6 +48,10 @@ class EventsIngest {
     std::optional<EventRefusal> refused;
   };
   Result<Outcome> Enqueue(std::string_view body);
+  // The same for PagerDuty's Events API v1 (`/generic/2010-04-15/create_event.json`):
+  // service_key, event_type, incident_key, description, details, client, client_url. A
+  // trigger gets severity "error" and source "events-v1" unless its client names one.
+  Result<Outcome> EnqueueV1(std::string_view body);
 
  private:
   store::MonitorStore& store_;

@@ -111,6 +111,7 @@ void Scheduler::PlanLoop() {
       earliest = std::min(earliest, due);
     }
     if (handed) work_cv_.notify_all();
+    stats_.planner_passes++;
     auto wait = std::chrono::duration_cast<std::chrono::microseconds>(earliest - clock_.Now());
     if (wait > std::chrono::microseconds(0)) {
       plan_cv_.wait_for(lock, std::min<std::chrono::microseconds>(wait, std::chrono::seconds(1)),

@@ -36,10 +36,11 @@ struct SchedulerOptions {
 
 struct SchedulerStats {
   int64_t checks = 0;
-  int64_t failures = 0;       // checks that failed
-  int64_t record_errors = 0;  // checks whose result could not be stored
-  Duration max_lateness{0};   // the most a check started after it was due
-  int64_t late_over_2s = 0;   // checks started more than 2 s after they were due
+  int64_t failures = 0;        // checks that failed
+  int64_t record_errors = 0;   // checks whose result could not be stored
+  Duration max_lateness{0};    // the most a check started after it was due
+  int64_t late_over_2s = 0;    // checks started more than 2 s after they were due
+  int64_t planner_passes = 0;  // times the planner looked for due checks
 };
 
 class Scheduler {

@@ -90,3 +90,26 @@ TEST_F(EventsIngestTest, BadSeverityMapIsRefused) {
 
 }  // namespace
 }  // namespace im::monitor
+
+namespace im::monitor {
+namespace {
+
+TEST_F(EventsIngestTest, EventsV1SendersAreTakenToo) {
+  auto r = ingest_->EnqueueV1(R"({"service_key":")" + key_ +
+                              R"(","event_type":"trigger","incident_key":"srv01/HTTP",)"
+                              R"("description":"FAILURE for production/HTTP on machine srv01",)"
+                              R"("client":"Sample Monitoring Service"})");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->accepted);
+  EXPECT_EQ(r->accepted->dedup_key, "srv01/HTTP");
+  EXPECT_EQ(db_->GetIncident(r->accepted->incident)->severity, core::Severity::kSev2);
+  auto resolved = ingest_->EnqueueV1(R"({"service_key":")" + key_ +
+                                     R"(","event_type":"resolve","incident_key":"srv01/HTTP"})");
+  EXPECT_EQ(resolved->accepted->outcome, "resolved");
+  auto bad = ingest_->EnqueueV1(R"({"service_key":")" + key_ + R"(","event_type":"trigger"})");
+  ASSERT_TRUE(bad->refused);
+  EXPECT_EQ(bad->refused->errors[0], "'description' is missing or blank");
+}
+
+}  // namespace
+}  // namespace im::monitor

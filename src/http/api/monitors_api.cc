@@ -195,6 +195,18 @@ void AddMonitorRoutes(Router& router, MonitorApiContext& ctx) {
         return resp;
       },
       blocking);
+  router.Add(
+      "POST", "/generic/2010-04-15/create_event.json",
+      [&](const HttpRequest& r) {
+        auto outcome = ctx.events.EnqueueV1(r.body);
+        if (outcome && outcome->accepted) {
+          return JsonResponse(200, json::object{{"status", "success"},
+                                                {"message", "Event processed"},
+                                                {"incident_key", outcome->accepted->dedup_key}});
+        }
+        return EventsV2Response(outcome);
+      },
+      blocking);
 }
 
 }  // namespace im::http::api
