@@ -100,6 +100,16 @@ void ServerApp::RenderMonitorMetrics(std::string& out) {
   out += fmt::format("im_monitor_checks_late_total {}\n", st.late_over_2s);
   out += fmt::format("im_monitor_check_lateness_max_seconds {:.3f}\n",
                      std::chrono::duration<double>(st.max_lateness).count());
+  out += "# HELP im_monitor_check_lateness_seconds How long after it was due a check started.\n";
+  out += "# TYPE im_monitor_check_lateness_seconds histogram\n";
+  for (size_t i = 0; i < std::size(monitor::SchedulerStats::kLatenessBounds); ++i) {
+    out += fmt::format("im_monitor_check_lateness_seconds_bucket{{le=\"{}\"}} {}\n",
+                       monitor::SchedulerStats::kLatenessBounds[i], st.lateness_le[i]);
+  }
+  out += fmt::format("im_monitor_check_lateness_seconds_bucket{{le=\"+Inf\"}} {}\n",
+                     st.lateness_le[6]);
+  out += fmt::format("im_monitor_check_lateness_seconds_sum {:.3f}\n", st.lateness_sum_seconds);
+  out += fmt::format("im_monitor_check_lateness_seconds_count {}\n", st.lateness_le[6]);
   auto health = channel_outbox_->Health();
   if (!health || health->empty()) return;
   out += "# HELP im_channel_outbox Channel notifications waiting or parked.\n";

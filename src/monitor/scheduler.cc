@@ -145,6 +145,12 @@ void Scheduler::WorkLoop() {
     Duration late = started - due;
     stats_.max_lateness = std::max(stats_.max_lateness, late);
     if (late > std::chrono::seconds(2)) stats_.late_over_2s++;
+    const double late_s = std::chrono::duration<double>(late).count();
+    stats_.lateness_sum_seconds += late_s;
+    for (size_t i = 0; i < std::size(SchedulerStats::kLatenessBounds); ++i) {
+      if (late_s <= SchedulerStats::kLatenessBounds[i]) stats_.lateness_le[i]++;
+    }
+    stats_.lateness_le[6]++;
     if (!r) {
       stats_.record_errors++;
       log_->error("monitor {}: recording a check: {}", stored.name, r.error().message);

@@ -41,6 +41,11 @@ struct SchedulerStats {
   Duration max_lateness{0};    // the most a check started after it was due
   int64_t late_over_2s = 0;    // checks started more than 2 s after they were due
   int64_t planner_passes = 0;  // times the planner looked for due checks
+  // How late checks started, cumulative like a Prometheus histogram: started at most
+  // kLatenessBounds[i] after they were due (the last bucket is everything).
+  static constexpr double kLatenessBounds[] = {0.1, 0.25, 0.5, 1, 2, 5};
+  int64_t lateness_le[7] = {};
+  double lateness_sum_seconds = 0;
 };
 
 class Scheduler {
