@@ -109,18 +109,18 @@ json::object DefinitionFromFlags(CLI::App* cmd, const MonitorFlags& f) {
   return o;
 }
 
-std::string StatusWord(const monitor::MonitorView& v) {
+std::string MonitorStatusWord(const monitor::MonitorView& v) {
   if (v.monitor.paused) return "paused";
   if (v.state.down) return "DOWN";
   if (!v.last_check_at) return "pending";
   return v.state.failures > 0 ? "failing" : "up";
 }
 
-std::string Ms(Duration d) {
+std::string MonitorMs(Duration d) {
   return fmt::format("{:.0f}ms", std::chrono::duration<double, std::milli>(d).count());
 }
 
-void PrintView(const monitor::MonitorView& v, bool json) {
+void PrintMonitorView(const monitor::MonitorView& v, bool json) {
   if (json) {
     PrintJson(monitor::MonitorViewJson(v));
     return;
@@ -137,7 +137,7 @@ void PrintView(const monitor::MonitorView& v, bool json) {
 }
 
 // Sends what checks queued for channels now (the server does this by itself).
-void FlushChannels(app::Runtime& rt) {
+void FlushMonitorChannels(app::Runtime& rt) {
   net::CurlHttpClient http;
   monitor::ChannelOutbox outbox(*rt.monitor_store, *rt.channel_outbox,
                                 monitor::ChannelContext{.http = http}, rt.clock,
@@ -145,7 +145,7 @@ void FlushChannels(app::Runtime& rt) {
   (void)outbox.FlushAll();  // failures stay queued, shown by `im channel list`
 }
 
-int RunAdd(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
+int RunMonitorAdd(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   json::object def = DefinitionFromFlags(cmd, f);
@@ -157,12 +157,12 @@ int RunAdd(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
     PrintJson(monitor::MonitorViewJson(*v));
   } else {
     std::cout << "added ";
-    PrintView(*v, false);
+    PrintMonitorView(*v, false);
   }
   return 0;
 }
 
-int RunEdit(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
+int RunMonitorEdit(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   json::object changes = DefinitionFromFlags(cmd, f);
@@ -178,12 +178,12 @@ int RunEdit(GlobalOptions& g, CLI::App* cmd, const MonitorFlags& f) {
     PrintJson(monitor::MonitorViewJson(*v));
   } else {
     std::cout << "updated ";
-    PrintView(*v, false);
+    PrintMonitorView(*v, false);
   }
   return 0;
 }
 
-int RunList(GlobalOptions& g) {
+int RunMonitorList(GlobalOptions& g) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   auto list = (*rt)->monitors->List();
@@ -200,7 +200,7 @@ int RunList(GlobalOptions& g) {
     for (const auto& c : v.monitor.channels) channels += (channels.empty() ? "" : ",") + c;
     rows.push_back({std::to_string(v.monitor.id), v.monitor.name,
                     std::string(monitor::MonitorTypeName(v.monitor.type)), v.monitor.target,
-                    StatusWord(v), FormatDuration(v.monitor.interval),
+                    MonitorStatusWord(v), FormatDuration(v.monitor.interval),
                     v.last_check_at ? FormatTime(*v.last_check_at) : "-",
                     v.state.incident ? core::IncidentId(v.state.incident) : "-", channels});
   }
@@ -210,7 +210,7 @@ int RunList(GlobalOptions& g) {
   return 0;
 }
 
-int RunShow(GlobalOptions& g, const std::string& name) {
+int RunMonitorShow(GlobalOptions& g, const std::string& name) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   auto d = (*rt)->monitors->Show(name);
@@ -221,8 +221,8 @@ int RunShow(GlobalOptions& g, const std::string& name) {
   }
   const auto& v = d->view;
   const auto& m = v.monitor;
-  PrintView(v, false);
-  std::cout << "status: " << StatusWord(v);
+  PrintMonitorView(v, false);
+  std::cout << "status: " << MonitorStatusWord(v);
   if (v.state.down_since) std::cout << " since " << FormatTime(*v.state.down_since);
   if (v.state.incident) std::cout << " (" << core::IncidentId(v.state.incident) << ")";
   std::cout << "\n";
@@ -237,7 +237,7 @@ int RunShow(GlobalOptions& g, const std::string& name) {
   std::cout << "\n";
   std::vector<std::vector<std::string>> rows;
   for (const auto& w : d->stats) {
-    auto opt = [](const std::optional<Duration>& x) { return x ? Ms(*x) : "-"; };
+    auto opt = [](const std::optional<Duration>& x) { return x ? MonitorMs(*x) : "-"; };
     rows.push_back({w.name, std::to_string(w.checks), std::to_string(w.failures),
                     w.uptime_percent ? fmt::format("{:.3f}%", *w.uptime_percent) : "-", opt(w.p50),
                     opt(w.p95), opt(w.p99)});
@@ -247,19 +247,20 @@ int RunShow(GlobalOptions& g, const std::string& name) {
     std::cout << "\nrecent checks:\n";
     std::vector<std::vector<std::string>> recent;
     for (const auto& c : d->recent) {
-      recent.push_back({FormatTime(c.at), c.ok ? "ok" : "FAILED", Ms(c.response_time), c.error});
+      recent.push_back(
+          {FormatTime(c.at), c.ok ? "ok" : "FAILED", MonitorMs(c.response_time), c.error});
     }
     PrintTable({"AT", "RESULT", "TIME", "ERROR"}, recent);
   }
   return 0;
 }
 
-int RunCheck(GlobalOptions& g, const std::string& name) {
+int RunMonitorCheck(GlobalOptions& g, const std::string& name) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   auto r = (*rt)->monitors->CheckNow(name);
   if (!r) return ReportError(r.error());
-  if (r->queued > 0) FlushChannels(**rt);
+  if (r->queued > 0) FlushMonitorChannels(**rt);
   const char* transition = r->transition == monitor::Transition::kOpen      ? "opened"
                            : r->transition == monitor::Transition::kResolve ? "resolved"
                                                                             : "";
@@ -275,7 +276,7 @@ int RunCheck(GlobalOptions& g, const std::string& name) {
                      {"transition", *transition ? json::value(transition) : json::value(nullptr)}});
     return 0;
   }
-  std::cout << (r->outcome.ok ? "ok" : "FAILED") << " in " << Ms(r->outcome.response_time)
+  std::cout << (r->outcome.ok ? "ok" : "FAILED") << " in " << MonitorMs(r->outcome.response_time)
             << (r->outcome.ok ? "" : ": " + r->outcome.error)
             << (r->in_maintenance ? " (maintenance window: nobody is paged)" : "") << "\n";
   if (*transition) {
@@ -286,7 +287,7 @@ int RunCheck(GlobalOptions& g, const std::string& name) {
   return 0;
 }
 
-int RunPause(GlobalOptions& g, const std::string& name, bool paused) {
+int RunMonitorPause(GlobalOptions& g, const std::string& name, bool paused) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   auto v = (*rt)->monitors->SetPaused(name, paused);
@@ -299,7 +300,7 @@ int RunPause(GlobalOptions& g, const std::string& name, bool paused) {
   return 0;
 }
 
-int RunRemove(GlobalOptions& g, const std::string& name) {
+int RunMonitorRemove(GlobalOptions& g, const std::string& name) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
   if (auto ok = (*rt)->monitors->Remove(name); !ok) return ReportError(ok.error());
@@ -322,35 +323,35 @@ void AddMonitorCommands(CLI::App& root, GlobalOptions& g) {
   add->add_option("name", add_flags->name, "Its name")->required();
   AddDefinitionFlags(add, *add_flags);
   add->add_flag("--paused", add_flags->paused, "Add it paused");
-  add->callback([&g, add, add_flags] { g.exit_code = RunAdd(g, add, *add_flags); });
+  add->callback([&g, add, add_flags] { g.exit_code = RunMonitorAdd(g, add, *add_flags); });
 
   auto edit_flags = std::make_shared<MonitorFlags>();
   auto* edit = mon->add_subcommand("edit", "Change a monitor (only the flags given)");
   edit->add_option("name", edit_flags->name, "Its name or id")->required();
   edit->add_option("--rename", edit_flags->rename, "A new name (its alerts keep their key)");
   AddDefinitionFlags(edit, *edit_flags);
-  edit->callback([&g, edit, edit_flags] { g.exit_code = RunEdit(g, edit, *edit_flags); });
+  edit->callback([&g, edit, edit_flags] { g.exit_code = RunMonitorEdit(g, edit, *edit_flags); });
 
   mon->add_subcommand("list", "List monitors and their status")->callback([&g] {
-    g.exit_code = RunList(g);
+    g.exit_code = RunMonitorList(g);
   });
 
   auto name = std::make_shared<std::string>();
   auto* show = mon->add_subcommand("show", "A monitor, its uptime and response times");
   show->add_option("name", *name, "Its name or id")->required();
-  show->callback([&g, name] { g.exit_code = RunShow(g, *name); });
+  show->callback([&g, name] { g.exit_code = RunMonitorShow(g, *name); });
   auto* check = mon->add_subcommand("check", "Run a check now and record it");
   check->add_option("name", *name, "Its name or id")->required();
-  check->callback([&g, name] { g.exit_code = RunCheck(g, *name); });
+  check->callback([&g, name] { g.exit_code = RunMonitorCheck(g, *name); });
   auto* pause = mon->add_subcommand("pause", "Stop checking (no incident opens)");
   pause->add_option("name", *name, "Its name or id")->required();
-  pause->callback([&g, name] { g.exit_code = RunPause(g, *name, true); });
+  pause->callback([&g, name] { g.exit_code = RunMonitorPause(g, *name, true); });
   auto* resume = mon->add_subcommand("resume", "Check again");
   resume->add_option("name", *name, "Its name or id")->required();
-  resume->callback([&g, name] { g.exit_code = RunPause(g, *name, false); });
+  resume->callback([&g, name] { g.exit_code = RunMonitorPause(g, *name, false); });
   auto* remove = mon->add_subcommand("remove", "Remove a monitor and its check results");
   remove->add_option("name", *name, "Its name or id")->required();
-  remove->callback([&g, name] { g.exit_code = RunRemove(g, *name); });
+  remove->callback([&g, name] { g.exit_code = RunMonitorRemove(g, *name); });
 }
 
 }  // namespace im::cli
