@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/secrets.h"
 #include "common/time.h"
 
 #include "http/api/connectors_api.h"
@@ -61,12 +62,17 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   http::api::AddDoraRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
   channel_http_ = std::make_unique<net::CurlHttpClient>();
+  if (auto box = OpenSecretBox(rt_.config); box) {
+    channel_box_.emplace(std::move(*box));
+  } else {
+    http_log_->error("channels cannot open their secrets: {}", box.error().message);
+  }
+  const monitor::ChannelContext channel_ctx{.http = *channel_http_,
+                                            .box = channel_box_ ? &*channel_box_ : nullptr};
   channel_outbox_ = std::make_unique<monitor::ChannelOutbox>(
-      *rt_.monitor_store, *rt_.channel_outbox, monitor::ChannelContext{.http = *channel_http_},
-      rt_.clock, rt_.logs->For("channel"));
+      *rt_.monitor_store, *rt_.channel_outbox, channel_ctx, rt_.clock, rt_.logs->For("channel"));
   auto install_id = rt_.store->InstallId();
-  channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_,
-                                                  monitor::ChannelContext{.http = *channel_http_},
+  channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_, channel_ctx,
                                                   rt_.clock, install_id ? *install_id : "");
   events_ = std::make_unique<monitor::EventsIngest>(*rt_.monitor_store, rt_.clock);
   scheduler_ = std::make_unique<monitor::Scheduler>(*rt_.monitors, *channel_outbox_, rt_.clock,

@@ -61,6 +61,7 @@ class ServerApp {
   std::thread poller_;
   // Uptime monitors: checks on their interval, channel sends, the Events v2 endpoint.
   std::unique_ptr<net::CurlHttpClient> channel_http_;
+  std::optional<connectors::SecretBox> channel_box_;
   std::unique_ptr<monitor::ChannelOutbox> channel_outbox_;
   std::unique_ptr<monitor::Channels> channels_;
   std::unique_ptr<monitor::EventsIngest> events_;

@@ -1,6 +1,7 @@
 // im channel add|list|test|remove: where monitors page (docs/monitors.md, "Channels").
 #include <iostream>
 
+#include "app/secrets.h"
 #include "cli/context.h"
 #include "monitor/channels/channels.h"
 #include "net/curl_http_client.h"
@@ -15,17 +16,23 @@ struct ChannelAddOptions {
 // The channel machinery of one command: its HTTP client, outbox and use cases.
 struct ChannelRig {
   net::CurlHttpClient http;
+  std::optional<connectors::SecretBox> box;
   std::unique_ptr<monitor::ChannelOutbox> outbox;
   std::unique_ptr<monitor::Channels> channels;
 
-  explicit ChannelRig(app::Runtime& rt) {
-    outbox = std::make_unique<monitor::ChannelOutbox>(*rt.monitor_store, *rt.channel_outbox,
-                                                      monitor::ChannelContext{.http = http},
-                                                      rt.clock, rt.logs->For("channel"));
+  static Result<std::unique_ptr<ChannelRig>> Open(app::Runtime& rt) {
+    auto rig = std::make_unique<ChannelRig>();
+    auto box = app::OpenSecretBox(rt.config);
+    if (!box) return std::unexpected(box.error());
+    rig->box.emplace(std::move(*box));
+    monitor::ChannelContext ctx{.http = rig->http, .box = &*rig->box};
+    rig->outbox = std::make_unique<monitor::ChannelOutbox>(*rt.monitor_store, *rt.channel_outbox,
+                                                           ctx, rt.clock, rt.logs->For("channel"));
     auto install = rt.store->InstallId();
-    channels = std::make_unique<monitor::Channels>(*rt.monitor_store, *outbox,
-                                                   monitor::ChannelContext{.http = http}, rt.clock,
-                                                   install ? *install : "");
+    if (!install) return std::unexpected(install.error());
+    rig->channels = std::make_unique<monitor::Channels>(*rt.monitor_store, *rig->outbox, ctx,
+                                                        rt.clock, *install);
+    return rig;
   }
 };
 
@@ -42,7 +49,9 @@ int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
   }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
-  ChannelRig rig(**rt);
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
   auto v = rig.channels->Add(o.type, o.name, config);
   if (!v) {
     Error e = v.error();
@@ -66,7 +75,9 @@ int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
 int RunChannelList(GlobalOptions& g) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
-  ChannelRig rig(**rt);
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
   auto list = rig.channels->List();
   if (!list) return ReportError(list.error());
   if (g.json) {
@@ -88,7 +99,9 @@ int RunChannelList(GlobalOptions& g) {
 int RunChannelTest(GlobalOptions& g, const std::string& name) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
-  ChannelRig rig(**rt);
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
   auto r = rig.channels->Test(name);
   if (!r) return ReportError(r.error());
   if (g.json) {
@@ -111,7 +124,9 @@ int RunChannelTest(GlobalOptions& g, const std::string& name) {
 int RunChannelRemove(GlobalOptions& g, const std::string& name) {
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
-  ChannelRig rig(**rt);
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
   if (auto ok = rig.channels->Remove(name); !ok) return ReportError(ok.error());
   if (g.json) {
     PrintJson(json::object{{"removed", name}});

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "app/secrets.h"
 #include "cli/context.h"
 #include "common/time.h"
 #include "core/incident.h"
@@ -139,8 +140,13 @@ void PrintMonitorView(const monitor::MonitorView& v, bool json) {
 // Sends what checks queued for channels now (the server does this by itself).
 void FlushMonitorChannels(app::Runtime& rt) {
   net::CurlHttpClient http;
+  auto box = app::OpenSecretBox(rt.config);
+  if (!box) {
+    ReportError(box.error().Wrap("pages stay queued for im serve"));
+    return;
+  }
   monitor::ChannelOutbox outbox(*rt.monitor_store, *rt.channel_outbox,
-                                monitor::ChannelContext{.http = http}, rt.clock,
+                                monitor::ChannelContext{.http = http, .box = &*box}, rt.clock,
                                 rt.logs->For("channel"));
   (void)outbox.FlushAll();  // failures stay queued, shown by `im channel list`
 }

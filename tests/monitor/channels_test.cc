@@ -197,3 +197,20 @@ TEST_F(ChannelsTest, AChannelAMonitorPagesCannotBeRemoved) {
 
 }  // namespace
 }  // namespace im::monitor
+
+namespace im::monitor {
+namespace {
+
+TEST_F(ChannelsTest, TheIntegrationKeyIsSealedAtRest) {
+  AddPagerDutyChannel("pd");
+  auto stored = monitor_store_->GetChannel("pd");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->config.find(RoutingKey()), std::string::npos) << stored->config;
+  EXPECT_NE(stored->config.find("sb1:"), std::string::npos) << stored->config;
+  auto r = channels_->Test("pd");  // unsealed to send
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->ok) << r->trigger;
+}
+
+}  // namespace
+}  // namespace im::monitor

@@ -48,10 +48,11 @@ class MonitorFixture : public ::testing::Test {
         *monitor_store_, *db_, clock_,
         MonitorsOptions{.install_id = install_id_, .public_url = "https://im.example.com"});
     outbox_ = std::make_unique<ChannelOutbox>(*monitor_store_, *outbox_store_,
-                                              ChannelContext{.http = http_}, clock_,
+                                              ChannelContext{.http = http_, .box = &box_}, clock_,
                                               spdlog::default_logger());
-    channels_ = std::make_unique<Channels>(*monitor_store_, *outbox_, ChannelContext{.http = http_},
-                                           clock_, install_id_);
+    channels_ = std::make_unique<Channels>(*monitor_store_, *outbox_,
+                                           ChannelContext{.http = http_, .box = &box_}, clock_,
+                                           install_id_);
   }
 
   std::string SimUrl() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
@@ -98,6 +99,7 @@ class MonitorFixture : public ::testing::Test {
   std::unique_ptr<sim::pagerduty::Simulator> sim_;
   std::unique_ptr<http::Server> server_;
   net::CurlHttpClient http_;
+  connectors::SecretBox box_ = connectors::SecretBox::FromKey(std::string(32, 'k'));
   std::unique_ptr<store::sqlite::SqliteStore> db_;
   std::unique_ptr<store::sqlite::SqliteMonitorStore> monitor_store_;
   std::unique_ptr<store::sqlite::SqliteConnectorStore> outbox_store_;

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "connectors/outbox_runner.h"
+#include "connectors/secret_box.h"
 #include "monitor/notification.h"
 #include "net/http_client.h"
 
@@ -31,6 +32,9 @@ class Channel {
 // What a channel type needs from the process.
 struct ChannelContext {
   net::HttpClient& http;
+  // Seals secret config fields at rest (the connectors' key: IM_SECRET_KEY or
+  // <data dir>/secret.key). Required to add, test or send.
+  const connectors::SecretBox* box = nullptr;
 };
 
 struct ChannelType {
@@ -42,10 +46,19 @@ struct ChannelType {
   std::function<Result<json::object>(const json::object& config)> parse_config;
   // The config with secrets shown as **** and their last 4 characters.
   std::function<json::object(const json::object& config)> redact;
+  // Config fields that are secrets: sealed in the store, unsealed only to send.
+  std::vector<std::string> secret_fields;
   std::function<std::unique_ptr<Channel>(const json::object& config, ChannelContext& ctx)> open;
   // Retry delay after `attempts` failed deliveries of one message.
   std::function<Duration(int attempts)> backoff;
 };
+
+// A config with `type`'s secret fields sealed (to store) or unsealed (to send; a value that is
+// not sealed, from before sealing, is taken as it is).
+Result<json::object> SealChannelSecrets(const ChannelType& type, json::object config,
+                                        const ChannelContext& ctx);
+Result<json::object> UnsealChannelSecrets(const ChannelType& type, json::object config,
+                                          const ChannelContext& ctx);
 
 // The built-in channel types; nullptr when `name` is none of them.
 const ChannelType* FindChannelType(std::string_view name);

@@ -35,7 +35,9 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
   if (!config || !config->is_object()) {
     return Fail(ErrorCode::kInternal, "channel " + stored.name + " has an unreadable config");
   }
-  auto channel = type->open(config->as_object(), ctx_);
+  auto plain = UnsealChannelSecrets(*type, config->as_object(), ctx_);
+  if (!plain) return std::unexpected(plain.error());
+  auto channel = type->open(*plain, ctx_);
   const std::string name = store::ChannelOutbox(stored.name);
   connectors::OutboxRunner runner(
       connectors::OutboxRunnerOptions{.connector = name,

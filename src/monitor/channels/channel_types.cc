@@ -12,6 +12,35 @@ const std::vector<const ChannelType*>& AllChannelTypes() {
 
 }  // namespace
 
+Result<json::object> SealChannelSecrets(const ChannelType& type, json::object config,
+                                        const ChannelContext& ctx) {
+  if (!ctx.box) return Fail(ErrorCode::kInternal, "no secret key to seal channel secrets with");
+  for (const auto& f : type.secret_fields) {
+    auto it = config.find(f);
+    if (it == config.end() || !it->value().is_string()) continue;
+    it->value() = ctx.box->Seal(std::string(it->value().as_string()));
+  }
+  return config;
+}
+
+Result<json::object> UnsealChannelSecrets(const ChannelType& type, json::object config,
+                                          const ChannelContext& ctx) {
+  for (const auto& f : type.secret_fields) {
+    auto it = config.find(f);
+    if (it == config.end() || !it->value().is_string()) continue;
+    std::string value(it->value().as_string());
+    if (!value.starts_with("sb1:")) continue;
+    if (!ctx.box) return Fail(ErrorCode::kInternal, "no secret key to open channel secrets with");
+    auto plain = ctx.box->Unseal(value);
+    if (!plain) {
+      return std::unexpected(plain.error().Wrap("channel secret " + f +
+                                                " (was IM_SECRET_KEY or secret.key changed?)"));
+    }
+    it->value() = *plain;
+  }
+  return config;
+}
+
 const ChannelType* FindChannelType(std::string_view name) {
   for (const auto* t : AllChannelTypes()) {
     if (t->name == name) return t;

@@ -49,9 +49,11 @@ Result<ChannelView> Channels::Add(const std::string& type_name, const std::strin
   }
   auto normalized = type->parse_config(config);
   if (!normalized) return std::unexpected(normalized.error());
+  auto sealed = SealChannelSecrets(*type, *normalized, ctx_);
+  if (!sealed) return std::unexpected(sealed.error());
   store::StoredChannel c{.name = name,
                          .type = type->name,
-                         .config = json::Serialize(*normalized),
+                         .config = json::Serialize(*sealed),
                          .created_at = clock_.Now()};
   if (auto ok = monitors_.AddChannel(c); !ok) return std::unexpected(ok.error());
   return ChannelView{.name = name,
@@ -71,7 +73,10 @@ Result<std::vector<ChannelView>> Channels::List() {
     ChannelView v{.name = c.name, .type = c.type, .created_at = c.created_at};
     auto config = json::Parse(c.config);
     const ChannelType* type = FindChannelType(c.type);
-    if (config && config->is_object() && type) v.config = type->redact(config->as_object());
+    if (config && config->is_object() && type) {
+      auto plain = UnsealChannelSecrets(*type, config->as_object(), ctx_);
+      v.config = type->redact(plain ? *plain : config->as_object());
+    }
     for (const auto& h : *health) {
       if (h.name == c.name) v.health = h;
     }
@@ -88,7 +93,9 @@ Result<ChannelTestResult> Channels::Test(const std::string& name) {
   if (!type || !config || !config->is_object()) {
     return Fail(ErrorCode::kFailedPrecondition, "channel " + name + " cannot be opened");
   }
-  auto channel = type->open(config->as_object(), ctx_);
+  auto plain = UnsealChannelSecrets(*type, config->as_object(), ctx_);
+  if (!plain) return std::unexpected(plain.error());
+  auto channel = type->open(*plain, ctx_);
   Notification n{.kind = Notification::Kind::kTrigger,
                  .dedup_key = "im-" + install_id_ + "-test-" + HexEncode(RandomBytes(4)),
                  .monitor_name = "im channel test",

@@ -152,6 +152,7 @@ const ChannelType& PagerDutyChannelType() {
             out["integration_key"] = "****" + (key.size() >= 4 ? key.substr(key.size() - 4) : "");
             return out;
           },
+      .secret_fields = {"integration_key"},
       .open = [](const json::object& config, ChannelContext& ctx) -> std::unique_ptr<Channel> {
         return std::make_unique<PagerDutyChannel>(config, ctx);
       },
