@@ -12,6 +12,7 @@ packages=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk
+  prometheus-alertmanager
 )
 # Node.js and npm are only needed for spec validation; the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -1,4 +1,5 @@
 #include "app/config.h"
+#include "app/monitors_yaml.h"
 #include "app/yaml_fields.h"
 
 #include <yaml-cpp/yaml.h>
@@ -149,13 +150,16 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok = CheckKeys(root, "", {"data_dir", "listen", "actor", "log", "sla", "http", "dora"},
-                            where);
+    if (auto ok = CheckKeys(
+            root, "",
+            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http", "dora", "monitors"},
+            where);
         !ok) {
       return ok;
     }
-    for (auto [key, field] : {std::pair{"data_dir", &c.data_dir}, std::pair{"listen", &c.listen},
-                              std::pair{"actor", &c.actor}}) {
+    for (auto [key, field] :
+         {std::pair{"data_dir", &c.data_dir}, std::pair{"listen", &c.listen},
+          std::pair{"actor", &c.actor}, std::pair{"public_url", &c.public_url}}) {
       if (!root[key]) continue;
       auto v = YamlScalar(root[key], key, where);
       if (!v) return std::unexpected(v.error());
@@ -172,6 +176,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
     }
     if (root["dora"]) {
       if (auto ok = ApplyDoraConfig(root["dora"], c.dora, where); !ok) return ok;
+    }
+    if (root["monitors"]) {
+      auto monitors = ReadMonitorsYaml(root["monitors"], where);
+      if (!monitors) return std::unexpected(monitors.error());
+      c.monitors = std::move(*monitors);
     }
   } catch (const YAML::Exception& e) {
     return InvalidAt(where, e.what());
@@ -235,7 +244,7 @@ Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env) {
   for (auto [key, field] :
        {std::pair{"IM_DATA_DIR", &c.data_dir}, std::pair{"IM_LISTEN", &c.listen},
         std::pair{"IM_ACTOR", &c.actor}, std::pair{"IM_LOG_LEVEL", &c.log_level},
-        std::pair{"IM_LOG_FORMAT", &c.log_format}}) {
+        std::pair{"IM_LOG_FORMAT", &c.log_format}, std::pair{"IM_PUBLIC_URL", &c.public_url}}) {
     if (auto v = Get(env, key)) *field = *v;
   }
   if (auto secret = Get(env, "IM_DEPLOY_WEBHOOK_SECRET")) {

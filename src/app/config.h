@@ -9,6 +9,7 @@
 #include "app/dora_config.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/json.h"
 #include "core/sla.h"
 
 namespace im::app {
@@ -16,6 +17,8 @@ namespace im::app {
 struct Config {
   std::string data_dir;  // where im.db and logs/ live
   std::string listen = "127.0.0.1:8080";
+  // How people reach this im (links in pages: https://im.example.com); "" → no links.
+  std::string public_url;
   std::string actor;                // default email for CLI commands
   std::string log_level = "info";   // trace, debug, info, warn, error
   std::string log_format = "auto";  // auto (text on a terminal, else JSON), text, json
@@ -27,7 +30,10 @@ struct Config {
   std::chrono::seconds http_idle_timeout{75};
   int http_io_threads = 2;
   int http_worker_threads = 16;
-  DoraConfig dora;          // DORA metrics and deployment webhooks (docs/dora.md)
+  DoraConfig dora;  // DORA metrics and deployment webhooks (docs/dora.md)
+  // Monitors declared in the file (docs/monitors.md), in the API's JSON form; `im serve` adds
+  // or replaces them by name when it starts.
+  std::vector<json::object> monitors;
   std::string config_file;  // the file that was read, if any
 };
 

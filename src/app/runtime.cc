@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "store/sqlite/connector_store.h"
 #include "store/sqlite/deployment_store.h"
+#include "store/sqlite/monitor_store.h"
 #include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -29,6 +31,10 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
           .window = {.before = config.dora.window_before, .after = config.dora.window_after},
           .environment = config.dora.environment},
       rt->clock);
+  rt->monitor_store = std::make_unique<store::sqlite::SqliteMonitorStore>(**store);
+  rt->channel_outbox = std::make_unique<store::sqlite::SqliteConnectorStore>(**store);
+  auto install_id = (*store)->InstallId();
+  if (!install_id) return std::unexpected(install_id.error());
   rt->store = std::move(*store);
   rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
   rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
@@ -37,6 +43,9 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
       *rt->deployment_store, rt->clock,
       engine::DoraSettings{.include_low_urgency = config.dora.include_low_urgency,
                            .zone = config.dora.zone});
+  rt->monitors = std::make_unique<monitor::Monitors>(
+      *rt->monitor_store, *rt->store, rt->clock,
+      monitor::MonitorsOptions{.install_id = *install_id, .public_url = config.public_url});
   return rt;
 }
 

@@ -11,7 +11,10 @@
 #include "engine/incidents.h"
 #include "engine/oncall.h"
 #include "engine/tokens.h"
+#include "monitor/monitors.h"
+#include "store/connector_store.h"
 #include "store/deployment_store.h"
+#include "store/monitor_store.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -28,6 +31,9 @@ struct Runtime {
   std::unique_ptr<engine::OnCall> oncall;
   std::unique_ptr<store::DeploymentStore> deployment_store;  // on the same SQLite file
   std::unique_ptr<engine::Deployments> deployments;          // DORA (docs/dora.md)
+  std::unique_ptr<store::MonitorStore> monitor_store;        // on the same SQLite file
+  std::unique_ptr<store::ConnectorStore> channel_outbox;     // channels' outboxes (same file)
+  std::unique_ptr<monitor::Monitors> monitors;               // uptime monitors (docs/monitors.md)
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }

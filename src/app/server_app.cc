@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/secrets.h"
 #include "common/time.h"
 
 #include "http/api/connectors_api.h"
@@ -34,6 +35,7 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
             out += "# HELP im_sla_breaches_total SLA breaches recorded on incident timelines.\n";
             out += "# TYPE im_sla_breaches_total counter\n";
             out += fmt::format("im_sla_breaches_total {}\n", counts->sla_breaches);
+            RenderMonitorMetrics(out);
             if (!connectors_) return;
             auto list = connectors_->store->List();
             if (!list || list->empty()) return;
@@ -60,6 +62,29 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   http::api::AddDoraRoutes(router_, *ctx_);
   http::api::AddReportRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
+  channel_http_ = std::make_unique<net::CurlHttpClient>();
+  if (auto box = OpenSecretBox(rt_.config); box) {
+    channel_box_.emplace(std::move(*box));
+  } else {
+    http_log_->error("channels cannot open their secrets: {}", box.error().message);
+  }
+  const monitor::ChannelContext channel_ctx{.http = *channel_http_,
+                                            .box = channel_box_ ? &*channel_box_ : nullptr};
+  channel_outbox_ = std::make_unique<monitor::ChannelOutbox>(
+      *rt_.monitor_store, *rt_.channel_outbox, channel_ctx, rt_.clock, rt_.logs->For("channel"));
+  auto install_id = rt_.store->InstallId();
+  channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_, channel_ctx,
+                                                  rt_.clock, install_id ? *install_id : "");
+  events_ = std::make_unique<monitor::EventsIngest>(*rt_.monitor_store, rt_.clock);
+  scheduler_ = std::make_unique<monitor::Scheduler>(*rt_.monitors, *channel_outbox_, rt_.clock,
+                                                    rt_.logs->For("monitor"));
+  monitor_ctx_ = std::make_unique<http::api::MonitorApiContext>(
+      http::api::MonitorApiContext{.monitors = *rt_.monitors,
+                                   .channels = *channels_,
+                                   .events = *events_,
+                                   .tokens = *rt_.tokens,
+                                   .kick = [this] { scheduler_->KickChannels(); }});
+  http::api::AddMonitorRoutes(router_, *monitor_ctx_);
   auto connectors = OpenConnectors(rt_);
   if (connectors) {
     connectors_ = std::move(*connectors);
@@ -71,6 +96,39 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
 }
 
 ServerApp::~ServerApp() { Stop(); }
+
+void ServerApp::RenderMonitorMetrics(std::string& out) {
+  if (!scheduler_ || !channel_outbox_) return;
+  auto st = scheduler_->stats();
+  out += "# HELP im_monitor_checks_total Monitor checks run by this process.\n";
+  out += "# TYPE im_monitor_checks_total counter\n";
+  out += fmt::format("im_monitor_checks_total {}\n", st.checks);
+  out += fmt::format("im_monitor_check_failures_total {}\n", st.failures);
+  out += fmt::format("im_monitor_checks_late_total {}\n", st.late_over_2s);
+  out += fmt::format("im_monitor_check_lateness_max_seconds {:.3f}\n",
+                     std::chrono::duration<double>(st.max_lateness).count());
+  out += "# HELP im_monitor_check_lateness_seconds How long after it was due a check started.\n";
+  out += "# TYPE im_monitor_check_lateness_seconds histogram\n";
+  for (size_t i = 0; i < std::size(monitor::SchedulerStats::kLatenessBounds); ++i) {
+    out += fmt::format("im_monitor_check_lateness_seconds_bucket{{le=\"{}\"}} {}\n",
+                       monitor::SchedulerStats::kLatenessBounds[i], st.lateness_le[i]);
+  }
+  out += fmt::format("im_monitor_check_lateness_seconds_bucket{{le=\"+Inf\"}} {}\n",
+                     st.lateness_le[6]);
+  out += fmt::format("im_monitor_check_lateness_seconds_sum {:.3f}\n", st.lateness_sum_seconds);
+  out += fmt::format("im_monitor_check_lateness_seconds_count {}\n", st.lateness_le[6]);
+  auto health = channel_outbox_->Health();
+  if (!health || health->empty()) return;
+  out += "# HELP im_channel_outbox Channel notifications waiting or parked.\n";
+  out += "# TYPE im_channel_outbox gauge\n";
+  for (const auto& h : *health) {
+    out += fmt::format("im_channel_outbox{{channel=\"{}\",state=\"pending\"}} {}\n", h.name,
+                       h.pending);
+    out +=
+        fmt::format("im_channel_outbox{{channel=\"{}\",state=\"parked\"}} {}\n", h.name, h.parked);
+    out += fmt::format("im_channel_failing{{channel=\"{}\"}} {}\n", h.name, h.failing ? 1 : 0);
+  }
+}
 
 Result<void> ServerApp::Start() {
   auto listen = ParseListen(rt_.config.listen);
@@ -99,6 +157,12 @@ Result<void> ServerApp::Start() {
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
   sweeper_ = std::thread([this] { SweepLoop(); });
+  for (const auto& definition : rt_.config.monitors) {
+    if (auto v = rt_.monitors->Declare(definition); !v) {
+      return std::unexpected(v.error().Wrap("monitors in " + rt_.config.config_file));
+    }
+  }
+  scheduler_->Start();
   if (connectors_) {
     outbox_ = std::make_unique<connectors::OutboxSender>(*connectors_->store, *connectors_->manager,
                                                          rt_.logs->For("connector"));
@@ -224,6 +288,7 @@ void ServerApp::Stop() {
     server_->Stop();
   }
   if (sweeper_.joinable()) sweeper_.join();
+  if (scheduler_) scheduler_->Stop();
   // A sync or outbox send waiting out a retry backoff or the rate limit gives up now (what it
   // had not stored is fetched again, what it had not sent stays queued, on the next start).
   if (connectors_) connectors_->waiter->Cancel();

@@ -13,7 +13,10 @@
 #include "app/runtime.h"
 #include "connectors/outbox_sender.h"
 #include "http/api/api.h"
+#include "http/api/monitors_api.h"
 #include "http/server.h"
+#include "monitor/scheduler.h"
+#include "net/curl_http_client.h"
 
 namespace im::app {
 
@@ -38,6 +41,7 @@ class ServerApp {
   void RetireWebhookSecrets();
   // Syncs every connector whose sync_interval has passed (the first sync imports history).
   void PollLoop();
+  void RenderMonitorMetrics(std::string& out);
 
   Runtime& rt_;
   http::Metrics metrics_;
@@ -55,6 +59,14 @@ class ServerApp {
   std::unique_ptr<ConnectorRuntime> connectors_;
   std::unique_ptr<connectors::OutboxSender> outbox_;
   std::thread poller_;
+  // Uptime monitors: checks on their interval, channel sends, the Events v2 endpoint.
+  std::unique_ptr<net::CurlHttpClient> channel_http_;
+  std::optional<connectors::SecretBox> channel_box_;
+  std::unique_ptr<monitor::ChannelOutbox> channel_outbox_;
+  std::unique_ptr<monitor::Channels> channels_;
+  std::unique_ptr<monitor::EventsIngest> events_;
+  std::unique_ptr<http::api::MonitorApiContext> monitor_ctx_;
+  std::unique_ptr<monitor::Scheduler> scheduler_;
 };
 
 }  // namespace im::app

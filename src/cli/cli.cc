@@ -77,6 +77,9 @@ int Main(int argc, char** argv) {
   AddDeployCommands(root, g);
   AddMetricsCommands(root, g);
   AddReportCommand(root, g);
+  AddMonitorCommands(root, g);
+  AddChannelCommands(root, g);
+  AddIntegrationCommands(root, g);
   AddSimCommand(root);
 
   try {

@@ -62,5 +62,8 @@ void AddOncallCommands(CLI::App& root, GlobalOptions& g);
 void AddDeployCommands(CLI::App& root, GlobalOptions& g);
 void AddMetricsCommands(CLI::App& root, GlobalOptions& g);
 void AddReportCommand(CLI::App& root, GlobalOptions& g);
+void AddMonitorCommands(CLI::App& root, GlobalOptions& g);
+void AddChannelCommands(CLI::App& root, GlobalOptions& g);
+void AddIntegrationCommands(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli

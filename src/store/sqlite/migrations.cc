@@ -293,6 +293,53 @@ UPDATE connectors SET
                        OR json_extract(config, '$.custom.sla_mapping') IN ('{}', 'null')
                      THEN '' ELSE json_extract(config, '$.custom.sla_mapping') END;
 )sql",
+      // 11: uptime monitors (docs/monitors.md): their definitions and state (JSON read only by
+      // src/monitor), every check result (kept 30 days by default), notification channels,
+      // and the Events API v2 integrations whose routing keys open incidents here. Channel
+      // sends use connector_outbox under the name "channel:<name>".
+      R"sql(
+CREATE TABLE monitors (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: PagerDuty dedup keys
+  name              TEXT NOT NULL UNIQUE,
+  definition        TEXT NOT NULL,  -- JSON (monitor/monitor_json.h)
+  paused            INTEGER NOT NULL DEFAULT 0,
+  state             TEXT NOT NULL DEFAULT '{}',  -- JSON: thresholds' counters, open outage
+  heartbeat_token   TEXT UNIQUE,    -- heartbeat monitors: the secret in their ping URL
+  last_heartbeat_at INTEGER,
+  last_check_at     INTEGER,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE TABLE monitor_checks (
+  id          INTEGER PRIMARY KEY,
+  monitor     INTEGER NOT NULL,
+  at          INTEGER NOT NULL,  -- microseconds since the epoch, UTC
+  ok          INTEGER NOT NULL,
+  response_us INTEGER NOT NULL,
+  error       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX monitor_checks_at ON monitor_checks (monitor, at);
+CREATE TABLE channels (
+  name       TEXT PRIMARY KEY,
+  type       TEXT NOT NULL,
+  config     TEXT NOT NULL,  -- JSON (monitor/channel.h)
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE event_integrations (
+  routing_key  TEXT PRIMARY KEY,
+  name         TEXT NOT NULL,
+  service      TEXT NOT NULL,
+  severity_map TEXT NOT NULL,  -- JSON: Events v2 severity → SEV-n
+  created_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The im incident an Events v2 sender's dedup_key opened (open until resolved).
+CREATE TABLE event_alerts (
+  routing_key TEXT NOT NULL,
+  dedup_key   TEXT NOT NULL,
+  incident    INTEGER NOT NULL REFERENCES incidents (number),
+  PRIMARY KEY (routing_key, dedup_key, incident)
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

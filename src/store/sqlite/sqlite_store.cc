@@ -333,6 +333,10 @@ Result<void> SqliteStore::WriteWith(const std::function<Result<void>(Connection&
   return Transact([&](Tx& tx) { return fn(static_cast<SqliteTx&>(tx).connection()); });
 }
 
+Result<void> SqliteStore::WriteWithTx(const std::function<Result<void>(Connection&, Tx&)>& fn) {
+  return Transact([&](Tx& tx) { return fn(static_cast<SqliteTx&>(tx).connection(), tx); });
+}
+
 Result<int> SqliteStore::SchemaVersion() {
   return WithReader([&](Connection& c) -> Result<int> {
     auto st = c.Prepare("PRAGMA user_version");

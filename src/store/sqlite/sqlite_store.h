@@ -46,6 +46,9 @@ class SqliteStore final : public Store {
   // transaction that is group-committed exactly like Transact (durable when it returns ok).
   Result<void> ReadWith(const std::function<Result<void>(Connection&)>& fn);
   Result<void> WriteWith(const std::function<Result<void>(Connection&)>& fn);
+  // WriteWith that also hands over the incident transaction on the same connection, for a
+  // domain store whose change opens or updates incidents in the same commit (monitors).
+  Result<void> WriteWithTx(const std::function<Result<void>(Connection&, Tx&)>& fn);
   // WriteWith without waiting: `fn` joins the next group commit and `done` gets its result
   // once that commit is durable (or failed). Both run on the writer thread, so `done` must
   // only hand the result on (post it somewhere) and never wait for the store.

@@ -1,0 +1,170 @@
+// im channel add|list|test|remove: where monitors page (docs/monitors.md, "Channels").
+#include <iostream>
+
+#include "app/secrets.h"
+#include "cli/context.h"
+#include "monitor/channels/channels.h"
+#include "net/curl_http_client.h"
+
+namespace im::cli {
+namespace {
+
+struct ChannelAddOptions {
+  std::string type, name, integration_key, events_url, auto_resolve;
+};
+
+// The channel machinery of one command: its HTTP client, outbox and use cases.
+struct ChannelRig {
+  net::CurlHttpClient http;
+  std::optional<connectors::SecretBox> box;
+  std::unique_ptr<monitor::ChannelOutbox> outbox;
+  std::unique_ptr<monitor::Channels> channels;
+
+  static Result<std::unique_ptr<ChannelRig>> Open(app::Runtime& rt) {
+    auto rig = std::make_unique<ChannelRig>();
+    auto box = app::OpenSecretBox(rt.config);
+    if (!box) return std::unexpected(box.error());
+    rig->box.emplace(std::move(*box));
+    monitor::ChannelContext ctx{.http = rig->http, .box = &*rig->box};
+    rig->outbox = std::make_unique<monitor::ChannelOutbox>(*rt.monitor_store, *rt.channel_outbox,
+                                                           ctx, rt.clock, rt.logs->For("channel"));
+    auto install = rt.store->InstallId();
+    if (!install) return std::unexpected(install.error());
+    rig->channels = std::make_unique<monitor::Channels>(*rt.monitor_store, *rig->outbox, ctx,
+                                                        rt.clock, *install);
+    return rig;
+  }
+};
+
+int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
+  json::object config;
+  if (cmd->count("--integration-key")) config["integration_key"] = o.integration_key;
+  if (cmd->count("--events-url")) config["events_url"] = o.events_url;
+  if (cmd->count("--auto-resolve")) {
+    if (o.auto_resolve != "true" && o.auto_resolve != "false") {
+      return ReportError(
+          {ErrorCode::kInvalidArgument, "--auto-resolve: give true or false (default true)"});
+    }
+    config["auto_resolve"] = o.auto_resolve == "true";
+  }
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
+  auto v = rig.channels->Add(o.type, o.name, config);
+  if (!v) {
+    Error e = v.error();
+    // Name the flag the user typed for the config field.
+    if (e.message.starts_with("integration_key:"))
+      e.message = "--" + e.message.replace(0, 15, "integration-key");
+    if (e.message.starts_with("events_url:"))
+      e.message = "--" + e.message.replace(0, 10, "events-url");
+    return ReportError(e);
+  }
+  if (g.json) {
+    PrintJson(monitor::ChannelViewJson(*v));
+  } else {
+    std::cout << "added " << v->type << " channel " << v->name
+              << "; attach it with `im monitor edit MONITOR --channel " << v->name
+              << "` and try it with `im channel test " << v->name << "`\n";
+  }
+  return 0;
+}
+
+int RunChannelList(GlobalOptions& g) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
+  auto list = rig.channels->List();
+  if (!list) return ReportError(list.error());
+  if (g.json) {
+    json::array a;
+    for (const auto& v : *list) a.push_back(monitor::ChannelViewJson(v));
+    PrintJson(json::object{{"channels", std::move(a)}});
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& v : *list) {
+    rows.push_back({v.name, v.type, v.health.failing ? "FAILING" : "ok",
+                    std::to_string(v.health.pending), std::to_string(v.health.parked),
+                    std::to_string(v.health.sent_24h), v.health.last_error});
+  }
+  PrintTable({"NAME", "TYPE", "HEALTH", "PENDING", "PARKED", "SENT 24H", "LAST ERROR"}, rows);
+  return 0;
+}
+
+int RunChannelTest(GlobalOptions& g, const std::string& name) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
+  auto r = rig.channels->Test(name);
+  if (!r) return ReportError(r.error());
+  if (g.json) {
+    PrintJson(json::object{{"ok", r->ok},
+                           {"dedup_key", r->dedup_key},
+                           {"trigger", r->trigger},
+                           {"resolve", r->resolve}});
+  } else {
+    std::cout << "trigger (dedup_key " << r->dedup_key << "): " << r->trigger << "\n";
+    if (!r->resolve.empty()) std::cout << "resolve: " << r->resolve << "\n";
+  }
+  if (!r->ok) {
+    return ReportError(
+        {ErrorCode::kUnavailable, "channel " + name + " did not take the test page: " +
+                                      (r->resolve.empty() ? r->trigger : r->resolve)});
+  }
+  return 0;
+}
+
+int RunChannelRemove(GlobalOptions& g, const std::string& name) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto opened = ChannelRig::Open(**rt);
+  if (!opened) return ReportError(opened.error());
+  ChannelRig& rig = **opened;
+  if (auto ok = rig.channels->Remove(name); !ok) return ReportError(ok.error());
+  if (g.json) {
+    PrintJson(json::object{{"removed", name}});
+  } else {
+    std::cout << "removed channel " << name << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddChannelCommands(CLI::App& root, GlobalOptions& g) {
+  auto* ch = root.add_subcommand("channel", "Notification channels monitors page");
+  ch->require_subcommand(1);
+  auto o = std::make_shared<ChannelAddOptions>();
+  auto* add = ch->add_subcommand("add",
+                                 "Add a channel: im channel add pagerduty NAME "
+                                 "--integration-key KEY");
+  add->add_option("type", o->type, "pagerduty")->required();
+  add->add_option("name", o->name, "Its name")->required();
+  add->add_option("--integration-key", o->integration_key,
+                  "pagerduty: the Events API v2 Integration Key (32 characters)");
+  add->add_option("--events-url", o->events_url,
+                  "pagerduty: default https://events.pagerduty.com (EU: "
+                  "https://events.eu.pagerduty.com)");
+  add->add_option("--auto-resolve", o->auto_resolve,
+                  "true (default): resolve the alert when the monitor recovers");
+  add->callback([&g, add, o] { g.exit_code = RunChannelAdd(g, add, *o); });
+  ch->add_subcommand("list", "List channels and their delivery health")->callback([&g] {
+    g.exit_code = RunChannelList(g);
+  });
+  auto name = std::make_shared<std::string>();
+  auto* test = ch->add_subcommand("test", "Send a test trigger and its resolve");
+  test->add_option("name", *name, "The channel")->required();
+  test->callback([&g, name] { g.exit_code = RunChannelTest(g, *name); });
+  auto* remove = ch->add_subcommand("remove", "Remove a channel no monitor pages");
+  remove->add_option("name", *name, "The channel")->required();
+  remove->callback([&g, name] { g.exit_code = RunChannelRemove(g, *name); });
+}
+
+}  // namespace im::cli

@@ -1,0 +1,212 @@
+// Thin handlers: parsing here, rules in monitor/.
+#include "http/api/monitors_api.h"
+
+#include "http/api/api.h"
+#include "http/status.h"
+
+namespace im::http::api {
+namespace {
+
+using net::HttpRequest;
+using net::HttpResponse;
+
+HttpResponse MonApiInvalid(const Error& e) {
+  return e.code == ErrorCode::kInvalidArgument ? MalformedBodyResponse(e) : ErrorResponse(e);
+}
+
+HttpResponse ListMonitors(MonitorApiContext& ctx) {
+  auto list = ctx.monitors.List();
+  if (!list) return ErrorResponse(list.error());
+  json::array a;
+  for (const auto& v : *list) a.push_back(monitor::MonitorViewJson(v));
+  return JsonResponse(200, json::object{{"monitors", std::move(a)}});
+}
+
+HttpResponse CreateMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  auto v = ctx.monitors.Add(*body);
+  if (!v) return MonApiInvalid(v.error());
+  return JsonResponse(201, monitor::MonitorViewJson(*v));
+}
+
+HttpResponse ShowMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
+  auto d = ctx.monitors.Show(req.Param("id"));
+  if (!d) return ErrorResponse(d.error());
+  return JsonResponse(200, monitor::MonitorDetailJson(*d));
+}
+
+HttpResponse EditMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  auto v = ctx.monitors.Edit(req.Param("id"), *body);
+  if (!v) return MonApiInvalid(v.error());
+  return JsonResponse(200, monitor::MonitorViewJson(*v));
+}
+
+HttpResponse DeleteMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  if (auto ok = ctx.monitors.Remove(req.Param("id")); !ok) return ErrorResponse(ok.error());
+  return JsonResponse(200, json::object{{"removed", req.Param("id")}});
+}
+
+HttpResponse PauseMonitor(MonitorApiContext& ctx, const HttpRequest& req, bool paused) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto v = ctx.monitors.SetPaused(req.Param("id"), paused);
+  if (!v) return ErrorResponse(v.error());
+  return JsonResponse(200, monitor::MonitorViewJson(*v));
+}
+
+HttpResponse CheckMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto r = ctx.monitors.CheckNow(req.Param("id"));
+  if (!r) return ErrorResponse(r.error());
+  const char* transition = r->transition == monitor::Transition::kOpen      ? "opened"
+                           : r->transition == monitor::Transition::kResolve ? "resolved"
+                                                                            : nullptr;
+  return JsonResponse(
+      200,
+      json::object{{"ok", r->outcome.ok},
+                   {"error", r->outcome.error},
+                   {"response_ms",
+                    std::chrono::duration<double, std::milli>(r->outcome.response_time).count()},
+                   {"in_maintenance", r->in_maintenance},
+                   {"incident", r->incident ? json::value(core::IncidentId(r->incident))
+                                            : json::value(nullptr)},
+                   {"transition", transition ? json::value(transition) : json::value(nullptr)}});
+}
+
+HttpResponse Heartbeat(MonitorApiContext& ctx, const HttpRequest& req) {
+  auto id = ctx.monitors.Heartbeat(req.Param("token"));
+  if (!id) return ErrorResponse(id.error());
+  return JsonResponse(200, json::object{{"ok", true}, {"monitor", *id}});
+}
+
+HttpResponse ListChannels(MonitorApiContext& ctx) {
+  auto list = ctx.channels.List();
+  if (!list) return ErrorResponse(list.error());
+  json::array a;
+  for (const auto& v : *list) a.push_back(monitor::ChannelViewJson(v));
+  return JsonResponse(200, json::object{{"channels", std::move(a)}});
+}
+
+HttpResponse CreateChannel(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto body = ReadBody(req);
+  if (!body) return body.error();
+  if (auto ok = json::RejectUnknownFields(*body, {"name", "type", "config"}); !ok) {
+    return MonApiInvalid(ok.error());
+  }
+  auto config = json::GetOptionalObject(*body, "config");
+  if (!config)
+    return MonApiInvalid(Error{ErrorCode::kInvalidArgument, "config: must be an object"});
+  auto v = ctx.channels.Add(json::StringOr(*body, "type"), json::StringOr(*body, "name"),
+                            *config ? **config : json::object{});
+  if (!v) return MonApiInvalid(v.error());
+  return JsonResponse(201, monitor::ChannelViewJson(*v));
+}
+
+HttpResponse DeleteChannel(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  if (auto ok = ctx.channels.Remove(req.Param("name")); !ok) return ErrorResponse(ok.error());
+  return JsonResponse(200, json::object{{"removed", req.Param("name")}});
+}
+
+HttpResponse TestChannel(MonitorApiContext& ctx, const HttpRequest& req) {
+  if (auto actor = Authorize(req, ctx.tokens); !actor) return ErrorResponse(actor.error());
+  auto r = ctx.channels.Test(req.Param("name"));
+  if (!r) return ErrorResponse(r.error());
+  return JsonResponse(r->ok ? 200 : 502, json::object{{"ok", r->ok},
+                                                      {"dedup_key", r->dedup_key},
+                                                      {"trigger", r->trigger},
+                                                      {"resolve", r->resolve}});
+}
+
+}  // namespace
+
+HttpResponse EventsV2Response(const Result<monitor::EventsIngest::Outcome>& outcome) {
+  if (!outcome) {
+    // Not taken (the store failed): PagerDuty senders retry a 5xx.
+    return JsonResponse(
+        HttpStatusFor(outcome.error().code) >= 500 ? HttpStatusFor(outcome.error().code) : 500,
+        json::object{{"status", "error"}, {"message", outcome.error().message}});
+  }
+  if (outcome->refused) {
+    json::array errors;
+    for (const auto& e : outcome->refused->errors) errors.push_back(json::value(e));
+    return JsonResponse(400, json::object{{"status", "invalid event"},
+                                          {"message", "Event object is invalid"},
+                                          {"errors", std::move(errors)}});
+  }
+  return JsonResponse(202, json::object{{"status", "success"},
+                                        {"message", "Event processed"},
+                                        {"dedup_key", outcome->accepted->dedup_key}});
+}
+
+void AddMonitorRoutes(Router& router, MonitorApiContext& ctx) {
+  const RouteOptions blocking{.blocking = true};
+  router.Add("GET", "/api/v1/monitors", [&](const HttpRequest&) { return ListMonitors(ctx); });
+  router.Add(
+      "POST", "/api/v1/monitors", [&](const HttpRequest& r) { return CreateMonitor(ctx, r); },
+      blocking);
+  router.Add("GET", "/api/v1/monitors/{id}",
+             [&](const HttpRequest& r) { return ShowMonitor(ctx, r); });
+  router.Add(
+      "PATCH", "/api/v1/monitors/{id}", [&](const HttpRequest& r) { return EditMonitor(ctx, r); },
+      blocking);
+  router.Add(
+      "DELETE", "/api/v1/monitors/{id}",
+      [&](const HttpRequest& r) { return DeleteMonitor(ctx, r); }, blocking);
+  router.Add(
+      "POST", "/api/v1/monitors/{id}/pause",
+      [&](const HttpRequest& r) { return PauseMonitor(ctx, r, true); }, blocking);
+  router.Add(
+      "POST", "/api/v1/monitors/{id}/resume",
+      [&](const HttpRequest& r) { return PauseMonitor(ctx, r, false); }, blocking);
+  router.Add(
+      "POST", "/api/v1/monitors/{id}/check",
+      [&](const HttpRequest& r) {
+        auto resp = CheckMonitor(ctx, r);
+        if (ctx.kick) ctx.kick();
+        return resp;
+      },
+      blocking);
+  for (const char* method : {"POST", "GET"}) {
+    router.Add(
+        method, "/api/v1/monitors/heartbeat/{token}",
+        [&](const HttpRequest& r) { return Heartbeat(ctx, r); }, blocking);
+  }
+  router.Add("GET", "/api/v1/channels", [&](const HttpRequest&) { return ListChannels(ctx); });
+  router.Add(
+      "POST", "/api/v1/channels", [&](const HttpRequest& r) { return CreateChannel(ctx, r); },
+      blocking);
+  router.Add(
+      "DELETE", "/api/v1/channels/{name}",
+      [&](const HttpRequest& r) { return DeleteChannel(ctx, r); }, blocking);
+  router.Add(
+      "POST", "/api/v1/channels/{name}/test",
+      [&](const HttpRequest& r) { return TestChannel(ctx, r); }, blocking);
+  router.Add(
+      "POST", "/v2/enqueue",
+      [&](const HttpRequest& r) {
+        auto resp = EventsV2Response(ctx.events.Enqueue(r.body));
+        return resp;
+      },
+      blocking);
+  router.Add(
+      "POST", "/generic/2010-04-15/create_event.json",
+      [&](const HttpRequest& r) {
+        auto outcome = ctx.events.EnqueueV1(r.body);
+        if (outcome && outcome->accepted) {
+          return JsonResponse(200, json::object{{"status", "success"},
+                                                {"message", "Event processed"},
+                                                {"incident_key", outcome->accepted->dedup_key}});
+        }
+        return EventsV2Response(outcome);
+      },
+      blocking);
+}
+
+}  // namespace im::http::api

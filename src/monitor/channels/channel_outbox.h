@@ -1,0 +1,56 @@
+// Sends the channels' durable outboxes: what a check queued (store::MonitorStore::RecordCheck
+// writes the messages in the same transaction as the outage) goes out through the connector
+// core's OutboxRunner, one lease per channel, in queue order per incident, and also in order
+// per dedup key across incidents (a new outage's trigger never overtakes the previous
+// outage's resolve). Failures are retried with the channel type's backoff; refusals parked.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/clock.h"
+#include "monitor/channels/channel.h"
+#include "store/connector_store.h"
+#include "store/monitor_store.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace im::monitor {
+
+// How many times one message is tried before it is parked: about 30 s apart three times, then
+// growing to 10 min, so a PagerDuty outage of a day still delivers the page afterwards.
+inline constexpr int kChannelMaxAttempts = 150;
+
+struct ChannelHealth {
+  std::string name;
+  std::string type;
+  int64_t pending = 0;
+  int64_t parked = 0;
+  int64_t sent_24h = 0;
+  std::string last_error;  // of the newest parked or retrying message
+  bool failing = false;    // something parked, or waiting after a failed try
+};
+
+class ChannelOutbox {
+ public:
+  ChannelOutbox(store::MonitorStore& monitors, store::ConnectorStore& outbox, ChannelContext ctx,
+                const Clock& clock, std::shared_ptr<spdlog::logger> log);
+
+  // One pass over every channel; returns how many messages were sent.
+  Result<int64_t> FlushAll();
+  Result<connectors::OutboxReport> Flush(const store::StoredChannel& channel);
+
+  // What each channel's outbox holds (for `im channel list`, /metrics and the API).
+  Result<std::vector<ChannelHealth>> Health();
+
+ private:
+  store::MonitorStore& monitors_;
+  store::ConnectorStore& outbox_;
+  ChannelContext ctx_;
+  const Clock& clock_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace im::monitor

@@ -1,0 +1,42 @@
+// MonitorStore on the SQLite file of a SqliteStore: its own tables (migration 11), and the
+// incident tables through the same transaction when a check opens or resolves an outage.
+#pragma once
+
+#include "store/monitor_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::store::sqlite {
+
+class SqliteMonitorStore final : public MonitorStore {
+ public:
+  // `db` must outlive this. Thread-safe as SqliteStore is.
+  explicit SqliteMonitorStore(SqliteStore& db) : db_(db) {}
+
+  Result<int64_t> AddMonitor(const StoredMonitor& m) override;
+  Result<void> UpdateMonitor(const StoredMonitor& m) override;
+  Result<void> RemoveMonitor(int64_t id) override;
+  Result<StoredMonitor> GetMonitor(int64_t id) override;
+  Result<StoredMonitor> GetMonitorByName(const std::string& name) override;
+  Result<std::vector<StoredMonitor>> ListMonitors() override;
+  Result<int64_t> RecordHeartbeat(const std::string& token, Time at) override;
+  Result<CheckWrite> RecordCheck(
+      int64_t monitor, const CheckRecord& check,
+      const std::function<Result<CheckWrite>(const StoredMonitor&, Tx&)>& apply) override;
+  Result<std::vector<CheckRecord>> Checks(int64_t monitor, Time since) override;
+  Result<int64_t> PruneChecks(Time before) override;
+  Result<void> AddChannel(const StoredChannel& c) override;
+  Result<void> RemoveChannel(const std::string& name) override;
+  Result<StoredChannel> GetChannel(const std::string& name) override;
+  Result<std::vector<StoredChannel>> ListChannels() override;
+  Result<void> AddIntegration(const EventIntegration& i) override;
+  Result<EventIntegration> GetIntegration(const std::string& routing_key) override;
+  Result<std::vector<EventIntegration>> ListIntegrations() override;
+  Result<int64_t> ApplyEvent(
+      const std::string& routing_key, const std::string& dedup_key,
+      const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) override;
+
+ private:
+  SqliteStore& db_;
+};
+
+}  // namespace im::store::sqlite
