@@ -20,7 +20,7 @@ std::string Lower(std::string s) {
 // Durations of a group, gathered before they are summarised.
 struct Samples {
   GroupRow row;
-  std::vector<int64_t> mtta, mttr;
+  std::vector<int64_t> mtta, mttr, provider_mtta;
 
   void Add(const core::Incident& i) {
     ++row.incidents;
@@ -33,10 +33,15 @@ struct Samples {
     if (i.acknowledged_at) {
       mtta.push_back(duration_cast<microseconds>(*i.acknowledged_at - i.created_at).count());
     }
+    if (auto theirs = ProviderAcknowledgedAt(i)) {
+      provider_mtta.push_back(duration_cast<microseconds>(*theirs - i.created_at).count());
+      if (i.acknowledged_at != theirs) ++row.mtta_differs;
+    }
   }
   GroupRow Done() {
     row.mtta = dora::Summarize(mtta);
     row.mttr = dora::Summarize(mttr);
+    row.provider_mtta = dora::Summarize(provider_mtta);
     return row;
   }
 };
@@ -94,6 +99,14 @@ std::string ProviderReference(const core::Incident& i) {
     if (std::string ref = field(k); !ref.empty()) return "incident.io " + ref;
   }
   return "";
+}
+
+std::optional<Time> ProviderAcknowledgedAt(const core::Incident& i) {
+  auto it = i.custom_fields.find(SourceOf(i) + "_acknowledged_at");
+  if (it == i.custom_fields.end()) return std::nullopt;
+  auto t = ParseTime(it->second);
+  if (!t) return std::nullopt;
+  return *t;
 }
 
 std::string ProviderLink(const core::Incident& i) {

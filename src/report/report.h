@@ -55,7 +55,15 @@ struct GroupRow {
   std::string key;  // a severity ("SEV-1"), a service or a source
   int64_t incidents = 0, open = 0, resolved = 0;
   dora::DurationSummary mtta, mttr;
+  // MTTA as the providers measured it, over the incidents whose provider recorded its own first
+  // acknowledgement (custom field "<source>_acknowledged_at"), and how many of those differ
+  // from im's: im counts the earliest acknowledgement any side knows of.
+  dora::DurationSummary provider_mtta;
+  int64_t mtta_differs = 0;
 };
+
+// The provider's own first acknowledgement of `incident`, when its connector recorded one.
+std::optional<Time> ProviderAcknowledgedAt(const core::Incident& incident);
 
 struct SlaRow {
   core::Severity severity = core::Severity::kSev1;

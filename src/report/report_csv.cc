@@ -58,7 +58,8 @@ std::string At(const std::optional<Time>& t) { return t ? FormatTime(*t) : ""; }
 void Group(Table& t, const std::string& group, const GroupRow& g) {
   t.Row({group, g.key, N(g.incidents), N(g.open), N(g.resolved), Seconds(g.mtta.mean),
          Seconds(g.mtta.median), Seconds(g.mtta.p90), Seconds(g.mttr.mean), Seconds(g.mttr.median),
-         Seconds(g.mttr.p90)});
+         Seconds(g.mttr.p90), Seconds(g.provider_mtta.mean), N(g.provider_mtta.count),
+         N(g.mtta_differs)});
 }
 
 }  // namespace
@@ -67,7 +68,8 @@ std::vector<std::pair<std::string, std::string>> ToCsv(const Report& r) {
   std::vector<std::pair<std::string, std::string>> out;
 
   Table summary({"group", "key", "incidents", "open", "resolved", "mtta_mean_s", "mtta_median_s",
-                 "mtta_p90_s", "mttr_mean_s", "mttr_median_s", "mttr_p90_s"});
+                 "mtta_p90_s", "mttr_mean_s", "mttr_median_s", "mttr_p90_s", "provider_mtta_mean_s",
+                 "provider_acknowledged", "mtta_differs"});
   Group(summary, "all", r.all);
   for (const auto& g : r.by_severity) Group(summary, "severity", g);
   for (const auto& g : r.by_service) Group(summary, "service", g);

@@ -15,7 +15,9 @@ json::object GroupJson(const GroupRow& g) {
           {"open", g.open},
           {"resolved", g.resolved},
           {"mtta", dora::DurationSummaryToJson(g.mtta)},
-          {"mttr", dora::DurationSummaryToJson(g.mttr)}};
+          {"mttr", dora::DurationSummaryToJson(g.mttr)},
+          {"provider_mtta", dora::DurationSummaryToJson(g.provider_mtta)},
+          {"mtta_differs", g.mtta_differs}};
 }
 
 json::array Groups(const std::vector<GroupRow>& rows) {

@@ -67,7 +67,27 @@ ReportText MakeText(const Report& r) {
       "source.");
   summary.tables.push_back(Groups("By severity", "Severity", r.by_severity));
   summary.tables.push_back(Groups("By service", "Service", r.by_service));
-  summary.tables.push_back(Groups("By source", "Source", r.by_source));
+  TextTable by_source = Groups("By source", "Source", r.by_source);
+  by_source.header.push_back("MTTA as the provider measured it");
+  by_source.widths.push_back(2.6);
+  int64_t differ = 0;
+  for (size_t k = 0; k < r.by_source.size(); ++k) {
+    const GroupRow& g = r.by_source[k];
+    differ += g.mtta_differs;
+    by_source.rows[k].push_back(g.provider_mtta.count == 0
+                                    ? "-"
+                                    : Trio(g.provider_mtta) + " (" + N(g.provider_mtta.count) +
+                                          ", " + N(g.mtta_differs) + " differ)");
+  }
+  summary.tables.push_back(std::move(by_source));
+  if (differ > 0) {
+    summary.paragraphs.push_back(
+        N(differ) +
+        " synced incidents have a first acknowledgement in im earlier than the one their "
+        "provider recorded: they were acknowledged first in im (or through another connector), "
+        "and im counts the earliest acknowledgement any side knows of. The last column of the "
+        "table by source shows MTTA as each provider measured it.");
+  }
   t.sections.push_back(std::move(summary));
 
   t.sections.push_back(Section{.title = "Trends", .charts = true});

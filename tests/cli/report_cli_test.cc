@@ -153,7 +153,8 @@ TEST_F(ReportCliTest, JsonAndCsvCarryTheHandComputedNumbers) {
     EXPECT_TRUE(fs::exists(dir_.path() / "tables" / f)) << f;
   }
   std::string summary = RcSlurp(dir_.File("tables/summary.csv"));
-  EXPECT_NE(summary.find("all,all,5,1,4,1425,600,3600,32250,7200,108000\r\n"), std::string::npos)
+  EXPECT_NE(summary.find("all,all,5,1,4,1425,600,3600,32250,7200,108000,1500,1,1\r\n"),
+            std::string::npos)
       << summary;
   std::string incidents = RcSlurp(dir_.File("tables/incidents.csv"));
   EXPECT_NE(incidents.find("PagerDuty #42 (P1ABC23)"), std::string::npos);

@@ -69,6 +69,9 @@ TEST_F(ReportTest, TheSummaryMatchesTheHandComputedFigures) {
   EXPECT_EQ(r.by_source[0].incidents, 4);
   EXPECT_EQ(r.by_source[1].key, "pagerduty");
   EXPECT_EQ(r.by_source[1].incidents, 1);
+  EXPECT_EQ(r.by_source[1].provider_mtta.mean, minutes(25));  // PagerDuty's own measure
+  EXPECT_EQ(r.by_source[1].mtta_differs, 1);
+  EXPECT_EQ(r.by_source[0].provider_mtta.count, 0);  // im's own incidents have none
   ASSERT_EQ(r.by_service.size(), 2u);
   EXPECT_EQ(r.by_service[0].key, "api");  // most incidents first
   EXPECT_EQ(r.by_service[0].incidents, 3);
@@ -143,7 +146,7 @@ TEST_F(ReportTest, EveryFormatSaysTheSameNumbers) {
   auto csv = ToCsv(r);
   ASSERT_EQ(csv.size(), 7u);
   EXPECT_EQ(csv[0].first, "summary.csv");
-  EXPECT_NE(csv[0].second.find("all,all,5,1,4,1425,600,3600,32250,7200,108000\r\n"),
+  EXPECT_NE(csv[0].second.find("all,all,5,1,4,1425,600,3600,32250,7200,108000,1500,1,1\r\n"),
             std::string::npos)
       << csv[0].second;
   EXPECT_NE(csv[1].second.find("SEV-1,2,1,1,0,0.5000,1,1,0,0.5000,"), std::string::npos);
@@ -151,6 +154,9 @@ TEST_F(ReportTest, EveryFormatSaysTheSameNumbers) {
   EXPECT_NE(html.find("MTTA 23m 45s mean, 10m median, 1h p90"), std::string::npos);
   EXPECT_NE(html.find("MTTR 8h 57m mean, 2h median, 1d 6h p90"), std::string::npos);
   EXPECT_NE(html.find("<td>15m / 10m / 20m</td>"), std::string::npos);  // SEV-1's MTTA
+  EXPECT_NE(html.find("<td>25m / 25m / 25m (1, 1 differ)</td>"), std::string::npos);
+  EXPECT_NE(html.find("1 synced incidents have a first acknowledgement in im earlier"),
+            std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_GE(std::count(html.begin(), html.end(), '\n'), 10);
   size_t svgs = 0;

@@ -210,6 +210,7 @@ ObservedIncident ObserveAlert(const OgAlert& a, const Settings& s, const OgDirec
   if (a.ack_ms) {
     o.acknowledged_at = a.created_at + std::chrono::milliseconds(*a.ack_ms);
     o.acknowledged_by = dir.Actor(a.acknowledged_by);
+    o.custom_fields["opsgenie_acknowledged_at"] = FormatTime(*o.acknowledged_at);
   }
   if (a.status == "closed") {
     o.status = core::Status::kResolved;
@@ -281,6 +282,7 @@ store::ProviderUpdate AcknowledgedThroughAlert(const core::Incident& incident,
   u.incident = incident;
   u.incident.acknowledged_at = at;
   u.incident.acknowledged_by = who;
+  u.incident.custom_fields["opsgenie_acknowledged_at"] = FormatTime(at);
   u.incident.version = incident.version + 1;
   u.incident.updated_at = std::max(incident.updated_at, at);
   u.entries.push_back({.at = at,

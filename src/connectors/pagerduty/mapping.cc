@@ -178,6 +178,11 @@ store::ProviderUpdate UpdateFromIncident(const PdIncident& pd,
   o.custom_fields["pagerduty_id"] = pd.id;
   if (pd.number) o.custom_fields["pagerduty_number"] = std::to_string(pd.number);
   if (!pd.html_url.empty()) o.custom_fields["pagerduty_url"] = pd.html_url;
+  // PagerDuty's own first acknowledgement, for reports to show beside im's (which is the
+  // earliest any side knows of).
+  if (pd.acknowledged_at) {
+    o.custom_fields["pagerduty_acknowledged_at"] = FormatTime(*pd.acknowledged_at);
+  }
   for (const auto& id : pd.assignee_ids) {
     std::string who = dir.Actor(id);
     if (who != dir.fallback_actor) o.assignees.push_back(who);
@@ -255,6 +260,8 @@ store::ProviderUpdate UpdateFromLogEntry(const PdLogEntry& e, const core::Incide
       i.acknowledged_at = e.at;
       i.acknowledged_by = who;
     }
+    auto& theirs = i.custom_fields["pagerduty_acknowledged_at"];
+    if (auto known = ParseTime(theirs); !known || e.at < *known) theirs = FormatTime(e.at);
     u.entries.push_back({.at = e.at,
                          .kind = core::EntryKind::kAcknowledged,
                          .actor = who,
