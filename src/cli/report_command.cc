@@ -29,7 +29,6 @@ Result<void> WriteFile(const std::string& path, const std::string& data) {
 }
 
 int RunReport(GlobalOptions& g, ReportOptions o) {
-  if (o.format.empty()) o.format = g.json ? "json" : "";
   auto format = report::ParseFormat(o.format);
   if (!format) return ReportError(format.error().Wrap("--format"));
   o.request.services = SplitCommas(o.services);

@@ -24,8 +24,8 @@ constexpr Style kStyles[] = {
 
 const Style& StyleOf(size_t i) { return kStyles[i % std::size(kStyles)]; }
 
-void Text(cairo_t* cr, const std::string& text, double x, double y, double size, bool bold = false,
-          double align = 0, double max_width = 0) {
+void ChartText(cairo_t* cr, const std::string& text, double x, double y, double size,
+               bool bold = false, double align = 0, double max_width = 0) {
   PangoLayout* layout = pango_cairo_create_layout(cr);
   PangoFontDescription* font = pango_font_description_from_string("DejaVu Sans");
   pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
@@ -44,7 +44,7 @@ void Text(cairo_t* cr, const std::string& text, double x, double y, double size,
   g_object_unref(layout);
 }
 
-void Fill(cairo_t* cr, const Style& s, double x, double y, double w, double h) {
+void ChartFill(cairo_t* cr, const Style& s, double x, double y, double w, double h) {
   cairo_rectangle(cr, x, y, w, h);
   cairo_set_source_rgb(cr, s.grey, s.grey, s.grey);
   cairo_fill_preserve(cr);
@@ -74,7 +74,7 @@ double NiceMax(double v) {
   return 10 * p;
 }
 
-std::string Number(double v) {
+std::string ChartNumber(double v) {
   char buf[32];
   if (v >= 100 || v == std::floor(v)) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -84,7 +84,7 @@ std::string Number(double v) {
   return buf;
 }
 
-double Hours(const std::optional<Duration>& d) {
+double ChartHours(const std::optional<Duration>& d) {
   return d ? std::chrono::duration<double, std::ratio<3600>>(*d).count() : kNaN;
 }
 
@@ -110,8 +110,8 @@ std::vector<Chart> ReportCharts(const Report& r) {
     std::string label = w.label.substr(w.label.find('W'));
     trend.categories.push_back(label);
     sev.categories.push_back(label);
-    mtta.values.push_back(Hours(w.mtta.mean));
-    mttr.values.push_back(Hours(w.mttr.mean));
+    mtta.values.push_back(ChartHours(w.mtta.mean));
+    mttr.values.push_back(ChartHours(w.mttr.mean));
     for (int s = 0; s < 4; ++s) by_sev[s].values.push_back(static_cast<double>(w.by_severity[s]));
   }
   trend.series = {mtta, mttr};
@@ -139,7 +139,7 @@ std::vector<Chart> ReportCharts(const Report& r) {
     if (shown++ == 12) break;  // the busiest twelve; the table lists everyone
     load.categories.push_back(p.who.substr(0, p.who.find('@')));
     pages.values.push_back(static_cast<double>(p.pages));
-    hours.values.push_back(Hours(p.oncall.Total()) / 10);
+    hours.values.push_back(ChartHours(p.oncall.Total()) / 10);
   }
   load.series = {pages, hours};
   out.push_back(std::move(load));
@@ -149,7 +149,7 @@ std::vector<Chart> ReportCharts(const Report& r) {
 void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double h) {
   cairo_save(cr);
   cairo_set_source_rgb(cr, 0, 0, 0);
-  Text(cr, c.title, x, y, 9, true, 0, w);
+  ChartText(cr, c.title, x, y, 9, true, 0, w);
   // Legend, right under the title.
   double lx = x;
   for (size_t i = 0; i < c.series.size(); ++i) {
@@ -166,16 +166,16 @@ void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double
       cairo_stroke(cr);
       cairo_set_dash(cr, nullptr, 0, 0);
     } else {
-      Fill(cr, s, lx, y + 15, 10, 8);
+      ChartFill(cr, s, lx, y + 15, 10, 8);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
-    Text(cr, c.series[i].name, lx + 16, y + 13, 7.5);
+    ChartText(cr, c.series[i].name, lx + 16, y + 13, 7.5);
     lx += 24 + 5.2 * static_cast<double>(c.series[i].name.size());
   }
   const bool horizontal = c.kind == Chart::Kind::kHorizontalBars;
   double left = x + (horizontal ? 80 : 34), top = y + 32, right = x + w - 6, bottom = y + h - 16;
   if (c.categories.empty()) {
-    Text(cr, "no data in this period", x + w / 2, top + (bottom - top) / 2 - 6, 8, false, 0.5);
+    ChartText(cr, "no data in this period", x + w / 2, top + (bottom - top) / 2 - 6, 8, false, 0.5);
     cairo_restore(cr);
     return;
   }
@@ -205,18 +205,18 @@ void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double
       cairo_line_to(cr, gx, bottom);
       cairo_stroke(cr);
       cairo_set_source_rgb(cr, 0, 0, 0);
-      Text(cr, Number(v), gx, bottom + 2, 6.5, false, 0.5);
+      ChartText(cr, ChartNumber(v), gx, bottom + 2, 6.5, false, 0.5);
     } else {
       double gy = bottom - (bottom - top) * g / 4;
       cairo_move_to(cr, left, gy);
       cairo_line_to(cr, right, gy);
       cairo_stroke(cr);
       cairo_set_source_rgb(cr, 0, 0, 0);
-      Text(cr, Number(v), left - 3, gy - 4, 6.5, false, 1);
+      ChartText(cr, ChartNumber(v), left - 3, gy - 4, 6.5, false, 1);
     }
   }
-  Text(cr, c.unit, horizontal ? right : x, horizontal ? bottom + 9 : top - 11, 6.5, false,
-       horizontal ? 1 : 0);
+  ChartText(cr, c.unit, horizontal ? right : x, horizontal ? bottom + 9 : top - 11, 6.5, false,
+            horizontal ? 1 : 0);
   const size_t n = c.categories.size();
   const double band = (horizontal ? bottom - top : right - left) / static_cast<double>(n);
   // Category labels: every one when they fit, else every k-th.
@@ -224,11 +224,11 @@ void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double
   for (size_t k = 0; k < n; ++k) {
     if (!horizontal && k % every != 0) continue;
     if (horizontal) {
-      Text(cr, c.categories[k], left - 3, top + band * (static_cast<double>(k) + 0.5) - 4, 6.5,
-           false, 1, 76);
+      ChartText(cr, c.categories[k], left - 3, top + band * (static_cast<double>(k) + 0.5) - 4, 6.5,
+                false, 1, 76);
     } else {
-      Text(cr, c.categories[k], left + band * (static_cast<double>(k) + 0.5), bottom + 2, 6.5,
-           false, 0.5);
+      ChartText(cr, c.categories[k], left + band * (static_cast<double>(k) + 0.5), bottom + 2, 6.5,
+                false, 0.5);
     }
   }
   auto scale = [&](double v) { return v / max; };
@@ -282,8 +282,8 @@ void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double
           if (std::isnan(v) || v <= 0) continue;
           double y0 = bottom - (bottom - top) * scale(base + v);
           double hh = (bottom - top) * scale(v);
-          Fill(cr, StyleOf(i), left + band * static_cast<double>(k) + band * 0.15, y0, band * 0.7,
-               hh);
+          ChartFill(cr, StyleOf(i), left + band * static_cast<double>(k) + band * 0.15, y0,
+                    band * 0.7, hh);
           base += v;
         }
       }
@@ -298,14 +298,15 @@ void DrawChart(cairo_t* cr, const Chart& c, double x, double y, double w, double
           double off = band * static_cast<double>(k) + band * 0.1 + slot * static_cast<double>(i);
           if (std::isnan(v)) {
             cairo_set_source_rgb(cr, 0, 0, 0);
-            if (!horizontal) Text(cr, "n/a", left + off + slot / 2, bottom - 10, 5.5, false, 0.5);
+            if (!horizontal)
+              ChartText(cr, "n/a", left + off + slot / 2, bottom - 10, 5.5, false, 0.5);
             continue;
           }
           if (horizontal) {
-            Fill(cr, StyleOf(i), left, top + off, (right - left) * scale(v), slot);
+            ChartFill(cr, StyleOf(i), left, top + off, (right - left) * scale(v), slot);
           } else {
             double hh = (bottom - top) * scale(v);
-            Fill(cr, StyleOf(i), left + off, bottom - hh, slot, hh);
+            ChartFill(cr, StyleOf(i), left + off, bottom - hh, slot, hh);
           }
         }
       }

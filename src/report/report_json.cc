@@ -5,7 +5,7 @@
 namespace im::report {
 namespace {
 
-json::value TimeOrNull(const std::optional<Time>& t) {
+json::value JsonTimeOrNull(const std::optional<Time>& t) {
   return t ? json::value(FormatTime(*t)) : json::value(nullptr);
 }
 
@@ -20,7 +20,7 @@ json::object GroupJson(const GroupRow& g) {
           {"mtta_differs", g.mtta_differs}};
 }
 
-json::array Groups(const std::vector<GroupRow>& rows) {
+json::array JsonGroups(const std::vector<GroupRow>& rows) {
   json::array out;
   for (const auto& g : rows) out.push_back(GroupJson(g));
   return out;
@@ -30,7 +30,7 @@ json::value ShareJson(std::optional<double> s) {
   return s ? json::value(*s) : json::value(nullptr);
 }
 
-double Hours(Duration d) { return std::chrono::duration<double, std::ratio<3600>>(d).count(); }
+double JsonHours(Duration d) { return std::chrono::duration<double, std::ratio<3600>>(d).count(); }
 
 }  // namespace
 
@@ -62,7 +62,7 @@ json::object ToJson(const Report& r) {
         {"clock", b.clock},
         {"target_seconds", std::chrono::duration_cast<std::chrono::seconds>(b.target).count()},
         {"due", FormatTime(b.due)},
-        {"done_at", TimeOrNull(b.done_at)},
+        {"done_at", JsonTimeOrNull(b.done_at)},
         {"policy", b.policy}});
   }
   for (const auto& p : r.responders) {
@@ -73,10 +73,10 @@ json::object ToJson(const Report& r) {
                      {"time_to_acknowledge", dora::DurationSummaryToJson(p.time_to_acknowledge)},
                      {"off_hours_pages", p.off_hours_pages},
                      {"oncall_hours",
-                      {{"business", Hours(p.oncall.business)},
-                       {"evening", Hours(p.oncall.evening)},
-                       {"night_weekend", Hours(p.oncall.night_weekend)},
-                       {"total", Hours(p.oncall.Total())}}}});
+                      {{"business", JsonHours(p.oncall.business)},
+                       {"evening", JsonHours(p.oncall.evening)},
+                       {"night_weekend", JsonHours(p.oncall.night_weekend)},
+                       {"total", JsonHours(p.oncall.Total())}}}});
   }
   for (const auto& w : r.weeks) {
     json::object sev;
@@ -125,9 +125,9 @@ json::object ToJson(const Report& r) {
                      {"provider_reference", ProviderReference(i)},
                      {"provider_link", ProviderLink(i)},
                      {"created_at", FormatTime(i.created_at)},
-                     {"acknowledged_at", TimeOrNull(i.acknowledged_at)},
+                     {"acknowledged_at", JsonTimeOrNull(i.acknowledged_at)},
                      {"acknowledged_by", i.acknowledged_by},
-                     {"resolved_at", TimeOrNull(i.resolved_at)},
+                     {"resolved_at", JsonTimeOrNull(i.resolved_at)},
                      {"assignees", std::move(assignees)},
                      {"sla",
                       {{"policy", row.sla.policy},
@@ -153,9 +153,9 @@ json::object ToJson(const Report& r) {
       {"summary",
        {{"incidents", r.total},
         {"all", GroupJson(r.all)},
-        {"by_severity", Groups(r.by_severity)},
-        {"by_service", Groups(r.by_service)},
-        {"by_source", Groups(r.by_source)}}},
+        {"by_severity", JsonGroups(r.by_severity)},
+        {"by_service", JsonGroups(r.by_service)},
+        {"by_source", JsonGroups(r.by_source)}}},
       {"sla", std::move(sla)},
       {"breaches", std::move(breaches)},
       {"oncall",
