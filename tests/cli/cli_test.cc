@@ -110,8 +110,9 @@ TEST_F(CliTest, ErrorsSayWhatToDoAndUseDocumentedExitCodes) {
 TEST_F(CliTest, UsageErrorsNameTheUnknownCommandAndTheMissingId) {
   auto r = Im({"foo"});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("unknown command 'foo': `im` has these commands: ack, close, connector"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("unknown command 'foo': `im` has these commands: ack, channel, close, connector"),
+      std::string::npos)
       << r.err;
   r = Im({"--json", "connector", "frob", "pd"});
   EXPECT_EQ(r.code, 2);

@@ -119,6 +119,8 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP TABLE event_alerts; DROP TABLE event_integrations; DROP TABLE channels; "  // 11
+    "DROP TABLE monitor_checks; DROP TABLE monitors; "
     "ALTER TABLE connectors DROP COLUMN sends_changes; "  // 10
     "ALTER TABLE connectors DROP COLUMN sla_mapping; "
     "DROP TABLE connector_refetch; ALTER TABLE connector_events DROP COLUMN body; "
@@ -198,6 +200,8 @@ TEST(SqliteStoreTest, UpgradingReadsWhatTheStoreNeedsOutOfTheStoredConfigs) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE event_alerts; DROP TABLE event_integrations; "
+                         "DROP TABLE channels; DROP TABLE monitor_checks; DROP TABLE monitors; "
                          "ALTER TABLE connectors DROP COLUMN sends_changes; "
                          "ALTER TABLE connectors DROP COLUMN sla_mapping; "
                          "PRAGMA user_version = 9; "
