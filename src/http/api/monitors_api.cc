@@ -188,13 +188,13 @@ void AddMonitorRoutes(Router& router, MonitorApiContext& ctx) {
   router.Add(
       "POST", "/api/v1/channels/{name}/test",
       [&](const HttpRequest& r) { return TestChannel(ctx, r); }, blocking);
-  router.Add(
-      "POST", "/v2/enqueue",
-      [&](const HttpRequest& r) {
-        auto resp = EventsV2Response(ctx.events.Enqueue(r.body));
-        return resp;
-      },
-      blocking);
+  // No thread waits for the disk: the event joins the store's next group commit and the 202
+  // goes out from its callback, so many connections' events share one fsync.
+  router.AddAsync("POST", "/v2/enqueue", [&](const HttpRequest& r, Responder respond) {
+    ctx.events.EnqueueAsync(r.body, [respond](Result<monitor::EventsIngest::Outcome> outcome) {
+      respond(EventsV2Response(outcome));
+    });
+  });
   router.Add(
       "POST", "/generic/2010-04-15/create_event.json",
       [&](const HttpRequest& r) {

@@ -34,6 +34,9 @@ class SqliteMonitorStore final : public MonitorStore {
   Result<int64_t> ApplyEvent(
       const std::string& routing_key, const std::string& dedup_key,
       const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) override;
+  void ApplyEventAsync(std::string routing_key, std::string dedup_key,
+                       std::function<Result<int64_t>(int64_t open_incident, Tx&)> apply,
+                       std::function<void(Result<int64_t>)> done) override;
 
  private:
   SqliteStore& db_;
