@@ -10,9 +10,8 @@ namespace {
 using net::HttpRequest;
 using net::HttpResponse;
 
-HttpResponse MonApiInvalid(const Error& e) {
-  return e.code == ErrorCode::kInvalidArgument ? MalformedBodyResponse(e) : ErrorResponse(e);
-}
+// A definition that is JSON but wrong is 422 naming the field (docs/api.md, "Errors").
+HttpResponse MonApiInvalid(const Error& e) { return ErrorResponse(e); }
 
 HttpResponse ListMonitors(MonitorApiContext& ctx) {
   auto list = ctx.monitors.List();
