@@ -60,6 +60,25 @@ EventIntegration ReadIntegrationRow(const Statement& st) {
                           .created_at = FromUnixMicros(st.Int(4))};
 }
 
+// Queues channel notifications in the open transaction, due at `at`.
+Result<void> QueueChannelMessages(Connection& c, const std::vector<ChannelMessage>& messages,
+                                  Time at) {
+  for (const auto& msg : messages) {
+    auto q = c.Prepare(
+        "INSERT INTO connector_outbox (connector, incident, kind, payload, created_at, "
+        "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    if (!q) return std::unexpected(q.error());
+    auto done = (*q)->Bind(1, ChannelOutbox(msg.channel))
+                    .Bind(2, msg.incident)
+                    .Bind(3, msg.kind)
+                    .Bind(4, msg.payload)
+                    .Bind(5, ToUnixMicros(at))
+                    .Run();
+    if (!done) return done;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<int64_t> SqliteMonitorStore::AddMonitor(const StoredMonitor& m) {
@@ -107,8 +126,11 @@ Result<void> SqliteMonitorStore::UpdateMonitor(const StoredMonitor& m) {
   });
 }
 
-Result<void> SqliteMonitorStore::RemoveMonitor(int64_t id) {
+Result<void> SqliteMonitorStore::RemoveMonitor(int64_t id,
+                                               const std::vector<ChannelMessage>& messages,
+                                               Time at) {
   return db_.WriteWith([&](Connection& c) -> Result<void> {
+    if (auto ok = QueueChannelMessages(c, messages, at); !ok) return ok;
     auto st = c.Prepare("DELETE FROM monitors WHERE id = ?1");
     if (!st) return std::unexpected(st.error());
     if (auto ok = (*st)->Bind(1, id).Run(); !ok) return ok;

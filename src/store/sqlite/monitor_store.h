@@ -14,7 +14,8 @@ class SqliteMonitorStore final : public MonitorStore {
 
   Result<int64_t> AddMonitor(const StoredMonitor& m) override;
   Result<void> UpdateMonitor(const StoredMonitor& m) override;
-  Result<void> RemoveMonitor(int64_t id) override;
+  Result<void> RemoveMonitor(int64_t id, const std::vector<ChannelMessage>& messages,
+                             Time at) override;
   Result<StoredMonitor> GetMonitor(int64_t id) override;
   Result<StoredMonitor> GetMonitorByName(const std::string& name) override;
   Result<std::vector<StoredMonitor>> ListMonitors() override;
