@@ -95,134 +95,170 @@ Result<EventsIngest::Outcome> EventsIngest::EnqueueV1(std::string_view body) {
   return out;
 }
 
-Result<EventsIngest::Outcome> EventsIngest::Enqueue(std::string_view body) {
-  if (body.size() > kMaxEventBytes) return Refuse({"Event is larger than 512 KB"});
+Result<std::variant<EventRefusal, EventsIngest::Prepared>> EventsIngest::Prepare(
+    std::string_view body) {
+  using Out = std::variant<EventRefusal, Prepared>;
+  auto refuse = [](std::vector<std::string> errors) -> Out {
+    return EventRefusal{std::move(errors)};
+  };
+  if (body.size() > kMaxEventBytes) return refuse({"Event is larger than 512 KB"});
   auto v = json::Parse(body);
-  if (!v || !v->is_object()) return Refuse({"Event object format is unrecognized"});
+  if (!v || !v->is_object()) return refuse({"Event object format is unrecognized"});
   const auto& ev = v->as_object();
   std::vector<std::string> errors;
+  Prepared p;
   std::string key = EvString(ev, "routing_key");
-  std::string action = EvString(ev, "event_action");
-  std::string dedup = EvString(ev, "dedup_key");
+  p.action = EvString(ev, "event_action");
+  p.dedup = EvString(ev, "dedup_key");
   if (key.empty()) errors.push_back("'routing_key' is missing or blank");
-  if (action != "trigger" && action != "acknowledge" && action != "resolve") {
+  if (p.action != "trigger" && p.action != "acknowledge" && p.action != "resolve") {
     errors.push_back("'event_action' must be one of trigger, acknowledge or resolve");
   }
   if (ev.contains("dedup_key") && !ev.at("dedup_key").is_string() &&
       !ev.at("dedup_key").is_null()) {
     errors.push_back("'dedup_key' must be a string");
   }
-  if (dedup.size() > 255) errors.push_back("'dedup_key' is longer than 255 characters");
-  if (action != "trigger" && !action.empty() && dedup.empty()) {
-    errors.push_back("'dedup_key' is required for " + action);
+  if (p.dedup.size() > 255) errors.push_back("'dedup_key' is longer than 255 characters");
+  if (p.action != "trigger" && !p.action.empty() && p.dedup.empty()) {
+    errors.push_back("'dedup_key' is required for " + p.action);
   }
-  std::string summary, source, severity, details;
-  if (action == "trigger") {
-    auto p = ev.find("payload");
-    if (p == ev.end() || !p->value().is_object()) {
+  if (p.action == "trigger") {
+    auto it = ev.find("payload");
+    if (it == ev.end() || !it->value().is_object()) {
       errors.push_back("'payload' is missing or not an object");
     } else {
-      const auto& payload = p->value().as_object();
-      summary = EvString(payload, "summary");
-      source = EvString(payload, "source");
-      severity = EvString(payload, "severity");
-      if (summary.empty()) errors.push_back("'payload.summary' is missing or blank");
-      if (summary.size() > 1024) errors.push_back("'payload.summary' is longer than 1024");
+      const auto& payload = it->value().as_object();
+      p.summary = EvString(payload, "summary");
+      std::string source = EvString(payload, "source");
+      p.severity = EvString(payload, "severity");
+      if (p.summary.empty()) errors.push_back("'payload.summary' is missing or blank");
+      if (p.summary.size() > 1024) errors.push_back("'payload.summary' is longer than 1024");
       if (source.empty()) errors.push_back("'payload.source' is missing or blank");
-      if (severity != "critical" && severity != "error" && severity != "warning" &&
-          severity != "info") {
+      if (p.severity != "critical" && p.severity != "error" && p.severity != "warning" &&
+          p.severity != "info") {
         errors.push_back("'payload.severity' must be critical, error, warning or info");
       }
       if (auto ts = EvString(payload, "timestamp"); !ts.empty() && !ParseTime(ts)) {
         errors.push_back("'payload.timestamp' is not an ISO 8601 time");
       }
-      details = "Source: " + source;
+      p.details = "Source: " + source;
       for (const char* f : {"component", "group", "class"}) {
-        if (auto s = EvString(payload, f); !s.empty()) details += "\n" + std::string(f) + ": " + s;
+        if (auto x = EvString(payload, f); !x.empty())
+          p.details += "\n" + std::string(f) + ": " + x;
       }
       if (auto cd = payload.find("custom_details"); cd != payload.end() && !cd->value().is_null()) {
-        details += "\nDetails: " + json::Serialize(cd->value());
+        p.details += "\nDetails: " + json::Serialize(cd->value());
       }
       if (auto client = EvString(ev, "client"); !client.empty()) {
-        details += "\nSent by: " + client + " " + EvString(ev, "client_url");
+        p.details += "\nSent by: " + client + " " + EvString(ev, "client_url");
       }
     }
   }
-  if (!errors.empty()) return Refuse(std::move(errors));
+  if (!errors.empty()) return refuse(std::move(errors));
   auto integration = store_.GetIntegration(key);
   if (!integration) {
-    if (integration.error().code == ErrorCode::kNotFound) return Refuse({"Invalid routing key"});
+    if (integration.error().code == ErrorCode::kNotFound) return refuse({"Invalid routing key"});
     return std::unexpected(integration.error());
   }
-  if (dedup.empty()) dedup = HexEncode(RandomBytes(16));
+  p.integration = std::move(*integration);
+  if (p.dedup.empty()) p.dedup = HexEncode(RandomBytes(16));
+  return Out{std::move(p)};
+}
+
+Result<int64_t> EventsIngest::Apply(const Prepared& p, int64_t open, store::Tx& tx,
+                                    EventAccepted& accepted) {
   const core::Actor actor{.email = "events@im.local", .source = "events"};
-  EventAccepted accepted{.dedup_key = dedup};
-  auto applied = store_.ApplyEvent(key, dedup, [&](int64_t open, store::Tx& tx) -> Result<int64_t> {
-    Time now = clock_.Now();
-    accepted.incident = open;
-    if (action == "trigger") {
-      if (open != 0) {
-        accepted.outcome = "deduplicated";
-        return open;
-      }
-      auto map = json::Parse(integration->severity_map);
-      core::Severity sev = core::Severity::kSev2;
-      if (map && map->is_object()) {
-        if (auto s = core::ParseSeverity(EvString(map->as_object(), severity.c_str()))) sev = *s;
-      }
-      core::DeclareRequest req{.title = summary,
-                               .description = details,
-                               .severity = sev,
-                               .services = {integration->service},
-                               .custom_fields = {{"dedup_key", dedup}}};
-      auto change = core::Declare(req, actor, now);
-      if (!change) return std::unexpected(change.error());
-      if (auto ok = tx.EnsureService(integration->service, now); !ok) {
-        return std::unexpected(ok.error());
-      }
-      auto number = tx.InsertIncident(change->incident);
-      if (!number) return std::unexpected(number.error());
-      if (auto ok = tx.AppendTimeline(*number, change->entries); !ok) {
-        return std::unexpected(ok.error());
-      }
-      auto queued = tx.EnqueueOutbound(*number, "create",
-                                       json::Serialize(json::object{{"actor", actor.email}}), now);
-      if (!queued) return std::unexpected(queued.error());
-      accepted.outcome = "opened";
-      accepted.incident = *number;
-      return *number;
+  Time now = clock_.Now();
+  accepted = EventAccepted{.dedup_key = p.dedup, .incident = open};
+  if (p.action == "trigger") {
+    if (open != 0) {
+      accepted.outcome = "deduplicated";
+      return open;
     }
-    if (open == 0) {
-      accepted.outcome = "dropped";
-      return 0;
+    auto map = json::Parse(p.integration.severity_map);
+    core::Severity sev = core::Severity::kSev2;
+    if (map && map->is_object()) {
+      if (auto s = core::ParseSeverity(EvString(map->as_object(), p.severity.c_str()))) sev = *s;
     }
-    auto inc = tx.GetIncident(open);
-    if (!inc) return std::unexpected(inc.error());
-    std::string note = "Events API v2 " + action + " from " + integration->name;
-    Result<core::Change> change = std::unexpected(Error{ErrorCode::kInternal, ""});
-    if (action == "acknowledge") {
-      if (inc->status != core::Status::kOpen) {
-        accepted.outcome = "deduplicated";
-        return open;
-      }
-      change = core::Acknowledge(*inc, actor, now, note);
-      accepted.outcome = "acknowledged";
-    } else {
-      change = core::Resolve(*inc, actor, now, note);
-      accepted.outcome = "resolved";
-    }
+    core::DeclareRequest req{.title = p.summary,
+                             .description = p.details,
+                             .severity = sev,
+                             .services = {p.integration.service},
+                             .custom_fields = {{"dedup_key", p.dedup}}};
+    auto change = core::Declare(req, actor, now);
     if (!change) return std::unexpected(change.error());
-    if (auto ok = tx.UpdateIncident(change->incident); !ok) return std::unexpected(ok.error());
-    if (auto ok = tx.AppendTimeline(open, change->entries); !ok) {
+    if (auto ok = tx.EnsureService(p.integration.service, now); !ok) {
       return std::unexpected(ok.error());
     }
-    auto queued = tx.EnqueueOutbound(
-        open, action, json::Serialize(json::object{{"actor", actor.email}, {"note", note}}), now);
+    auto number = tx.InsertIncident(change->incident);
+    if (!number) return std::unexpected(number.error());
+    if (auto ok = tx.AppendTimeline(*number, change->entries); !ok) {
+      return std::unexpected(ok.error());
+    }
+    auto queued = tx.EnqueueOutbound(*number, "create",
+                                     json::Serialize(json::object{{"actor", actor.email}}), now);
     if (!queued) return std::unexpected(queued.error());
-    return open;
-  });
+    accepted.outcome = "opened";
+    accepted.incident = *number;
+    return *number;
+  }
+  if (open == 0) {
+    accepted.outcome = "dropped";
+    return 0;
+  }
+  auto inc = tx.GetIncident(open);
+  if (!inc) return std::unexpected(inc.error());
+  std::string note = "Events API v2 " + p.action + " from " + p.integration.name;
+  Result<core::Change> change = std::unexpected(Error{ErrorCode::kInternal, ""});
+  if (p.action == "acknowledge") {
+    if (inc->status != core::Status::kOpen) {
+      accepted.outcome = "deduplicated";
+      return open;
+    }
+    change = core::Acknowledge(*inc, actor, now, note);
+    accepted.outcome = "acknowledged";
+  } else {
+    change = core::Resolve(*inc, actor, now, note);
+    accepted.outcome = "resolved";
+  }
+  if (!change) return std::unexpected(change.error());
+  if (auto ok = tx.UpdateIncident(change->incident); !ok) return std::unexpected(ok.error());
+  if (auto ok = tx.AppendTimeline(open, change->entries); !ok) return std::unexpected(ok.error());
+  auto queued = tx.EnqueueOutbound(
+      open, p.action, json::Serialize(json::object{{"actor", actor.email}, {"note", note}}), now);
+  if (!queued) return std::unexpected(queued.error());
+  return open;
+}
+
+Result<EventsIngest::Outcome> EventsIngest::Enqueue(std::string_view body) {
+  auto prepared = Prepare(body);
+  if (!prepared) return std::unexpected(prepared.error());
+  if (auto* refusal = std::get_if<EventRefusal>(&*prepared)) return Outcome{.refused = *refusal};
+  const Prepared& p = std::get<Prepared>(*prepared);
+  EventAccepted accepted;
+  auto applied =
+      store_.ApplyEvent(p.integration.routing_key, p.dedup,
+                        [&](int64_t open, store::Tx& tx) { return Apply(p, open, tx, accepted); });
   if (!applied) return std::unexpected(applied.error());
   return Outcome{.accepted = accepted};
+}
+
+void EventsIngest::EnqueueAsync(std::string_view body, std::function<void(Result<Outcome>)> done) {
+  auto prepared = Prepare(body);
+  if (!prepared) return done(std::unexpected(prepared.error()));
+  if (auto* refusal = std::get_if<EventRefusal>(&*prepared)) {
+    return done(Outcome{.refused = *refusal});
+  }
+  auto p = std::make_shared<Prepared>(std::move(std::get<Prepared>(*prepared)));
+  auto accepted = std::make_shared<EventAccepted>();
+  std::string key = p->integration.routing_key, dedup = p->dedup;
+  store_.ApplyEventAsync(
+      std::move(key), std::move(dedup),
+      [this, p, accepted](int64_t open, store::Tx& tx) { return Apply(*p, open, tx, *accepted); },
+      [accepted, done = std::move(done)](Result<int64_t> r) {
+        if (!r) return done(std::unexpected(r.error()));
+        done(Outcome{.accepted = *accepted});
+      });
 }
 
 }  // namespace im::monitor

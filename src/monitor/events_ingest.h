@@ -5,8 +5,11 @@
 // before it is acknowledged. The HTTP handler only maps the result to PagerDuty's bodies.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "common/clock.h"
@@ -52,8 +55,20 @@ class EventsIngest {
   // service_key, event_type, incident_key, description, details, client, client_url. A
   // trigger gets severity "error" and source "events-v1" unless its client names one.
   Result<Outcome> EnqueueV1(std::string_view body);
+  // Enqueue without waiting for the disk: the body is checked on the calling thread, the
+  // change joins the store's next group commit, and `done` gets the outcome (on the store's
+  // writer thread) once it is durable. `done` must only hand the result on.
+  void EnqueueAsync(std::string_view body, std::function<void(Result<Outcome>)> done);
 
  private:
+  // A checked event and its integration, ready to apply.
+  struct Prepared {
+    std::string action, dedup, summary, severity, details;
+    store::EventIntegration integration;
+  };
+  Result<std::variant<EventRefusal, Prepared>> Prepare(std::string_view body);
+  Result<int64_t> Apply(const Prepared& p, int64_t open, store::Tx& tx, EventAccepted& accepted);
+
   store::MonitorStore& store_;
   const Clock& clock_;
 };

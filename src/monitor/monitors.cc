@@ -241,7 +241,37 @@ Result<MonitorView> Monitors::SetPaused(const std::string& name_or_id, bool paus
 Result<void> Monitors::Remove(const std::string& name_or_id) {
   auto s = Find(name_or_id);
   if (!s) return std::unexpected(s.error());
-  return monitors_.RemoveMonitor(s->id);
+  // An outage still open has paged its channels: their alerts are resolved with the monitor,
+  // or nothing would ever resolve them.
+  std::vector<store::ChannelMessage> resolves;
+  MonitorState state = StateFromJson(s->state);
+  auto m = MonitorFromStored(*s);
+  Time now = clock_.Now();
+  if (m && state.down && state.incident != 0) {
+    Notification n{.kind = Notification::Kind::kResolve,
+                   .dedup_key = MonitorDedupKey(options_.install_id, m->id),
+                   .monitor_id = m->id,
+                   .monitor_name = m->name,
+                   .monitor_type = std::string(MonitorTypeName(m->type)),
+                   .target = m->target,
+                   .status = "removed",
+                   .error = state.last_error,
+                   .outage_duration = now - state.down_since.value_or(now),
+                   .region = m->region,
+                   .service = m->service,
+                   .severity = m->severity,
+                   .incident = state.incident,
+                   .at = now};
+    for (const auto& c : m->channels) {
+      resolves.push_back({.channel = c,
+                          .incident = state.incident,
+                          .kind = "resolve",
+                          .payload = json::Serialize(NotificationToJson(n))});
+    }
+  }
+  if (auto ok = monitors_.RemoveMonitor(s->id, resolves, now); !ok) return ok;
+  if (!resolves.empty() && on_queued_) on_queued_();
+  return Ok();
 }
 
 Result<std::vector<MonitorView>> Monitors::List() {

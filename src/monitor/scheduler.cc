@@ -68,6 +68,7 @@ void Scheduler::PlanLoop() {
         log_->error("monitors: cannot list monitors: {}", list.error().message);
       } else {
         std::map<int64_t, store::StoredMonitor> fresh;
+        std::vector<std::pair<int64_t, Duration>> due_now;  // new or overdue: spread below
         for (auto& s : *list) {
           if (s.paused) continue;
           auto m = MonitorFromStored(s);
@@ -76,9 +77,22 @@ void Scheduler::PlanLoop() {
           // A new monitor, or one whose interval changed: plan from its last check.
           auto old = known_.find(s.id);
           if (it == next_.end() || old == known_.end() || old->second.definition != s.definition) {
-            next_[s.id] = NextDue(s.last_check_at, m->interval, now);
+            Time due = NextDue(s.last_check_at, m->interval, now);
+            if (due == now) {
+              due_now.emplace_back(s.id, m->interval);
+            } else {
+              next_[s.id] = due;
+            }
           }
           fresh.emplace(s.id, std::move(s));
+        }
+        // Many monitors due at once (a start, or a server that was down) would all run in one
+        // burst and again one interval later, each burst making the last checks late: they are
+        // spread over their interval instead (one alone still runs at once).
+        for (size_t i = 0; i < due_now.size(); ++i) {
+          const auto& [id, interval] = due_now[i];
+          next_[id] =
+              now + interval * static_cast<int64_t>(i) / static_cast<int64_t>(due_now.size());
         }
         for (auto it = next_.begin(); it != next_.end();) {
           it = fresh.contains(it->first) ? std::next(it) : next_.erase(it);
@@ -94,7 +108,7 @@ void Scheduler::PlanLoop() {
       }
       lock.lock();
     }
-    Time earliest = now + std::chrono::seconds(1);
+    Time earliest = now + options_.tick;
     bool handed = false;
     for (auto& [id, due] : next_) {
       if (due <= now) {
@@ -114,7 +128,7 @@ void Scheduler::PlanLoop() {
     stats_.planner_passes++;
     auto wait = std::chrono::duration_cast<std::chrono::microseconds>(earliest - clock_.Now());
     if (wait > std::chrono::microseconds(0)) {
-      plan_cv_.wait_for(lock, std::min<std::chrono::microseconds>(wait, std::chrono::seconds(1)),
+      plan_cv_.wait_for(lock, std::min<std::chrono::microseconds>(wait, options_.tick),
                         [&] { return stopping_; });
     }
   }

@@ -25,13 +25,16 @@ class logger;
 namespace im::monitor {
 
 // When a monitor's next check is due: one interval after its last check; a monitor never
-// checked (or whose last check is older than an interval) is due now.
+// checked (or whose last check is older than an interval) is due now. The scheduler spreads
+// monitors that are due now together over their interval, so they do not run in one burst.
 Time NextDue(std::optional<Time> last_check, Duration interval, Time now);
 
 struct SchedulerOptions {
   int workers = 16;
   Duration reload_every = std::chrono::seconds(5);
   Duration prune_every = std::chrono::hours(1);
+  // The planner looks again at least this often (the Clock may be moved by hand in tests).
+  Duration tick = std::chrono::seconds(1);
 };
 
 struct SchedulerStats {

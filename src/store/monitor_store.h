@@ -69,8 +69,10 @@ class MonitorStore {
   virtual Result<int64_t> AddMonitor(const StoredMonitor& m) = 0;
   // Replaces name, definition, paused, heartbeat_token and updated_at of monitor `m.id`.
   virtual Result<void> UpdateMonitor(const StoredMonitor& m) = 0;
-  // Removes the monitor and its check results; incidents it opened stay.
-  virtual Result<void> RemoveMonitor(int64_t id) = 0;
+  // Removes the monitor and its check results, and queues `messages` at `at` (the resolves of
+  // an outage it leaves open), in one transaction; incidents it opened stay.
+  virtual Result<void> RemoveMonitor(int64_t id, const std::vector<ChannelMessage>& messages = {},
+                                     Time at = {}) = 0;
   virtual Result<StoredMonitor> GetMonitor(int64_t id) = 0;
   virtual Result<StoredMonitor> GetMonitorByName(const std::string& name) = 0;
   virtual Result<std::vector<StoredMonitor>> ListMonitors() = 0;
@@ -105,6 +107,11 @@ class MonitorStore {
   virtual Result<int64_t> ApplyEvent(
       const std::string& routing_key, const std::string& dedup_key,
       const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) = 0;
+  // The same without waiting: `apply` and `done` run on the store's writer thread, `done` once
+  // the change is durable (or failed); `done` must only hand the result on.
+  virtual void ApplyEventAsync(std::string routing_key, std::string dedup_key,
+                               std::function<Result<int64_t>(int64_t open_incident, Tx&)> apply,
+                               std::function<void(Result<int64_t>)> done) = 0;
 };
 
 }  // namespace im::store

@@ -297,5 +297,57 @@ TEST_F(MonitorCliTest, EventsV2EndpointTakesPagerDutyBodiesUnchanged) {
   EXPECT_EQ(server->Wait(), 0);
 }
 
+TEST_F(MonitorCliTest, MonitorsApiAddsShowsEditsAndRemovesWithAToken) {
+  std::string token;
+  ASSERT_EQ(Im("token create --name api", &token), 0);
+  token = token.substr(0, token.find('\n'));
+  const std::string auth = "Authorization: Bearer " + token + "\r\n";
+  auto server = Serve();
+  const std::string def = R"({"name":"backup","type":"heartbeat","interval":"1h"})";
+  auto unauth = im::testing::Fetch(im_port_, "POST", "/api/v1/monitors", def);
+  ASSERT_TRUE(unauth);
+  EXPECT_EQ(unauth->status, 401);
+  auto bad =
+      im::testing::Fetch(im_port_, "POST", "/api/v1/monitors",
+                         R"({"name":"web","url":"https://x.example/","interval":"1s"})", auth);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("interval: 1s is below the minimum"), std::string::npos) << bad->body;
+  EXPECT_EQ(Query("SELECT count(*) FROM monitors"), 0);
+
+  auto added = im::testing::Fetch(im_port_, "POST", "/api/v1/monitors", def, auth);
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->status, 201) << added->body;
+  auto v = json::Parse(added->body);
+  ASSERT_TRUE(v) << added->body;
+  std::string url(v->at("heartbeat_url").as_string());
+  auto ping = im::testing::Fetch(im_port_, "POST", url);  // no token: the URL is the secret
+  ASSERT_TRUE(ping);
+  EXPECT_EQ(ping->status, 200) << ping->body;
+  EXPECT_EQ(Query("SELECT count(*) FROM monitors WHERE last_heartbeat_at IS NOT NULL"), 1);
+  auto wrong = im::testing::Fetch(im_port_, "POST", "/api/v1/monitors/heartbeat/nope");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 404);
+
+  auto patched = im::testing::Fetch(im_port_, "PATCH", "/api/v1/monitors/backup",
+                                    R"({"name":"nightly-backup","interval":"2h"})", auth);
+  ASSERT_TRUE(patched);
+  EXPECT_EQ(patched->status, 200) << patched->body;
+  auto shown = im::testing::Fetch(im_port_, "GET", "/api/v1/monitors/nightly-backup");
+  ASSERT_TRUE(shown);
+  ASSERT_EQ(shown->status, 200);
+  auto sv = json::Parse(shown->body);
+  ASSERT_TRUE(sv);
+  EXPECT_EQ(sv->at("interval").as_string(), "2h");
+  EXPECT_TRUE(sv->at("stats").as_object().contains("30d"));
+  auto removed =
+      im::testing::Fetch(im_port_, "DELETE", "/api/v1/monitors/nightly-backup", "", auth);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->status, 200);
+  EXPECT_EQ(Query("SELECT count(*) FROM monitors"), 0);
+  server->Signal(SIGTERM);
+  EXPECT_EQ(server->Wait(), 0);
+}
+
 }  // namespace
 }  // namespace im::cli

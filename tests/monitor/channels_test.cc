@@ -214,3 +214,19 @@ TEST_F(ChannelsTest, TheIntegrationKeyIsSealedAtRest) {
 
 }  // namespace
 }  // namespace im::monitor
+
+namespace im::monitor {
+namespace {
+
+TEST_F(ChannelsTest, RemovingAMonitorMidOutageResolvesItsAlert) {
+  int64_t id = AddPagedMonitor();
+  Check(id, false);
+  Flush();
+  ASSERT_EQ(SimIncidents(DedupKey(id))[0].status, "triggered");
+  ASSERT_TRUE(monitors_->Remove("web"));
+  EXPECT_EQ(Flush().sent, 1);
+  EXPECT_EQ(SimIncidents(DedupKey(id))[0].status, "resolved");
+}
+
+}  // namespace
+}  // namespace im::monitor

@@ -132,3 +132,36 @@ TEST(HttpCheckTest, ChecksARealServerWithMethodHeadersAndRedirects) {
 
 }  // namespace
 }  // namespace im::monitor
+
+namespace im::monitor {
+namespace {
+
+TEST(DnsCheckTest, ResolvesThroughTheSystemResolverAndComparesTheAnswer) {
+  Monitor m;
+  m.type = MonitorType::kDns;
+  m.target = "localhost";  // /etc/hosts: no network needed
+  m.expected_answer = "127.0.0.1";
+  auto ok = RunCheck(m, {.now = kNow});
+  EXPECT_TRUE(ok.ok) << ok.error;
+  m.expected_answer = "10.9.9.9";
+  auto wrong = RunCheck(m, {.now = kNow});
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_NE(wrong.error.find("answered 127.0.0.1, not 10.9.9.9"), std::string::npos) << wrong.error;
+  m.target = "no-such-host.invalid";
+  m.expected_answer.clear();
+  EXPECT_FALSE(RunCheck(m, {.now = kNow}).ok);
+}
+
+TEST(IcmpCheckTest, LoopbackRepliesOrTheErrorSaysHowToAllowPings) {
+  Monitor m;
+  m.type = MonitorType::kIcmp;
+  m.target = "127.0.0.1";
+  m.timeout = std::chrono::seconds(5);
+  auto r = RunCheck(m, {.now = kNow});
+  if (!r.ok) {
+    EXPECT_NE(r.error.find("ping_group_range"), std::string::npos) << r.error;
+  }
+}
+
+}  // namespace
+}  // namespace im::monitor

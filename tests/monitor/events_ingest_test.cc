@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include "fakes/deadline.h"
 #include "monitor_fixture.h"
 
 namespace im::monitor {
@@ -109,6 +112,32 @@ TEST_F(EventsIngestTest, EventsV1SendersAreTakenToo) {
   auto bad = ingest_->EnqueueV1(R"({"service_key":")" + key_ + R"(","event_type":"trigger"})");
   ASSERT_TRUE(bad->refused);
   EXPECT_EQ(bad->refused->errors[0], "'description' is missing or blank");
+}
+
+}  // namespace
+}  // namespace im::monitor
+
+namespace im::monitor {
+namespace {
+
+TEST_F(EventsIngestTest, AsyncEnqueueAnswersOnceTheIncidentIsCommitted) {
+  std::promise<Result<EventsIngest::Outcome>> answered;
+  ingest_->EnqueueAsync(R"({"routing_key":")" + key_ +
+                            R"(","event_action":"trigger","dedup_key":"a1","payload":)"
+                            R"({"summary":"s","source":"x","severity":"info"}})",
+                        [&](Result<EventsIngest::Outcome> r) { answered.set_value(r); });
+  auto f = answered.get_future();
+  im::testing::WaitOrFail(f, "the async enqueue");
+  auto r = f.get();
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_TRUE(r->accepted);
+  EXPECT_EQ(r->accepted->outcome, "opened");
+  EXPECT_EQ(db_->GetIncident(r->accepted->incident)->severity, core::Severity::kSev4);
+  std::promise<Result<EventsIngest::Outcome>> refused;
+  ingest_->EnqueueAsync("{}", [&](Result<EventsIngest::Outcome> o) { refused.set_value(o); });
+  auto g = refused.get_future();
+  im::testing::WaitOrFail(g, "the refusal");
+  EXPECT_TRUE(g.get()->refused);
 }
 
 }  // namespace

@@ -37,7 +37,9 @@ TEST_F(SchedulerTest, ChecksDueMonitorsOnTheirIntervalAndSkipsPausedOnes) {
       json::object{{"name", "db"}, {"type", "tcp"}, {"target", target}, {"interval", "30s"}});
   AddMonitor(json::object{{"name", "off"}, {"type", "tcp"}, {"target", target}, {"paused", true}});
   Scheduler scheduler(*monitors_, *outbox_, clock_, spdlog::default_logger(),
-                      {.workers = 2, .reload_every = std::chrono::seconds(5)});
+                      {.workers = 2,
+                       .reload_every = std::chrono::seconds(5),
+                       .tick = std::chrono::milliseconds(20)});
   scheduler.Start();
   auto checks = [&] { return monitor_store_->Checks(id, Time{})->size(); };
   ASSERT_TRUE(im::testing::PollUntil([&] { return checks() == 1; }));
@@ -54,6 +56,37 @@ TEST_F(SchedulerTest, ChecksDueMonitorsOnTheirIntervalAndSkipsPausedOnes) {
   scheduler.Stop();
   EXPECT_TRUE(monitor_store_->Checks(monitor_store_->GetMonitorByName("off")->id, Time{})->empty());
   EXPECT_EQ(scheduler.stats().record_errors, 0);
+  close(fd);
+}
+
+TEST_F(SchedulerTest, MonitorsDueTogetherAreSpreadOverTheirInterval) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const std::string target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  for (const char* name : {"a", "b", "c", "d"}) {
+    AddMonitor(
+        json::object{{"name", name}, {"type", "tcp"}, {"target", target}, {"interval", "60s"}});
+  }
+  Scheduler scheduler(*monitors_, *outbox_, clock_, spdlog::default_logger(),
+                      {.workers = 4, .tick = std::chrono::milliseconds(20)});
+  scheduler.Start();
+  // One at once, then one every 15 s of fake time, not four at once.
+  for (int64_t expected = 1; expected <= 4; ++expected) {
+    ASSERT_TRUE(im::testing::PollUntil([&] { return scheduler.stats().checks == expected; }));
+    auto passes = scheduler.stats().planner_passes;
+    ASSERT_TRUE(
+        im::testing::PollUntil([&] { return scheduler.stats().planner_passes >= passes + 2; }));
+    EXPECT_EQ(scheduler.stats().checks, expected);
+    clock_.Advance(std::chrono::seconds(15));
+  }
+  scheduler.Stop();
+  EXPECT_LE(scheduler.stats().max_lateness, std::chrono::seconds(1));
   close(fd);
 }
 

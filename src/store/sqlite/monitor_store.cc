@@ -60,6 +60,25 @@ EventIntegration ReadIntegrationRow(const Statement& st) {
                           .created_at = FromUnixMicros(st.Int(4))};
 }
 
+// Queues channel notifications in the open transaction, due at `at`.
+Result<void> QueueChannelMessages(Connection& c, const std::vector<ChannelMessage>& messages,
+                                  Time at) {
+  for (const auto& msg : messages) {
+    auto q = c.Prepare(
+        "INSERT INTO connector_outbox (connector, incident, kind, payload, created_at, "
+        "next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+    if (!q) return std::unexpected(q.error());
+    auto done = (*q)->Bind(1, ChannelOutbox(msg.channel))
+                    .Bind(2, msg.incident)
+                    .Bind(3, msg.kind)
+                    .Bind(4, msg.payload)
+                    .Bind(5, ToUnixMicros(at))
+                    .Run();
+    if (!done) return done;
+  }
+  return Ok();
+}
+
 }  // namespace
 
 Result<int64_t> SqliteMonitorStore::AddMonitor(const StoredMonitor& m) {
@@ -107,8 +126,11 @@ Result<void> SqliteMonitorStore::UpdateMonitor(const StoredMonitor& m) {
   });
 }
 
-Result<void> SqliteMonitorStore::RemoveMonitor(int64_t id) {
+Result<void> SqliteMonitorStore::RemoveMonitor(int64_t id,
+                                               const std::vector<ChannelMessage>& messages,
+                                               Time at) {
   return db_.WriteWith([&](Connection& c) -> Result<void> {
+    if (auto ok = QueueChannelMessages(c, messages, at); !ok) return ok;
     auto st = c.Prepare("DELETE FROM monitors WHERE id = ?1");
     if (!st) return std::unexpected(st.error());
     if (auto ok = (*st)->Bind(1, id).Run(); !ok) return ok;
@@ -344,36 +366,68 @@ Result<std::vector<EventIntegration>> SqliteMonitorStore::ListIntegrations() {
   });
 }
 
+namespace {
+
+// Finds the open incident of (routing_key, dedup_key), applies, and links a new incident.
+Result<int64_t> ApplyEventIn(Connection& c, Tx& tx, const std::string& routing_key,
+                             const std::string& dedup_key,
+                             const std::function<Result<int64_t>(int64_t, Tx&)>& apply) {
+  auto st = c.Prepare(
+      "SELECT a.incident FROM event_alerts a JOIN incidents i ON i.number = a.incident "
+      "WHERE a.routing_key = ?1 AND a.dedup_key = ?2 AND i.status IN ('open', 'mitigated') "
+      "ORDER BY a.incident DESC LIMIT 1");
+  if (!st) return std::unexpected(st.error());
+  (*st)->Bind(1, routing_key).Bind(2, dedup_key);
+  auto row = (*st)->Step();
+  if (!row) return std::unexpected(row.error());
+  int64_t open = *row ? (*st)->Int(0) : 0;
+  st->reset();  // done with the statement before others run
+  auto r = apply(open, tx);
+  if (!r) return std::unexpected(r.error());
+  if (*r != 0 && *r != open) {
+    auto link = c.Prepare(
+        "INSERT INTO event_alerts (routing_key, dedup_key, incident) VALUES (?1, ?2, ?3)");
+    if (!link) return std::unexpected(link.error());
+    if (auto ok = (*link)->Bind(1, routing_key).Bind(2, dedup_key).Bind(3, *r).Run(); !ok) {
+      return std::unexpected(ok.error());
+    }
+  }
+  return *r;
+}
+
+}  // namespace
+
 Result<int64_t> SqliteMonitorStore::ApplyEvent(
     const std::string& routing_key, const std::string& dedup_key,
     const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) {
   int64_t result = 0;
   auto ok = db_.WriteWithTx([&](Connection& c, Tx& tx) -> Result<void> {
-    auto st = c.Prepare(
-        "SELECT a.incident FROM event_alerts a JOIN incidents i ON i.number = a.incident "
-        "WHERE a.routing_key = ?1 AND a.dedup_key = ?2 AND i.status IN ('open', 'mitigated') "
-        "ORDER BY a.incident DESC LIMIT 1");
-    if (!st) return std::unexpected(st.error());
-    (*st)->Bind(1, routing_key).Bind(2, dedup_key);
-    auto row = (*st)->Step();
-    if (!row) return std::unexpected(row.error());
-    int64_t open = *row ? (*st)->Int(0) : 0;
-    if (*row) {
-      if (auto done = (*st)->Step(); !done) return std::unexpected(done.error());
-    }
-    auto r = apply(open, tx);
+    auto r = ApplyEventIn(c, tx, routing_key, dedup_key, apply);
     if (!r) return std::unexpected(r.error());
     result = *r;
-    if (result != 0 && result != open) {
-      auto link = c.Prepare(
-          "INSERT INTO event_alerts (routing_key, dedup_key, incident) VALUES (?1, ?2, ?3)");
-      if (!link) return std::unexpected(link.error());
-      return (*link)->Bind(1, routing_key).Bind(2, dedup_key).Bind(3, result).Run();
-    }
     return Ok();
   });
   if (!ok) return std::unexpected(ok.error());
   return result;
+}
+
+void SqliteMonitorStore::ApplyEventAsync(
+    std::string routing_key, std::string dedup_key,
+    std::function<Result<int64_t>(int64_t open_incident, Tx&)> apply,
+    std::function<void(Result<int64_t>)> done) {
+  auto result = std::make_shared<int64_t>(0);
+  db_.WriteWithTxAsync(
+      [routing_key = std::move(routing_key), dedup_key = std::move(dedup_key),
+       apply = std::move(apply), result](Connection& c, Tx& tx) -> Result<void> {
+        auto r = ApplyEventIn(c, tx, routing_key, dedup_key, apply);
+        if (!r) return std::unexpected(r.error());
+        *result = *r;
+        return Ok();
+      },
+      [result, done = std::move(done)](Result<void> ok) {
+        if (!ok) return done(std::unexpected(ok.error()));
+        done(*result);
+      });
 }
 
 }  // namespace im::store::sqlite

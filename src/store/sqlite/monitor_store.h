@@ -14,7 +14,8 @@ class SqliteMonitorStore final : public MonitorStore {
 
   Result<int64_t> AddMonitor(const StoredMonitor& m) override;
   Result<void> UpdateMonitor(const StoredMonitor& m) override;
-  Result<void> RemoveMonitor(int64_t id) override;
+  Result<void> RemoveMonitor(int64_t id, const std::vector<ChannelMessage>& messages,
+                             Time at) override;
   Result<StoredMonitor> GetMonitor(int64_t id) override;
   Result<StoredMonitor> GetMonitorByName(const std::string& name) override;
   Result<std::vector<StoredMonitor>> ListMonitors() override;
@@ -34,6 +35,9 @@ class SqliteMonitorStore final : public MonitorStore {
   Result<int64_t> ApplyEvent(
       const std::string& routing_key, const std::string& dedup_key,
       const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) override;
+  void ApplyEventAsync(std::string routing_key, std::string dedup_key,
+                       std::function<Result<int64_t>(int64_t open_incident, Tx&)> apply,
+                       std::function<void(Result<int64_t>)> done) override;
 
  private:
   SqliteStore& db_;

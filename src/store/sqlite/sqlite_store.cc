@@ -156,6 +156,19 @@ void SqliteStore::WriteWithAsync(std::function<Result<void>(Connection&)> fn,
   work_cv_.notify_one();
 }
 
+void SqliteStore::WriteWithTxAsync(std::function<Result<void>(Connection&, Tx&)> fn,
+                                   std::function<void(Result<void>)> done) {
+  auto job = std::make_unique<Job>();
+  job->owned_fn = [fn = std::move(fn)](Tx& tx) {
+    return fn(static_cast<SqliteTx&>(tx).connection(), tx);
+  };
+  job->fn = &job->owned_fn;
+  job->on_done = std::move(done);
+  std::lock_guard lock(mu_);
+  queue_.push_back(job.release());  // deleted by the writer thread once answered
+  work_cv_.notify_one();
+}
+
 void SqliteStore::WriterLoop() {
   std::vector<Job*> batch;
   for (;;) {

@@ -49,6 +49,9 @@ class SqliteStore final : public Store {
   // WriteWith that also hands over the incident transaction on the same connection, for a
   // domain store whose change opens or updates incidents in the same commit (monitors).
   Result<void> WriteWithTx(const std::function<Result<void>(Connection&, Tx&)>& fn);
+  // WriteWithTx without waiting, as WriteWithAsync.
+  void WriteWithTxAsync(std::function<Result<void>(Connection&, Tx&)> fn,
+                        std::function<void(Result<void>)> done);
   // WriteWith without waiting: `fn` joins the next group commit and `done` gets its result
   // once that commit is durable (or failed). Both run on the writer thread, so `done` must
   // only hand the result on (post it somewhere) and never wait for the store.
