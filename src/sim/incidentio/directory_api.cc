@@ -32,7 +32,7 @@ Response Statuses(State& st) {
 }
 
 Response Users(State& st, const net::HttpRequest& req) {
-  auto size = ParsePageSize(req, 250);
+  auto size = ParsePageSize(req, 10000);  // the parameter's schema maximum
   if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
   auto email = req.Query("email");
   std::lock_guard lock(st.mu);
@@ -47,7 +47,7 @@ Response Users(State& st, const net::HttpRequest& req) {
 }
 
 Response Schedules(State& st, const net::HttpRequest& req) {
-  auto size = ParsePageSize(req, 250);
+  auto size = ParsePageSize(req, 10000);  // the parameter's schema maximum
   if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
   std::lock_guard lock(st.mu);
   Time now = st.clock.Now();

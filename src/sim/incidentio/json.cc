@@ -2,6 +2,10 @@
 // IncidentUpdateV2, SeverityV1/V2, IncidentStatusV1/V2, ScheduleV2, ScheduleEntryV2, UserV2).
 #include "sim/incidentio/json.h"
 
+#include <cstdio>
+#include <random>
+
+#include "common/crypto.h"
 #include "common/time.h"
 #include "sim/common/json_response.h"
 
@@ -42,6 +46,12 @@ json::object IncidentJson(const World& w, const Incident& inc) {
   const Status* st = w.FindStatus(inc.status_id);
   const Severity* sev = w.FindSeverity(inc.severity_id);
   const User* creator = w.FindUser(inc.creator_id);
+  json::object creator_json;
+  if (inc.creator_kind == "api_key") {
+    creator_json["api_key"] = json::object{{"id", inc.creator_id}, {"name", "API key"}};
+  } else if (creator) {
+    creator_json["user"] = UserJson(*creator);
+  }
   json::object o{
       {"id", inc.id},
       {"reference", inc.reference},
@@ -50,7 +60,7 @@ json::object IncidentJson(const World& w, const Incident& inc) {
       {"permalink", "https://app.incident.io/sim/incidents/" + inc.reference.substr(4)},
       {"created_at", FormatTime(inc.created_at)},
       {"updated_at", FormatTime(inc.updated_at)},
-      {"creator", creator ? json::object{{"user", UserJson(*creator)}} : json::object{}},
+      {"creator", std::move(creator_json)},
       {"incident_status", st ? json::value(StatusJson(*st, cfg)) : json::value(nullptr)},
       {"mode", inc.mode},
       {"visibility", inc.visibility},
@@ -73,6 +83,7 @@ json::object UpdateJson(const World& w, const Update& u) {
                  {"incident_id", u.incident_id},
                  {"created_at", FormatTime(u.created_at)},
                  {"message", u.message}};
+  if (!u.merged_into_incident_id.empty()) o["merged_into_incident_id"] = u.merged_into_incident_id;
   if (const Status* s = w.FindStatus(u.status_id)) o["new_incident_status"] = StatusJson(*s, cfg);
   if (const Severity* s = w.FindSeverity(u.severity_id)) o["new_severity"] = SeverityJson(*s, cfg);
   const User* by = w.FindUser(u.updater_id);
@@ -81,10 +92,16 @@ json::object UpdateJson(const World& w, const Update& u) {
 }
 
 json::object EntryJson(const World& w, const Entry& e) {
+  // Scheduled entries are projections of the rotation, so they carry no entry_id; the
+  // fingerprint is stable across requests for the same shift (ScheduleEntryV2).
+  std::string shift = e.rotation_id + "/" + e.layer_id + "/" + e.user_id + "/" +
+                      std::to_string(ToUnixMicros(e.start)) + "/" +
+                      std::to_string(ToUnixMicros(e.end));
   json::object o{{"start_at", FormatTime(e.start)},
                  {"end_at", FormatTime(e.end)},
                  {"rotation_id", e.rotation_id},
-                 {"entry_id", e.rotation_id + "-" + std::to_string(ToUnixMicros(e.start))}};
+                 {"layer_id", e.layer_id},
+                 {"fingerprint", HexEncode(Sha256(shift)).substr(0, 32)}};
   if (const User* u = w.FindUser(e.user_id)) o["user"] = UserJson(*u);
   return o;
 }
@@ -123,15 +140,28 @@ json::object ScheduleJson(const World& w, const Schedule& s, Time now) {
           {"next_shifts", std::move(next)}};
 }
 
-net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message) {
-  return JsonResponse(
-      status,
-      json::object{{"type", type},
-                   {"status", status},
-                   {"request_id", "sim-request"},
-                   {"errors", json::array{json::object{{"code", type}, {"message", message}}}}});
+std::string NewRequestId() {
+  // A fresh UUID-shaped id per answer, as incident.io gives each request its own.
+  std::random_device rd;
+  uint32_t a = rd(), b = rd(), c = rd(), d = rd();
+  char out[40];
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%04x%08x", a, b >> 16, b & 0xfff,
+                0x8000 | (c >> 18), c & 0xffff, d);
+  return out;
 }
 
-net::HttpResponse NotFound() { return ErrorResponse(404, "not_found", "Resource not found"); }
+net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message,
+                                std::string_view code) {
+  return JsonResponse(
+      status, json::object{{"type", type},
+                           {"status", status},
+                           {"request_id", NewRequestId()},
+                           {"errors", json::array{json::object{{"code", code.empty() ? type : code},
+                                                               {"message", message}}}}});
+}
+
+net::HttpResponse NotFound() {
+  return ErrorResponse(404, "not_found", "The requested resource could not be found");
+}
 
 }  // namespace im::sim::incidentio

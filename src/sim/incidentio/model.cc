@@ -62,7 +62,7 @@ std::vector<Entry> RotationEntries(const Rotation& r, Time since, Time until) {
     size_t who = static_cast<size_t>(
         ((k % static_cast<int64_t>(r.user_ids.size())) + static_cast<int64_t>(r.user_ids.size())) %
         static_cast<int64_t>(r.user_ids.size()));
-    out.push_back({start, end, r.user_ids[who], r.id});
+    out.push_back({start, end, r.user_ids[who], r.id, r.id + "-L1"});
   }
   return out;
 }

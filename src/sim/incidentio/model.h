@@ -27,11 +27,14 @@ struct Status {
 struct Update {
   std::string id, incident_id, status_id, severity_id, message, updater_id;
   Time created_at{};
+  std::string merged_into_incident_id;  // set on the update that merged the incident
 };
 
 struct Incident {
   std::string id, reference, name, summary, status_id, severity_id, creator_id;
   std::string mode = "standard", visibility = "public", idempotency_key;
+  // Who declared it: "user" (creator_id is a user) or "api_key" (creator_id names the key).
+  std::string creator_kind = "user";
   Time created_at{}, updated_at{};
 };
 
@@ -51,7 +54,7 @@ struct Schedule {
 
 struct Entry {
   Time start{}, end{};
-  std::string user_id, rotation_id;
+  std::string user_id, rotation_id, layer_id;
 };
 
 struct World {
