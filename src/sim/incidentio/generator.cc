@@ -114,16 +114,16 @@ World Generate(const GeneratorOptions& o) {
     if (roll < 3) inc.mode = "test";
     if (roll == 3) inc.mode = "tutorial";
     if (roll >= 4 && roll < 8) inc.visibility = "private";
-    // 8..9 paused, 10..11 declined, 12 canceled, 13 merged, 14 unknown category.
+    // 8..9 paused, 10..11 declined, 12..13 canceled, 14..15 merged, 16 unknown category.
     size_t detour = roll < 8     ? 0
                     : roll < 10  ? 7
                     : roll < 12  ? 6
-                    : roll == 12 ? 8
-                    : roll == 13 ? 9
-                    : roll == 14 ? 10
+                    : roll < 14  ? 8
+                    : roll < 16  ? 9
+                    : roll == 16 ? 10
                                  : 0;
     if (detour >= w.statuses.size() || (detour == 9 && w.incidents.size() < 2)) detour = 0;
-    if (roll == 15 || roll == 16) {  // still being triaged
+    if (roll == 17 || roll == 18) {  // still being triaged
       inc.status_id = w.statuses[0].id;
       w.updates.back().status_id = inc.status_id;
       continue;
@@ -139,7 +139,7 @@ World Generate(const GeneratorOptions& o) {
       continue;
     }
     // Some stop part way: still live (Fixing, Monitoring) or in post-incident (Documenting).
-    int64_t steps = roll >= 17 && roll < 25 ? 1 + roll % 3 : 4;
+    int64_t steps = roll >= 19 && roll < 27 ? 1 + roll % 3 : 4;
     for (size_t s : {2, 3, 4, 5}) {  // Fixing, Monitoring, Documenting, Closed
       t += seconds(rng.Between(300, 4 * 3600));
       if (t >= o.now || steps-- <= 0) break;

@@ -44,8 +44,11 @@ std::variant<std::vector<IioFilter>, Response> TimeFilters(const net::HttpReques
   auto get = [field](const Incident& i) {
     return field == "created_at" ? i.created_at : i.updated_at;
   };
-  auto day = [](std::string_view text, bool end) -> std::optional<Time> {
-    if (auto t = ParseTime(text)) return *t;
+  auto day = [](const std::string& text, bool end) -> std::optional<Time> {
+    if (text.size() != 10) {  // a whole time is taken as it is
+      auto t = ParseTime(text);
+      return t ? std::optional<Time>(*t) : std::nullopt;
+    }
     auto d = ParseTime(std::string(text) + "T00:00:00Z");
     if (!d) return std::nullopt;
     return end ? *d + std::chrono::days(1) : *d;
