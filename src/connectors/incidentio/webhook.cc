@@ -79,7 +79,9 @@ IioEvent IioReadEvent(const json::object& body) {
         e.timeline = true;
         e.note = "incident.io " + what + (has("_created") ? " created" : " updated") +
                  (status.empty() ? "" : " (" + status + ")") + (title.empty() ? "" : ": " + title);
-        e.note_key = "iio:" + e.incident_id + ":" + what + ":" + id + ":" + status;
+        // v1 and v2 of one event are the same change: the key does not name the version.
+        e.note_key = "iio:" + e.incident_id + ":" + what + ":" + id +
+                     (has("_created") ? ":created:" : ":updated:") + status;
       }
       if (e.type.starts_with("private_incident.")) e.incident_id.clear();  // only the item's id
     } else if (has(".postmortem_document_")) {
