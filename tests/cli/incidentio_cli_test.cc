@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "common/json.h"
@@ -115,6 +116,15 @@ TEST_F(IncidentIoCliTest, AWriteDirectionAndABadSecretAreRefusedSayingWhy) {
   EXPECT_NE(Im("connector webhook iio --enable --url http://127.0.0.1:9"), 0);
   EXPECT_EQ(Im("connector webhook iio --test --url http://127.0.0.1:9"), 5);  // no secret yet
   EXPECT_EQ(Im("connector test iio"), 7) << "the webhook secret check fails until one is set";
+  // `connector status` names the endpoint to paste into incident.io.
+  std::string out = (dir_.path() / "status.txt").string();
+  std::string cmd = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
+                    im::testing::ImBinary() + " --data-dir " + data() + " connector status iio >" +
+                    out + " 2>&1";
+  ASSERT_EQ(WEXITSTATUS(im::testing::SystemWithDeadline(cmd)), 0);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("https://<public_url>/connectors/iio/webhook"), std::string::npos) << text;
 }
 
 TEST_F(IncidentIoCliTest, ServeTakesSignedDeliveriesAndTheTestEvent) {
