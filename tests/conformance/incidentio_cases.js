@@ -45,6 +45,8 @@ async function run(t) {
   const closed = statuses.incident_statuses.find((s) => s.category === 'closed');
   await post('/v2/incidents/{id}/actions/edit', `/v2/incidents/${created.incident.id}/actions/edit`,
     { incident: { incident_status_id: closed.id }, notify_incident_channel: false });
+  const types = await get('/v2/catalog_types', '/v2/catalog_types');
+  await get('/v2/catalog_entries', `/v2/catalog_entries?catalog_type_id=${types.catalog_types[0].id}`);
   // The filters an incremental sync uses.
   const day = new Date(Date.now() - 7 * 86400e3).toISOString().slice(0, 10);
   await get('/v2/incidents', `/v2/incidents?updated_at[gte]=${day}&page_size=250`);

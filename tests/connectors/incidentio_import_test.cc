@@ -68,6 +68,13 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
   EXPECT_EQ(counts.left_out_test, left_out);
   EXPECT_EQ(counts.excluded_from_mttr, excluded);
   EXPECT_GE(counts.unknown_values, 1);
+  // Services: from the "Affected services" catalog entries; im's catalog had none of them.
+  EXPECT_EQ(counts.unmatched_services, 4);
+  EXPECT_EQ(Query("SELECT count(*) FROM services WHERE name IN ('Payments-API', 'Checkout', "
+                  "'Search', 'Identity')"),
+            4);
+  EXPECT_GT(Query("SELECT count(*) FROM incidents WHERE services LIKE '%Payments-API%'"), 0);
+  EXPECT_GT(Query("SELECT count(*) FROM incidents WHERE services LIKE '%incidentio%'"), 0);
   // The rate limit was met (the burst) and waited out, not failed.
   EXPECT_GT(report->requests, held);
   EXPECT_EQ(Query("SELECT import_done FROM connectors WHERE name = 'iio'"), 1);

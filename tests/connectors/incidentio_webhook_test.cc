@@ -291,7 +291,7 @@ TEST_F(IncidentIoWebhook, DuplicatedAndReorderedDeliveriesEndInIncidentIosState)
   k.webhook_duplicate_rate = 0.5;
   k.webhook_out_of_order = true;
   sim_->knobs().Set(k);
-  const std::string id = SimIncidentIn("live");
+  const std::string id = SimIncidentIn("closed");
   ASSERT_FALSE(id.empty());
   std::vector<std::string> path;  // Fixing → Monitoring → Documenting → Closed → Fixing (reopened)
   {
@@ -323,6 +323,9 @@ TEST_F(IncidentIoWebhook, DuplicatedAndReorderedDeliveriesEndInIncidentIosState)
   EXPECT_EQ(mine->status, core::Status::kResolved);
   // Resolved when it last left the open categories (the second Documenting).
   EXPECT_EQ(mine->resolved_at, resolved_at);
+  EXPECT_GE(Query("SELECT count(*) FROM timeline WHERE incident = " + std::to_string(mine->number) +
+                  " AND message = 'reopened in incident.io'"),
+            1);
   EXPECT_EQ(Query("SELECT count(*) FROM connector_events"),
             Query("SELECT count(DISTINCT event_id) FROM connector_events"));
   // Polling afterwards changes nothing.

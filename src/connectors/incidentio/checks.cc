@@ -109,13 +109,15 @@ std::vector<Check> IncidentIoConnector::Test() {
     add("webhook secret present", true, "endpoint " + endpoint + "; " + arrived);
   }
   IioCounts c = counts();
-  if (c.left_out_test || c.excluded_from_mttr || c.private_unreadable || c.unknown_values) {
+  if (c.left_out_test || c.excluded_from_mttr || c.private_unreadable || c.unknown_values ||
+      c.unmatched_services) {
     add("last sync's exclusions", true,
         std::to_string(c.left_out_test) + " test/tutorial left out, " +
             std::to_string(c.excluded_from_mttr) +
             " declined/canceled/merged excluded from MTTR, " +
             std::to_string(c.private_unreadable) + " private not readable, " +
-            std::to_string(c.unknown_values) + " with a new status category");
+            std::to_string(c.unknown_values) + " with a new status category, " +
+            std::to_string(c.unmatched_services) + " service name(s) not in im's catalog");
   }
   return done();
 }

@@ -102,9 +102,12 @@ Result<void> IncidentIoConnector::FetchDirectory(SyncReport& report) {
       if (auto ok = ctx_.schedules->UpsertPerson(p); !ok) return ok;
     }
   }
+  auto services = ctx_.store.ListServices();
+  if (!services) return std::unexpected(services.error());
   std::lock_guard lock(mu_);
   severities_ = std::move(severities);
   directory_read_ = true;
+  for (const auto& svc : *services) known_services_.insert(svc.name);
   return Ok();
 }
 
@@ -133,6 +136,16 @@ Result<IioContext> IncidentIoConnector::Context() {
 
 void IncidentIoConnector::Note(const IioIncident& i) {
   std::lock_guard lock(mu_);
+  for (const auto& name : i.services) {
+    std::string mine = IioServiceName(name);
+    if (mine.empty() || !directory_read_ || known_services_.contains(mine)) continue;
+    known_services_.insert(mine);
+    counts_.unmatched_services++;
+    ctx_.log->warn(
+        "incidentio {}: incident.io service \"{}\" matches no service in im's catalog; its "
+        "incidents go to a new service \"{}\" (rename one side to link them)",
+        config_.name, name, mine);
+  }
   if (ExcludedCategory(i.category)) counts_.excluded_from_mttr++;
   if (!KnownCategory(i.category)) {
     counts_.unknown_values++;
@@ -149,15 +162,30 @@ IncidentIoConnector::Decide IncidentIoConnector::Decider(const IioIncident& i,
                                                          const IioContext& ctx) {
   Note(i);
   return [observed = Observe(i, settings_, ctx), entries = UpdateEntries(i, ctx),
-          event_at = i.updated_at, connector = config_.name](
+          reopened = LastReopen(i), event_at = i.updated_at, connector = config_.name](
              const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
     // What we hold is as new or newer (a delivery or a page read late): nothing to change.
     if (linked.incident && linked.last_event_at && event_at <= *linked.last_event_at) {
       return store::ProviderUpdate{.skip = true};
     }
-    store::ProviderUpdate u = Converge(observed, linked.incident, connector, event_at);
-    u.entries.insert(u.entries.end(), entries.begin(), entries.end());
-    return u;
+    auto done = [](core::Status s) {
+      return s == core::Status::kResolved || s == core::Status::kClosed;
+    };
+    std::optional<core::Incident> current = linked.incident;
+    store::ProviderUpdate u;
+    // Resolved here, reopened and resolved again there since (seen only in its updates): reopen
+    // first, so the resolve time is incident.io's last one.
+    if (current && done(current->status) && done(observed.status) && reopened &&
+        current->resolved_at && *reopened > *current->resolved_at) {
+      ObservedIncident open = observed;
+      open.status = core::Status::kOpen;
+      u = Converge(open, current, connector, *reopened);
+      current = u.incident;
+    }
+    store::ProviderUpdate last = Converge(observed, current, connector, event_at);
+    last.entries.insert(last.entries.begin(), u.entries.begin(), u.entries.end());
+    last.entries.insert(last.entries.end(), entries.begin(), entries.end());
+    return last;
   };
 }
 
@@ -305,13 +333,14 @@ Result<SyncReport> IncidentIoConnector::Sync(const SyncOptions& options) {
   if (options.incident_id.empty()) {
     (void)ctx_.connectors.RecordSync(config_.name, ctx_.clock.Now(), ok ? "" : ok.error().message);
     IioCounts c = counts();
-    if (c.left_out_test || c.excluded_from_mttr || c.private_unreadable || c.unknown_values) {
+    if (c.left_out_test || c.excluded_from_mttr || c.private_unreadable || c.unknown_values ||
+        c.unmatched_services) {
       ctx_.log->info(
           "incidentio {}: {} test/tutorial incident(s) left out, {} declined/canceled/merged "
           "kept and excluded from MTTR, {} private incident(s) the key may not read, {} with a "
-          "status category new to im",
+          "status category new to im, {} service name(s) not in im's catalog",
           config_.name, c.left_out_test, c.excluded_from_mttr, c.private_unreadable,
-          c.unknown_values);
+          c.unknown_values, c.unmatched_services);
     }
     FlushStats(&report, !ok, 0);
   } else {

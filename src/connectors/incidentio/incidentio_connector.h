@@ -26,6 +26,7 @@ struct IioCounts {
   int64_t excluded_from_mttr = 0;  // declined, canceled, merged
   int64_t private_unreadable = 0;  // private incidents the key may not read
   int64_t unknown_values = 0;      // incidents with a category im does not know yet
+  int64_t unmatched_services = 0;  // service names im's catalog did not have (added)
 };
 
 class IncidentIoConnector final : public Connector {
@@ -71,10 +72,11 @@ class IncidentIoConnector final : public Connector {
   RestClient client_;  // retries with backoff: imports, polling
   RestClient quick_;   // one attempt, short timeouts: diagnostics and webhook follow-ups
   mutable std::mutex mu_;
-  std::vector<IioSeverity> severities_;  // GUARDED_BY(mu_); read by FetchDirectory
-  bool directory_read_ = false;          // GUARDED_BY(mu_)
-  IioCounts counts_;                     // GUARDED_BY(mu_)
-  std::set<std::string> reported_;       // GUARDED_BY(mu_): unknown values logged once
+  std::vector<IioSeverity> severities_;   // GUARDED_BY(mu_); read by FetchDirectory
+  bool directory_read_ = false;           // GUARDED_BY(mu_)
+  IioCounts counts_;                      // GUARDED_BY(mu_)
+  std::set<std::string> reported_;        // GUARDED_BY(mu_): unknown values logged once
+  std::set<std::string> known_services_;  // GUARDED_BY(mu_): im's catalog, read by syncs
 };
 
 // incident.io's registry entry (type.cc).

@@ -259,6 +259,18 @@ ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioConte
   return o;
 }
 
+std::optional<Time> LastReopen(const IioIncident& i) {
+  std::optional<Time> reopened;
+  bool was_done = false;
+  for (const auto& u : i.updates) {
+    if (u.category.empty()) continue;
+    const bool open = IioOpenCategory(u.category);
+    if (open && was_done) reopened = u.created_at;
+    was_done = !open;
+  }
+  return reopened;
+}
+
 std::vector<core::TimelineEntry> UpdateEntries(const IioIncident& i, const IioContext& ctx) {
   std::vector<core::TimelineEntry> out;
   for (const auto& u : i.updates) {

@@ -78,6 +78,9 @@ struct IioContext {
 };
 
 ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioContext& ctx);
+// When the incident last went back to an open category after having left them (reopened);
+// none when it never did.
+std::optional<Time> LastReopen(const IioIncident& i);
 // The timeline entries of the incident's updates that carry a message (deduplicated by key).
 std::vector<core::TimelineEntry> UpdateEntries(const IioIncident& i, const IioContext& ctx);
 

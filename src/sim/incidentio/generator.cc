@@ -98,6 +98,9 @@ World Generate(const GeneratorOptions& o) {
     sch.rotations.push_back(r);
     w.schedules.push_back(sch);
   }
+  for (const char* name : {"Payments API", "Checkout", "Search", "Identity"}) {
+    w.services.push_back({w.NewId(), name});
+  }
   if (o.incidents <= 0) return w;
   Time start = o.now - days(o.days);
   auto step = (o.now - start) / o.incidents;
@@ -111,6 +114,9 @@ World Generate(const GeneratorOptions& o) {
                         w.users[rng.Between(0, w.users.size() - 1)].id);
     const std::string& lead = w.users[rng.Between(0, w.users.size() - 1)].id;
     int64_t roll = variety.Between(0, 99);
+    if (int64_t svc = variety.Between(0, 4); svc < 4) {  // a fifth name no service
+      inc.service_ids.push_back(w.services[static_cast<size_t>(svc)].id);
+    }
     if (roll < 3) inc.mode = "test";
     if (roll == 3) inc.mode = "tutorial";
     if (roll >= 4 && roll < 8) inc.visibility = "private";

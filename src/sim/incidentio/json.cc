@@ -41,6 +41,54 @@ json::object StatusJson(const Status& s, Time at) {
   return o;
 }
 
+json::object CatalogEntryJson(const World& w, const CatalogEntry& e) {
+  return {{"id", e.id},
+          {"catalog_type_id", kServiceTypeId},
+          {"name", e.name},
+          {"aliases", json::array{}},
+          {"rank", 0},
+          {"attribute_values", json::object{}},
+          {"created_at", FormatTime(w.configured_at)},
+          {"updated_at", FormatTime(w.configured_at)}};
+}
+
+json::object ServiceTypeJson(const World& w) {
+  return {{"id", kServiceTypeId},
+          {"name", "Service"},
+          {"description", "The services we run"},
+          {"type_name", "Custom[\"Service\"]"},
+          {"semantic_type", "service"},
+          {"ranked", false},
+          {"schema", json::object{{"attributes", json::array{}}, {"version", 1}}},
+          {"icon", "box"},
+          {"categories", json::array{"service"}},
+          {"color", "blue"},
+          {"is_editable", true},
+          {"annotations", json::object{}},
+          {"estimated_count", w.services.size()},
+          {"created_at", FormatTime(w.configured_at)},
+          {"updated_at", FormatTime(w.configured_at)}};
+}
+
+json::array CustomFieldEntriesJson(const World& w, const Incident& inc) {
+  json::array values;
+  for (const auto& id : inc.service_ids) {
+    if (const CatalogEntry* e = w.FindService(id)) {
+      values.push_back(json::object{
+          {"value_catalog_entry",
+           json::object{{"id", e->id}, {"name", e->name}, {"aliases", json::array{}}}}});
+    }
+  }
+  if (values.empty()) return {};
+  return json::array{
+      json::object{{"custom_field", json::object{{"id", kServicesFieldId},
+                                                 {"name", "Affected services"},
+                                                 {"description", "Which services are affected"},
+                                                 {"field_type", "multi_select"},
+                                                 {"options", json::array{}}}},
+                   {"values", std::move(values)}}};
+}
+
 json::object IncidentJson(const World& w, const Incident& inc) {
   Time cfg = w.configured_at;
   const Status* st = w.FindStatus(inc.status_id);
@@ -65,7 +113,7 @@ json::object IncidentJson(const World& w, const Incident& inc) {
       {"mode", inc.mode},
       {"visibility", inc.visibility},
       {"incident_role_assignments", json::array{}},
-      {"custom_field_entries", json::array{}},
+      {"custom_field_entries", CustomFieldEntriesJson(w, inc)},
       {"incident_timestamp_values", json::array{}},
       {"duration_metrics", json::array{}},
       {"slack_team_id", "T02A1FSLE8J"},

@@ -15,6 +15,7 @@ const User* World::FindUser(std::string_view id) const { return FindIn(users, id
 const Severity* World::FindSeverity(std::string_view id) const { return FindIn(severities, id); }
 const Status* World::FindStatus(std::string_view id) const { return FindIn(statuses, id); }
 const Schedule* World::FindSchedule(std::string_view id) const { return FindIn(schedules, id); }
+const CatalogEntry* World::FindService(std::string_view id) const { return FindIn(services, id); }
 Incident* World::FindIncident(std::string_view id) {
   return const_cast<Incident*>(FindIn(incidents, id));
 }
