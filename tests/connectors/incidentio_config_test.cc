@@ -73,7 +73,7 @@ TEST(IncidentIoClient, RateLimitHeadersAndErrorBodiesAreRead) {
   ok.SetHeader("X-RateLimit-Reset", "1781524830");  // now + 30 s
   auto hint = incidentio::IncidentIoRateLimit(ok, now);
   EXPECT_EQ(hint.remaining, 17);
-  EXPECT_EQ(hint.reset_seconds, 30);
+  EXPECT_EQ(hint.reset_seconds, 1);  // a bucket refilled 20/s: the next token, not the full one
   net::HttpResponse bad;
   bad.status = 422;
   bad.body = R"({"type":"validation_error","status":422,"request_id":"r-1","errors":[)"

@@ -84,6 +84,26 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
   EXPECT_EQ(Query("SELECT count(*) FROM connector_outbox"), 0);
 }
 
+// 1,500 incidents need more requests than the 1,200 bucket holds: the import runs at the
+// bucket's refill rate (20/s), within 1.2x of the least time it allows (fake time).
+TEST_F(IncidentIoImport, ImportKeepsPaceWithTheTokenBucket) {
+  Start({.incidents = 1500, .rate_limit = true});
+  Add();
+  Time start = clock_.Now();
+  auto report = Open()->Sync({});
+  ASSERT_TRUE(report) << report.error().message;
+  const double took = std::chrono::duration<double>(clock_.Now() - start).count();
+  const double least = std::max<double>(0, static_cast<double>(report->requests) - 1200) / 20;
+  EXPECT_GT(least, 0) << report->requests << " requests fit the bucket: no pacing tested";
+  EXPECT_LE(took, 1.2 * least + 1)
+      << report->requests << " requests took " << took << " s; the bucket allows " << least << " s";
+  auto activity = connectors_->Activity("iio", Time{});
+  ASSERT_TRUE(activity);
+  EXPECT_EQ(activity->rate_limited, 0) << "the local budget kept the key under the limit";
+  std::cout << "[ metric ] incidentio import: " << report->requests << " requests, " << took
+            << " s simulated, least " << least << " s (" << report->incidents << " incidents)\n";
+}
+
 TEST_F(IncidentIoImport, TimesComeFromTheIncidentUpdates) {
   Start({.incidents = 120});
   Add();

@@ -29,7 +29,9 @@ RateLimitHint IncidentIoRateLimit(const net::HttpResponse& response, Time now) {
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     int64_t in = std::max<int64_t>(0, *reset - now_s);
     if (in > 0 && in <= 3600) {
-      hint.reset_seconds = in;
+      // Reset is when the bucket is full again; a token comes back every 1/20 s, so an empty
+      // bucket lets the next request through within a second, not at Reset.
+      hint.reset_seconds = std::min<int64_t>(in, 1);
       // After a 429 without Retry-After: one token comes back within a second or so; the
       // bucket is full at Reset. Wait a little, never the whole refill.
       if (response.status == 429) hint.wait = std::chrono::seconds(std::min<int64_t>(in, 5));
