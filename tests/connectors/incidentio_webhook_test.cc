@@ -208,6 +208,28 @@ TEST_F(IncidentIoWebhook, EveryOfficialExampleIsAcknowledgedAndApplied) {
   EXPECT_EQ(Query("SELECT count(*) FROM oncall_schedules"), 2);
 }
 
+TEST_F(IncidentIoWebhook, TheSeedsEventNamesAreHandledToo) {
+  Start({.incidents = 30});
+  Add();
+  auto c = Open();
+  const std::string id = SimIncidentIn("closed");
+  ASSERT_FALSE(id.empty());
+  int n = 0;
+  for (const char* type : {"incident.created", "incident.status_updated", "incident.resolved"}) {
+    json::object payload{{"id", id}};
+    if (std::string(type) != "incident.created") payload = {{"incident", {{"id", id}}}};
+    std::string body =
+        json::Serialize(json::object{{"event_type", type}, {type, std::move(payload)}});
+    auto reply = c->HandleWebhook(Signed(body, "msg_seed_" + std::to_string(++n), Now()));
+    EXPECT_LT(reply.status, 300) << type << ": " << reply.message;
+  }
+  EXPECT_EQ(*connectors_->CountRefetches("iio"), 1);  // one incident, asked three times
+  ASSERT_TRUE(c->FollowUp());
+  auto mine = Linked(id);
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(mine->status, core::Status::kResolved);
+}
+
 TEST_F(IncidentIoWebhook, UnknownEventTypesAndNonJsonAreAcknowledgedAndCounted) {
   Start({.incidents = 5});
   Add();
