@@ -146,8 +146,15 @@ int RunStatus(GlobalOptions& g, const std::string& name) {
                 : state->config->webhook_secrets.empty() ? "not configured"
                                                          : "configured")
             << ", last event "
-            << (stored.last_webhook_at ? FormatTime(*stored.last_webhook_at) : "never") << "\n"
-            << "Outbox:         " << outbox.pending << " waiting"
+            << (stored.last_webhook_at ? FormatTime(*stored.last_webhook_at) : "never") << "\n";
+  if (state->config) {
+    // Where the provider delivers: what to paste into its webhook settings.
+    std::cout << "Endpoint:       "
+              << (state->config->public_url.empty() ? std::string("https://<public_url>")
+                                                    : state->config->public_url)
+              << "/connectors/" << name << "/webhook\n";
+  }
+  std::cout << "Outbox:         " << outbox.pending << " waiting"
             << (outbox.oldest_pending ? " (oldest " + FormatTime(*outbox.oldest_pending) + ")" : "")
             << ", " << outbox.parked << " parked, " << outbox.sent_since << " sent in 24h\n";
   if (!state->sender.empty())

@@ -31,6 +31,7 @@ struct SimOptions {
   std::vector<std::string> webhook_secrets;
   std::string rate_limit = "on";
   std::string region = "us";
+  bool spec_enums_only = false;
 };
 
 int Fail(const std::string& message) {
@@ -105,6 +106,7 @@ int RunSim(const SimOptions& o) {
   const Time now = clock.Now();  // fixtures' relative times count from here
   if (o.provider == "incidentio") {
     auto options = CommonOptions<sim::incidentio::SimulatorOptions>(o, keys);
+    options.unknown_enums = !o.spec_enums_only;
     if (int bad = UseFixture(o, now, options, sim::incidentio::LoadFixture)) return bad;
     sim::incidentio::Simulator simulator(options, clock, client, SleepFor);
     return Serve(simulator, host, port, "incident.io simulator (API v1/v2)", keys.empty());
@@ -144,7 +146,8 @@ void AddSimCommand(CLI::App& root) {
                   "JSON file of the provider's objects: the data set (mode replace) or added to "
                   "the generated one (mode extend)");
   sim->add_option("--api-key", o->api_keys,
-                  "Accepted API key (repeatable); KEY:read-only for a read-only key");
+                  "Accepted API key (repeatable); KEY:read-only for a read-only key, "
+                  "KEY:public-only (incidentio) for a key without private-incident access");
   sim->add_option("--webhook-url", o->webhook_url, "Deliver webhooks to this URL");
   sim->add_option("--webhook-secret", o->webhook_secrets,
                   "Webhook signing secret (repeat during secret rotation)");
@@ -153,6 +156,9 @@ void AddSimCommand(CLI::App& root) {
   sim->add_option("--region", o->region,
                   "opsgenie: us|eu, the region served (keys bound to the other one get 401)")
       ->check(CLI::IsMember({"us", "eu"}));
+  sim->add_flag("--spec-enums-only", o->spec_enums_only,
+                "incidentio: generate only enum values the OpenAPI document lists (by default "
+                "one status has a category added after it, as incident.io may add any day)");
   sim->callback([o] {
     int code = RunSim(*o);
     if (code != 0) throw CLI::RuntimeError(code);

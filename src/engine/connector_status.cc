@@ -120,6 +120,9 @@ json::object ConnectorStatusJson(const ConnectorStatus& st, Time now) {
     o["sync_direction"] = connectors::DirectionName(st.config->direction);
     o["config"] = connectors::ConnectorConfigToJson(*st.config, /*with_secrets=*/false);
     o["webhook"] = st.config->webhook_secrets.empty() ? "not configured" : "configured";
+    o["webhook_url"] = (st.config->public_url.empty() ? std::string("https://<public_url>")
+                                                      : st.config->public_url) +
+                       "/connectors/" + st.config->name + "/webhook";
   } else {
     o["config_error"] = st.config_error;
   }

@@ -125,7 +125,11 @@ TEST_F(IncidentIoFixtureFileTest, ExtendKeepsTheGeneratedOrganisationAndAddsTheF
   Serve(std::move(*world));
 
   auto all = Get("/v2/incidents?page_size=100");
-  EXPECT_EQ(all.at("pagination_meta").at("total_record_count").as_int64(), 31);
+  int64_t listed = 1;  // the fixture's, and the generated ones not test or tutorial
+  for (const auto& inc : generated.incidents) {
+    listed += inc.mode == "standard" || inc.mode == "retrospective";
+  }
+  EXPECT_EQ(all.at("pagination_meta").at("total_record_count").as_int64(), listed);
   for (const auto& inc : generated.incidents) {
     EXPECT_EQ(Get("/v2/incidents/" + inc.id).at("incident").at("name").as_string(), inc.name);
   }

@@ -18,4 +18,7 @@ for f in "$specs"/pagerduty/examples/webhook-v3-*.json; do
 done
 copy incident-io/test-vectors/standard-webhooks-signature-vectors.json \
   incident-io/standard-webhooks-signature-vectors.json
+for f in "$specs"/incident-io/examples/webhook.*.json; do
+  copy "incident-io/examples/$(basename "$f")" "incident-io/examples/$(basename "$f")"
+done
 git -C "$here" status --short -- .

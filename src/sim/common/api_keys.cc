@@ -10,12 +10,14 @@ Result<ApiKey> ParseApiKey(std::string_view text) {
     return ApiKey{std::string(text), false};
   }
   std::string_view mode = text.substr(colon + 1);
-  if (mode != "read-only" && mode != "rw") {
+  if (mode != "read-only" && mode != "rw" && mode != "public-only") {
     return Fail(ErrorCode::kInvalidArgument,
-                "API key '" + std::string(text) + "': write KEY or KEY:read-only");
+                "API key '" + std::string(text) + "': write KEY, KEY:read-only or KEY:public-only");
   }
   if (colon == 0) return Fail(ErrorCode::kInvalidArgument, "an API key cannot be empty");
-  return ApiKey{std::string(text.substr(0, colon)), mode == "read-only"};
+  ApiKey key{std::string(text.substr(0, colon)), mode == "read-only"};
+  key.private_access = mode != "public-only";
+  return key;
 }
 
 void KeyStore::Set(const std::vector<ApiKey>& keys) {

@@ -16,11 +16,13 @@ namespace im::sim {
 struct ApiKey {
   std::string key;
   bool read_only = false;
-  std::string team;    // not empty: the key sees only this team's objects
-  std::string region;  // not empty: the key works only on a simulator serving this region
+  std::string team;            // not empty: the key sees only this team's objects
+  std::string region;          // not empty: the key works only on a simulator serving this region
+  bool private_access = true;  // incident.io: false hides private incidents from the key
 };
 
-// "KEY" or "KEY:read-only"; anything else after ':' is kInvalidArgument.
+// "KEY", "KEY:read-only" or "KEY:public-only" (no private incidents); anything else after ':'
+// is kInvalidArgument.
 Result<ApiKey> ParseApiKey(std::string_view text);
 
 class KeyStore {

@@ -1,4 +1,5 @@
-// incident.io configuration and on-call reads: /v1/severities, /v1/incident_statuses,
+// incident.io configuration, catalog and on-call reads: /v1/severities, /v1/incident_statuses,
+// /v2/catalog_types and /v2/catalog_entries (the service catalog),
 // /v2/users[/{id}], /v2/schedules[/{id}] and /v2/schedule_entries (whose pages continue by
 // passing pagination_meta.after back as entry_window_start).
 #include <algorithm>
@@ -32,7 +33,7 @@ Response Statuses(State& st) {
 }
 
 Response Users(State& st, const net::HttpRequest& req) {
-  auto size = ParsePageSize(req, 250);
+  auto size = ParsePageSize(req, 10000);  // the parameter's schema maximum
   if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
   auto email = req.Query("email");
   std::lock_guard lock(st.mu);
@@ -47,7 +48,7 @@ Response Users(State& st, const net::HttpRequest& req) {
 }
 
 Response Schedules(State& st, const net::HttpRequest& req) {
-  auto size = ParsePageSize(req, 250);
+  auto size = ParsePageSize(req, 10000);  // the parameter's schema maximum
   if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
   std::lock_guard lock(st.mu);
   Time now = st.clock.Now();
@@ -110,6 +111,23 @@ Response Entries(State& st, const net::HttpRequest& req) {
   return JsonResponse(200, out);
 }
 
+Response CatalogEntries(State& st, const net::HttpRequest& req) {
+  auto type = req.Query("catalog_type_id");
+  if (!type || type->empty()) {
+    return ErrorResponse(422, "validation_error", "catalog_type_id is required");
+  }
+  auto size = ParsePageSize(req, 250);
+  if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
+  std::lock_guard lock(st.mu);
+  if (*type != kServiceTypeId) return NotFound();
+  json::object page = CursorPage(
+      "catalog_entries", st.world.services, req.Query("after").value_or(""),
+      std::get<int64_t>(size), false, [](const CatalogEntry& e) { return e.id; },
+      [&](const CatalogEntry& e) { return json::value(CatalogEntryJson(st.world, e)); });
+  page["catalog_type"] = ServiceTypeJson(st.world);
+  return JsonResponse(200, page);
+}
+
 }  // namespace
 
 std::variant<int64_t, net::HttpResponse> ParsePageSize(const net::HttpRequest& req, int64_t max) {
@@ -151,6 +169,17 @@ void AddDirectoryRoutes(SimRouter& r, State& st, RateLimiter* limiter) {
       read);
   r.Add(
       "GET", "/v2/schedule_entries", [&st](const auto& req) { return Entries(st, req); }, read);
+  r.Add(
+      "GET", "/v2/catalog_types",
+      [&st](const net::HttpRequest&) {
+        std::lock_guard lock(st.mu);
+        return JsonResponse(
+            200, json::object{{"catalog_types", json::array{ServiceTypeJson(st.world)}}});
+      },
+      read);
+  r.Add(
+      "GET", "/v2/catalog_entries", [&st](const auto& req) { return CatalogEntries(st, req); },
+      read);
 }
 
 }  // namespace im::sim::incidentio

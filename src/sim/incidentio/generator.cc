@@ -77,6 +77,15 @@ World Generate(const GeneratorOptions& o) {
                          {"Closed", "closed", "The incident is over"},
                          {"Declined", "declined", "Not an incident"}};
   for (int i = 0; i < 7; ++i) w.statuses.push_back({w.NewId(), st[i][0], st[i][2], st[i][1], i});
+  // Managed by incident.io in every organisation (IncidentStatusV2.category), appended so the
+  // indexes above stay as they were.
+  const char* managed[][3] = {{"Paused", "paused", "Work is paused"},
+                              {"Canceled", "canceled", "Declared by mistake"},
+                              {"Merged", "merged", "Merged into another incident"},
+                              {"Under review", "under_review", "A category added after 2026-08"}};
+  for (int i = 0; i < (o.unknown_enums ? 4 : 3); ++i) {
+    w.statuses.push_back({w.NewId(), managed[i][0], managed[i][2], managed[i][1], 7 + i});
+  }
   w.configured_at = epoch;
   for (int s = 0; s < 2; ++s) {
     Schedule sch{w.NewId(),
@@ -89,19 +98,57 @@ World Generate(const GeneratorOptions& o) {
     sch.rotations.push_back(r);
     w.schedules.push_back(sch);
   }
+  for (const char* name : {"Payments API", "Checkout", "Search", "Identity"}) {
+    w.services.push_back({w.NewId(), name});
+  }
   if (o.incidents <= 0) return w;
   Time start = o.now - days(o.days);
   auto step = (o.now - start) / o.incidents;
+  // The variety (modes, visibility, the managed categories) draws from a second sequence, so
+  // the first one, and the data sets older seeds made, stay as they were.
+  Rng variety(o.seed ^ 0x5eed1d10ULL);
   for (int64_t i = 0; i < o.incidents; ++i) {
     Time at = start + step * i + seconds(rng.Between(0, 600));
     Incident& inc =
         DeclareIncident(w, rng, at, kTitles[rng.Between(0, 5)], w.severities[rng.Between(0, 3)].id,
                         w.users[rng.Between(0, w.users.size() - 1)].id);
     const std::string& lead = w.users[rng.Between(0, w.users.size() - 1)].id;
+    int64_t roll = variety.Between(0, 99);
+    if (int64_t svc = variety.Between(0, 4); svc < 4) {  // a fifth name no service
+      inc.service_ids.push_back(w.services[static_cast<size_t>(svc)].id);
+    }
+    if (roll < 3) inc.mode = "test";
+    if (roll == 3) inc.mode = "tutorial";
+    if (roll >= 4 && roll < 8) inc.visibility = "private";
+    // 8..9 paused, 10..11 declined, 12..13 canceled, 14..15 merged, 16 unknown category.
+    size_t detour = roll < 8     ? 0
+                    : roll < 10  ? 7
+                    : roll < 12  ? 6
+                    : roll < 14  ? 8
+                    : roll < 16  ? 9
+                    : roll == 16 ? 10
+                                 : 0;
+    if (detour >= w.statuses.size() || (detour == 9 && w.incidents.size() < 2)) detour = 0;
+    if (roll == 17 || roll == 18) {  // still being triaged
+      inc.status_id = w.statuses[0].id;
+      w.updates.back().status_id = inc.status_id;
+      continue;
+    }
     Time t = at;
+    if (detour) {
+      t += seconds(rng.Between(300, 4 * 3600));
+      if (t < o.now) {
+        std::string into = detour == 9 ? w.incidents[w.incidents.size() - 2].id : "";
+        ChangeStatus(w, inc, w.statuses[detour].id, lead, t, "Moved to " + w.statuses[detour].name);
+        if (!into.empty()) w.updates.back().merged_into_incident_id = into;
+      }
+      continue;
+    }
+    // Some stop part way: still live (Fixing, Monitoring) or in post-incident (Documenting).
+    int64_t steps = roll >= 19 && roll < 27 ? 1 + roll % 3 : 4;
     for (size_t s : {2, 3, 4, 5}) {  // Fixing, Monitoring, Documenting, Closed
       t += seconds(rng.Between(300, 4 * 3600));
-      if (t >= o.now) break;
+      if (t >= o.now || steps-- <= 0) break;
       ChangeStatus(w, inc, w.statuses[s].id, lead, t, "Moved to " + w.statuses[s].name);
     }
   }

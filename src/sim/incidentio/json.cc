@@ -2,6 +2,10 @@
 // IncidentUpdateV2, SeverityV1/V2, IncidentStatusV1/V2, ScheduleV2, ScheduleEntryV2, UserV2).
 #include "sim/incidentio/json.h"
 
+#include <cstdio>
+#include <random>
+
+#include "common/crypto.h"
 #include "common/time.h"
 #include "sim/common/json_response.h"
 
@@ -37,11 +41,65 @@ json::object StatusJson(const Status& s, Time at) {
   return o;
 }
 
+json::object CatalogEntryJson(const World& w, const CatalogEntry& e) {
+  return {{"id", e.id},
+          {"catalog_type_id", kServiceTypeId},
+          {"name", e.name},
+          {"aliases", json::array{}},
+          {"rank", 0},
+          {"attribute_values", json::object{}},
+          {"created_at", FormatTime(w.configured_at)},
+          {"updated_at", FormatTime(w.configured_at)}};
+}
+
+json::object ServiceTypeJson(const World& w) {
+  return {{"id", kServiceTypeId},
+          {"name", "Service"},
+          {"description", "The services we run"},
+          {"type_name", "Custom[\"Service\"]"},
+          {"semantic_type", "service"},
+          {"ranked", false},
+          {"schema", json::object{{"attributes", json::array{}}, {"version", 1}}},
+          {"icon", "box"},
+          {"categories", json::array{"service"}},
+          {"color", "blue"},
+          {"is_editable", true},
+          {"annotations", json::object{}},
+          {"estimated_count", w.services.size()},
+          {"created_at", FormatTime(w.configured_at)},
+          {"updated_at", FormatTime(w.configured_at)}};
+}
+
+json::array CustomFieldEntriesJson(const World& w, const Incident& inc) {
+  json::array values;
+  for (const auto& id : inc.service_ids) {
+    if (const CatalogEntry* e = w.FindService(id)) {
+      values.push_back(json::object{
+          {"value_catalog_entry",
+           json::object{{"id", e->id}, {"name", e->name}, {"aliases", json::array{}}}}});
+    }
+  }
+  if (values.empty()) return {};
+  return json::array{
+      json::object{{"custom_field", json::object{{"id", kServicesFieldId},
+                                                 {"name", "Affected services"},
+                                                 {"description", "Which services are affected"},
+                                                 {"field_type", "multi_select"},
+                                                 {"options", json::array{}}}},
+                   {"values", std::move(values)}}};
+}
+
 json::object IncidentJson(const World& w, const Incident& inc) {
   Time cfg = w.configured_at;
   const Status* st = w.FindStatus(inc.status_id);
   const Severity* sev = w.FindSeverity(inc.severity_id);
   const User* creator = w.FindUser(inc.creator_id);
+  json::object creator_json;
+  if (inc.creator_kind == "api_key") {
+    creator_json["api_key"] = json::object{{"id", inc.creator_id}, {"name", "API key"}};
+  } else if (creator) {
+    creator_json["user"] = UserJson(*creator);
+  }
   json::object o{
       {"id", inc.id},
       {"reference", inc.reference},
@@ -50,12 +108,12 @@ json::object IncidentJson(const World& w, const Incident& inc) {
       {"permalink", "https://app.incident.io/sim/incidents/" + inc.reference.substr(4)},
       {"created_at", FormatTime(inc.created_at)},
       {"updated_at", FormatTime(inc.updated_at)},
-      {"creator", creator ? json::object{{"user", UserJson(*creator)}} : json::object{}},
+      {"creator", std::move(creator_json)},
       {"incident_status", st ? json::value(StatusJson(*st, cfg)) : json::value(nullptr)},
       {"mode", inc.mode},
       {"visibility", inc.visibility},
       {"incident_role_assignments", json::array{}},
-      {"custom_field_entries", json::array{}},
+      {"custom_field_entries", CustomFieldEntriesJson(w, inc)},
       {"incident_timestamp_values", json::array{}},
       {"duration_metrics", json::array{}},
       {"slack_team_id", "T02A1FSLE8J"},
@@ -73,6 +131,7 @@ json::object UpdateJson(const World& w, const Update& u) {
                  {"incident_id", u.incident_id},
                  {"created_at", FormatTime(u.created_at)},
                  {"message", u.message}};
+  if (!u.merged_into_incident_id.empty()) o["merged_into_incident_id"] = u.merged_into_incident_id;
   if (const Status* s = w.FindStatus(u.status_id)) o["new_incident_status"] = StatusJson(*s, cfg);
   if (const Severity* s = w.FindSeverity(u.severity_id)) o["new_severity"] = SeverityJson(*s, cfg);
   const User* by = w.FindUser(u.updater_id);
@@ -81,10 +140,16 @@ json::object UpdateJson(const World& w, const Update& u) {
 }
 
 json::object EntryJson(const World& w, const Entry& e) {
+  // Scheduled entries are projections of the rotation, so they carry no entry_id; the
+  // fingerprint is stable across requests for the same shift (ScheduleEntryV2).
+  std::string shift = e.rotation_id + "/" + e.layer_id + "/" + e.user_id + "/" +
+                      std::to_string(ToUnixMicros(e.start)) + "/" +
+                      std::to_string(ToUnixMicros(e.end));
   json::object o{{"start_at", FormatTime(e.start)},
                  {"end_at", FormatTime(e.end)},
                  {"rotation_id", e.rotation_id},
-                 {"entry_id", e.rotation_id + "-" + std::to_string(ToUnixMicros(e.start))}};
+                 {"layer_id", e.layer_id},
+                 {"fingerprint", HexEncode(Sha256(shift)).substr(0, 32)}};
   if (const User* u = w.FindUser(e.user_id)) o["user"] = UserJson(*u);
   return o;
 }
@@ -123,15 +188,28 @@ json::object ScheduleJson(const World& w, const Schedule& s, Time now) {
           {"next_shifts", std::move(next)}};
 }
 
-net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message) {
-  return JsonResponse(
-      status,
-      json::object{{"type", type},
-                   {"status", status},
-                   {"request_id", "sim-request"},
-                   {"errors", json::array{json::object{{"code", type}, {"message", message}}}}});
+std::string NewRequestId() {
+  // A fresh UUID-shaped id per answer, as incident.io gives each request its own.
+  std::random_device rd;
+  uint32_t a = rd(), b = rd(), c = rd(), d = rd();
+  char out[40];
+  std::snprintf(out, sizeof out, "%08x-%04x-4%03x-%04x-%04x%08x", a, b >> 16, b & 0xfff,
+                0x8000 | (c >> 18), c & 0xffff, d);
+  return out;
 }
 
-net::HttpResponse NotFound() { return ErrorResponse(404, "not_found", "Resource not found"); }
+net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message,
+                                std::string_view code) {
+  return JsonResponse(
+      status, json::object{{"type", type},
+                           {"status", status},
+                           {"request_id", NewRequestId()},
+                           {"errors", json::array{json::object{{"code", code.empty() ? type : code},
+                                                               {"message", message}}}}});
+}
+
+net::HttpResponse NotFound() {
+  return ErrorResponse(404, "not_found", "The requested resource could not be found");
+}
 
 }  // namespace im::sim::incidentio

@@ -18,9 +18,15 @@ json::object IncidentJson(const World& w, const Incident& inc);
 json::object UpdateJson(const World& w, const Update& u);
 json::object ScheduleJson(const World& w, const Schedule& s, Time now);
 json::object EntryJson(const World& w, const Entry& e);
+json::object CatalogEntryJson(const World& w, const CatalogEntry& e);  // CatalogEntryV2
+json::object ServiceTypeJson(const World& w);                          // CatalogTypeV2
+json::array CustomFieldEntriesJson(const World& w, const Incident& inc);
 
-// The error body with `status`; `type` e.g. "validation_error", "authentication_error".
-net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message);
+// The error body with `status`; `type` e.g. "validation_error", "authentication_error"; the
+// error's `code` is `code`, else `type`. Each answer gets its own request_id.
+net::HttpResponse ErrorResponse(int status, std::string_view type, std::string_view message,
+                                std::string_view code = "");
+std::string NewRequestId();
 net::HttpResponse NotFound();
 
 }  // namespace im::sim::incidentio

@@ -15,6 +15,7 @@ const User* World::FindUser(std::string_view id) const { return FindIn(users, id
 const Severity* World::FindSeverity(std::string_view id) const { return FindIn(severities, id); }
 const Status* World::FindStatus(std::string_view id) const { return FindIn(statuses, id); }
 const Schedule* World::FindSchedule(std::string_view id) const { return FindIn(schedules, id); }
+const CatalogEntry* World::FindService(std::string_view id) const { return FindIn(services, id); }
 Incident* World::FindIncident(std::string_view id) {
   return const_cast<Incident*>(FindIn(incidents, id));
 }
@@ -62,7 +63,7 @@ std::vector<Entry> RotationEntries(const Rotation& r, Time since, Time until) {
     size_t who = static_cast<size_t>(
         ((k % static_cast<int64_t>(r.user_ids.size())) + static_cast<int64_t>(r.user_ids.size())) %
         static_cast<int64_t>(r.user_ids.size()));
-    out.push_back({start, end, r.user_ids[who], r.id});
+    out.push_back({start, end, r.user_ids[who], r.id, r.id + "-L1"});
   }
   return out;
 }

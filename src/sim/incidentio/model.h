@@ -10,6 +10,10 @@
 
 namespace im::sim::incidentio {
 
+// The service catalog type and the custom field that points incidents at its entries.
+inline constexpr char kServiceTypeId[] = "01CATALOGTYPESERVICE000001";
+inline constexpr char kServicesFieldId[] = "01CUSTOMFIELDSERVICES00001";
+
 struct User {
   std::string id, name, email, role = "responder";
 };
@@ -27,11 +31,20 @@ struct Status {
 struct Update {
   std::string id, incident_id, status_id, severity_id, message, updater_id;
   Time created_at{};
+  std::string merged_into_incident_id;  // set on the update that merged the incident
+};
+
+// An entry of the organisation's service catalog type ("Service").
+struct CatalogEntry {
+  std::string id, name;
 };
 
 struct Incident {
   std::string id, reference, name, summary, status_id, severity_id, creator_id;
+  std::vector<std::string> service_ids;  // catalog entries of the "Affected services" field
   std::string mode = "standard", visibility = "public", idempotency_key;
+  // Who declared it: "user" (creator_id is a user) or "api_key" (creator_id names the key).
+  std::string creator_kind = "user";
   Time created_at{}, updated_at{};
 };
 
@@ -51,7 +64,7 @@ struct Schedule {
 
 struct Entry {
   Time start{}, end{};
-  std::string user_id, rotation_id;
+  std::string user_id, rotation_id, layer_id;
 };
 
 struct World {
@@ -61,6 +74,7 @@ struct World {
   std::vector<Incident> incidents;  // oldest first
   std::vector<Update> updates;      // oldest first
   std::vector<Schedule> schedules;
+  std::vector<CatalogEntry> services;  // the catalog type kServiceTypeId
   Time configured_at{};  // when severities and statuses were set up (their created_at)
   int64_t next_reference = 1;
   uint64_t next_serial = 1;
@@ -70,6 +84,7 @@ struct World {
   const Status* FindStatus(std::string_view id) const;
   Incident* FindIncident(std::string_view id);
   const Schedule* FindSchedule(std::string_view id) const;
+  const CatalogEntry* FindService(std::string_view id) const;
   // The status a new incident is declared in: the first "live" one (else the first one).
   const Status* DeclaredStatus() const;
   // A ULID-like id ("01H..."): 26 characters, increasing with the serial.

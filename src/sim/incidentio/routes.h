@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "net/http_message.h"
+#include "sim/common/api_keys.h"
 #include "sim/common/rate_limiter.h"
 #include "sim/common/sim_router.h"
 #include "sim/incidentio/state.h"
@@ -12,7 +13,9 @@ namespace im::sim::incidentio {
 
 // /v2/incidents, /v2/incidents/{id}, POST /v2/incidents, /v2/incidents/{id}/actions/edit,
 // /v2/incident_updates (incidents_api.cc).
-void AddIncidentRoutes(SimRouter& r, State& st, RateLimiter* limiter);
+// A key without private access (ApiKey::private_access) neither lists nor reads private
+// incidents. Unknown /v1, /v2 and /v3 paths answer incident.io's 404 body.
+void AddIncidentRoutes(SimRouter& r, State& st, const KeyStore& keys, RateLimiter* limiter);
 // /v1/severities, /v1/incident_statuses, /v2/users, /v2/schedules, /v2/schedule_entries.
 void AddDirectoryRoutes(SimRouter& r, State& st, RateLimiter* limiter);
 

@@ -18,7 +18,13 @@ class Simulator::Rules final : public ProviderRules {
 
   AuthOutcome Authenticate(const net::HttpRequest& req, const KeyStore& keys,
                            bool write) const override {
-    std::string_view auth = req.Header("Authorization").value_or("");
+    auto header = req.Header("Authorization");
+    if (!header || header->empty()) {
+      return ErrorResponse(401, "authentication_error",
+                           "No authorization material provided in request",
+                           "missing_authorization_material");
+    }
+    std::string_view auth = *header;
     constexpr std::string_view kPrefix = "Bearer ";
     std::optional<bool> read_only;
     if (auth.starts_with(kPrefix)) read_only = keys.Lookup(auth.substr(kPrefix.size()));
@@ -45,7 +51,7 @@ class Simulator::Rules final : public ProviderRules {
         429,
         json::object{{"type", "too_many_requests"},
                      {"status", 429},
-                     {"request_id", "sim-request"},
+                     {"request_id", NewRequestId()},
                      {"rate_limit",
                       {{"name", "api_key_limit"},
                        {"limit", d.limit},
@@ -90,9 +96,12 @@ net::Headers SignStandard(const WebhookMessage& m, const WebhookTarget& t, Time 
     if (!sig.empty()) sig += " ";
     sig += *one;
   }
-  net::Headers h{{"Content-Type", "application/json"},
-                 {"webhook-id", m.id},
-                 {"webhook-timestamp", std::to_string(ts)}};
+  // Svix's own User-Agent, as its deliveries carry it.
+  net::Headers h{
+      {"Content-Type", "application/json"},
+      {"User-Agent", "Svix-Webhooks/1.38.0 (sender-Yyc2o; +https://www.svix.com/http-sender/)"},
+      {"webhook-id", m.id},
+      {"webhook-timestamp", std::to_string(ts)}};
   if (!sig.empty()) h.emplace_back("webhook-signature", sig);
   return h;
 }
@@ -117,9 +126,9 @@ Simulator::Simulator(SimulatorOptions options, const Clock& clock, net::HttpClie
                                              options.seed ^ 0x1d10, wq);
   webhooks_->SetTarget(options.webhook);
   state_ = std::make_unique<State>(clock, webhooks_.get(), options.seed);
-  state_->world = options.world
-                      ? std::move(*options.world)
-                      : Generate({options.seed, options.incidents, options.days, clock.Now()});
+  state_->world = options.world ? std::move(*options.world)
+                                : Generate({options.seed, options.incidents, options.days,
+                                            clock.Now(), options.unknown_enums});
 }
 
 Simulator::~Simulator() { webhooks_->Stop(); }
@@ -127,7 +136,7 @@ Simulator::~Simulator() { webhooks_->Stop(); }
 void Simulator::Register(http::Router& router) {
   SimContext ctx{clock_, knobs_, keys_, log_, sleep_};
   sim_router_ = std::make_unique<SimRouter>(router, ctx, *rules_, 0x1d10);
-  AddIncidentRoutes(*sim_router_, *state_, &limiter_);
+  AddIncidentRoutes(*sim_router_, *state_, keys_, &limiter_);
   AddDirectoryRoutes(*sim_router_, *state_, &limiter_);
   AddAdminRoutes(
       router, ctx, webhooks_.get(),

@@ -27,6 +27,7 @@ struct SimulatorOptions {
   std::vector<ApiKey> api_keys;  // none: every request is refused with 401
   WebhookTarget webhook;         // secrets "whsec_<base64>"; several: several v1 signatures
   bool rate_limit = true;
+  bool unknown_enums = true;   // generated data has an enum value the document lacks
   std::optional<World> world;  // the data set to serve (a fixture); none: generated from `seed`
 };
 

@@ -7,9 +7,10 @@
 namespace im::sim::incidentio {
 
 Incident& State::DeclareLocked(std::string name, std::string severity_id, const std::string& by,
-                               Time at) {
+                               Time at, const std::function<void(Incident&)>& prepare) {
   Incident& inc = DeclareIncident(world, rng, at, std::move(name), std::move(severity_id), by);
-  EmitLocked("public_incident.incident_created_v2", inc.id, IncidentJson(world, inc));
+  if (prepare) prepare(inc);
+  EmitIncidentLocked(inc, "incident_created_v2", IncidentJson(world, inc));
   return inc;
 }
 
@@ -22,14 +23,25 @@ bool State::ChangeStatusLocked(Incident& inc, const std::string& status_id, cons
   json::object payload{{"incident", IncidentJson(world, inc)}, {"message", message}};
   if (to) payload["new_status"] = StatusJson(*to, world.configured_at);
   if (from) payload["previous_status"] = StatusJson(*from, world.configured_at);
-  EmitLocked("public_incident.incident_status_updated_v2", inc.id, std::move(payload));
-  EmitLocked("public_incident.incident_updated_v2", inc.id, IncidentJson(world, inc));
+  if (inc.visibility != "private") {
+    EmitLocked("public_incident.incident_status_updated_v2", inc.id, std::move(payload));
+  }
+  EmitIncidentLocked(inc, "incident_updated_v2", IncidentJson(world, inc));
   return true;
 }
 
 void State::TouchLocked(Incident& inc, Time at) {
   inc.updated_at = at;
-  EmitLocked("public_incident.incident_updated_v2", inc.id, IncidentJson(world, inc));
+  EmitIncidentLocked(inc, "incident_updated_v2", IncidentJson(world, inc));
+}
+
+void State::EmitIncidentLocked(const Incident& inc, const std::string& event,
+                               json::object payload) {
+  if (inc.visibility == "private") {
+    EmitLocked("private_incident." + event, inc.id, json::object{{"id", inc.id}});
+  } else {
+    EmitLocked("public_incident." + event, inc.id, std::move(payload));
+  }
 }
 
 void State::EmitLocked(const std::string& event_type, const std::string& resource,

@@ -3,6 +3,7 @@
 // Webhooks deliveries ({"event_type":"<name>","<name>":{...}}). *Locked methods expect `mu`.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -23,15 +24,21 @@ struct State {
   World world;  // GUARDED_BY(mu)
   Rng rng;      // GUARDED_BY(mu)
 
-  // Declares an incident and emits public_incident.incident_created_v2.
-  Incident& DeclareLocked(std::string name, std::string severity_id, const std::string& by,
-                          Time at);
+  // Declares an incident (`prepare` sets what the request chose: visibility, mode, creator)
+  // and emits public_incident.incident_created_v2, or private_incident.incident_created_v2
+  // carrying only {"id"} for a private one.
+  Incident& DeclareLocked(std::string name, std::string severity_id, const std::string& by, Time at,
+                          const std::function<void(Incident&)>& prepare = {});
   // Applies a status change (and emits incident_status_updated_v2 and incident_updated_v2).
   bool ChangeStatusLocked(Incident& inc, const std::string& status_id, const std::string& by,
                           Time at, std::string message);
   // Any other edit: emits public_incident.incident_updated_v2.
   void TouchLocked(Incident& inc, Time at);
   void EmitLocked(const std::string& event_type, const std::string& resource, json::object payload);
+  // `event` ("incident_updated_v2") as public_incident.<event> with `payload`, or, for a
+  // private incident, private_incident.<event> with only {"id"} (status changes of a private
+  // incident are private_incident.incident_updated_v2: there is no private status event).
+  void EmitIncidentLocked(const Incident& inc, const std::string& event, json::object payload);
 };
 
 }  // namespace im::sim::incidentio
