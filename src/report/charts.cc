@@ -336,3 +336,9 @@ std::string ChartSvg(const Chart& chart, double w, double h) {
 }
 
 }  // namespace im::report
+
+#if defined(__SANITIZE_ADDRESS__)
+// fontconfig keeps its configuration and font patterns for the life of the process (pango
+// loads them on first use); LeakSanitizer reports them at exit. They are not im's.
+extern "C" const char* __lsan_default_suppressions() { return "leak:libfontconfig.so\n"; }
+#endif
