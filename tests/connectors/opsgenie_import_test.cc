@@ -56,6 +56,9 @@ TEST_F(OpsgenieImport, ImportsIncidentsAndAlertsUnderRateLimitsOnceOnly) {
       EXPECT_EQ(i.created_at, a.created_at);
       EXPECT_EQ(i.source, "opsgenie:og");
       EXPECT_EQ(i.acknowledged_at, a.acked_at) << a.id;
+      EXPECT_EQ(i.custom_fields["opsgenie_acknowledged_at"],
+                a.acked_at ? FormatTime(*a.acked_at) : "")
+          << a.id;
       if (a.status == "closed") {
         EXPECT_EQ(i.resolved_at, a.closed_at) << a.id;
       } else {

@@ -29,6 +29,14 @@ class PagerDutyImportTest : public PagerDutyFixture {
         if (e.type == "annotate_log_entry" && !e.note.empty()) ++notes;
       }
       EXPECT_EQ(ours->acknowledged_at, first_ack) << s.id << " (first ack from log entries)";
+      // PagerDuty's own first acknowledgement is kept beside im's, for reports.
+      auto theirs = ours->custom_fields.find("pagerduty_acknowledged_at");
+      if (first_ack) {
+        ASSERT_NE(theirs, ours->custom_fields.end()) << s.id;
+        EXPECT_EQ(theirs->second, FormatTime(*first_ack)) << s.id;
+      } else {
+        EXPECT_EQ(theirs, ours->custom_fields.end()) << s.id;
+      }
       std::string status = s.status == "triggered"      ? "open"
                            : s.status == "acknowledged" ? "mitigated"
                                                         : "resolved";
