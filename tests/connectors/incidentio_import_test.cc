@@ -80,6 +80,20 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
   EXPECT_EQ(Query("SELECT import_done FROM connectors WHERE name = 'iio'"), 1);
   // On-call: one im schedule per rotation layer of each incident.io schedule.
   EXPECT_EQ(Query("SELECT count(*) FROM oncall_schedules"), 2);
+  // Escalation paths: page the schedule, then a person; repeated once.
+  EXPECT_EQ(Query("SELECT count(*) FROM escalation_policies"), 2);
+  auto policies = schedules_->ListPolicies();
+  ASSERT_TRUE(policies);
+  for (const auto& p : *policies) {
+    ASSERT_EQ(p.policy.rules.size(), 2u) << p.policy.name;
+    EXPECT_EQ(p.policy.rules[0].delay, std::chrono::minutes(5));
+    ASSERT_EQ(p.policy.rules[0].targets.size(), 1u);
+    EXPECT_EQ(p.policy.rules[0].targets[0].type, schedule::EscalationTarget::Type::kSchedule);
+    EXPECT_TRUE(p.policy.rules[0].targets[0].id.starts_with("iio-iio-"));
+    EXPECT_EQ(p.policy.rules[1].targets[0].type, schedule::EscalationTarget::Type::kUser);
+    EXPECT_NE(p.policy.rules[1].targets[0].id.find('@'), std::string::npos);
+    EXPECT_EQ(p.policy.num_loops, 1);
+  }
   // Read-only: nothing is ever queued for incident.io.
   EXPECT_EQ(Query("SELECT count(*) FROM connector_outbox"), 0);
 }
