@@ -24,14 +24,16 @@ struct ObservedIncident {
   std::string title;
   core::Severity severity = core::Severity::kSev3;
   core::Urgency urgency = core::Urgency::kHigh;
-  std::string service;                        // im's service name
-  core::Status status = core::Status::kOpen;  // kOpen, kMitigated (acknowledged), kResolved
+  std::string service;  // im's service name
+  // kOpen, kMitigated (acknowledged), kResolved, or kClosed (resolved, then closed)
+  core::Status status = core::Status::kOpen;
   Time created_at;
   std::optional<Time> acknowledged_at;  // the first acknowledgement the provider knows of
   std::string acknowledged_by;          // an email, or fallback_actor
   std::optional<Time> resolved_at;
-  std::string resolved_by;                           // an email, or fallback_actor
-  std::vector<std::string> assignees;                // emails; empty leaves im's as they are
+  std::string resolved_by;             // an email, or fallback_actor
+  std::optional<Time> closed_at;       // kClosed: when it was closed (else the event's time)
+  std::vector<std::string> assignees;  // emails; empty leaves im's as they are
   std::map<std::string, std::string> custom_fields;  // set on the incident ("pagerduty_id")
   std::string fallback_actor;  // who acts when no person is known: "pagerduty@<connector>"
 };

@@ -42,7 +42,9 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
         s.category == "under_review") {
       EXPECT_EQ(mine->status, core::Status::kOpen) << s.category;
     } else {
-      EXPECT_EQ(mine->status, core::Status::kResolved) << s.category;
+      EXPECT_EQ(mine->status,
+                s.category == "learning" ? core::Status::kResolved : core::Status::kClosed)
+          << s.category;
       EXPECT_TRUE(mine->resolved_at.has_value());
     }
     EXPECT_EQ(f.at("incidentio_paused"), s.category == "paused" ? "true" : "false");
@@ -129,18 +131,21 @@ TEST_F(IncidentIoImport, TimesComeFromTheIncidentUpdates) {
   for (const auto& i : w.incidents) {
     const auto* st = w.FindStatus(i.status_id);
     if (!st || st->category != "closed" || i.mode != "standard") continue;
-    std::optional<Time> live, fixed;
+    std::optional<Time> live, fixed, closed;
     for (const auto& u : w.updates) {
       if (u.incident_id != i.id) continue;
       const auto* us = w.FindStatus(u.status_id);
       if (us && us->category == "live" && !live) live = u.created_at;
       if (us && us->category == "learning" && !fixed) fixed = u.created_at;
+      if (us && us->category == "closed" && !closed) closed = u.created_at;
     }
     auto mine = Linked(i.id);
     ASSERT_TRUE(mine);
     ASSERT_TRUE(live && fixed);
     EXPECT_EQ(mine->acknowledged_at, live);
     EXPECT_EQ(mine->resolved_at, fixed);
+    EXPECT_EQ(mine->status, core::Status::kClosed);
+    EXPECT_EQ(mine->closed_at, closed);
     EXPECT_EQ(mine->created_at, i.created_at);
     ++checked;
   }
@@ -193,7 +198,7 @@ TEST_F(IncidentIoImport, WithoutWebhooksPollingCatchesAChangeWithinOneInterval) 
   ASSERT_TRUE(c->Sync({}));
   auto mine = Linked(id);
   ASSERT_TRUE(mine);
-  EXPECT_EQ(mine->status, core::Status::kResolved);
+  EXPECT_EQ(mine->status, core::Status::kClosed);
   EXPECT_EQ(mine->custom_fields.at("incidentio_category"), "closed");
   EXPECT_EQ(Query("SELECT count(*) FROM timeline WHERE message LIKE '%All fixed%'"), 1);
 }
