@@ -60,6 +60,7 @@ store::ProviderUpdate Converge(const ObservedIncident& o,
     i.severity = o.severity;
   }
   for (const auto& [k, v] : o.custom_fields) i.custom_fields[k] = v;
+  i.in_metrics = o.in_metrics;
   if (!o.assignees.empty() && o.assignees != i.assignees) {
     i.assignees = o.assignees;
     std::string list;

@@ -35,6 +35,7 @@ struct ObservedIncident {
   std::optional<Time> closed_at;       // kClosed: when it was closed (else the event's time)
   std::vector<std::string> assignees;  // emails; empty leaves im's as they are
   std::map<std::string, std::string> custom_fields;  // set on the incident ("pagerduty_id")
+  bool in_metrics = true;      // false: the provider says it was not an incident (core::Incident)
   std::string fallback_actor;  // who acts when no person is known: "pagerduty@<connector>"
 };
 

@@ -4,6 +4,7 @@
 // on-call schedules, idempotent re-syncs, and polling catching a change within one interval.
 #include "fakes/sqlite_query.h"
 #include "incidentio_fixture.h"
+#include "store/sqlite/deployment_store.h"
 
 namespace im::connectors::testing {
 namespace {
@@ -118,6 +119,38 @@ TEST_F(IncidentIoImport, ImportKeepsPaceWithTheTokenBucket) {
   EXPECT_EQ(activity->rate_limited, 0) << "the local budget kept the key under the limit";
   std::cout << "[ metric ] incidentio import: " << report->requests << " requests, " << took
             << " s simulated, least " << least << " s (" << report->incidents << " incidents)\n";
+}
+
+// Declined, canceled and merged incidents are kept, marked, and left out of the DORA facts
+// (MTTA, MTTR, open incidents); the rest are all in them.
+TEST_F(IncidentIoImport, DeclinedCanceledAndMergedAreLeftOutOfMttr) {
+  Start({.incidents = 300});
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  int64_t excluded = Query("SELECT count(*) FROM incidents WHERE in_metrics = 0");
+  EXPECT_GT(excluded, 0);
+  EXPECT_EQ(excluded, Query("SELECT count(*) FROM incidents WHERE custom_fields LIKE "
+                            "'%\"mttr\":\"excluded\"%'"));
+  store::sqlite::SqliteDeploymentStore deployments(*db_, store::AttributionSettings{}, clock_);
+  auto facts = deployments.Facts({.since = ImportStart(), .until = clock_.Now()});
+  ASSERT_TRUE(facts) << facts.error().message;
+  std::set<int64_t> in_facts;
+  for (const auto& f : facts->resolved) in_facts.insert(f.number);
+  for (const auto& f : facts->open_at_end) in_facts.insert(f.number);
+  int64_t resolved_kept = 0;
+  for (const auto& [id, s] : SimIncidents(ImportStart())) {
+    auto mine = Linked(id);
+    if (!mine) continue;
+    bool out = s.category == "declined" || s.category == "canceled" || s.category == "merged";
+    EXPECT_EQ(mine->in_metrics, !out) << s.category;
+    if (out) {
+      EXPECT_FALSE(in_facts.contains(mine->number)) << s.category << " counted in MTTR";
+    } else if (mine->resolved_at) {
+      EXPECT_TRUE(in_facts.contains(mine->number)) << s.category << " left out of MTTR";
+      ++resolved_kept;
+    }
+  }
+  EXPECT_GT(resolved_kept, 100);
 }
 
 TEST_F(IncidentIoImport, TimesComeFromTheIncidentUpdates) {

@@ -257,6 +257,7 @@ ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioConte
   }
   // Set either way: what an earlier sync stored is replaced, never left behind.
   o.custom_fields["incidentio_paused"] = c == "paused" ? "true" : "false";
+  o.in_metrics = !ExcludedCategory(c);
   if (ExcludedCategory(c)) {
     o.custom_fields["mttr"] = "excluded";
     if (!merged_into.empty()) o.custom_fields["incidentio_merged_into"] = merged_into;
