@@ -24,19 +24,22 @@ struct ObservedIncident {
   std::string title;
   core::Severity severity = core::Severity::kSev3;
   core::Urgency urgency = core::Urgency::kHigh;
-  std::string service;  // im's service name
-  // kOpen, kMitigated (acknowledged), kResolved, or kClosed (resolved, then closed)
-  core::Status status = core::Status::kOpen;
+  std::string service;                        // im's service name
+  core::Status status = core::Status::kOpen;  // kOpen, kMitigated (acknowledged), kResolved
   Time created_at;
   std::optional<Time> acknowledged_at;  // the first acknowledgement the provider knows of
   std::string acknowledged_by;          // an email, or fallback_actor
   std::optional<Time> resolved_at;
-  std::string resolved_by;             // an email, or fallback_actor
-  std::optional<Time> closed_at;       // kClosed: when it was closed (else the event's time)
-  std::vector<std::string> assignees;  // emails; empty leaves im's as they are
+  std::string resolved_by;                           // an email, or fallback_actor
+  std::vector<std::string> assignees;                // emails; empty leaves im's as they are
   std::map<std::string, std::string> custom_fields;  // set on the incident ("pagerduty_id")
-  bool in_metrics = true;      // false: the provider says it was not an incident (core::Incident)
   std::string fallback_actor;  // who acts when no person is known: "pagerduty@<connector>"
+
+  // status may also be kClosed: resolved at resolved_at, then closed at closed_at (else at
+  // the event's time).
+  std::optional<Time> closed_at;
+  // False when the provider says it was not an incident after all (core::Incident::in_metrics).
+  bool in_metrics = true;
 };
 
 // The update of the linked incident `current` (none: a new incident) to what the provider
