@@ -60,6 +60,7 @@ store::ProviderUpdate Converge(const ObservedIncident& o,
     i.severity = o.severity;
   }
   for (const auto& [k, v] : o.custom_fields) i.custom_fields[k] = v;
+  i.in_metrics = o.in_metrics;
   if (!o.assignees.empty() && o.assignees != i.assignees) {
     i.assignees = o.assignees;
     std::string list;
@@ -128,6 +129,13 @@ store::ProviderUpdate Converge(const ObservedIncident& o,
         i.acknowledged_at = ack;
         i.acknowledged_by = ack_by;
         if (o.resolved_by.empty()) i.resolved_by.clear();  // nobody named: left for the log
+      }
+      if (o.status == Status::kClosed && i.status == Status::kResolved) {
+        const Time at = std::max(o.closed_at.value_or(when), *i.resolved_at);
+        Transition(
+            i, u.entries, o, o.fallback_actor, "closed",
+            [&](const core::Incident& x, const core::Actor& a) { return core::Close(x, a, at); },
+            o.key_prefix + ":closed:" + FormatTime(at));
       }
       break;
   }

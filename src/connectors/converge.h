@@ -37,6 +37,12 @@ struct ObservedIncident {
   // an entry whose key is already there is not added again.
   std::vector<core::TimelineEntry> entries;
   std::string fallback_actor;  // who acts when no person is known: "pagerduty@<connector>"
+
+  // status may also be kClosed: resolved at resolved_at, then closed at closed_at (else at
+  // the event's time).
+  std::optional<Time> closed_at;
+  // False when the provider says it was not an incident after all (core::Incident::in_metrics).
+  bool in_metrics = true;
 };
 
 // The update of the linked incident `current` (none: a new incident) to what the provider

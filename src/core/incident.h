@@ -58,6 +58,9 @@ struct Incident {
   std::vector<std::string> services;   // at least one
   std::vector<std::string> assignees;  // emails
   std::map<std::string, std::string> custom_fields;
+  // False for what a provider says was not an incident after all (incident.io's declined,
+  // canceled and merged): kept and shown, left out of MTTA, MTTR and open-incident counts.
+  bool in_metrics = true;
 
   Time created_at;
   std::string created_by;

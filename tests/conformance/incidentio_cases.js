@@ -45,6 +45,7 @@ async function run(t) {
   const closed = statuses.incident_statuses.find((s) => s.category === 'closed');
   await post('/v2/incidents/{id}/actions/edit', `/v2/incidents/${created.incident.id}/actions/edit`,
     { incident: { incident_status_id: closed.id }, notify_incident_channel: false });
+  await get('/v2/escalation_paths', '/v2/escalation_paths?page_size=25');
   const types = await get('/v2/catalog_types', '/v2/catalog_types');
   await get('/v2/catalog_entries', `/v2/catalog_entries?catalog_type_id=${types.catalog_types[0].id}`);
   // The filters an incremental sync uses.

@@ -83,6 +83,21 @@ TEST(ConvergeTest, EachObservedStateIsReachedThroughTheLifecycle) {
   EXPECT_TRUE(same.entries.empty());
 }
 
+TEST(ConvergeTest, AClosedObservationResolvesThenClosesAtTheProvidersTimes) {
+  ObservedIncident o = Observed(core::Status::kClosed);
+  o.resolved_at = kT0 + 40min;
+  o.closed_at = kT0 + 2h;
+  auto u = Converge(o, std::nullopt, "ac", kT0 + 3h);
+  EXPECT_EQ(u.incident.status, core::Status::kClosed);
+  EXPECT_EQ(u.incident.resolved_at, kT0 + 40min);
+  EXPECT_EQ(u.incident.closed_at, kT0 + 2h);
+  // Seen again: nothing more to do, and a reopen from closed works.
+  auto again = Converge(o, u.incident, "ac", kT0 + 4h);
+  EXPECT_EQ(again.incident.closed_at, kT0 + 2h);
+  auto reopened = Converge(Observed(core::Status::kOpen), again.incident, "ac", kT0 + 5h);
+  EXPECT_EQ(reopened.incident.status, core::Status::kOpen);
+}
+
 TEST(ConvergeTest, AnIncidentDeclaredInImKeepsItsOwnTitleAndSeverity) {
   auto declared = core::Declare(
       {.title = "Checkout down", .severity = core::Severity::kSev1, .services = {"checkout"}},

@@ -4,6 +4,7 @@
 // on-call schedules, idempotent re-syncs, and polling catching a change within one interval.
 #include "fakes/sqlite_query.h"
 #include "incidentio_fixture.h"
+#include "store/sqlite/deployment_store.h"
 
 namespace im::connectors::testing {
 namespace {
@@ -42,7 +43,9 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
         s.category == "under_review") {
       EXPECT_EQ(mine->status, core::Status::kOpen) << s.category;
     } else {
-      EXPECT_EQ(mine->status, core::Status::kResolved) << s.category;
+      EXPECT_EQ(mine->status,
+                s.category == "learning" ? core::Status::kResolved : core::Status::kClosed)
+          << s.category;
       EXPECT_TRUE(mine->resolved_at.has_value());
     }
     EXPECT_EQ(f.at("incidentio_paused"), s.category == "paused" ? "true" : "false");
@@ -80,6 +83,20 @@ TEST_F(IncidentIoImport, NinetyDaysImportByStatusCategoryThroughTheRateLimit) {
   EXPECT_EQ(Query("SELECT import_done FROM connectors WHERE name = 'iio'"), 1);
   // On-call: one im schedule per rotation layer of each incident.io schedule.
   EXPECT_EQ(Query("SELECT count(*) FROM oncall_schedules"), 2);
+  // Escalation paths: page the schedule, then a person; repeated once.
+  EXPECT_EQ(Query("SELECT count(*) FROM escalation_policies"), 2);
+  auto policies = schedules_->ListPolicies();
+  ASSERT_TRUE(policies);
+  for (const auto& p : *policies) {
+    ASSERT_EQ(p.policy.rules.size(), 2u) << p.policy.name;
+    EXPECT_EQ(p.policy.rules[0].delay, std::chrono::minutes(5));
+    ASSERT_EQ(p.policy.rules[0].targets.size(), 1u);
+    EXPECT_EQ(p.policy.rules[0].targets[0].type, schedule::EscalationTarget::Type::kSchedule);
+    EXPECT_TRUE(p.policy.rules[0].targets[0].id.starts_with("iio-iio-"));
+    EXPECT_EQ(p.policy.rules[1].targets[0].type, schedule::EscalationTarget::Type::kUser);
+    EXPECT_NE(p.policy.rules[1].targets[0].id.find('@'), std::string::npos);
+    EXPECT_EQ(p.policy.num_loops, 1);
+  }
   // Read-only: nothing is ever queued for incident.io.
   EXPECT_EQ(Query("SELECT count(*) FROM connector_outbox"), 0);
 }
@@ -104,6 +121,38 @@ TEST_F(IncidentIoImport, ImportKeepsPaceWithTheTokenBucket) {
             << " s simulated, least " << least << " s (" << report->incidents << " incidents)\n";
 }
 
+// Declined, canceled and merged incidents are kept, marked, and left out of the DORA facts
+// (MTTA, MTTR, open incidents); the rest are all in them.
+TEST_F(IncidentIoImport, DeclinedCanceledAndMergedAreLeftOutOfMttr) {
+  Start({.incidents = 300});
+  Add();
+  ASSERT_TRUE(Open()->Sync({}));
+  int64_t excluded = Query("SELECT count(*) FROM incidents WHERE in_metrics = 0");
+  EXPECT_GT(excluded, 0);
+  EXPECT_EQ(excluded, Query("SELECT count(*) FROM incidents WHERE custom_fields LIKE "
+                            "'%\"mttr\":\"excluded\"%'"));
+  store::sqlite::SqliteDeploymentStore deployments(*db_, store::AttributionSettings{}, clock_);
+  auto facts = deployments.Facts({.since = ImportStart(), .until = clock_.Now()});
+  ASSERT_TRUE(facts) << facts.error().message;
+  std::set<int64_t> in_facts;
+  for (const auto& f : facts->resolved) in_facts.insert(f.number);
+  for (const auto& f : facts->open_at_end) in_facts.insert(f.number);
+  int64_t resolved_kept = 0;
+  for (const auto& [id, s] : SimIncidents(ImportStart())) {
+    auto mine = Linked(id);
+    if (!mine) continue;
+    bool out = s.category == "declined" || s.category == "canceled" || s.category == "merged";
+    EXPECT_EQ(mine->in_metrics, !out) << s.category;
+    if (out) {
+      EXPECT_FALSE(in_facts.contains(mine->number)) << s.category << " counted in MTTR";
+    } else if (mine->resolved_at) {
+      EXPECT_TRUE(in_facts.contains(mine->number)) << s.category << " left out of MTTR";
+      ++resolved_kept;
+    }
+  }
+  EXPECT_GT(resolved_kept, 100);
+}
+
 TEST_F(IncidentIoImport, TimesComeFromTheIncidentUpdates) {
   Start({.incidents = 120});
   Add();
@@ -115,18 +164,21 @@ TEST_F(IncidentIoImport, TimesComeFromTheIncidentUpdates) {
   for (const auto& i : w.incidents) {
     const auto* st = w.FindStatus(i.status_id);
     if (!st || st->category != "closed" || i.mode != "standard") continue;
-    std::optional<Time> live, fixed;
+    std::optional<Time> live, fixed, closed;
     for (const auto& u : w.updates) {
       if (u.incident_id != i.id) continue;
       const auto* us = w.FindStatus(u.status_id);
       if (us && us->category == "live" && !live) live = u.created_at;
       if (us && us->category == "learning" && !fixed) fixed = u.created_at;
+      if (us && us->category == "closed" && !closed) closed = u.created_at;
     }
     auto mine = Linked(i.id);
     ASSERT_TRUE(mine);
     ASSERT_TRUE(live && fixed);
     EXPECT_EQ(mine->acknowledged_at, live);
     EXPECT_EQ(mine->resolved_at, fixed);
+    EXPECT_EQ(mine->status, core::Status::kClosed);
+    EXPECT_EQ(mine->closed_at, closed);
     EXPECT_EQ(mine->created_at, i.created_at);
     ++checked;
   }
@@ -179,7 +231,7 @@ TEST_F(IncidentIoImport, WithoutWebhooksPollingCatchesAChangeWithinOneInterval) 
   ASSERT_TRUE(c->Sync({}));
   auto mine = Linked(id);
   ASSERT_TRUE(mine);
-  EXPECT_EQ(mine->status, core::Status::kResolved);
+  EXPECT_EQ(mine->status, core::Status::kClosed);
   EXPECT_EQ(mine->custom_fields.at("incidentio_category"), "closed");
   EXPECT_EQ(Query("SELECT count(*) FROM timeline WHERE message LIKE '%All fixed%'"), 1);
 }

@@ -227,7 +227,7 @@ TEST_F(IncidentIoWebhook, TheSeedsEventNamesAreHandledToo) {
   ASSERT_TRUE(c->FollowUp());
   auto mine = Linked(id);
   ASSERT_TRUE(mine);
-  EXPECT_EQ(mine->status, core::Status::kResolved);
+  EXPECT_EQ(mine->status, core::Status::kClosed);
 }
 
 TEST_F(IncidentIoWebhook, UnknownEventTypesAndNonJsonAreAcknowledgedAndCounted) {

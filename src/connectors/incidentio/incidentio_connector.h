@@ -17,6 +17,7 @@
 #include "connectors/incidentio/mapping.h"
 #include "connectors/incidentio/settings.h"
 #include "connectors/registry.h"
+#include "schedule/escalation.h"
 
 namespace im::connectors::incidentio {
 
@@ -61,8 +62,14 @@ class IncidentIoConnector final : public Connector {
   Result<void> FetchOne(const std::string& id, RestClient& client, SyncReport* report);
   using Decide = std::function<Result<store::ProviderUpdate>(const store::LinkedIncident&)>;
   Decide Decider(const IioIncident& i, const IioContext& ctx);
-  // Schedules and their final entries into ctx.schedules (oncall_import.cc).
+  // Schedules and their final entries, and escalation paths, into ctx.schedules
+  // (oncall_import.cc).
   Result<int> ImportOnCall(SyncReport& report);
+  // Escalation paths as policies (their top-level levels; a repeat node is num_loops), by
+  // incident.io id; schedule targets are the im schedules made from that schedule.
+  Result<std::vector<std::pair<std::string, schedule::EscalationPolicy>>> ImportEscalationPaths(
+      const schedule::ScheduleIndex& index,
+      const std::map<std::string, std::vector<std::string>>& by_schedule, SyncReport& report);
   void Note(const IioIncident& i);
   void FlushStats(const SyncReport* report, bool failed, int64_t webhook_events);
 

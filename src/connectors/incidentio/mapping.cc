@@ -220,6 +220,8 @@ ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioConte
   // The times, from the updates: the first time it went live, the last time it left the open
   // categories (a reopened incident is resolved again later).
   std::optional<Time> resolved_at;
+  Time closed_at{};  // valid when `closing_since`
+  bool closing_since = false;
   std::string resolved_by;
   std::string merged_into;
   bool open_before = true;
@@ -234,6 +236,10 @@ ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioConte
       resolved_at = u.created_at;
       resolved_by = IioActor(u.updater_email, ctx);
     }
+    // Closed when it last entered a closing category (closed, declined, canceled, merged).
+    const bool closing = !open && u.category != "learning";
+    if (closing && !closing_since) closed_at = u.created_at;
+    closing_since = closing;
     if (!u.merged_into.empty()) merged_into = u.merged_into;
     open_before = open;
   }
@@ -247,9 +253,11 @@ ObservedIncident Observe(const IioIncident& i, const Settings& s, const IioConte
     o.status = c == "learning" ? core::Status::kResolved : core::Status::kClosed;
     o.resolved_at = resolved_at.value_or(i.updated_at);
     o.resolved_by = resolved_by;
+    if (o.status == core::Status::kClosed) o.closed_at = closing_since ? closed_at : i.updated_at;
   }
   // Set either way: what an earlier sync stored is replaced, never left behind.
   o.custom_fields["incidentio_paused"] = c == "paused" ? "true" : "false";
+  o.in_metrics = !ExcludedCategory(c);
   if (ExcludedCategory(c)) {
     o.custom_fields["mttr"] = "excluded";
     if (!merged_into.empty()) o.custom_fields["incidentio_merged_into"] = merged_into;

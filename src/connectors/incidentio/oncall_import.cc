@@ -10,6 +10,7 @@
 
 #include "common/time.h"
 #include "connectors/incidentio/incidentio_connector.h"
+#include "schedule/escalation.h"
 #include "schedule/incident_io.h"
 #include "schedule/oncall.h"
 
@@ -62,6 +63,8 @@ Result<int> IncidentIoConnector::ImportOnCall(SyncReport& report) {
   if (!listed) return std::unexpected(listed.error().Wrap("listing incident.io schedules"));
   int imported = 0;
   std::set<std::string> used_ids;
+  schedule::ScheduleIndex index;
+  std::map<std::string, std::vector<std::string>> by_schedule;  // incident.io id → im ids
   for (const auto& s : schedules) {
     const std::string sid = json::StringOr(s, "id");
     const std::string name = json::StringOr(s, "name");
@@ -174,10 +177,13 @@ Result<int> IncidentIoConnector::ImportOnCall(SyncReport& report) {
                .end = e.end,
                .user = e.email});
         }
-        if (auto valid = schedule::Validate(mine); !valid) {
+        auto valid = schedule::Validate(mine);
+        if (!valid) {
           ctx_.log->warn("skipping {}: {}", where, valid.error().message);
           continue;
         }
+        index.emplace(mine.id, std::move(*valid));
+        by_schedule[sid].push_back(mine.id);
         contents.schedules.push_back({.schedule = std::move(mine),
                                       .source = source,
                                       .external_id = sid + "/" + rid + "/" + layer_ids[L]});
@@ -185,9 +191,98 @@ Result<int> IncidentIoConnector::ImportOnCall(SyncReport& report) {
       }
     }
   }
+  if (auto paths = ImportEscalationPaths(index, by_schedule, report); !paths) {
+    return std::unexpected(paths.error());
+  } else {
+    for (auto& p : *paths) {
+      contents.policies.push_back(
+          {.policy = std::move(p.second), .source = source, .external_id = p.first});
+    }
+  }
   auto replaced = ctx_.schedules->ReplaceSource(source, contents);
   if (!replaced) return std::unexpected(replaced.error());
   return imported;
+}
+
+Result<std::vector<std::pair<std::string, schedule::EscalationPolicy>>>
+IncidentIoConnector::ImportEscalationPaths(
+    const schedule::ScheduleIndex& index,
+    const std::map<std::string, std::vector<std::string>>& by_schedule, SyncReport& report) {
+  std::map<std::string, std::string> email_of;  // user id → email, from the directory
+  auto users = ctx_.connectors.Directory(config_.name, "user");
+  if (!users) return std::unexpected(users.error());
+  for (const auto& u : *users) email_of[u.external_id] = u.name;
+  std::vector<std::pair<std::string, schedule::EscalationPolicy>> out;
+  std::set<std::string> used;
+  auto listed = ForEachPage(
+      client_, "/v2/escalation_paths", {}, "escalation_paths",
+      [&](const json::object& p) -> Result<bool> {
+        const std::string id = json::StringOr(p, "id");
+        const std::string name = json::StringOr(p, "name");
+        if (id.empty()) return true;
+        std::string pid =
+            "iio-" + config_.name + "-" + (IioSlug(name).empty() ? id : IioSlug(name));
+        if (!used.insert(pid).second) pid += "-" + id.substr(0, 8);
+        schedule::EscalationPolicy policy{.id = pid, .name = name};
+        bool skipped_branch = false;
+        for (const auto& n : IioArray(p, "path") ? *IioArray(p, "path") : json::array{}) {
+          if (!n.is_object()) continue;
+          const json::object& node = n.as_object();
+          std::string type = json::StringOr(node, "type");
+          if (type == "repeat") {
+            if (auto r = node.find("repeat"); r != node.end() && r->value().is_object()) {
+              auto times = json::GetOptionalInt(r->value().as_object(), "repeat_times");
+              if (times && *times)
+                policy.num_loops = static_cast<int>(std::max<int64_t>(0, **times));
+            }
+            continue;
+          }
+          if (type != "level") {
+            skipped_branch = skipped_branch || type == "if_else" || type == "escalation_path";
+            continue;  // delays, channels: nothing im pages
+          }
+          auto lv = node.find("level");
+          if (lv == node.end() || !lv->value().is_object()) continue;
+          const json::object& level = lv->value().as_object();
+          schedule::EscalationRule rule;
+          auto ack = json::GetOptionalInt(level, "time_to_ack_seconds");
+          int64_t seconds = ack && *ack ? **ack : 300;
+          rule.delay = std::chrono::minutes(std::max<int64_t>(1, (seconds + 59) / 60));
+          for (const auto& t :
+               IioArray(level, "targets") ? *IioArray(level, "targets") : json::array{}) {
+            if (!t.is_object()) continue;
+            std::string ttype = json::StringOr(t.as_object(), "type");
+            std::string tid = json::StringOr(t.as_object(), "id");
+            if (ttype == "user") {
+              if (auto e = email_of.find(tid); e != email_of.end()) {
+                rule.targets.push_back({schedule::EscalationTarget::Type::kUser, e->second});
+              }
+            } else if (ttype == "schedule") {
+              if (auto s = by_schedule.find(tid); s != by_schedule.end()) {
+                for (const auto& mine : s->second) {
+                  rule.targets.push_back({schedule::EscalationTarget::Type::kSchedule, mine});
+                }
+              }
+            }
+          }
+          if (!rule.targets.empty()) policy.rules.push_back(std::move(rule));
+        }
+        if (skipped_branch) {
+          ctx_.log->warn(
+              "incident.io escalation path {}: conditional branches are not modelled; "
+              "only its top-level levels are imported",
+              name);
+        }
+        if (auto ok = schedule::ValidatePolicy(policy, index); !ok) {
+          ctx_.log->warn("skipping incident.io escalation path {}: {}", name, ok.error().message);
+          return true;
+        }
+        out.emplace_back(id, std::move(policy));
+        return true;
+      },
+      &report.requests, 25);
+  if (!listed) return std::unexpected(listed.error().Wrap("listing incident.io escalation paths"));
+  return out;
 }
 
 }  // namespace im::connectors::incidentio

@@ -25,7 +25,7 @@ ConnectorType Type() {
                        .manages_webhooks = false,
                        .imports_history = true,
                        .imports_schedules = true,
-                       .imports_escalation_policies = false,
+                       .imports_escalation_policies = true,
                        .maps_services = false},
       .parse_custom = [](const json::object& custom, ConnectorConfig& config) -> Result<void> {
         auto settings = ParseSettings(custom);

@@ -1,5 +1,5 @@
 // incident.io configuration, catalog and on-call reads: /v1/severities, /v1/incident_statuses,
-// /v2/catalog_types and /v2/catalog_entries (the service catalog),
+// /v2/catalog_types and /v2/catalog_entries (the service catalog), /v2/escalation_paths,
 // /v2/users[/{id}], /v2/schedules[/{id}] and /v2/schedule_entries (whose pages continue by
 // passing pagination_meta.after back as entry_window_start).
 #include <algorithm>
@@ -169,6 +169,19 @@ void AddDirectoryRoutes(SimRouter& r, State& st, RateLimiter* limiter) {
       read);
   r.Add(
       "GET", "/v2/schedule_entries", [&st](const auto& req) { return Entries(st, req); }, read);
+  r.Add(
+      "GET", "/v2/escalation_paths",
+      [&st](const net::HttpRequest& req) {
+        auto size = ParsePageSize(req, 25);  // the parameter's schema maximum
+        if (auto* err = std::get_if<Response>(&size)) return std::move(*err);
+        std::lock_guard lock(st.mu);
+        return JsonResponse(
+            200, CursorPage(
+                     "escalation_paths", st.world.escalation_paths, req.Query("after").value_or(""),
+                     std::get<int64_t>(size), false, [](const EscalationPath& p) { return p.id; },
+                     [](const EscalationPath& p) { return json::value(EscalationPathJson(p)); }));
+      },
+      read);
   r.Add(
       "GET", "/v2/catalog_types",
       [&st](const net::HttpRequest&) {

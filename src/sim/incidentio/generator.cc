@@ -98,6 +98,12 @@ World Generate(const GeneratorOptions& o) {
     sch.rotations.push_back(r);
     w.schedules.push_back(sch);
   }
+  for (const auto& sch : w.schedules) {  // page the schedule, then its first user's manager
+    EscalationPath p{w.NewId(), sch.name + " escalation", {}, 1};
+    p.levels.push_back({{{"schedule", sch.id}}, 300});
+    p.levels.push_back({{{"user", w.users.front().id}}, 600});
+    w.escalation_paths.push_back(std::move(p));
+  }
   for (const char* name : {"Payments API", "Checkout", "Search", "Identity"}) {
     w.services.push_back({w.NewId(), name});
   }

@@ -52,6 +52,28 @@ json::object CatalogEntryJson(const World& w, const CatalogEntry& e) {
           {"updated_at", FormatTime(w.configured_at)}};
 }
 
+json::object EscalationPathJson(const EscalationPath& p) {
+  json::array path;
+  for (size_t i = 0; i < p.levels.size(); ++i) {
+    json::array targets;
+    for (const auto& [type, id] : p.levels[i].targets) {
+      targets.push_back(json::object{{"id", id}, {"type", type}, {"urgency", "high"}});
+    }
+    path.push_back(json::object{
+        {"id", p.id + "-N" + std::to_string(i + 1)},
+        {"type", "level"},
+        {"level", json::object{{"targets", std::move(targets)},
+                               {"time_to_ack_seconds", p.levels[i].time_to_ack_seconds}}}});
+  }
+  if (p.repeat_times > 0 && !p.levels.empty()) {
+    path.push_back(json::object{
+        {"id", p.id + "-R"},
+        {"type", "repeat"},
+        {"repeat", json::object{{"to_node", p.id + "-N1"}, {"repeat_times", p.repeat_times}}}});
+  }
+  return {{"id", p.id}, {"name", p.name}, {"path", std::move(path)}, {"team_ids", json::array{}}};
+}
+
 json::object ServiceTypeJson(const World& w) {
   return {{"id", kServiceTypeId},
           {"name", "Service"},

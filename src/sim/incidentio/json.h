@@ -20,6 +20,7 @@ json::object ScheduleJson(const World& w, const Schedule& s, Time now);
 json::object EntryJson(const World& w, const Entry& e);
 json::object CatalogEntryJson(const World& w, const CatalogEntry& e);  // CatalogEntryV2
 json::object ServiceTypeJson(const World& w);                          // CatalogTypeV2
+json::object EscalationPathJson(const EscalationPath& p);              // EscalationPathV2
 json::array CustomFieldEntriesJson(const World& w, const Incident& inc);
 
 // The error body with `status`; `type` e.g. "validation_error", "authentication_error"; the

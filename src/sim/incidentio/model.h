@@ -62,6 +62,18 @@ struct Schedule {
   std::vector<Rotation> rotations;
 };
 
+// An escalation path of levels (EscalationPathV2's "level" nodes, then a "repeat" node).
+struct EscalationLevel {
+  std::vector<std::pair<std::string, std::string>> targets;  // (type "user"|"schedule", id)
+  int64_t time_to_ack_seconds = 300;
+};
+
+struct EscalationPath {
+  std::string id, name;
+  std::vector<EscalationLevel> levels;
+  int64_t repeat_times = 0;
+};
+
 struct Entry {
   Time start{}, end{};
   std::string user_id, rotation_id, layer_id;
@@ -75,6 +87,7 @@ struct World {
   std::vector<Update> updates;      // oldest first
   std::vector<Schedule> schedules;
   std::vector<CatalogEntry> services;  // the catalog type kServiceTypeId
+  std::vector<EscalationPath> escalation_paths;
   Time configured_at{};  // when severities and statuses were set up (their created_at)
   int64_t next_reference = 1;
   uint64_t next_serial = 1;

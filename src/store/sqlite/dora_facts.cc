@@ -56,7 +56,8 @@ Result<void> ScanIncidents(Connection& conn, const std::string& where, int64_t s
 Result<void> ScanByUrgency(Connection& conn, const char* index, const char* column,
                            const FactQuery& q, std::vector<IncidentFact>& out, int64_t& low_count) {
   const int64_t since = ToUnixMicros(q.since), until = ToUnixMicros(q.until);
-  const std::string where = std::string(" AND ") + column + " >= ?1 AND " + column + " < ?2";
+  const std::string where =
+      std::string(" AND in_metrics = 1 AND ") + column + " >= ?1 AND " + column + " < ?2";
   const std::string from = std::string("FROM incidents INDEXED BY ") + index;
   if (auto ok = ScanIncidents(conn, from + " WHERE urgency = 'high'" + where, since, until, out);
       !ok) {
@@ -104,14 +105,15 @@ Result<void> ReadAllServicesPart(Connection& conn, const FactQuery& q, std::stri
     case FactPart::kOpenAtEnd:
       if (auto ok = ScanIncidents(conn,
                                   "FROM incidents INDEXED BY incidents_unresolved WHERE "
-                                  "resolved_at IS NULL AND created_at < ?2",
+                                  "resolved_at IS NULL AND in_metrics = 1 AND created_at < ?2",
                                   since, until, in.open_at_end);
           !ok) {
         return ok;
       }
       return ScanIncidents(conn,
                            "FROM incidents INDEXED BY incidents_resolved WHERE urgency IN "
-                           "('high', 'low') AND resolved_at >= ?2 AND created_at < ?2",
+                           "('high', 'low') AND in_metrics = 1 AND resolved_at >= ?2 AND "
+                           "created_at < ?2",
                            since, until, in.open_at_end);
   }
   return Ok();
@@ -148,7 +150,7 @@ Result<void> SomeServices(Connection& conn, const FactQuery& q, std::string_view
                  "SELECT i.number, i.created_at, i.acknowledged_at, i.resolved_at, i.urgency = "
                  "'high' FROM "
                  "incident_services s CROSS JOIN incidents i ON i.number = s.incident "
-                 "WHERE s.service = ?4 AND i.created_at < ?2",
+                 "WHERE s.service = ?4 AND i.in_metrics = 1 AND i.created_at < ?2",
                  bind,
                  [&](const Statement& st) {
                    IncidentFact f = ReadIncidentFact(st);

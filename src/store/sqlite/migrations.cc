@@ -340,6 +340,22 @@ CREATE TABLE event_alerts (
   PRIMARY KEY (routing_key, dedup_key, incident)
 ) WITHOUT ROWID;
 )sql",
+      // 12: incidents a provider says were not incidents after all (incident.io's declined,
+      // canceled, merged) stay, and are left out of MTTA, MTTR and open counts: the metric
+      // indexes hold only the rest, so the scans stay index-only.
+      R"sql(
+ALTER TABLE incidents ADD COLUMN in_metrics INTEGER NOT NULL DEFAULT 1;
+DROP INDEX incidents_resolved;
+DROP INDEX incidents_acknowledged;
+DROP INDEX incidents_unresolved;
+CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, acknowledged_at)
+  WHERE resolved_at IS NOT NULL AND in_metrics = 1;
+CREATE INDEX incidents_acknowledged ON incidents
+  (urgency, acknowledged_at, created_at, resolved_at)
+  WHERE acknowledged_at IS NOT NULL AND in_metrics = 1;
+CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency)
+  WHERE resolved_at IS NULL AND in_metrics = 1;
+)sql",
   };
   return kMigrations;
 }

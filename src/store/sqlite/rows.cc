@@ -64,7 +64,8 @@ void BindIncident(Statement& st, const core::Incident& i) {
       .Bind(18, int64_t{i.resolve_sla_breached})
       .Bind(19, i.source)
       .Bind(20, ToUnixMicros(i.updated_at))
-      .Bind(21, i.version);
+      .Bind(21, i.version)
+      .Bind(22, int64_t{i.in_metrics});
 }
 
 Result<void> IndexServices(Connection& conn, const core::Incident& i) {
@@ -85,7 +86,7 @@ const char* const kIncidentColumns =
     "number, title, description, severity, urgency, status, services, assignees, custom_fields, "
     "created_at, created_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, "
     "closed_at, closed_by, ack_sla_breached, resolve_sla_breached, source, updated_at, version, "
-    "synced_with";
+    "synced_with, in_metrics";
 
 core::Incident ReadIncident(const Statement& st) {
   core::Incident i;
@@ -112,6 +113,7 @@ core::Incident ReadIncident(const Statement& st) {
   i.updated_at = FromUnixMicros(st.Int(20));
   i.version = st.Int(21);
   i.synced_with = st.Text(22);
+  i.in_metrics = st.Int(23) != 0;
   return i;
 }
 
@@ -135,8 +137,8 @@ Result<int64_t> InsertIncidentRow(Connection& conn, const core::Incident& incide
       "INSERT INTO incidents (title, description, severity, urgency, status, services, "
       "assignees, custom_fields, created_at, created_by, acknowledged_at, acknowledged_by, "
       "resolved_at, resolved_by, closed_at, closed_by, ack_sla_breached, resolve_sla_breached, "
-      "source, updated_at, version) VALUES "
-      "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)");
+      "source, updated_at, version, in_metrics) VALUES "
+      "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22)");
   if (!st) return std::unexpected(st.error());
   BindIncident(**st, incident);
   if (auto ok = (*st)->Run(); !ok) return std::unexpected(ok.error());
@@ -152,7 +154,7 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
       "services=?6, assignees=?7, custom_fields=?8, created_at=?9, created_by=?10, "
       "acknowledged_at=?11, acknowledged_by=?12, resolved_at=?13, resolved_by=?14, "
       "closed_at=?15, closed_by=?16, ack_sla_breached=?17, resolve_sla_breached=?18, "
-      "source=?19, updated_at=?20, version=?21 WHERE number=?22");
+      "source=?19, updated_at=?20, version=?21, in_metrics=?22 WHERE number=?23");
   if (!st) return std::unexpected(st.error());
   // Most changes (acknowledge, resolve, a note) keep the services: then their index rows stay,
   // rather than being deleted and written again (pages the commit would write to the WAL).
@@ -167,7 +169,7 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
   bool same_services = (*before)->Text(0) == services;
   before->reset();
   BindIncident(**st, incident);
-  (*st)->Bind(22, incident.number);
+  (*st)->Bind(23, incident.number);
   if (auto ok = (*st)->Run(); !ok) return ok;
   return same_services ? Ok() : IndexServices(conn, incident);
 }

@@ -117,8 +117,27 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
   EXPECT_EQ((*s)->GetIncident(1)->title, "kept");
 }
 
+// Takes a database of the latest schema back to schema 11 (before in_metrics).
+constexpr char kBackToSchema11[] =
+    "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "
+    "DROP INDEX incidents_unresolved; ALTER TABLE incidents DROP COLUMN in_metrics; "
+    "CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, "
+    "acknowledged_at) WHERE resolved_at IS NOT NULL; "
+    "CREATE INDEX incidents_acknowledged ON incidents (urgency, acknowledged_at, created_at, "
+    "resolved_at) WHERE acknowledged_at IS NOT NULL; "
+    "CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency) "
+    "WHERE resolved_at IS NULL; PRAGMA user_version = 11;";
+
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "  // 12
+    "DROP INDEX incidents_unresolved; ALTER TABLE incidents DROP COLUMN in_metrics; "
+    "CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, "
+    "acknowledged_at) WHERE resolved_at IS NOT NULL; "
+    "CREATE INDEX incidents_acknowledged ON incidents (urgency, acknowledged_at, created_at, "
+    "resolved_at) WHERE acknowledged_at IS NOT NULL; "
+    "CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency) "
+    "WHERE resolved_at IS NULL; "
     "DROP TABLE event_alerts; DROP TABLE event_integrations; DROP TABLE channels; "  // 11
     "DROP TABLE monitor_checks; DROP TABLE monitors; "
     "ALTER TABLE connectors DROP COLUMN sends_changes; "  // 10
@@ -199,6 +218,7 @@ TEST(SqliteStoreTest, UpgradingReadsWhatTheStoreNeedsOutOfTheStoredConfigs) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, kBackToSchema11, nullptr, nullptr, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE event_alerts; DROP TABLE event_integrations; "
                          "DROP TABLE channels; DROP TABLE monitor_checks; DROP TABLE monitors; "
