@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace im::monitor {
 
 Time NextDue(std::optional<Time> last_check, Duration interval, Time now) {
@@ -54,6 +56,22 @@ SchedulerStats Scheduler::stats() const {
   return stats_;
 }
 
+void Scheduler::Plan(int64_t id, std::optional<Time> due) {
+  if (auto it = next_.find(id); it != next_.end()) {
+    queue_.erase({it->second, id});
+    if (!due) {
+      next_.erase(it);
+      return;
+    }
+    it->second = *due;
+  } else if (!due) {
+    return;
+  } else {
+    next_.emplace(id, *due);
+  }
+  queue_.emplace(*due, id);
+}
+
 void Scheduler::PlanLoop() {
   Time last_reload{}, last_prune = clock_.Now();
   std::unique_lock lock(mu_);
@@ -62,42 +80,51 @@ void Scheduler::PlanLoop() {
     if (now - last_reload >= options_.reload_every) {
       lock.unlock();
       auto list = monitors_.store().ListMonitors();
+      // Parsing 10,000 definitions takes a while: done without the lock the workers need.
+      std::map<int64_t, store::StoredMonitor> fresh;
+      std::map<int64_t, Duration> intervals;
+      if (list) {
+        for (auto& s : *list) {
+          if (s.paused) continue;
+          auto m = MonitorFromStored(s);
+          if (!m) continue;
+          intervals.emplace(s.id, m->interval);
+          fresh.emplace(s.id, std::move(s));
+        }
+      }
       lock.lock();
       last_reload = now;
       if (!list) {
         log_->error("monitors: cannot list monitors: {}", list.error().message);
       } else {
-        std::map<int64_t, store::StoredMonitor> fresh;
         std::vector<std::pair<int64_t, Duration>> due_now;  // new or overdue: spread below
-        for (auto& s : *list) {
-          if (s.paused) continue;
-          auto m = MonitorFromStored(s);
-          if (!m) continue;
-          auto it = next_.find(s.id);
-          // A new monitor, or one whose interval changed: plan from its last check.
-          auto old = known_.find(s.id);
-          if (it == next_.end() || old == known_.end() || old->second.definition != s.definition) {
-            Time due = NextDue(s.last_check_at, m->interval, now);
+        for (auto& [id, s] : fresh) {
+          // A new monitor, or one whose definition changed: plan from its last check.
+          auto old = known_.find(id);
+          if (!next_.contains(id) || old == known_.end() ||
+              old->second.definition != s.definition) {
+            Time due = NextDue(s.last_check_at, intervals[id], now);
             if (due == now) {
-              due_now.emplace_back(s.id, m->interval);
+              due_now.emplace_back(id, intervals[id]);
             } else {
-              next_[s.id] = due;
+              Plan(id, due);
             }
           }
-          fresh.emplace(s.id, std::move(s));
         }
         // Many monitors due at once (a start, or a server that was down) would all run in one
         // burst and again one interval later, each burst making the last checks late: they are
         // spread over their interval instead (one alone still runs at once).
         for (size_t i = 0; i < due_now.size(); ++i) {
           const auto& [id, interval] = due_now[i];
-          next_[id] =
-              now + interval * static_cast<int64_t>(i) / static_cast<int64_t>(due_now.size());
+          Plan(id, now + interval * static_cast<int64_t>(i) / static_cast<int64_t>(due_now.size()));
         }
-        for (auto it = next_.begin(); it != next_.end();) {
-          it = fresh.contains(it->first) ? std::next(it) : next_.erase(it);
+        std::vector<int64_t> gone;
+        for (const auto& [id, due] : next_) {
+          if (!fresh.contains(id)) gone.push_back(id);
         }
+        for (int64_t id : gone) Plan(id, std::nullopt);
         known_ = std::move(fresh);
+        interval_ = std::move(intervals);
       }
     }
     if (now - last_prune >= options_.prune_every) {
@@ -108,29 +135,49 @@ void Scheduler::PlanLoop() {
       }
       lock.lock();
     }
-    Time earliest = now + options_.tick;
-    bool handed = false;
-    for (auto& [id, due] : next_) {
-      if (due <= now) {
-        if (!running_[id]) {
-          due_.emplace_back(id, due);
-          running_[id] = true;
-          handed = true;
-          auto m = MonitorFromStored(known_[id]);
-          due += m ? m->interval : std::chrono::seconds(60);
-          // Fell far behind (a stopped process): skip missed runs rather than bunch them.
-          if (due <= now) due = now + (m ? m->interval : std::chrono::seconds(60));
-        }
+    // Hand out what is due, earliest first; a monitor whose last check is still running waits
+    // (keeping its due time, so its lateness shows) and is looked at again next pass.
+    std::vector<std::pair<Time, int64_t>> busy;
+    size_t handed = 0;
+    while (!queue_.empty() && queue_.begin()->first <= now) {
+      auto [due, id] = *queue_.begin();
+      queue_.erase(queue_.begin());
+      if (running_[id]) {
+        busy.emplace_back(due, id);
+        continue;
       }
-      earliest = std::min(earliest, due);
+      due_.emplace_back(id, due);
+      running_[id] = true;
+      ++handed;
+      auto iv = interval_.find(id);
+      Duration interval = iv != interval_.end() ? iv->second : std::chrono::seconds(60);
+      Time next = due + interval;
+      // Fell far behind (a stopped process): skip missed runs rather than bunch them.
+      if (next <= now) next = now + interval;
+      next_[id] = next;
+      queue_.emplace(next, id);
     }
-    if (handed) work_cv_.notify_all();
+    for (const auto& b : busy) queue_.insert(b);
+    if (handed == 1) {
+      work_cv_.notify_one();
+    } else if (handed > 1) {
+      work_cv_.notify_all();
+    }
     stats_.planner_passes++;
-    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(earliest - clock_.Now());
-    if (wait > std::chrono::microseconds(0)) {
-      plan_cv_.wait_for(lock, std::min<std::chrono::microseconds>(wait, options_.tick),
-                        [&] { return stopping_; });
+    Time earliest = now + options_.tick;
+    if (!busy.empty()) earliest = now;  // look again soon: a running check will have ended
+    for (const auto& [due, id] : queue_) {
+      if (due > now) {
+        earliest = std::min(earliest, due);
+        break;
+      }
     }
+    auto wait = std::chrono::duration_cast<std::chrono::microseconds>(earliest - clock_.Now());
+    wait = std::clamp<std::chrono::microseconds>(
+        wait, std::chrono::duration_cast<std::chrono::microseconds>(options_.coalesce),
+        std::chrono::duration_cast<std::chrono::microseconds>(
+            std::max(options_.tick, options_.coalesce)));
+    plan_cv_.wait_for(lock, wait, [&] { return stopping_; });
   }
 }
 
