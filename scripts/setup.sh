@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libsodium-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  curl wrk
+  curl wrk dnsmasq-base
   prometheus-alertmanager
 )
 # Node.js and npm are only needed for spec validation; the machine image may bring its own.

@@ -150,10 +150,10 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok = CheckKeys(
-            root, "",
-            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http", "dora", "monitors"},
-            where);
+    if (auto ok = CheckKeys(root, "",
+                            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http",
+                             "dora", "monitors", "monitor_retention"},
+                            where);
         !ok) {
       return ok;
     }
@@ -181,6 +181,17 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
       auto monitors = ReadMonitorsYaml(root["monitors"], where);
       if (!monitors) return std::unexpected(monitors.error());
       c.monitors = std::move(*monitors);
+    }
+    if (root["monitor_retention"]) {
+      auto text = YamlScalar(root["monitor_retention"], "monitor_retention", where);
+      if (!text) return std::unexpected(text.error());
+      auto d = ParseDuration(*text);
+      if (!d || *d < std::chrono::days(1)) {
+        return InvalidAt(where,
+                         "'monitor_retention' must be a duration of at least 1d, like 30d "
+                         "or 90d");
+      }
+      c.monitor_retention = *d;
     }
   } catch (const YAML::Exception& e) {
     return InvalidAt(where, e.what());

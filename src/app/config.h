@@ -34,6 +34,8 @@ struct Config {
   // Monitors declared in the file (docs/monitors.md), in the API's JSON form; `im serve` adds
   // or replaces them by name when it starts.
   std::vector<json::object> monitors;
+  // How long monitors' check results are kept (pruned hourly); uptime over 30 d needs 30 d.
+  Duration monitor_retention = std::chrono::days(30);
   std::string config_file;  // the file that was read, if any
 };
 

@@ -45,7 +45,9 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
                            .zone = config.dora.zone});
   rt->monitors = std::make_unique<monitor::Monitors>(
       *rt->monitor_store, *rt->store, rt->clock,
-      monitor::MonitorsOptions{.install_id = *install_id, .public_url = config.public_url});
+      monitor::MonitorsOptions{.install_id = *install_id,
+                               .public_url = config.public_url,
+                               .retention = config.monitor_retention});
   return rt;
 }
 

@@ -20,7 +20,7 @@ namespace {
 struct MonitorFlags {
   std::string type, url, target, method, body, body_contains, json_path, json_equals;
   std::vector<std::string> headers, expect_status, maintenance, channels;
-  std::string record_type, expected_answer, interval, timeout, service, sev, region;
+  std::string record_type, expected_answer, resolver, interval, timeout, service, sev, region;
   int failure_threshold = 0, recovery_threshold = 0, tls_expiry_days = 0;
   bool no_follow = false, follow = false, paused = false;
   std::string name, rename;
@@ -41,8 +41,11 @@ void AddDefinitionFlags(CLI::App* cmd, MonitorFlags& f) {
   cmd->add_flag("--follow-redirects", f.follow, "http: follow redirects (default)");
   cmd->add_option("--tls-expiry-days", f.tls_expiry_days,
                   "https: fail when the certificate expires within N days (default 14, 0: off)");
-  cmd->add_option("--record-type", f.record_type, "dns: A (default) or AAAA");
-  cmd->add_option("--expected-answer", f.expected_answer, "dns: an address the answer must hold");
+  cmd->add_option("--record-type", f.record_type, "dns: A (default), AAAA, CNAME, MX, NS or TXT");
+  cmd->add_option("--expected-answer", f.expected_answer,
+                  "dns: an answer that must be among them (MX: '10 mx.example.com' or the name)");
+  cmd->add_option("--resolver", f.resolver,
+                  "dns: ask this server, 'ip' or 'ip:port' (default: the system's resolv.conf)");
   cmd->add_option("--interval", f.interval, "How often to check (default 60s, at least 10s)");
   cmd->add_option("--timeout", f.timeout, "How long a check may take (default 10s)");
   cmd->add_option("--failure-threshold", f.failure_threshold,
@@ -73,6 +76,7 @@ json::object DefinitionFromFlags(CLI::App* cmd, const MonitorFlags& f) {
   set("--json-equals", "json_equals", f.json_equals);
   set("--record-type", "record_type", f.record_type);
   set("--expected-answer", "expected_answer", f.expected_answer);
+  set("--resolver", "resolver", f.resolver);
   set("--interval", "interval", f.interval);
   set("--timeout", "timeout", f.timeout);
   set("--service", "service", f.service);

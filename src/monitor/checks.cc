@@ -1,14 +1,19 @@
 #include "monitor/checks.h"
 
 #include <arpa/inet.h>
+#include <arpa/nameser.h>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/icmp6.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <resolv.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -164,7 +169,8 @@ CheckOutcome RunTcp(const Monitor& m, const CheckInput& in) {
   return out;
 }
 
-CheckOutcome RunDns(const Monitor& m, const CheckInput& in) {
+// A and AAAA through getaddrinfo: what applications on this host get (hosts file included).
+CheckOutcome RunDnsSystem(const Monitor& m, const CheckInput& in) {
   CheckOutcome out{.at = in.now};
   auto start = SteadyClock::now();
   addrinfo* res = nullptr;
@@ -181,7 +187,7 @@ CheckOutcome RunDns(const Monitor& m, const CheckInput& in) {
             ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
             : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
     inet_ntop(a->ai_family, addr, text, sizeof text);
-    if (m.expected_answer.empty() || m.expected_answer == text) {
+    if (DnsAnswerMatches(m.record_type, text, m.expected_answer)) {
       out.ok = true;
       return out;
     }
@@ -193,6 +199,130 @@ CheckOutcome RunDns(const Monitor& m, const CheckInput& in) {
   return out;
 }
 
+int DnsTypeCode(const std::string& type) {
+  if (type == "A") return ns_t_a;
+  if (type == "AAAA") return ns_t_aaaa;
+  if (type == "CNAME") return ns_t_cname;
+  if (type == "MX") return ns_t_mx;
+  if (type == "NS") return ns_t_ns;
+  return ns_t_txt;
+}
+
+// One answer record as text, or "" when it cannot be read.
+std::string DnsRecordText(const ns_msg& msg, const ns_rr& rr) {
+  const unsigned char* data = ns_rr_rdata(rr);
+  const size_t len = ns_rr_rdlen(rr);
+  char name[NS_MAXDNAME] = {};
+  switch (ns_rr_type(rr)) {
+    case ns_t_a:
+    case ns_t_aaaa: {
+      char text[INET6_ADDRSTRLEN] = {};
+      const int family = ns_rr_type(rr) == ns_t_a ? AF_INET : AF_INET6;
+      if (len != (family == AF_INET ? 4u : 16u)) return "";
+      inet_ntop(family, data, text, sizeof text);
+      return text;
+    }
+    case ns_t_cname:
+    case ns_t_ns:
+      if (ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), data, name, sizeof name) < 0)
+        return "";
+      return name;
+    case ns_t_mx:
+      if (len < 3 ||
+          ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg), data + 2, name, sizeof name) < 0)
+        return "";
+      return std::to_string(ns_get16(data)) + " " + name;
+    case ns_t_txt: {
+      std::string text;  // character-strings, each a length byte and its bytes
+      for (size_t i = 0; i < len;) {
+        size_t n = data[i];
+        if (i + 1 + n > len) return "";
+        text.append(reinterpret_cast<const char*>(data + i + 1), n);
+        i += 1 + n;
+      }
+      return text;
+    }
+    default: return "";
+  }
+}
+
+// Every record type through the resolver library, asking `m.resolver` when one is set.
+CheckOutcome RunDnsQuery(const Monitor& m, const CheckInput& in) {
+  CheckOutcome out{.at = in.now};
+  auto start = SteadyClock::now();
+  struct __res_state state {};
+  if (res_ninit(&state) != 0) {
+    out.error = "cannot start the DNS resolver (resolv.conf)";
+    return out;
+  }
+  struct Closer {
+    res_state s;
+    ~Closer() { res_nclose(s); }
+  } closer{&state};
+  if (!m.resolver.empty()) {
+    auto server = ParseResolver(m.resolver);
+    if (!server) {
+      out.error = "resolver '" + m.resolver + "' is not an address";
+      return out;
+    }
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server->second);
+    inet_pton(AF_INET, server->first.c_str(), &addr.sin_addr);
+    state.nsaddr_list[0] = addr;
+    state.nscount = 1;
+  }
+  state.retrans = std::max<int>(
+      1, static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(m.timeout).count()));
+  state.retry = 1;
+  unsigned char answer[8192];
+  int n = res_nquery(&state, m.target.c_str(), ns_c_in, DnsTypeCode(m.record_type), answer,
+                     sizeof answer);
+  out.response_time = CheckElapsed(start);
+  const std::string what = m.record_type + " " + m.target;
+  if (n < 0) {
+    switch (state.res_h_errno) {
+      case HOST_NOT_FOUND: out.error = what + ": no such name (NXDOMAIN)"; break;
+      case NO_DATA: out.error = what + ": the name has no " + m.record_type + " records"; break;
+      case TRY_AGAIN:
+        out.error = what + ": no answer from " +
+                    (m.resolver.empty() ? std::string("the resolver") : m.resolver) + " within " +
+                    FormatDuration(m.timeout);
+        break;
+      default: out.error = what + ": the DNS server refused or failed the query"; break;
+    }
+    return out;
+  }
+  ns_msg msg;
+  if (ns_initparse(answer, n, &msg) < 0) {
+    out.error = what + ": the DNS answer cannot be read";
+    return out;
+  }
+  std::string answers;
+  const int type = DnsTypeCode(m.record_type);
+  for (int i = 0; i < ns_msg_count(msg, ns_s_an); ++i) {
+    ns_rr rr;
+    if (ns_parserr(&msg, ns_s_an, i, &rr) < 0 || ns_rr_type(rr) != type) continue;
+    std::string text = DnsRecordText(msg, rr);
+    if (text.empty()) continue;
+    if (DnsAnswerMatches(m.record_type, text, m.expected_answer)) {
+      out.ok = true;
+      return out;
+    }
+    answers += (answers.empty() ? "" : ", ") + text;
+  }
+  out.error = answers.empty() ? what + ": the name has no " + m.record_type + " records"
+                              : what + " answered " + answers + ", not " + m.expected_answer;
+  return out;
+}
+
+CheckOutcome RunDns(const Monitor& m, const CheckInput& in) {
+  if ((m.record_type == "A" || m.record_type == "AAAA") && m.resolver.empty()) {
+    return RunDnsSystem(m, in);
+  }
+  return RunDnsQuery(m, in);
+}
+
 uint16_t IcmpChecksum(const unsigned char* data, size_t len) {
   uint32_t sum = 0;
   for (size_t i = 0; i + 1 < len; i += 2) sum += (data[i] << 8) | data[i + 1];
@@ -201,19 +331,27 @@ uint16_t IcmpChecksum(const unsigned char* data, size_t len) {
   return htons(static_cast<uint16_t>(~sum));
 }
 
-// ICMP echo over an unprivileged datagram socket (Linux ping sockets, allowed for the groups in
-// net.ipv4.ping_group_range), else a raw socket (root or CAP_NET_RAW). IPv4 only.
+// ICMP echo (IPv4) or ICMPv6 echo over an unprivileged datagram socket (Linux ping sockets,
+// allowed for the groups in net.ipv4.ping_group_range, which covers both), else a raw socket
+// (root or CAP_NET_RAW). The kernel fills in the ICMPv6 checksum.
 CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
   CheckOutcome out{.at = in.now};
   auto start = SteadyClock::now();
   addrinfo* res = nullptr;
-  out.error = ResolveHost(m.target, "", AF_INET, SOCK_DGRAM, &res);
+  std::string host = m.target;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  out.error = ResolveHost(host, "", AF_UNSPEC, SOCK_DGRAM, &res);
   if (!out.error.empty()) return out;
   std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> list(res, freeaddrinfo);
+  const bool v6 = res->ai_family == AF_INET6;
+  const int family = v6 ? AF_INET6 : AF_INET;
+  const int proto = v6 ? static_cast<int>(IPPROTO_ICMPV6) : static_cast<int>(IPPROTO_ICMP);
   bool raw = false;
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+  int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto);
   if (fd < 0) {
-    fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+    fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto);
     raw = true;
   }
   if (fd < 0) {
@@ -223,11 +361,18 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
     return out;
   }
   unsigned char packet[16] = {};
-  auto* hdr = reinterpret_cast<icmphdr*>(packet);
-  hdr->type = ICMP_ECHO;
-  hdr->un.echo.id = htons(static_cast<uint16_t>(getpid()));
-  hdr->un.echo.sequence = htons(1);
-  hdr->checksum = IcmpChecksum(packet, sizeof packet);
+  if (v6) {
+    auto* hdr = reinterpret_cast<icmp6_hdr*>(packet);
+    hdr->icmp6_type = ICMP6_ECHO_REQUEST;
+    hdr->icmp6_id = htons(static_cast<uint16_t>(getpid()));
+    hdr->icmp6_seq = htons(1);
+  } else {
+    auto* hdr = reinterpret_cast<icmphdr*>(packet);
+    hdr->type = ICMP_ECHO;
+    hdr->un.echo.id = htons(static_cast<uint16_t>(getpid()));
+    hdr->un.echo.sequence = htons(1);
+    hdr->checksum = IcmpChecksum(packet, sizeof packet);
+  }
   if (sendto(fd, packet, sizeof packet, 0, res->ai_addr, res->ai_addrlen) < 0) {
     out.error = std::string("sending ICMP echo: ") + std::strerror(errno);
     close(fd);
@@ -243,6 +388,14 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
     }
     unsigned char reply[1500];
     ssize_t n = recv(fd, reply, sizeof reply, 0);
+    if (v6) {  // no IP header on either kind of ICMPv6 socket
+      if (n >= static_cast<ssize_t>(sizeof(icmp6_hdr)) &&
+          reinterpret_cast<icmp6_hdr*>(reply)->icmp6_type == ICMP6_ECHO_REPLY) {
+        out.ok = true;
+        break;
+      }
+      continue;
+    }
     size_t off = raw && n > 0 ? (reply[0] & 0x0f) * 4 : 0;  // raw sockets include the IP header
     if (n >= static_cast<ssize_t>(off + sizeof(icmphdr)) &&
         reinterpret_cast<icmphdr*>(reply + off)->type == ICMP_ECHOREPLY) {
@@ -256,6 +409,50 @@ CheckOutcome RunIcmp(const Monitor& m, const CheckInput& in) {
 }
 
 }  // namespace
+
+bool IsDnsRecordType(const std::string& type) {
+  return type == "A" || type == "AAAA" || type == "CNAME" || type == "MX" || type == "NS" ||
+         type == "TXT";
+}
+
+std::optional<std::pair<std::string, uint16_t>> ParseResolver(const std::string& text) {
+  std::string host = text;
+  uint16_t port = 53;
+  if (auto colon = text.find(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    const char* first = text.data() + colon + 1;
+    const char* last = text.data() + text.size();
+    auto [p, ec] = std::from_chars(first, last, port);
+    if (ec != std::errc() || p != last || port == 0) return std::nullopt;
+  }
+  in_addr addr{};
+  if (inet_pton(AF_INET, host.c_str(), &addr) != 1) return std::nullopt;
+  return std::pair{host, port};
+}
+
+bool DnsAnswerMatches(const std::string& type, const std::string& answer,
+                      const std::string& expected) {
+  if (expected.empty()) return true;
+  auto norm = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    while (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  if (type == "TXT") return answer == expected;
+  if (type == "A" || type == "AAAA") {
+    // 2001:db8::7 and 2001:DB8:0::7 are one address.
+    unsigned char a[16] = {}, b[16] = {};
+    const int family = type == "A" ? AF_INET : AF_INET6;
+    return inet_pton(family, answer.c_str(), a) == 1 &&
+           inet_pton(family, expected.c_str(), b) == 1 && std::equal(a, a + 16, b);
+  }
+  if (norm(answer) == norm(expected)) return true;
+  if (type == "MX") {
+    auto space = answer.find(' ');
+    return space != std::string::npos && norm(answer.substr(space + 1)) == norm(expected);
+  }
+  return false;
+}
 
 std::string JudgeHttpAnswer(const Monitor& m, long status, const std::string& body,
                             std::optional<Time> cert_expires, Time now) {

@@ -3,8 +3,10 @@
 // that judge an answer are pure and tested apart from the network.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "common/clock.h"
 #include "monitor/monitor.h"
@@ -25,6 +27,15 @@ CheckOutcome RunCheck(const Monitor& m, const CheckInput& in);
 // expiring within `tls_expiry_days` of `now`.
 std::string JudgeHttpAnswer(const Monitor& m, long status, const std::string& body,
                             std::optional<Time> cert_expires, Time now);
+
+// DNS monitors: the record types asked for, a resolver "ip[:port]" (port 53 by default), and
+// whether one answer as the check prints it ("192.0.2.7", "10 mail.example.com", the TXT
+// strings joined) is the expected one: names compare without case or a trailing dot, and an MX
+// answer also matches its name alone.
+bool IsDnsRecordType(const std::string& type);
+std::optional<std::pair<std::string, uint16_t>> ParseResolver(const std::string& text);
+bool DnsAnswerMatches(const std::string& type, const std::string& answer,
+                      const std::string& expected);
 
 // A heartbeat monitor fails when no ping came within interval + timeout (a grace period)
 // before `now`, counting from when it started watching.

@@ -45,8 +45,13 @@ struct Monitor {
   int tls_expiry_days = 14;  // fail when the certificate expires sooner (0: do not check)
 
   // DNS.
-  std::string record_type = "A";  // A or AAAA
-  std::string expected_answer;    // one of the answers must equal this ("" = any answer)
+  std::string record_type = "A";  // A, AAAA, CNAME, MX, NS or TXT
+  // One of the answers must equal this ("" = any answer). MX answers read "10 mail.example.com"
+  // and match with or without the preference; names match without case or a trailing dot.
+  std::string expected_answer;
+  // "ip" or "ip:port" of the DNS server to ask ("" = the system's resolv.conf). A and AAAA
+  // without a resolver go through getaddrinfo, as applications on this host resolve names.
+  std::string resolver;
 
   Duration interval = kDefaultInterval;
   Duration timeout = kDefaultTimeout;

@@ -7,6 +7,7 @@
 
 #include "common/time.h"
 #include "core/email.h"
+#include "monitor/checks.h"
 
 namespace im::monitor {
 namespace {
@@ -156,6 +157,7 @@ Result<Monitor> MonitorFromJson(const json::object& o) {
                                               "tls_expiry_days",
                                               "record_type",
                                               "expected_answer",
+                                              "resolver",
                                               "interval",
                                               "timeout",
                                               "failure_threshold",
@@ -253,8 +255,17 @@ Result<Monitor> MonitorFromJson(const json::object& o) {
   if (!rtype) return std::unexpected(rtype.error());
   m.record_type = *rtype;
   std::transform(m.record_type.begin(), m.record_type.end(), m.record_type.begin(), ::toupper);
-  if (m.record_type != "A" && m.record_type != "AAAA") {
-    return InvalidAt("record_type", "'" + m.record_type + "' is not supported; use A or AAAA");
+  if (!IsDnsRecordType(m.record_type)) {
+    return InvalidAt("record_type",
+                     "'" + m.record_type + "' is not supported; use A, AAAA, CNAME, MX, NS or TXT");
+  }
+  auto resolver = MonStringField(o, "resolver", "");
+  if (!resolver) return std::unexpected(resolver.error());
+  m.resolver = *resolver;
+  if (!m.resolver.empty() && !ParseResolver(m.resolver)) {
+    return InvalidAt("resolver", "'" + m.resolver +
+                                     "' is not an IPv4 address with an optional port, like "
+                                     "192.0.2.53 or 127.0.0.1:5353");
   }
 
   auto interval = MonDurationField(o, "interval", kDefaultInterval);
@@ -342,6 +353,7 @@ json::object MonitorToJson(const Monitor& m) {
   if (m.type == MonitorType::kDns) {
     o["record_type"] = m.record_type;
     if (!m.expected_answer.empty()) o["expected_answer"] = m.expected_answer;
+    if (!m.resolver.empty()) o["resolver"] = m.resolver;
   }
   o["interval"] = FormatDuration(m.interval);
   o["timeout"] = FormatDuration(m.timeout);

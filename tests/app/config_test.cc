@@ -75,6 +75,20 @@ TEST_F(ConfigTest, SlaTargetsAreConfigurable) {
   EXPECT_EQ(c->sla.at_risk_fraction, 0.5);
 }
 
+TEST_F(ConfigTest, MonitorCheckRetentionIsConfigurable) {
+  EXPECT_EQ(LoadConfig({}, env_)->monitor_retention, std::chrono::days(30));
+  auto c = LoadConfig({.config_file = Write("monitor_retention: 90d\n")}, env_);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->monitor_retention, std::chrono::days(90));
+  for (const char* bad : {"monitor_retention: 2h\n", "monitor_retention: forever\n"}) {
+    auto refused = LoadConfig({.config_file = Write(bad)}, env_);
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_NE(refused.error().message.find("'monitor_retention' must be a duration of at least 1d"),
+              std::string::npos)
+        << refused.error().message;
+  }
+}
+
 TEST_F(ConfigTest, UnknownKeysAreErrorsThatNameThem) {
   auto c = LoadConfig({.config_file = Write("listen: 127.0.0.1:1\nlistn: x\n")}, env_);
   ASSERT_FALSE(c);

@@ -4,10 +4,16 @@
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <array>
+#include <memory>
 
 #include "common/time.h"
+#include "fakes/deadline.h"
+#include "fakes/process.h"
 #include "http/server.h"
 
 namespace im::monitor {
@@ -152,14 +158,116 @@ TEST(DnsCheckTest, ResolvesThroughTheSystemResolverAndComparesTheAnswer) {
   EXPECT_FALSE(RunCheck(m, {.now = kNow}).ok);
 }
 
+// A real DNS server (Debian's dnsmasq, from scripts/setup.sh) on a loopback port, serving
+// the records of example.test and nothing else.
+class DnsmasqServer {
+ public:
+  DnsmasqServer() {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    close(fd);
+    process_ = std::make_unique<testing::Process>(std::vector<std::string>{
+        "/usr/sbin/dnsmasq", "--keep-in-foreground", "--port=" + std::to_string(port_),
+        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+        "--conf-file=/dev/null", "--pid-file=", "--local=/test/",
+        "--host-record=example.test,192.0.2.7,2001:db8::7",
+        "--mx-host=example.test,mail.example.test,10", "--txt-record=example.test,v=spf1 -all",
+        "--cname=www.example.test,example.test"});
+  }
+  std::string resolver() const { return "127.0.0.1:" + std::to_string(port_); }
+  bool started() const { return process_->started(); }
+
+ private:
+  uint16_t port_ = 0;
+  std::unique_ptr<testing::Process> process_;
+};
+
+Monitor Dns(const std::string& resolver, std::string type, std::string name, std::string expected) {
+  Monitor m;
+  m.type = MonitorType::kDns;
+  m.resolver = resolver;
+  m.record_type = std::move(type);
+  m.target = std::move(name);
+  m.expected_answer = std::move(expected);
+  m.timeout = std::chrono::seconds(2);
+  return m;
+}
+
+TEST(DnsCheckTest, AsksTheGivenServerForEveryRecordType) {
+  DnsmasqServer dns;
+  ASSERT_TRUE(dns.started()) << "dnsmasq is missing: run scripts/setup.sh";
+  const std::string r = dns.resolver();
+  // dnsmasq answers once it has bound its port.
+  ASSERT_TRUE(im::testing::PollUntil(
+      [&] { return RunCheck(Dns(r, "A", "example.test", ""), {.now = kNow}).ok; }));
+  for (const auto& [type, name, expected] :
+       std::vector<std::array<std::string, 3>>{{"A", "example.test", "192.0.2.7"},
+                                               {"AAAA", "example.test", "2001:DB8:0::7"},
+                                               {"MX", "example.test", "10 mail.example.test"},
+                                               {"MX", "example.test", "MAIL.example.test."},
+                                               {"TXT", "example.test", "v=spf1 -all"},
+                                               {"CNAME", "www.example.test", "example.test"}}) {
+    auto ok = RunCheck(Dns(r, type, name, expected), {.now = kNow});
+    EXPECT_TRUE(ok.ok) << type << " " << name << ": " << ok.error;
+  }
+  auto wrong = RunCheck(Dns(r, "MX", "example.test", "mx.other.test"), {.now = kNow});
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_EQ(wrong.error, "MX example.test answered 10 mail.example.test, not mx.other.test");
+  auto none = RunCheck(Dns(r, "A", "missing.example.test", ""), {.now = kNow});
+  EXPECT_FALSE(none.ok);
+  EXPECT_NE(none.error.find("NXDOMAIN"), std::string::npos) << none.error;
+  auto no_cname = RunCheck(Dns(r, "CNAME", "example.test", ""), {.now = kNow});
+  EXPECT_FALSE(no_cname.ok);
+  EXPECT_NE(no_cname.error.find("has no CNAME records"), std::string::npos) << no_cname.error;
+}
+
+TEST(DnsCheckTest, ASilentServerFailsWithinTheTimeout) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);  // bound, never answers
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  auto m = Dns("127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "TXT", "example.test", "");
+  m.timeout = std::chrono::seconds(1);
+  auto r = RunCheck(m, {.now = kNow});
+  close(fd);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("no answer from 127.0.0.1:"), std::string::npos) << r.error;
+}
+
+TEST(DnsCheckTest, AnswersCompareAsAddressesAndNames) {
+  EXPECT_TRUE(DnsAnswerMatches("AAAA", "2001:db8::7", "2001:0db8:0:0::7"));
+  EXPECT_FALSE(DnsAnswerMatches("A", "192.0.2.7", "192.0.2.70"));
+  EXPECT_TRUE(DnsAnswerMatches("CNAME", "Example.Test", "example.test."));
+  EXPECT_FALSE(DnsAnswerMatches("TXT", "v=spf1 -all", "V=SPF1 -ALL"));
+  EXPECT_TRUE(DnsAnswerMatches("MX", "10 mail.example.test", "mail.example.test"));
+  EXPECT_FALSE(DnsAnswerMatches("MX", "10 mail.example.test", "10"));
+  EXPECT_EQ(ParseResolver("127.0.0.1:5353"), (std::pair<std::string, uint16_t>{"127.0.0.1", 5353}));
+  EXPECT_EQ(ParseResolver("192.0.2.53")->second, 53);
+  EXPECT_FALSE(ParseResolver("dns.example:53"));
+  EXPECT_FALSE(ParseResolver("127.0.0.1:0"));
+  EXPECT_FALSE(ParseResolver("127.0.0.1:99999"));
+}
+
 TEST(IcmpCheckTest, LoopbackRepliesOrTheErrorSaysHowToAllowPings) {
   Monitor m;
   m.type = MonitorType::kIcmp;
   m.target = "127.0.0.1";
   m.timeout = std::chrono::seconds(5);
-  auto r = RunCheck(m, {.now = kNow});
-  if (!r.ok) {
-    EXPECT_NE(r.error.find("ping_group_range"), std::string::npos) << r.error;
+  for (const char* target : {"127.0.0.1", "::1", "[::1]"}) {
+    m.target = target;
+    auto r = RunCheck(m, {.now = kNow});
+    if (!r.ok) {
+      EXPECT_NE(r.error.find("ping_group_range"), std::string::npos) << target << ": " << r.error;
+    }
   }
 }
 
