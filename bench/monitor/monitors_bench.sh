@@ -52,6 +52,11 @@ for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && 
 echo "   serving after $(($(date +%s) - start)) s"
 sleep 35  # one interval, so every monitor is on its steady schedule
 curl -s "http://127.0.0.1:$port/metrics" | grep -E "^im_monitor_check" >"$dir/before.txt"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks=$(cpu_ticks $pid)
+sleep 10
+echo "== CPU of the checking server with no API load: $(awk -v t=$(($(cpu_ticks $pid) - ticks)) \
+  -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f cores", t / hz / 10 }')"
 echo "== API GET /api/v1/incidents while checking"
 api_get
 sleep "$seconds"

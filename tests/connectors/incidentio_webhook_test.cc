@@ -5,6 +5,7 @@
 // duplicated and reordered deliveries from the simulator ending in incident.io's true state.
 #include "common/crypto.h"
 #include "common/webhook_signature.h"
+#include "engine/oncall.h"
 #include "fakes/sqlite_query.h"
 #include "incidentio_fixture.h"
 
@@ -355,6 +356,71 @@ TEST_F(IncidentIoWebhook, DuplicatedAndReorderedDeliveriesEndInIncidentIosState)
   clock_.Advance(std::chrono::minutes(5));
   ASSERT_TRUE(owned->Sync({}));
   EXPECT_EQ(Query("SELECT count(*) FROM timeline"), rows);
+  deliver_.target = nullptr;
+}
+
+// The simulator's own deliveries of the events that are not incident changes: a follow-up
+// lands on the incident's timeline once, and a schedule handed to someone else refreshes who
+// `im oncall` says is on call, without waiting for the next poll.
+TEST_F(IncidentIoWebhook, FollowUpsReachTheTimelineAndScheduleChangesRefreshOnCall) {
+  Start({.incidents = 20});
+  Add();
+  auto owned = Open();
+  ASSERT_TRUE(owned->Sync({}));
+  deliver_.target = owned.get();
+  const std::string id = SimIncidentIn("closed");
+  ASSERT_FALSE(id.empty());
+  std::string schedule_id, new_user_email, new_user_id;
+  {
+    std::lock_guard lock(sim_->state().mu);
+    auto& w = sim_->state().world;
+    sim_->state().AddFollowUpLocked(*w.FindIncident(id), "Rotate the database keys", w.users[0].id,
+                                    clock_.Now());
+    auto& sched = w.schedules.front();
+    schedule_id = sched.id;
+    // Someone nobody's rotation holds yet.
+    for (const auto& u : w.users) {
+      bool holds = false;
+      for (const auto& r : sched.rotations) {
+        holds = holds || std::find(r.user_ids.begin(), r.user_ids.end(), u.id) != r.user_ids.end();
+      }
+      if (!holds) {
+        new_user_id = u.id;
+        new_user_email = u.email;
+        break;
+      }
+    }
+    ASSERT_FALSE(new_user_id.empty());
+    sim_->state().ChangeScheduleUsersLocked(sched, {new_user_id}, clock_.Now());
+  }
+  sim_->webhooks().RunDue();
+  EXPECT_EQ(sim_->webhooks().stats().pending, 0);
+  auto fetched = owned->FollowUp();
+  ASSERT_TRUE(fetched) << fetched.error().message;
+  auto mine = Linked(id);
+  ASSERT_TRUE(mine);
+  const std::string note = "incident.io follow-up created (outstanding): Rotate the database keys";
+  EXPECT_EQ(Query("SELECT count(*) FROM timeline WHERE incident = " + std::to_string(mine->number) +
+                  " AND message = '" + note + "'"),
+            1);
+  EXPECT_GE(Query("SELECT count(*) FROM connector_events WHERE event_type = "
+                  "'schedule.shift_change_v1'"),
+            1);
+  engine::OnCall oncall(*schedules_, clock_);
+  auto all = oncall.ForAllSchedules(clock_.Now());
+  ASSERT_TRUE(all) << all.error().message;
+  int matched = 0;
+  for (const auto& s : *all) {
+    if (s.schedule.external_id.find(schedule_id) == std::string::npos) continue;
+    ++matched;
+    ASSERT_TRUE(s.current) << s.schedule.schedule.id;
+    EXPECT_EQ(s.current->user, new_user_email) << s.schedule.schedule.id;
+  }
+  EXPECT_GE(matched, 1);
+  // A second delivery of the follow-up (Svix retries) adds nothing.
+  sim_->webhooks().RunDue();
+  ASSERT_TRUE(owned->FollowUp());
+  EXPECT_EQ(Query("SELECT count(*) FROM timeline WHERE message = '" + note + "'"), 1);
   deliver_.target = nullptr;
 }
 

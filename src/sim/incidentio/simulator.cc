@@ -2,6 +2,8 @@
 // headers and 429 body, Standard Webhooks signing, routes, admin hooks and scenarios.
 #include "sim/incidentio/simulator.h"
 
+#include <algorithm>
+
 #include "common/time.h"
 #include "common/webhook_signature.h"
 #include "sim/common/admin.h"
@@ -166,8 +168,42 @@ json::value Simulator::StateJson() {
 }
 
 Result<json::value> Simulator::RunScenario(const std::string& name, const json::object& body) {
+  if (name == "follow_up") {
+    std::lock_guard lock(state_->mu);
+    World& w = state_->world;
+    Incident* inc = w.FindIncident(json::StringOr(body, "incident"));
+    if (!inc) return Fail(ErrorCode::kNotFound, "follow_up needs \"incident\": an incident id");
+    std::string title = json::StringOr(body, "title");
+    if (title.empty()) title = "Follow-up";
+    std::string id = state_->AddFollowUpLocked(
+        *inc, title, w.users.empty() ? "" : w.users.front().id, clock_.Now());
+    return json::value(json::object{{"scenario", name}, {"follow_up", id}});
+  }
+  if (name == "schedule_users") {
+    std::lock_guard lock(state_->mu);
+    World& w = state_->world;
+    const std::string sid = json::StringOr(body, "schedule");
+    auto it = std::find_if(w.schedules.begin(), w.schedules.end(),
+                           [&](const Schedule& s) { return s.id == sid; });
+    if (it == w.schedules.end()) {
+      return Fail(ErrorCode::kNotFound, "schedule_users needs \"schedule\": a schedule id");
+    }
+    std::vector<std::string> users;
+    if (auto u = body.find("users"); u != body.end() && u->value().is_array()) {
+      for (const auto& v : u->value().as_array()) {
+        if (!v.is_string() || !w.FindUser(v.as_string())) {
+          return Fail(ErrorCode::kInvalidArgument, "users must be ids of the simulator's users");
+        }
+        users.emplace_back(v.as_string());
+      }
+    }
+    if (users.empty()) return Fail(ErrorCode::kInvalidArgument, "users must name one user or more");
+    state_->ChangeScheduleUsersLocked(*it, users, clock_.Now());
+    return json::value(json::object{{"scenario", name}, {"schedule", sid}});
+  }
   if (name != "trigger") {
-    return Fail(ErrorCode::kNotFound, "unknown scenario '" + name + "' (known: trigger)");
+    return Fail(ErrorCode::kNotFound,
+                "unknown scenario '" + name + "' (known: trigger, follow_up, schedule_users)");
   }
   auto count = json::GetOptionalInt(body, "count");
   if (!count) return Fail(ErrorCode::kInvalidArgument, "count must be an integer");

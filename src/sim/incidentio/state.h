@@ -34,6 +34,14 @@ struct State {
                           Time at, std::string message);
   // Any other edit: emits public_incident.incident_updated_v2.
   void TouchLocked(Incident& inc, Time at);
+  // A follow-up on the incident: public_incident.follow_up_created_v2 with the follow-up
+  // (FollowUpV2: id, incident_id, title, status "outstanding", creator, times), or
+  // private_incident.follow_up_created_v2 with only its {"id"}. Returns the follow-up's id.
+  std::string AddFollowUpLocked(Incident& inc, std::string title, const std::string& by, Time at);
+  // Hands every rotation of the schedule to `user_ids` from `at`: emits schedule.updated_v1
+  // (the schedule's id, name, timezone, team_ids, times) and, when who is on call at `at`
+  // changed, schedule.shift_change_v1 with previous_users and current_users.
+  void ChangeScheduleUsersLocked(Schedule& s, const std::vector<std::string>& user_ids, Time at);
   void EmitLocked(const std::string& event_type, const std::string& resource, json::object payload);
   // `event` ("incident_updated_v2") as public_incident.<event> with `payload`, or, for a
   // private incident, private_incident.<event> with only {"id"} (status changes of a private
