@@ -1,6 +1,8 @@
 #include "monitor/scheduler.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -182,6 +184,10 @@ void Scheduler::PlanLoop() {
 }
 
 void Scheduler::WorkLoop() {
+  if (options_.worker_niceness > 0) {
+    // Lowering one's own priority needs no privilege; failing to is harmless.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.worker_niceness);
+  }
   std::unique_lock lock(mu_);
   while (true) {
     work_cv_.wait(lock, [&] { return stopping_ || !due_.empty(); });

@@ -39,6 +39,9 @@ struct SchedulerOptions {
   // ... and at most this often: checks due within this much of each other are handed out in
   // one pass, so 10,000 monitors cost a few dozen wake-ups a second, not one per check.
   Duration coalesce = std::chrono::milliseconds(20);
+  // Nice value of the check workers (Linux: per thread): checks mostly wait on the network,
+  // and when the CPU is short the API's requests should win; the planner keeps its priority.
+  int worker_niceness = 5;
 };
 
 struct SchedulerStats {
