@@ -3,16 +3,12 @@
 #include <cstdlib>
 
 #include "connectors/registry.h"
-#include "store/sqlite/connector_store.h"
-#include "store/sqlite/sqlite_store.h"
 
 namespace im::app {
 
 Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
   auto cr = std::make_unique<ConnectorRuntime>();
-  // The app chose SQLite in OpenRuntime; the connector tables live in the same file.
-  auto& sqlite = static_cast<store::sqlite::SqliteStore&>(*rt.store);
-  cr->store = std::make_unique<store::sqlite::SqliteConnectorStore>(sqlite);
+  cr->store = rt.connector_store;
   const char* env_key = std::getenv("IM_SECRET_KEY");
   auto box =
       connectors::SecretBox::Open(env_key ? env_key : "", rt.config.data_dir + "/secret.key");
@@ -33,8 +29,8 @@ Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
           std::string_view(std::getenv("IM_CONNECTOR_DEBUG") ? std::getenv("IM_CONNECTOR_DEBUG")
                                                              : "") == "true",
       // Providers' schedules, policies and people, and their change events as deployments.
-      .schedules = rt.schedules.get(),
-      .deployments = rt.deployment_store.get(),
+      .schedules = rt.schedules,
+      .deployments = rt.deployment_store,
   });
   cr->manager = std::make_unique<connectors::Manager>(*cr->registry, *cr->ctx, *cr->box);
   return cr;

@@ -17,7 +17,7 @@
 namespace im::app {
 
 struct ConnectorRuntime {
-  std::unique_ptr<store::ConnectorStore> store;
+  store::ConnectorStore* store = nullptr;  // the Runtime's
   std::optional<connectors::SecretBox> box;
   std::unique_ptr<net::HttpClient> http;
   // Cancelled when the server stops, so no retry backoff or rate-limit wait holds it up.

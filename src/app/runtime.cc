@@ -2,11 +2,7 @@
 
 #include <filesystem>
 
-#include "store/sqlite/connector_store.h"
-#include "store/sqlite/deployment_store.h"
-#include "store/sqlite/monitor_store.h"
-#include "store/sqlite/schedule_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace im::app {
 
@@ -22,20 +18,20 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   auto logs = Logs::Open(config.log_level, config.log_format, log_to_file ? rt->LogPath() : "");
   if (!logs) return std::unexpected(logs.error());
   rt->logs = std::move(*logs);
-  auto store = store::sqlite::SqliteStore::Open(rt->DatabasePath());
-  if (!store) return std::unexpected(store.error().Wrap("opening " + rt->DatabasePath()));
-  rt->schedules = std::make_unique<store::sqlite::SqliteScheduleStore>(**store);
-  rt->deployment_store = std::make_unique<store::sqlite::SqliteDeploymentStore>(
-      **store,
-      store::AttributionSettings{
-          .window = {.before = config.dora.window_before, .after = config.dora.window_after},
-          .environment = config.dora.environment},
-      rt->clock);
-  rt->monitor_store = std::make_unique<store::sqlite::SqliteMonitorStore>(**store);
-  rt->channel_outbox = std::make_unique<store::sqlite::SqliteConnectorStore>(**store);
-  auto install_id = (*store)->InstallId();
+  auto stores = store::Open("sqlite:" + rt->DatabasePath(),
+                            {.attribution = {.window = {.before = config.dora.window_before,
+                                                        .after = config.dora.window_after},
+                                             .environment = config.dora.environment}},
+                            rt->clock);
+  if (!stores) return std::unexpected(stores.error());
+  auto install_id = stores->main->InstallId();
   if (!install_id) return std::unexpected(install_id.error());
-  rt->store = std::move(*store);
+  rt->stores = std::move(*stores);
+  rt->store = rt->stores.main.get();
+  rt->schedules = rt->stores.schedules.get();
+  rt->deployment_store = rt->stores.deployments.get();
+  rt->monitor_store = rt->stores.monitors.get();
+  rt->connector_store = rt->stores.connectors.get();
   rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
   rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
   rt->oncall = std::make_unique<engine::OnCall>(*rt->schedules, rt->clock);

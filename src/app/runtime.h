@@ -15,6 +15,7 @@
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
 #include "store/monitor_store.h"
+#include "store/open.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -24,16 +25,17 @@ struct Runtime {
   Config config;
   SystemClock clock;
   std::unique_ptr<Logs> logs;
-  std::unique_ptr<store::Store> store;
+  store::Stores stores;  // every store of the one database (store/open.h); the rest use them
+  store::Store* store = nullptr;
   std::unique_ptr<engine::Incidents> incidents;
   std::unique_ptr<engine::Tokens> tokens;
-  std::unique_ptr<store::ScheduleStore> schedules;  // on the same SQLite file as `store`
+  store::ScheduleStore* schedules = nullptr;
   std::unique_ptr<engine::OnCall> oncall;
-  std::unique_ptr<store::DeploymentStore> deployment_store;  // on the same SQLite file
-  std::unique_ptr<engine::Deployments> deployments;          // DORA (docs/dora.md)
-  std::unique_ptr<store::MonitorStore> monitor_store;        // on the same SQLite file
-  std::unique_ptr<store::ConnectorStore> channel_outbox;     // channels' outboxes (same file)
-  std::unique_ptr<monitor::Monitors> monitors;               // uptime monitors (docs/monitors.md)
+  store::DeploymentStore* deployment_store = nullptr;
+  std::unique_ptr<engine::Deployments> deployments;  // DORA (docs/dora.md)
+  store::MonitorStore* monitor_store = nullptr;
+  store::ConnectorStore* connector_store = nullptr;  // connectors' and channels' outboxes
+  std::unique_ptr<monitor::Monitors> monitors;       // uptime monitors (docs/monitors.md)
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }

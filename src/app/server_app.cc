@@ -71,7 +71,7 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   const monitor::ChannelContext channel_ctx{.http = *channel_http_,
                                             .box = channel_box_ ? &*channel_box_ : nullptr};
   channel_outbox_ = std::make_unique<monitor::ChannelOutbox>(
-      *rt_.monitor_store, *rt_.channel_outbox, channel_ctx, rt_.clock, rt_.logs->For("channel"));
+      *rt_.monitor_store, *rt_.connector_store, channel_ctx, rt_.clock, rt_.logs->For("channel"));
   auto install_id = rt_.store->InstallId();
   channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_, channel_ctx,
                                                   rt_.clock, install_id ? *install_id : "");

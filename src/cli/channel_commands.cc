@@ -26,7 +26,7 @@ struct ChannelRig {
     if (!box) return std::unexpected(box.error());
     rig->box.emplace(std::move(*box));
     monitor::ChannelContext ctx{.http = rig->http, .box = &*rig->box};
-    rig->outbox = std::make_unique<monitor::ChannelOutbox>(*rt.monitor_store, *rt.channel_outbox,
+    rig->outbox = std::make_unique<monitor::ChannelOutbox>(*rt.monitor_store, *rt.connector_store,
                                                            ctx, rt.clock, rt.logs->For("channel"));
     auto install = rt.store->InstallId();
     if (!install) return std::unexpected(install.error());

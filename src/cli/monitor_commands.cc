@@ -149,7 +149,7 @@ void FlushMonitorChannels(app::Runtime& rt) {
     ReportError(box.error().Wrap("pages stay queued for im serve"));
     return;
   }
-  monitor::ChannelOutbox outbox(*rt.monitor_store, *rt.channel_outbox,
+  monitor::ChannelOutbox outbox(*rt.monitor_store, *rt.connector_store,
                                 monitor::ChannelContext{.http = http, .box = &*box}, rt.clock,
                                 rt.logs->For("channel"));
   (void)outbox.FlushAll();  // failures stay queued, shown by `im channel list`

@@ -1,0 +1,43 @@
+#include "store/open.h"
+
+#include <string>
+
+#include "store/sqlite/connector_store.h"
+#include "store/sqlite/deployment_store.h"
+#include "store/sqlite/monitor_store.h"
+#include "store/sqlite/schedule_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace im::store {
+
+Stores::~Stores() {
+  monitors.reset();
+  deployments.reset();
+  connectors.reset();
+  schedules.reset();
+  main.reset();
+}
+
+Result<Stores> Open(std::string_view address, const OpenOptions& options, const Clock& clock) {
+  std::string path(address);
+  if (address.starts_with("sqlite:")) {
+    path = std::string(address.substr(7));
+  } else if (auto scheme = address.find("://"); scheme != std::string_view::npos) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "database address '" + std::string(address.substr(0, scheme + 3)) +
+                    "…' names a backend this build does not have; use sqlite:PATH (or a path)");
+  }
+  if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "database address has no path");
+  auto db = sqlite::SqliteStore::Open(path);
+  if (!db) return std::unexpected(db.error().Wrap("opening " + path));
+  sqlite::SqliteStore& s = **db;
+  Stores out;
+  out.schedules = std::make_unique<sqlite::SqliteScheduleStore>(s);
+  out.connectors = std::make_unique<sqlite::SqliteConnectorStore>(s);
+  out.deployments = std::make_unique<sqlite::SqliteDeploymentStore>(s, options.attribution, clock);
+  out.monitors = std::make_unique<sqlite::SqliteMonitorStore>(s);
+  out.main = std::move(*db);
+  return out;
+}
+
+}  // namespace im::store
