@@ -13,6 +13,7 @@
 #include <iterator>
 
 #include "fakes/deadline.h"
+#include "fakes/ports.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
 #include "fakes/sqlite_query.h"
@@ -25,18 +26,8 @@ using im::testing::Process;
 
 constexpr const char* kAlertmanager = "/usr/bin/prometheus-alertmanager";
 
-// A port nothing listens on right now (Alertmanager cannot be told to pick one and say it).
-uint16_t FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+// Alertmanager cannot be told to pick its own port and say which.
+uint16_t FreePort() { return im::testing::FreeLoopbackPort(); }
 
 class AlertmanagerCliTest : public ::testing::Test {
  protected:

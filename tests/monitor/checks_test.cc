@@ -13,6 +13,7 @@
 
 #include "common/time.h"
 #include "fakes/deadline.h"
+#include "fakes/ports.h"
 #include "fakes/process.h"
 #include "http/server.h"
 
@@ -73,22 +74,16 @@ TEST(JudgeHeartbeatTest, CountsFromTheLastPingOrFromWhenWatchingStarted) {
 }
 
 TEST(TcpCheckTest, ConnectsToAListenerAndFailsOnAClosedPort) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 4), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  im::testing::LoopbackSocket listener;
+  ASSERT_TRUE(listener.ok());
   Monitor m;
   m.type = MonitorType::kTcp;
-  m.target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  m.target = listener.address();
   m.timeout = std::chrono::seconds(5);
   auto up = RunCheck(m, {.now = kNow});
   EXPECT_TRUE(up.ok) << up.error;
   EXPECT_EQ(up.at, kNow);
-  close(fd);
+  listener.Close();
   auto down = RunCheck(m, {.now = kNow});
   EXPECT_FALSE(down.ok);
   EXPECT_NE(down.error.find("refused"), std::string::npos) << down.error;
@@ -162,16 +157,7 @@ TEST(DnsCheckTest, ResolvesThroughTheSystemResolverAndComparesTheAnswer) {
 // the records of example.test and nothing else.
 class DnsmasqServer {
  public:
-  DnsmasqServer() {
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    close(fd);
+  DnsmasqServer() : port_(im::testing::FreeLoopbackPort(SOCK_DGRAM)) {
     process_ = std::make_unique<testing::Process>(std::vector<std::string>{
         "/usr/sbin/dnsmasq", "--keep-in-foreground", "--port=" + std::to_string(port_),
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
@@ -228,17 +214,11 @@ TEST(DnsCheckTest, AsksTheGivenServerForEveryRecordType) {
 }
 
 TEST(DnsCheckTest, ASilentServerFailsWithinTheTimeout) {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);  // bound, never answers
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  auto m = Dns("127.0.0.1:" + std::to_string(ntohs(addr.sin_port)), "TXT", "example.test", "");
+  im::testing::LoopbackSocket silent(SOCK_DGRAM);  // bound, never answers
+  ASSERT_TRUE(silent.ok());
+  auto m = Dns(silent.address(), "TXT", "example.test", "");
   m.timeout = std::chrono::seconds(1);
   auto r = RunCheck(m, {.now = kNow});
-  close(fd);
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.error.find("no answer from 127.0.0.1:"), std::string::npos) << r.error;
 }

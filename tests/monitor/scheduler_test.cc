@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fakes/deadline.h"
+#include "fakes/ports.h"
 #include "monitor_fixture.h"
 
 namespace im::monitor {
@@ -24,15 +25,9 @@ TEST(NextDueTest, OneIntervalAfterTheLastCheckOrNow) {
 using SchedulerTest = testing::MonitorFixture;
 
 TEST_F(SchedulerTest, ChecksDueMonitorsOnTheirIntervalAndSkipsPausedOnes) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 16), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::string target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  im::testing::LoopbackSocket listener;
+  ASSERT_TRUE(listener.ok());
+  const std::string target = listener.address();
   int64_t id = AddMonitor(
       json::object{{"name", "db"}, {"type", "tcp"}, {"target", target}, {"interval", "30s"}});
   AddMonitor(json::object{{"name", "off"}, {"type", "tcp"}, {"target", target}, {"paused", true}});
@@ -56,19 +51,12 @@ TEST_F(SchedulerTest, ChecksDueMonitorsOnTheirIntervalAndSkipsPausedOnes) {
   scheduler.Stop();
   EXPECT_TRUE(monitor_store_->Checks(monitor_store_->GetMonitorByName("off")->id, Time{})->empty());
   EXPECT_EQ(scheduler.stats().record_errors, 0);
-  close(fd);
 }
 
 TEST_F(SchedulerTest, MonitorsDueTogetherAreSpreadOverTheirInterval) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 16), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::string target = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  im::testing::LoopbackSocket listener;
+  ASSERT_TRUE(listener.ok());
+  const std::string target = listener.address();
   for (const char* name : {"a", "b", "c", "d"}) {
     AddMonitor(
         json::object{{"name", name}, {"type", "tcp"}, {"target", target}, {"interval", "60s"}});
@@ -87,7 +75,6 @@ TEST_F(SchedulerTest, MonitorsDueTogetherAreSpreadOverTheirInterval) {
   }
   scheduler.Stop();
   EXPECT_LE(scheduler.stats().max_lateness, std::chrono::seconds(1));
-  close(fd);
 }
 
 }  // namespace
