@@ -151,15 +151,16 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   if (root.IsNull()) return Ok();
   try {
     if (auto ok = CheckKeys(root, "",
-                            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http",
-                             "dora", "monitors", "monitor_retention"},
+                            {"data_dir", "database_url", "listen", "actor", "public_url", "log",
+                             "sla", "http", "dora", "monitors", "monitor_retention"},
                             where);
         !ok) {
       return ok;
     }
     for (auto [key, field] :
-         {std::pair{"data_dir", &c.data_dir}, std::pair{"listen", &c.listen},
-          std::pair{"actor", &c.actor}, std::pair{"public_url", &c.public_url}}) {
+         {std::pair{"data_dir", &c.data_dir}, std::pair{"database_url", &c.database_url},
+          std::pair{"listen", &c.listen}, std::pair{"actor", &c.actor},
+          std::pair{"public_url", &c.public_url}}) {
       if (!root[key]) continue;
       auto v = YamlScalar(root[key], key, where);
       if (!v) return std::unexpected(v.error());
@@ -253,9 +254,10 @@ Result<Config> LoadConfig(const FlagOverrides& flags, const Environment& env) {
   }
 
   for (auto [key, field] :
-       {std::pair{"IM_DATA_DIR", &c.data_dir}, std::pair{"IM_LISTEN", &c.listen},
-        std::pair{"IM_ACTOR", &c.actor}, std::pair{"IM_LOG_LEVEL", &c.log_level},
-        std::pair{"IM_LOG_FORMAT", &c.log_format}, std::pair{"IM_PUBLIC_URL", &c.public_url}}) {
+       {std::pair{"IM_DATA_DIR", &c.data_dir}, std::pair{"IM_DATABASE_URL", &c.database_url},
+        std::pair{"IM_LISTEN", &c.listen}, std::pair{"IM_ACTOR", &c.actor},
+        std::pair{"IM_LOG_LEVEL", &c.log_level}, std::pair{"IM_LOG_FORMAT", &c.log_format},
+        std::pair{"IM_PUBLIC_URL", &c.public_url}}) {
     if (auto v = Get(env, key)) *field = *v;
   }
   if (auto secret = Get(env, "IM_DEPLOY_WEBHOOK_SECRET")) {

@@ -16,6 +16,8 @@ namespace im::app {
 
 struct Config {
   std::string data_dir;  // where im.db and logs/ live
+  // Where the incidents are kept: "sqlite:PATH" or a path; "" = <data_dir>/im.db.
+  std::string database_url;
   std::string listen = "127.0.0.1:8080";
   // How people reach this im (links in pages: https://im.example.com); "" → no links.
   std::string public_url;

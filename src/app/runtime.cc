@@ -18,7 +18,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   auto logs = Logs::Open(config.log_level, config.log_format, log_to_file ? rt->LogPath() : "");
   if (!logs) return std::unexpected(logs.error());
   rt->logs = std::move(*logs);
-  auto stores = store::Open("sqlite:" + rt->DatabasePath(),
+  auto stores = store::Open(rt->DatabaseAddress(),
                             {.attribution = {.window = {.before = config.dora.window_before,
                                                         .after = config.dora.window_after},
                                              .environment = config.dora.environment}},

@@ -38,6 +38,10 @@ struct Runtime {
   std::unique_ptr<monitor::Monitors> monitors;       // uptime monitors (docs/monitors.md)
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
+  // config.database_url, else the SQLite file in the data directory.
+  std::string DatabaseAddress() const {
+    return config.database_url.empty() ? "sqlite:" + DatabasePath() : config.database_url;
+  }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }
 };
 

@@ -75,6 +75,17 @@ TEST_F(ConfigTest, SlaTargetsAreConfigurable) {
   EXPECT_EQ(c->sla.at_risk_fraction, 0.5);
 }
 
+TEST_F(ConfigTest, TheDatabaseAddressComesFromTheEnvironmentOrTheFile) {
+  EXPECT_EQ(LoadConfig({}, env_)->database_url, "");  // the data directory's im.db
+  auto file = LoadConfig({.config_file = Write("database_url: sqlite:/srv/im/im.db\n")}, env_);
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_EQ(file->database_url, "sqlite:/srv/im/im.db");
+  env_["IM_DATABASE_URL"] = "sqlite:/tmp/other.db";
+  EXPECT_EQ(LoadConfig({.config_file = Write("database_url: sqlite:/srv/im/im.db\n")}, env_)
+                ->database_url,
+            "sqlite:/tmp/other.db");
+}
+
 TEST_F(ConfigTest, MonitorCheckRetentionIsConfigurable) {
   EXPECT_EQ(LoadConfig({}, env_)->monitor_retention, std::chrono::days(30));
   auto c = LoadConfig({.config_file = Write("monitor_retention: 90d\n")}, env_);

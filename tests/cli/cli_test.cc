@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -44,8 +45,8 @@ class CliTest : public ::testing::Test {
     for (const auto& a : args) cmd += " " + Quote(a);
     std::string out = dir_.File("out"), err = dir_.File("err");
     cmd += " >" + Quote(out) + " 2>" + Quote(err) + " </dev/null";
-    int status =
-        im::testing::SystemWithDeadline(("env -u IM_DATA_DIR -u IM_CONFIG -u IM_ACTOR " + cmd));
+    int status = im::testing::SystemWithDeadline(
+        ("env -u IM_DATA_DIR -u IM_DATABASE_URL -u IM_CONFIG -u IM_ACTOR " + cmd));
     return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
   std::string data_dir() const { return (dir_.path() / "data").string(); }
@@ -226,6 +227,24 @@ TEST_F(CliTest, TokensAreShownOnceAndNeverListed) {
   EXPECT_NE(Im({"token", "list"}).out.find(hint), std::string::npos);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 0);
   EXPECT_EQ(Im({"token", "revoke", "1"}).code, 4);
+}
+
+TEST_F(CliTest, ADatabaseAddressIsUsedAndAnUnknownBackendIsRefusedStoringNothing) {
+  app::Config config;
+  config.data_dir = data_dir();
+  config.database_url = "sqlite:" + data_dir() + "/elsewhere.db";
+  {
+    auto rt = app::OpenRuntime(config, false);
+    ASSERT_TRUE(rt) << rt.error().message;
+  }
+  EXPECT_TRUE(std::filesystem::exists(data_dir() + "/elsewhere.db"));
+  EXPECT_FALSE(std::filesystem::exists(data_dir() + "/im.db"));
+  config.database_url = "postgres://im@db.example/im";
+  auto refused = app::OpenRuntime(config, false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("use sqlite:PATH"), std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(std::filesystem::exists(data_dir() + "/im.db"));
 }
 
 TEST_F(CliTest, CliAndARunningServerShareTheDataDirectory) {
