@@ -10,8 +10,8 @@ namespace im::store {
 namespace {
 
 TEST(StoreOpenTest, ASqliteAddressOrAPathOpensEveryStoreOfOneDatabase) {
-  testing::TempDir dir;
-  testing::FakeClock clock(Time{});
+  im::testing::TempDir dir;
+  im::testing::FakeClock clock(Time{});
   for (const std::string& address : {"sqlite:" + dir.File("a.db"), dir.File("b.db")}) {
     auto stores = Open(address, {}, clock);
     ASSERT_TRUE(stores) << stores.error().message;
@@ -29,7 +29,7 @@ TEST(StoreOpenTest, ASqliteAddressOrAPathOpensEveryStoreOfOneDatabase) {
 }
 
 TEST(StoreOpenTest, AnAddressOfABackendThisBuildLacksIsRefusedSayingWhatItHas) {
-  testing::FakeClock clock(Time{});
+  im::testing::FakeClock clock(Time{});
   auto pg = Open("postgres://im@db.example/im", {}, clock);
   ASSERT_FALSE(pg);
   EXPECT_EQ(pg.error().code, ErrorCode::kInvalidArgument);
