@@ -158,7 +158,7 @@ TEST(DnsCheckTest, ResolvesThroughTheSystemResolverAndComparesTheAnswer) {
 class DnsmasqServer {
  public:
   DnsmasqServer() : port_(im::testing::FreeLoopbackPort(SOCK_DGRAM)) {
-    process_ = std::make_unique<testing::Process>(std::vector<std::string>{
+    process_ = std::make_unique<im::testing::Process>(std::vector<std::string>{
         "/usr/sbin/dnsmasq", "--keep-in-foreground", "--port=" + std::to_string(port_),
         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
         "--conf-file=/dev/null", "--pid-file=", "--local=/test/",
@@ -171,7 +171,7 @@ class DnsmasqServer {
 
  private:
   uint16_t port_ = 0;
-  std::unique_ptr<testing::Process> process_;
+  std::unique_ptr<im::testing::Process> process_;
 };
 
 Monitor Dns(const std::string& resolver, std::string type, std::string name, std::string expected) {
