@@ -17,8 +17,14 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-export function clear(el) {
+// Empties `el` and, like h(), appends the children that are not null/undefined/false
+// (the DOM's own append would show them as the text "null").
+export function clear(el, ...children) {
   while (el.firstChild) el.removeChild(el.firstChild);
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
   return el;
 }
 

@@ -1,12 +1,12 @@
 // Loads every dashboard page cold in headless Chromium and prints the browser's own timings
 // (bench/dashboard/run.sh starts the server and seeds the store). Uses tests/browser's
-// pinned playwright-core. Usage: node dashboard_bench.js BASE_URL TOKEN SCHEDULES RUNS
+// pinned playwright-core. Usage: node dashboard_bench.js BASE_URL TOKEN SCHEDULES RUNS MONITORS
 'use strict';
 
 const path = require('path');
 const { chromium } = require(path.join(__dirname, '..', '..', 'tests', 'browser', 'node_modules', 'playwright-core'));
 
-const [base, token, schedules = '200', runs = '5'] = process.argv.slice(2);
+const [base, token, schedules = '200', runs = '5', monitors = '0'] = process.argv.slice(2);
 const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
 async function seedSchedules(n) {
@@ -86,8 +86,15 @@ async function main() {
   await seedSchedules(Number(schedules));
   console.log(`seeded ${schedules} schedules in ${Date.now() - t0} ms`);
   const inc = await (await fetch(`${base}/api/v1/incidents?limit=1`)).json();
-  const mons = await (await fetch(`${base}/api/v1/monitors`)).json();
-  console.log(`store: newest incident ${inc.incidents[0].id}, ${mons.monitors.length} monitors`);
+  // The server declares the config's monitors after it starts listening: wait for all of them.
+  let total = 0;
+  for (let i = 0; i < 600; i++) {
+    const c = (await (await fetch(`${base}/api/v1/monitors?limit=1`)).json()).counts;
+    total = c.up + c.down + c.paused + c.pending;
+    if (total >= Number(monitors)) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(`store: newest incident ${inc.incidents[0].id}, ${total} monitors, ${schedules} schedules`);
   const browser = await chromium.launch({ executablePath: process.env.IM_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   const pages = ['/incidents', `/incidents/${inc.incidents[0].id}`, '/oncall', '/dora', '/monitors', '/integrations'];
   console.log('page                    FCP p50   ready p50/max   loaded p50/max   assets (gzip)   API bytes');

@@ -39,4 +39,4 @@ pids+=($!)
 pids+=($!)
 for _ in $(seq 3000); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 token=$("$im" --data-dir "$dir/data" token create --name bench)
-node bench/dashboard/dashboard_bench.js "http://127.0.0.1:$port" "$token" "$schedules" "$runs"
+node bench/dashboard/dashboard_bench.js "http://127.0.0.1:$port" "$token" "$schedules" "$runs" "$monitors"

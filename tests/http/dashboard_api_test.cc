@@ -266,5 +266,36 @@ TEST_F(DashboardApiTest, IncidentsFilterBySourceAndTeam) {
   EXPECT_NE(bad->body.find("'source'"), std::string::npos) << bad->body;
 }
 
+TEST_F(DashboardApiTest, MonitorsPageProblemsFirstWithCountsOfAll) {
+  for (const char* name : {"b-web", "a-api", "c-db"}) {
+    auto r = Fetch(port(), "POST", "/api/v1/monitors",
+                   std::string(R"({"name":")") + name +
+                       R"(","url":"http://127.0.0.1:1/","interval":"1h","timeout":"1s"})",
+                   auth_);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/monitors/c-db/pause", "", auth_)->status, 200);
+  auto page = Fetch(port(), "GET", "/api/v1/monitors?limit=2");
+  ASSERT_EQ(page->status, 200) << page->body;
+  auto body = BodyOf(*page);
+  EXPECT_EQ(body["total"].as_int64(), 3);
+  EXPECT_EQ(body["counts"].as_object().at("paused").as_int64(), 1);
+  const auto& monitors = body["monitors"].as_array();
+  ASSERT_EQ(monitors.size(), 2u);
+  // Never checked (pending) before paused; by name within a state.
+  EXPECT_EQ(monitors[0].as_object().at("name").as_string(), "a-api");
+  EXPECT_EQ(monitors[1].as_object().at("name").as_string(), "b-web");
+  auto paused = BodyOf(*Fetch(port(), "GET", "/api/v1/monitors?status=paused&offset=0"));
+  ASSERT_EQ(paused["monitors"].as_array().size(), 1u);
+  EXPECT_EQ(paused["monitors"].as_array()[0].as_object().at("name").as_string(), "c-db");
+  auto named = BodyOf(*Fetch(port(), "GET", "/api/v1/monitors?q=WEB"));
+  EXPECT_EQ(named["total"].as_int64(), 1);
+  EXPECT_EQ(BodyOf(*Fetch(port(), "GET", "/api/v1/monitors"))["monitors"].as_array().size(), 3u);
+  auto bad = Fetch(port(), "GET", "/api/v1/monitors?status=broken");
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("'status'"), std::string::npos);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/monitors?limit=-1")->status, 422);
+}
+
 }  // namespace
 }  // namespace im::app

@@ -21,16 +21,16 @@ export function origin(entry) {
 }
 
 function slaClock(name, clock, now) {
-  if (!clock || clock.state === 'none') {
+  if (!clock) {
     return h('div', { class: 'sla' }, h('h3', {}, name), h('p', {}, 'No SLA'));
   }
   const due = new Date(clock.due_at).getTime();
   const left = (due - now) / 1000;
   let text;
-  if (clock.state === 'running') text = left >= 0 ? `${fmtDuration(left)} left` : `${fmtDuration(-left)} overdue`;
-  else if (clock.state === 'met') text = 'met';
-  else if (clock.state === 'breached') text = 'breached';
-  else text = clock.state;
+  if (clock.state === 'on_track' || clock.state === 'at_risk') {
+    text = left >= 0 ? `${fmtDuration(left)} left` : `${fmtDuration(-left)} overdue`;
+    if (clock.state === 'at_risk') text += ' (at risk)';
+  } else text = clock.state; // met, breached
   return h('div', { class: `sla sla-${clock.state}` },
     h('h3', {}, name),
     h('p', { class: 'clock' }, text),
@@ -125,7 +125,7 @@ export async function render(main, ctx) {
         deployment.explanation ? h('p', { class: 'muted' }, deployment.explanation) : null);
     }
 
-    clear(body).append(
+    clear(body,
       h('p', { class: 'crumbs' }, h('a', { href: '/incidents' }, '← Incidents')),
       h('div', { class: 'page-head' },
         h('h1', {}, `${inc.id}: ${inc.title}`)),

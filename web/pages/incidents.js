@@ -17,12 +17,11 @@ const SORTS = [['', 'Newest first'], ['oldest', 'Oldest first'], ['severity', 'S
   ['status', 'Status']];
 const STATUS_ORDER = { open: 0, mitigated: 1, resolved: 2, closed: 3 };
 
+// The worse of the two clocks: breached, at risk, on track, met.
 function slaState(i) {
-  const a = i.sla && i.sla.acknowledge;
-  const r = i.sla && i.sla.resolve;
-  if ((a && a.state === 'breached') || (r && r.state === 'breached')) return 'breached';
-  if ((a && a.state === 'running') || (r && r.state === 'running')) return 'running';
-  return (r && r.state) || 'none';
+  const states = [i.sla && i.sla.acknowledge, i.sla && i.sla.resolve].filter(Boolean).map((c) => c.state);
+  for (const s of ['breached', 'at_risk', 'on_track', 'met']) if (states.includes(s)) return s;
+  return 'none';
 }
 
 function sortRows(list, sort) {

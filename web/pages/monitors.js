@@ -4,7 +4,6 @@ import { get } from '../api.js';
 import { h, errorBox, withQuery, select, input, timeEl, barChart, badge } from '../ui.js';
 
 const PAGE = 300;
-const ORDER = { down: 0, pending: 1, paused: 2, up: 3 };
 
 function detail(m) {
   const stats = m.stats || {};
@@ -47,7 +46,9 @@ export async function render(main, ctx) {
   let one = null;
   try {
     [list, channels, one] = await Promise.all([
-      get('/api/v1/monitors'),
+      get(withQuery('/api/v1/monitors', {
+        status: q.status, q: q.q, limit: PAGE, offset: (Math.max(0, parseInt(q.page || '0', 10) || 0)) * PAGE,
+      })),
       get('/api/v1/channels'),
       q.monitor ? get(`/api/v1/monitors/${encodeURIComponent(q.monitor)}`).catch((e) => ({ error: e })) : null,
     ]);
@@ -55,27 +56,23 @@ export async function render(main, ctx) {
     main.append(errorBox(err));
     return null;
   }
-  const counts = { up: 0, down: 0, paused: 0, pending: 0 };
-  for (const m of list.monitors) counts[m.status] = (counts[m.status] || 0) + 1;
+  const counts = list.counts;
   main.append(h('div', { class: 'cards', id: 'monitor-counts' },
     Object.entries(counts).map(([k, n]) => h('a', { class: 'card', href: withQuery('/monitors', { ...q, status: k, page: '' }) },
       h('h3', {}, k), h('p', { class: `big state-${k}`, 'data-count': k }, n)))));
   if (one) main.append(one.error ? errorBox(one.error) : detail(one));
 
-  const needle = (q.q || '').toLowerCase();
-  const shown = list.monitors
-    .filter((m) => (!q.status || m.status === q.status) && (!needle || m.name.toLowerCase().includes(needle)))
-    .sort((a, b) => (ORDER[a.status] - ORDER[b.status]) || a.name.localeCompare(b.name));
+  // The API pages and orders them (problems first): only this page is fetched.
   const page = Math.max(0, parseInt(q.page || '0', 10) || 0);
-  const slice = shown.slice(page * PAGE, (page + 1) * PAGE);
-  main.append(h('h2', {}, `Status (${shown.length})`),
+  const slice = list.monitors;
+  main.append(h('h2', {}, `Status (${list.total})`),
     h('ul', { class: 'grid', id: 'monitor-grid', 'aria-label': 'Monitors by status' },
       slice.map((m) => h('li', { class: `tile state-${m.status}` },
         h('a', { class: 'name', href: withQuery('/monitors', { ...q, monitor: m.id }) }, m.name),
         h('div', {}, m.status, m.last_check_at ? [' · ', timeEl(m.last_check_at)] : '')))));
   const pager = h('nav', { class: 'pager', 'aria-label': 'Monitor pages' });
   if (page > 0) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page - 1 }) }, '← Previous'), ' ');
-  if ((page + 1) * PAGE < shown.length) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page + 1 }) }, 'Next →'));
+  if ((page + 1) * PAGE < list.total) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page + 1 }) }, 'Next →'));
   main.append(pager);
 
   main.append(h('h2', {}, 'Notification channels'),

@@ -79,8 +79,8 @@ function calendar(schedule, shifts, q, zone) {
   return { ds, since, until, view, start, count };
 }
 
-async function scheduleSection(q, ctx) {
-  const schedules = await get('/api/v1/schedules');
+async function scheduleSection(q, ctx, schedulesP) {
+  const schedules = await schedulesP;
   const list = schedules.schedules || [];
   if (!list.length) return h('p', { class: 'muted' }, 'No schedules.');
   const id = q.schedule || list[0].id;
@@ -108,7 +108,7 @@ async function scheduleSection(q, ctx) {
       all.filter((s) => s.start < d.end && s.end > d.start).map((s) => h('div', {
         class: s.gap ? 'shift gap' : 'shift',
         title: `${fmtTime(new Date(s.start).toISOString(), zone)} – ${fmtTime(new Date(s.end).toISOString(), zone)}`,
-      }, `${s.start >= d.start ? hm(s.start, zone) : '…'}–${s.end <= d.end ? hm(s.end, zone) : '…'} `,
+      }, `${s.start >= d.start && s.start > cal.since ? hm(s.start, zone) : '…'}–${s.end <= d.end && s.end < cal.until ? hm(s.end, zone) : '…'} `,
       s.gap ? 'nobody (gap)' : s.user)))));
   const gaps = all.filter((s) => s.gap);
   return h('section', { 'aria-labelledby': 'cal-h' },
@@ -121,8 +121,16 @@ async function scheduleSection(q, ctx) {
 export async function render(main, ctx) {
   const q = ctx.query;
   main.append(h('h1', {}, 'On-call'));
+  // Every request at once; each section waits only for its own.
+  const nowP = get('/api/v1/oncall');
+  const schedulesP = get('/api/v1/schedules');
+  const serviceP = q.service ? get(withQuery('/api/v1/oncall', { service: q.service })) : null;
+  const hoursP = get(withQuery('/api/v1/oncall/hours', { since: q.hours_since || '-30d', until: q.hours_until }));
+  // Handled where each is awaited; this keeps an early failure from being reported unhandled.
+  for (const p of [nowP, schedulesP, serviceP, hoursP]) if (p) p.catch(() => {});
+  const sectionP = scheduleSection(q, ctx, schedulesP).catch((err) => errorBox(err));
   try {
-    const now = await get('/api/v1/oncall');
+    const now = await nowP;
     main.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-now' },
         h('thead', {}, h('tr', {}, ['Schedule', 'On call now', 'Until', 'Next', 'From'].map((c) => h('th', { scope: 'col' }, c)))),
@@ -145,7 +153,7 @@ export async function render(main, ctx) {
   const svc = h('section', { 'aria-labelledby': 'svc-h' }, h('h2', { id: 'svc-h' }, 'By service'), svcForm);
   if (q.service) {
     try {
-      const s = await get(withQuery('/api/v1/oncall', { service: q.service }));
+      const s = await serviceP;
       svc.append(h('p', { id: 'service-oncall' }, `${s.service}: `, s.current ? s.current.user : 'nobody',
         s.next ? [' · next ', s.next.to || 'nobody', ' at ', timeEl(s.next.at)] : ''),
       h('ol', {}, (s.levels || []).map((l) => h('li', {}, `level ${l.level}: `,
@@ -155,11 +163,7 @@ export async function render(main, ctx) {
     }
   }
   main.append(svc);
-  try {
-    main.append(await scheduleSection(q, ctx));
-  } catch (err) {
-    main.append(errorBox(err));
-  }
+  main.append(await sectionP);
   const hForm = h('form', { class: 'filters', 'aria-label': 'Hours period' },
     input('hours_since', 'Since', q.hours_since || '-30d', { autocomplete: 'off' }),
     input('hours_until', 'Until', q.hours_until || '', { autocomplete: 'off' }),
@@ -170,7 +174,7 @@ export async function render(main, ctx) {
   });
   const hours = h('section', { 'aria-labelledby': 'hours-h' }, h('h2', { id: 'hours-h' }, 'On-call hours per engineer'), hForm);
   try {
-    const r = await get(withQuery('/api/v1/oncall/hours', { since: q.hours_since || '-30d', until: q.hours_until }));
+    const r = await hoursP;
     hours.append(h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-hours' },
       h('thead', {}, h('tr', {}, ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, r.engineers.map((e) => h('tr', {}, h('td', {}, e.email),
