@@ -13,8 +13,10 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk dnsmasq-base
   prometheus-alertmanager
+  chromium
 )
-# Node.js and npm are only needed for spec validation; the machine image may bring its own.
+# Node.js and npm are only needed for spec validation and the dashboard's browser test (which
+# drives chromium); the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

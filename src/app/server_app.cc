@@ -7,6 +7,7 @@
 
 #include "http/api/connectors_api.h"
 #include "http/api/openapi.h"
+#include "http/dashboard/dashboard.h"
 
 namespace im::app {
 
@@ -62,9 +63,14 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   http::api::AddDoraRoutes(router_, *ctx_);
   http::api::AddReportRoutes(router_, *ctx_);
   http::api::AddSystemRoutes(router_, *ctx_, &metrics_);
+  http::api::AddSessionRoutes(router_, *ctx_);
+  events_feed_ = std::make_unique<http::api::IncidentEvents>(*ctx_, std::chrono::milliseconds(200));
+  http::api::AddEventRoutes(router_, *ctx_, *events_feed_);
+  http::dashboard::AddDashboardRoutes(router_);
   channel_http_ = std::make_unique<net::CurlHttpClient>();
   if (auto box = OpenSecretBox(rt_.config); box) {
     channel_box_.emplace(std::move(*box));
+    rt_.tokens->EnableSessions(channel_box_->DeriveKey("im dashboard sessions v1"));
   } else {
     http_log_->error("channels cannot open their secrets: {}", box.error().message);
   }
@@ -89,7 +95,7 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   if (connectors) {
     connectors_ = std::move(*connectors);
     http::api::AddConnectorRoutes(router_, *connectors_->manager, *connectors_->store, rt_.clock,
-                                  rt_.logs->For("webhook"));
+                                  rt_.logs->For("webhook"), *rt_.tokens);
   } else {
     http_log_->error("connectors are disabled: {}", connectors.error().message);
   }
@@ -154,6 +160,7 @@ Result<void> ServerApp::Start() {
               },
       },
       router_, &metrics_);
+  events_feed_->Start();
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
   sweeper_ = std::thread([this] { SweepLoop(); });
@@ -283,6 +290,8 @@ void ServerApp::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  // Readers of /api/v1/events get their answer now: the server waits for every owed answer.
+  if (events_feed_) events_feed_->Stop();
   if (server_) {
     http_log_->info("shutting down: finishing in-flight requests");
     server_->Stop();

@@ -13,6 +13,7 @@
 #include "app/runtime.h"
 #include "connectors/outbox_sender.h"
 #include "http/api/api.h"
+#include "http/api/events_api.h"
 #include "http/api/monitors_api.h"
 #include "http/server.h"
 #include "monitor/scheduler.h"
@@ -47,6 +48,7 @@ class ServerApp {
   http::Metrics metrics_;
   http::Router router_;
   std::unique_ptr<http::api::ApiContext> ctx_;
+  std::unique_ptr<http::api::IncidentEvents> events_feed_;  // /api/v1/events
   std::unique_ptr<http::Server> server_;
   std::shared_ptr<spdlog::logger> http_log_;
   std::shared_ptr<spdlog::logger> sla_log_;

@@ -100,4 +100,8 @@ Result<std::string> SecretBox::Unseal(const std::string& sealed) const {
   return out;
 }
 
+std::string SecretBox::DeriveKey(std::string_view purpose) const {
+  return HmacSha256(key_, purpose);
+}
+
 }  // namespace im::connectors

@@ -23,6 +23,7 @@ struct IncidentFilter {
   std::vector<core::Status> statuses;      // any of; empty = all
   std::vector<std::string> services;       // any of
   std::vector<core::Severity> severities;  // any of
+  std::vector<std::string> sources;        // any of: "im", "pagerduty", "monitor", ...
   std::optional<Time> since;               // created at or after
   std::optional<Time> until;               // created before
   int64_t limit = 0;                       // 0 = no limit
@@ -32,6 +33,14 @@ struct IncidentFilter {
 struct IncidentWithTimeline {
   core::Incident incident;
   std::vector<core::TimelineEntry> timeline;  // in time order
+};
+
+// One change to an incident: the timeline entry that recorded it. Entry ids only grow, in commit
+// order, so "the changes after entry N" is a cursor a reader can resume from (the dashboard's
+// event stream, /api/v1/events).
+struct IncidentChange {
+  int64_t entry_id = 0;
+  int64_t incident = 0;
 };
 
 struct IncidentCounts {
@@ -91,6 +100,12 @@ class Store {
   virtual Result<std::vector<core::ApiToken>> ListTokens() = 0;
   virtual Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) = 0;
   virtual Result<IncidentCounts> CountIncidents() = 0;
+  // The id of the newest timeline entry (0 when there is none): where a new reader of
+  // IncidentChangesAfter starts.
+  virtual Result<int64_t> LatestTimelineEntry() = 0;
+  // Up to `limit` changes recorded after entry `after`, oldest first.
+  virtual Result<std::vector<IncidentChange>> IncidentChangesAfter(int64_t after,
+                                                                   int64_t limit) = 0;
   // Each connector's `custom.sla_mapping` (JSON text), for connectors that have one.
   virtual Result<std::map<std::string, std::string>> ConnectorSlaMappings() = 0;
   virtual Result<int> SchemaVersion() = 0;

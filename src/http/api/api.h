@@ -43,10 +43,17 @@ void AddOncallRoutes(Router& router, ApiContext& ctx);
 void AddDoraRoutes(Router& router, ApiContext& ctx);
 // GET /api/v1/reports (reports_api.cc).
 void AddReportRoutes(Router& router, ApiContext& ctx);
+// POST /api/v1/sessions, GET|DELETE /api/v1/sessions/current (sessions_api.cc).
+void AddSessionRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx, const Metrics* metrics);
 
-// The actor of a write: the bearer token must be valid; the actor is the X-Actor header when
-// given (an email), otherwise whoever created the token.
+// The dashboard session cookie's name, and its value in a request when there is one.
+inline constexpr std::string_view kSessionCookie = "im_session";
+std::optional<std::string_view> SessionCookie(const net::HttpRequest& req);
+
+// The actor of a write: with an Authorization header, the bearer token must be valid;
+// otherwise a dashboard session cookie with its X-CSRF-Token header (sessions_api.cc); the actor is
+// the X-Actor header when given (an email), otherwise whoever created the token.
 Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& tokens);
 
 // Checks the service names of query parameter `param` (docs/cli.md, "Service names").

@@ -1,11 +1,44 @@
+#include "common/crypto.h"
 #include "core/email.h"
 #include "http/api/api.h"
 #include "http/status.h"
 
 namespace im::http::api {
 
+std::optional<std::string_view> SessionCookie(const net::HttpRequest& req) {
+  auto header = req.Header("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    size_t semi = rest.find(';');
+    std::string_view pair = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.starts_with(kSessionCookie) && pair.size() > kSessionCookie.size() &&
+        pair[kSessionCookie.size()] == '=') {
+      return pair.substr(kSessionCookie.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
 Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& tokens) {
   auto header = req.Header("Authorization");
+  // A dashboard session (no Authorization header, the session cookie): writes must also
+  // carry the session's CSRF token, which a page on another site cannot read.
+  if (!header) {
+    if (auto cookie = SessionCookie(req)) {
+      auto session = tokens.AuthenticateSession(*cookie);
+      if (!session) return std::unexpected(session.error());
+      auto csrf = req.Header("X-CSRF-Token");
+      if (!csrf || !ConstantTimeEquals(*csrf, session->csrf_token)) {
+        return Fail(ErrorCode::kPermissionDenied,
+                    "missing or wrong X-CSRF-Token header: a write made with the session cookie "
+                    "must send the csrf_token that POST /api/v1/sessions returned");
+      }
+      return core::Actor{.email = session->token.created_by};
+    }
+  }
   std::string_view secret;
   if (header && header->size() > 7 && net::HeaderNameEquals(header->substr(0, 7), "Bearer ")) {
     secret = header->substr(7);

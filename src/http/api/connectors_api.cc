@@ -1,12 +1,14 @@
 #include "http/api/connectors_api.h"
 
 #include "engine/connector_status.h"
+#include "http/api/api.h"
 #include "http/status.h"
 
 namespace im::http::api {
 
 void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::ConnectorStore& store,
-                        const Clock& clock, std::shared_ptr<spdlog::logger> webhook_log) {
+                        const Clock& clock, std::shared_ptr<spdlog::logger> webhook_log,
+                        engine::Tokens& tokens) {
   // Asynchronous: checked and parsed on the network thread, then answered when the store's
   // group commit holds the event, so deliveries in flight share commits and hold no thread.
   router.AddAsync(
@@ -43,6 +45,35 @@ void AddConnectorRoutes(Router& router, connectors::Manager& manager, store::Con
     for (const auto& s : *statuses) items.push_back(engine::ConnectorStatusJson(s, now));
     return JsonResponse(200, json::object{{"connectors", std::move(items)}});
   });
+  // The checks of `im connector test`: they call the provider, so they run on the worker pool.
+  router.Add(
+      "POST", "/api/v1/connectors/{name}/test",
+      [&manager, &tokens](const net::HttpRequest& req) {
+        if (auto actor = Authorize(req, tokens); !actor) return ErrorResponse(actor.error());
+        auto c = manager.Shared(req.Param("name"));
+        if (!c) return ErrorResponse(c.error());
+        bool all = true;
+        json::array items;
+        for (const auto& check : (*c)->Test()) {
+          all = all && check.ok;
+          items.push_back(
+              json::object{{"name", check.name}, {"ok", check.ok}, {"detail", check.detail}});
+        }
+        return JsonResponse(200, json::object{{"ok", all}, {"checks", std::move(items)}});
+      },
+      RouteOptions{.blocking = true});
+  // `im connector sync --retry-parked`'s first step: parked changes are queued again.
+  router.Add(
+      "POST", "/api/v1/connectors/{name}/retry-parked",
+      [&store, &manager, &clock, &tokens](const net::HttpRequest& req) {
+        if (auto actor = Authorize(req, tokens); !actor) return ErrorResponse(actor.error());
+        auto c = manager.Shared(req.Param("name"));
+        if (!c) return ErrorResponse(c.error());
+        auto n = store.RetryParked(req.Param("name"), clock.Now());
+        if (!n) return ErrorResponse(n.error());
+        return JsonResponse(200, json::object{{"requeued", *n}});
+      },
+      RouteOptions{.blocking = true});
 }
 
 }  // namespace im::http::api

@@ -1,4 +1,6 @@
 // /api/v1/incidents: list, declare, show, transitions and notes.
+#include <algorithm>
+
 #include "common/strings.h"
 #include "common/time.h"
 #include "core/incident_json.h"
@@ -25,6 +27,16 @@ Result<store::IncidentFilter> FilterFromQuery(const HttpRequest& req, Time now) 
   }
   f.services = SplitCommaLists(req.QueryAll("service"));
   if (auto ok = CheckServiceParam(f.services, "service"); !ok) return std::unexpected(ok.error());
+  for (const auto& s : SplitCommaLists(req.QueryAll("source"))) {
+    if (s.empty() || s.size() > 64 ||
+        !std::all_of(s.begin(), s.end(), [](char c) { return std::islower(c) || c == '_'; })) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "query parameter 'source' must be a source name such as im, pagerduty, "
+                  "opsgenie, incidentio or monitor (got '" +
+                      s + "')");
+    }
+    f.sources.push_back(s);
+  }
   if (auto since = req.Query("since")) {
     auto t = ParseTimeRelative(*since, now);
     if (!t) return std::unexpected(t.error().Wrap("query parameter 'since'"));
@@ -76,9 +88,32 @@ HttpResponse ShowIncident(ApiContext& ctx, int64_t number, int status) {
   return JsonResponse(status, std::move(body));
 }
 
+// `team`: the incidents of the services that team owns (GET /api/v1/services shows owners).
+// False when the team owns no service, so nothing can match.
+Result<bool> AddTeamServices(ApiContext& ctx, const HttpRequest& req, store::IncidentFilter& f) {
+  auto team = req.Query("team");
+  if (!team) return true;
+  auto services = ctx.store.ListServices();
+  if (!services) return std::unexpected(services.error());
+  std::vector<std::string> owned;
+  for (const auto& s : *services) {
+    if (s.team == *team) owned.push_back(s.name);
+  }
+  if (!f.services.empty()) {  // both: the team's services among those asked for
+    std::erase_if(owned, [&](const std::string& n) {
+      return std::find(f.services.begin(), f.services.end(), n) == f.services.end();
+    });
+  }
+  f.services = owned;
+  return !owned.empty();
+}
+
 HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
   auto filter = FilterFromQuery(req, ctx.clock.Now());
   if (!filter) return ErrorResponse(filter.error());
+  auto any = AddTeamServices(ctx, req, *filter);
+  if (!any) return ErrorResponse(any.error());
+  if (!*any) return JsonResponse(200, std::string("{\"incidents\":[],\"next_before\":null}"));
   auto incidents = ctx.store.ListIncidents(*filter);
   if (!incidents) return ErrorResponse(incidents.error());
   std::string body = "{\"incidents\":[";

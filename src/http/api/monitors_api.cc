@@ -1,6 +1,9 @@
 // Thin handlers: parsing here, rules in monitor/.
 #include "http/api/monitors_api.h"
 
+#include <algorithm>
+#include <map>
+
 #include "http/api/api.h"
 #include "http/status.h"
 
@@ -13,12 +16,80 @@ using net::HttpResponse;
 // A definition that is JSON but wrong is 422 naming the field (docs/api.md, "Errors").
 HttpResponse MonApiInvalid(const Error& e) { return ErrorResponse(e); }
 
-HttpResponse ListMonitors(MonitorApiContext& ctx) {
+// The status MonitorViewJson shows.
+std::string_view MonApiStatus(const monitor::MonitorView& v) {
+  return v.monitor.paused ? "paused" : v.state.down ? "down" : !v.last_check_at ? "pending" : "up";
+}
+
+Result<int64_t> MonApiWhole(const HttpRequest& req, const char* name, int64_t dflt, int64_t max) {
+  auto text = req.Query(name);
+  if (!text) return dflt;
+  int64_t v = 0;
+  if (text->empty() || text->size() > 9 ||
+      !std::all_of(text->begin(), text->end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      (v = std::stoll(std::string(*text))) > max) {
+    return Fail(ErrorCode::kInvalidArgument, std::string("query parameter '") + name +
+                                                 "' must be a whole number from 0 to " +
+                                                 std::to_string(max));
+  }
+  return v;
+}
+
+// All monitors, or (status, q, limit, offset) one page of those that match, problems first:
+// a dashboard with 10,000 monitors draws a page without fetching them all. `counts` is over
+// every monitor; `total` is how many match.
+HttpResponse ListMonitors(MonitorApiContext& ctx, const HttpRequest& req) {
+  auto status = req.Query("status");
+  if (status && *status != "up" && *status != "down" && *status != "paused" &&
+      *status != "pending") {
+    return ErrorResponse(Error{ErrorCode::kInvalidArgument,
+                               "query parameter 'status' is one of up, down, paused, pending"});
+  }
+  auto limit = MonApiWhole(req, "limit", 0, 10000);
+  if (!limit) return ErrorResponse(limit.error());
+  auto offset = MonApiWhole(req, "offset", 0, 100000000);
+  if (!offset) return ErrorResponse(offset.error());
+  std::string needle(req.Query("q").value_or(""));
+  for (auto& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto list = ctx.monitors.List();
   if (!list) return ErrorResponse(list.error());
+  const bool paged = status || !needle.empty() || req.Query("limit") || req.Query("offset");
+  std::map<std::string, int64_t> counts{{"up", 0}, {"down", 0}, {"paused", 0}, {"pending", 0}};
+  std::vector<const monitor::MonitorView*> match;
+  for (const auto& v : *list) {
+    auto st = MonApiStatus(v);
+    counts[std::string(st)]++;
+    if (status && st != *status) continue;
+    if (!needle.empty()) {
+      std::string name = v.monitor.name;
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name.find(needle) == std::string::npos) continue;
+    }
+    match.push_back(&v);
+  }
+  if (paged) {
+    static constexpr std::string_view kOrder[] = {"down", "pending", "paused", "up"};
+    auto rank = [](std::string_view st) {
+      return std::find(std::begin(kOrder), std::end(kOrder), st) - std::begin(kOrder);
+    };
+    std::stable_sort(match.begin(), match.end(), [&](auto* a, auto* b) {
+      auto ra = rank(MonApiStatus(*a)), rb = rank(MonApiStatus(*b));
+      return ra != rb ? ra < rb : a->monitor.name < b->monitor.name;
+    });
+  }
   json::array a;
-  for (const auto& v : *list) a.push_back(monitor::MonitorViewJson(v));
-  return JsonResponse(200, json::object{{"monitors", std::move(a)}});
+  size_t from = std::min(match.size(), static_cast<size_t>(*offset));
+  size_t to =
+      *limit > 0 ? std::min(match.size(), from + static_cast<size_t>(*limit)) : match.size();
+  for (size_t i = from; i < to; ++i) a.push_back(monitor::MonitorViewJson(*match[i]));
+  json::object out{{"monitors", std::move(a)}};
+  if (paged) {
+    json::object c;
+    for (const auto& [k, n] : counts) c[k] = n;
+    out["counts"] = std::move(c);
+    out["total"] = static_cast<int64_t>(match.size());
+  }
+  return JsonResponse(200, out);
 }
 
 HttpResponse CreateMonitor(MonitorApiContext& ctx, const HttpRequest& req) {
@@ -146,7 +217,7 @@ HttpResponse EventsV2Response(const Result<monitor::EventsIngest::Outcome>& outc
 
 void AddMonitorRoutes(Router& router, MonitorApiContext& ctx) {
   const RouteOptions blocking{.blocking = true};
-  router.Add("GET", "/api/v1/monitors", [&](const HttpRequest&) { return ListMonitors(ctx); });
+  router.Add("GET", "/api/v1/monitors", [&](const HttpRequest& r) { return ListMonitors(ctx, r); });
   router.Add(
       "POST", "/api/v1/monitors", [&](const HttpRequest& r) { return CreateMonitor(ctx, r); },
       blocking);

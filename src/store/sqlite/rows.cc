@@ -238,6 +238,10 @@ Result<void> EachIncident(Connection& conn, const IncidentFilter& f,
     in_list("severity", f.severities.size());
     for (auto s : f.severities) integer(static_cast<int64_t>(s));
   }
+  if (!f.sources.empty()) {
+    in_list("source", f.sources.size());
+    for (const auto& s : f.sources) text(s);
+  }
   if (!f.services.empty()) {
     sql += " AND number IN (SELECT incident FROM incident_services WHERE service IN (";
     for (size_t i = 0; i < f.services.size(); ++i) sql += i ? ",?" : "?";

@@ -327,6 +327,30 @@ Result<IncidentCounts> SqliteStore::CountIncidents() {
   });
 }
 
+Result<int64_t> SqliteStore::LatestTimelineEntry() {
+  return WithReader([&](Connection& c) -> Result<int64_t> {
+    auto st = c.Prepare("SELECT coalesce(max(id), 0) FROM timeline");
+    if (!st) return std::unexpected(st.error());
+    if (auto row = (*st)->Step(); !row) return std::unexpected(row.error());
+    return (*st)->Int(0);
+  });
+}
+
+Result<std::vector<IncidentChange>> SqliteStore::IncidentChangesAfter(int64_t after,
+                                                                      int64_t limit) {
+  return WithReader([&](Connection& c) -> Result<std::vector<IncidentChange>> {
+    auto st = c.Prepare("SELECT id, incident FROM timeline WHERE id > ? ORDER BY id LIMIT ?");
+    if (!st) return std::unexpected(st.error());
+    (*st)->Bind(1, after).Bind(2, limit);
+    std::vector<IncidentChange> out;
+    auto ok = EachRow(**st, [&](const Statement& r) {
+      out.push_back(IncidentChange{.entry_id = r.Int(0), .incident = r.Int(1)});
+    });
+    if (!ok) return std::unexpected(ok.error());
+    return out;
+  });
+}
+
 Result<std::map<std::string, std::string>> SqliteStore::ConnectorSlaMappings() {
   return WithReader([&](Connection& c) -> Result<std::map<std::string, std::string>> {
     auto st = c.Prepare("SELECT name, sla_mapping FROM connectors WHERE sla_mapping != ''");

@@ -37,6 +37,8 @@ class SqliteStore final : public Store {
   Result<std::vector<core::ApiToken>> ListTokens() override;
   Result<std::optional<core::ApiToken>> FindTokenByHash(const std::string& hash) override;
   Result<IncidentCounts> CountIncidents() override;
+  Result<int64_t> LatestTimelineEntry() override;
+  Result<std::vector<IncidentChange>> IncidentChangesAfter(int64_t after, int64_t limit) override;
   Result<std::map<std::string, std::string>> ConnectorSlaMappings() override;
   Result<int> SchemaVersion() override;
   Result<std::string> InstallId() override;

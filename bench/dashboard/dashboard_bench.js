@@ -1,0 +1,119 @@
+// Loads every dashboard page cold in headless Chromium and prints the browser's own timings
+// (bench/dashboard/run.sh starts the server and seeds the store). Uses tests/browser's
+// pinned playwright-core. Usage: node dashboard_bench.js BASE_URL TOKEN SCHEDULES RUNS MONITORS
+'use strict';
+
+const path = require('path');
+const { chromium } = require(path.join(__dirname, '..', '..', 'tests', 'browser', 'node_modules', 'playwright-core'));
+
+const [base, token, schedules = '200', runs = '5', monitors = '0'] = process.argv.slice(2);
+const auth = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+
+async function seedSchedules(n) {
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${base}/api/v1/schedules`, {
+      method: 'POST', headers: auth,
+      body: JSON.stringify({
+        id: `s${i}`, name: `Schedule ${i}`, time_zone: ['America/New_York', 'Europe/Berlin', 'Asia/Tokyo'][i % 3],
+        schedule_layers: [{ start: '2026-01-01T09:00:00Z', rotation_turn_length: '1w',
+          users: [`a${i}@example.com`, `b${i}@example.com`, `c${i}@example.com`] }],
+      }),
+    });
+    if (r.status !== 201 && r.status !== 200) throw new Error(`schedule ${i}: ${r.status} ${await r.text()}`);
+  }
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+async function measure(browser, url) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForSelector('main[data-ready="true"]', { timeout: 30000 });
+  await page.waitForLoadState('networkidle').catch(() => {});
+  const t = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    const ready = performance.getEntriesByName('im-page-ready').pop();
+    const res = performance.getEntriesByType('resource');
+    const assets = res.filter((r) => new URL(r.name).pathname.startsWith('/assets/'));
+    const apiCalls = res.filter((r) => new URL(r.name).pathname.startsWith('/api/') && !r.name.includes('/api/v1/events'));
+    const end = Math.max(nav.loadEventEnd, ready ? ready.startTime : 0,
+      ...res.filter((r) => !r.name.includes('/api/v1/events')).map((r) => r.responseEnd));
+    return {
+      fcp: fcp ? fcp.startTime : null,
+      ready: ready ? ready.startTime : null,
+      loaded: end,
+      assetBytes: nav.transferSize + assets.reduce((s, r) => s + r.transferSize, 0),
+      apiBytes: apiCalls.reduce((s, r) => s + r.transferSize, 0),
+      files: assets.length + 1,
+    };
+  });
+  await ctx.close();
+  return t;
+}
+
+async function liveLatency(browser) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${base}/incidents`);
+  await page.waitForSelector('#live-state[data-state="live"]');
+  const out = [];
+  for (let i = 0; i < 10; i++) {
+    const title = `bench live ${Date.now()}-${i}`;
+    const seen = page.waitForFunction((t) => {
+      const cell = [...document.querySelectorAll('#incidents td.title')].find((c) => c.textContent === t);
+      return cell ? Date.now() : null;
+    }, title, { polling: 'raf', timeout: 10000 });
+    const r = await fetch(`${base}/api/v1/incidents`, {
+      method: 'POST', headers: auth,
+      body: JSON.stringify({ title, severity: 'SEV-3', services: ['api'] }),
+    });
+    const committed = Date.now();  // the 201 is sent after the commit is durable
+    if (r.status !== 201) throw new Error(`declare: ${r.status}`);
+    const at = await (await seen).jsonValue();
+    out.push(Math.max(0, at - committed));
+  }
+  await ctx.close();
+  return out;
+}
+
+async function main() {
+  const t0 = Date.now();
+  await seedSchedules(Number(schedules));
+  console.log(`seeded ${schedules} schedules in ${Date.now() - t0} ms`);
+  const inc = await (await fetch(`${base}/api/v1/incidents?limit=1`)).json();
+  // The server declares the config's monitors after it starts listening: wait for all of them.
+  let total = 0;
+  for (let i = 0; i < 600; i++) {
+    const c = (await (await fetch(`${base}/api/v1/monitors?limit=1`)).json()).counts;
+    total = c.up + c.down + c.paused + c.pending;
+    if (total >= Number(monitors)) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(`store: newest incident ${inc.incidents[0].id}, ${total} monitors, ${schedules} schedules`);
+  const browser = await chromium.launch({ executablePath: process.env.IM_CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const pages = ['/incidents', `/incidents/${inc.incidents[0].id}`, '/oncall', '/dora', '/monitors', '/integrations'];
+  console.log('page                    FCP p50   ready p50/max   loaded p50/max   assets (gzip)   API bytes');
+  for (const p of pages) {
+    const ms = [];
+    for (let i = 0; i < Number(runs); i++) ms.push(await measure(browser, base + p));
+    const f = (k) => ms.map((m) => m[k]);
+    console.log(`${p.padEnd(22)} ${pct(f('fcp'), 50).toFixed(0).padStart(6)} ms ` +
+      `${pct(f('ready'), 50).toFixed(0).padStart(6)}/${Math.max(...f('ready')).toFixed(0).padStart(4)} ms ` +
+      `${pct(f('loaded'), 50).toFixed(0).padStart(7)}/${Math.max(...f('loaded')).toFixed(0).padStart(4)} ms ` +
+      `${(ms[0].assetBytes / 1024).toFixed(1).padStart(8)} KB (${ms[0].files} files) ` +
+      `${(ms[0].apiBytes / 1024).toFixed(1).padStart(9)} KB`);
+  }
+  const live = await liveLatency(browser);
+  console.log(`live update, commit → shown on an open /incidents page: p50 ${pct(live, 50)} ms, max ${Math.max(...live)} ms (10 changes)`);
+  await browser.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,386 @@
+// The dashboard in a real browser: Debian's Chromium driven by Playwright, against a real
+// `im serve` whose PagerDuty connector sends to a real `im sim pagerduty`. Logs in, declares,
+// watches the incident appear live in a second page, acknowledges (and sees the simulator's
+// incident acknowledged), resolves; checks the on-call page across a DST week, the DORA page
+// against `im metrics dora --json`, bad form input, and scans every page with axe-core.
+// Screenshots of every page go to $IM_BROWSER_OUT (default ./out).
+//
+// Exits 77 (skipped) when npm, its registry or Chromium is missing; under CI=true it fails
+// instead. Installs its packages with `npm ci` only when package-lock.json changed.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const assert = require('assert/strict');
+const crypto = require('crypto');
+const { spawnSync } = require('child_process');
+
+const here = __dirname;
+const SKIP = 77;
+
+function skip(why) {
+  if (process.env.CI === 'true') {
+    console.log(`FAILED (CI=true, so this test may not skip): ${why}`);
+    process.exit(1);
+  }
+  console.log(`SKIPPED: ${why}`);
+  process.exit(SKIP);
+}
+
+function ensureModules() {
+  const lock = fs.readFileSync(path.join(here, 'package-lock.json'));
+  const hash = crypto.createHash('sha256').update(lock).digest('hex');
+  const stamp = path.join(here, 'node_modules', '.im-lock-sha256');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return;
+  const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
+  if (npm.error || npm.status !== 0) skip('npm is not installed');
+  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: here, encoding: 'utf8', timeout: 120000,
+  });
+  if (ci.status !== 0) {
+    skip(`npm ci failed (is the npm registry reachable?): ${(ci.stderr || '').slice(-400)}`);
+  }
+  fs.writeFileSync(stamp, hash);
+}
+
+function findChromium() {
+  for (const p of [process.env.IM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (p && fs.existsSync(p)) return p;
+  }
+  return skip('chromium is not installed (scripts/setup.sh installs Debian\'s chromium)');
+}
+
+// Waits for `fn()` to be truthy, polling with a deadline (the thing waited for happens in
+// another process: the server's outbox, the simulator).
+async function eventually(what, fn, ms = 10000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const results = [];
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push([name, 'ok']);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push([name, 'FAILED']);
+    console.log(`FAIL ${name}: ${e.stack || e}`);
+  }
+}
+
+async function main() {
+  const binary = process.env.IM_BINARY;
+  if (!binary || !fs.existsSync(binary)) {
+    console.error(`IM_BINARY must name the im binary (got '${binary}')`);
+    process.exit(1);
+  }
+  const chromiumPath = findChromium();
+  ensureModules();
+  const { chromium } = require('playwright-core');
+  const { default: AxeBuilder } = require('@axe-core/playwright');
+  const { startIm, im } = require('./im_process');
+
+  const out = path.resolve(process.env.IM_BROWSER_OUT || path.join(here, 'out'));
+  fs.mkdirSync(out, { recursive: true });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'im-browser-'));
+  const KEY = 'browser-test-key';
+  const stops = [];
+  let browser;
+  try {
+    // PagerDuty, simulated: a user to send as and a service to create incidents in.
+    const sim = await startIm(binary, ['sim', 'pagerduty', '--listen', '127.0.0.1:0',
+      '--api-key', KEY, '--incidents', '3', '--rate-limit', 'off']);
+    stops.push(sim.stop);
+    const pd = async (p) => {
+      const r = await fetch(sim.url + p, { headers: { Authorization: `Token token=${KEY}` } });
+      assert.equal(r.status, 200, `simulator GET ${p}`);
+      return r.json();
+    };
+    const email = (await pd('/users?limit=1')).users[0].email;
+    const pdService = (await pd('/services?limit=1')).services[0].id;
+    im(binary, dataDir, ['connector', 'add', 'pagerduty', 'pd', '--config', JSON.stringify({
+      api_key: KEY, base_url: sim.url, sync_direction: 'outbound', rate_limit_per_minute: 0,
+      custom: { from_email: email, service_mappings: { default: pdService } },
+    })]);
+    const token = im(binary, dataDir, ['token', 'create', '--name', 'browser']).stdout.trim();
+    assert.match(token, /^im_/);
+
+    const server = await startIm(binary, ['--data-dir', dataDir, 'serve', '--listen', '127.0.0.1:0']);
+    stops.unshift(server.stop);
+    const base = server.url;
+    const api = async (method, p, body) => {
+      const r = await fetch(base + p, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    };
+
+    // A schedule in New York with daily hand-offs at 09:00, across the DST change of
+    // Sunday 2026-03-08 (02:00 EST → 03:00 EDT).
+    const sched = await api('POST', '/api/v1/schedules', {
+      id: 'ny-primary', name: 'NY primary', time_zone: 'America/New_York',
+      schedule_layers: [{ name: 'daily', start: '2026-03-01T14:00:00Z', rotation_turn_length: '1d',
+        users: ['ana@example.com', 'ben@example.com', 'cy@example.com'] }],
+    });
+    assert.equal(sched.status, 201, JSON.stringify(sched.body));
+
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    const ctxA = await browser.newContext({ timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 900 } });
+    const ctxB = await browser.newContext({ timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 900 } });
+    const a = await ctxA.newPage();
+    const b = await ctxB.newPage();
+    const pageErrors = [];
+    for (const p of [a, b]) p.on('pageerror', (e) => pageErrors.push(String(e)));
+    const ready = (p) => p.waitForSelector('main[data-ready="true"]', { timeout: 10000 });
+    const shot = (p, name) => p.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+    const axe = async (p, name) => {
+      const r = await new AxeBuilder({ page: p }).analyze();
+      const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')})`), [],
+        `axe-core on ${name}`);
+    };
+
+    let incidentId;
+    const title = `Checkout latency ${Date.now()}`;
+
+    await step('reading needs no login; writes are refused without one', async () => {
+      await b.goto(`${base}/incidents`);
+      await ready(b);
+      assert.ok(await b.isVisible('text=Log in'));
+      const r = await fetch(`${base}/api/v1/incidents`, { method: 'POST', body: '{}' });
+      assert.equal(r.status, 401);
+    });
+
+    await step('a wrong token shows the API\'s error and logs nobody in', async () => {
+      await a.goto(`${base}/login?next=/incidents`);
+      await ready(a);
+      await a.fill('#token', 'im_not-a-real-token');
+      await a.click('form.login button[type=submit]');
+      const msg = await a.textContent('.error[role=alert]');
+      assert.match(msg, /not an active token/);
+      await shot(a, 'login');
+      await axe(a, 'login');
+    });
+
+    await step('log in with a token: an HttpOnly, SameSite cookie, no token kept', async () => {
+      await a.fill('#token', token);
+      await a.click('form.login button[type=submit]');
+      await a.waitForURL(`${base}/incidents`);
+      await ready(a);
+      const cookies = await ctxA.cookies();
+      const c = cookies.find((x) => x.name === 'im_session');
+      assert.ok(c, 'session cookie set');
+      assert.equal(c.httpOnly, true);
+      assert.equal(c.sameSite, 'Strict');
+      assert.ok(!c.value.includes(token));
+      assert.equal(await a.evaluate(() => document.cookie), '');
+      assert.equal(await a.evaluate(() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)), '{}{}');
+      // A write with the cookie but without the CSRF token is refused.
+      const r = await a.evaluate(async () => (await fetch('/api/v1/incidents', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: 'x', severity: 'SEV-4', services: ['x'] }),
+      })).status);
+      assert.equal(r, 403);
+    });
+
+    await step('bad input in the declare form shows the API\'s error and stores nothing', async () => {
+      const before = (await api('GET', '/api/v1/incidents?limit=1000')).body.incidents.length;
+      await a.click('details.declare-box summary');
+      await a.fill('#d-title', 'Will not be stored');
+      await a.fill('#d-services', 'Not A Valid Service!');
+      await a.click('form.declare button[type=submit]');
+      const msg = await a.textContent('form.declare .error[role=alert]');
+      assert.match(msg, /service/i);
+      const after = (await api('GET', '/api/v1/incidents?limit=1000')).body.incidents.length;
+      assert.equal(after, before);
+    });
+
+    await step('declare in one page; it appears live in a second page', async () => {
+      await b.goto(`${base}/incidents`);
+      await ready(b);
+      await b.waitForSelector('#live-state[data-state="live"]');
+      await a.fill('#d-title', title);
+      await a.selectOption('#d-severity', 'SEV-2');
+      await a.fill('#d-services', 'checkout');
+      const t0 = Date.now();
+      await a.click('form.declare button[type=submit]');
+      await b.waitForSelector(`#incidents td.title:text-is("${title}")`, { timeout: 5000 });
+      const latency = Date.now() - t0;
+      console.log(`     live update reached the second page ${latency} ms after the click`);
+      await a.waitForURL(/\/incidents\/INC-\d+$/);
+      incidentId = a.url().split('/').pop();
+      await ready(a);
+      assert.equal(await b.textContent(`#row-${incidentId} .badge`), 'open');
+      await shot(b, 'incidents');
+      await axe(b, 'incidents');
+    });
+
+    await step('acknowledge from the page; PagerDuty\'s incident is acknowledged', async () => {
+      await a.click('button[data-action="ack"]');
+      await a.waitForSelector('.tags .badge.status-mitigated');
+      await b.waitForSelector(`#row-${incidentId} .badge.status-mitigated`, { timeout: 5000 });
+      const pdIncident = await eventually('the simulator\'s incident to be acknowledged', async () => {
+        const list = await pd('/incidents?date_range=all&limit=100');
+        const found = list.incidents.find((i) => i.title === title);
+        return found && found.status === 'acknowledged' ? found : null;
+      });
+      assert.equal(pdIncident.urgency, 'high');
+      await a.reload();
+      await ready(a);
+      const origins = await a.$$eval('#timeline .origin', (els) => els.map((e) => e.textContent));
+      assert.ok(origins.includes('acknowledged in im'), origins.join(', '));
+      assert.ok(origins.includes('declared in im'), origins.join(', '));
+    });
+
+    await step('add a note, then resolve; the timeline and the list follow', async () => {
+      await a.fill('#note-text', 'Rolled back the cache change');
+      await a.click('form.note button[type=submit]');
+      await a.waitForSelector('#timeline .msg:text-is("Rolled back the cache change")');
+      await a.click('button[data-action="resolve"]');
+      await a.waitForSelector('.tags .badge.status-resolved');
+      await b.waitForSelector(`#row-${incidentId} .badge.status-resolved`, { timeout: 5000 });
+      await eventually('the simulator\'s incident to be resolved', async () => {
+        const list = await pd('/incidents?date_range=all&limit=100');
+        const found = list.incidents.find((i) => i.title === title);
+        return found && found.status === 'resolved';
+      });
+      await shot(a, 'incident');
+      await axe(a, 'incident');
+    });
+
+    await step('filters live in the URL and survive a reload', async () => {
+      await b.goto(`${base}/incidents?status=resolved&severity=SEV-2&sort=oldest`);
+      await ready(b);
+      assert.equal(await b.inputValue('#f-status'), 'resolved');
+      assert.equal(await b.inputValue('#f-sort'), 'oldest');
+      const rows = await b.$$eval('#incidents tbody tr', (r) => r.length);
+      assert.equal(rows, 1);
+      await b.goto(`${base}/incidents?status=open`);
+      await ready(b);
+      assert.equal(await b.locator(`#row-${incidentId}`).count(), 0);
+    });
+
+    await step('on-call across the DST week, in the schedule\'s zone and in the viewer\'s', async () => {
+      await b.goto(`${base}/oncall?schedule=ny-primary&start=2026-03-05&view=week`);
+      await ready(b);
+      const days = await b.$$eval('#shift-calendar .day', (d) => d.length);
+      assert.equal(days, 7);
+      assert.equal(await b.getAttribute('#shift-calendar', 'data-zone'), 'America/New_York');
+      const starts = await b.$$eval('#shift-calendar .day', (ds) => ds.map((d) => {
+        const s = [...d.querySelectorAll('.shift:not(.gap)')].map((x) => x.textContent);
+        return s.find((t) => /^09:00/.test(t)) ? '09:00' : s.join('|');
+      }));
+      assert.deepEqual(starts, Array(7).fill('09:00'), 'hand-off at 09:00 New York every day, DST or not');
+      assert.match(await b.textContent('#gap-summary'), /No gaps/);
+      await shot(b, 'oncall');
+      await axe(b, 'oncall');
+      // In Berlin (still CET all week) the hand-off moves an hour earlier with New York's DST.
+      await b.selectOption('#f-zone', 'viewer');
+      await b.waitForFunction(() => document.querySelector('#shift-calendar')?.dataset.zone === 'Europe/Berlin');
+      const berlin = await b.$$eval('#shift-calendar .day', (ds) => ds.map((d) =>
+        [...d.querySelectorAll('.shift:not(.gap)')].map((x) => x.textContent.slice(0, 5)).filter((t) => t !== '…–00' && !t.startsWith('…'))));
+      // Thu 5 to Sat 7 March: 09:00 EST = 15:00 CET; from Sun 8 March (EDT since 02:00):
+      // 09:00 EDT = 14:00 CET.
+      assert.deepEqual(berlin.map((d) => d.filter((t) => t !== '00:00')),
+        [['15:00'], ['15:00'], ['15:00'], ['14:00'], ['14:00'], ['14:00'], ['14:00']],
+        JSON.stringify(berlin));
+    });
+
+    await step('DORA page numbers equal `im metrics dora --json` for the same period', async () => {
+      im(binary, dataDir, ['deploy', 'record', '--service', 'checkout', '--at', '-2h', '--commit', 'abc1234', '--committed-at', '-5h']);
+      im(binary, dataDir, ['deploy', 'record', '--service', 'checkout', '--at', '-1h', '--status', 'failure']);
+      const until = new Date(Date.now() + 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+      const since = new Date(Date.now() - 14 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z');
+      const cli = JSON.parse(im(binary, dataDir, ['metrics', 'dora', '--since', since, '--until', until, '--json']).stdout);
+      await b.goto(`${base}/dora?since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}`);
+      await ready(b);
+      const raw = await b.$$eval('[data-raw]', (els) => Object.fromEntries(els.map((e) => [e.dataset.metric, JSON.parse(e.dataset.raw)])));
+      assert.deepEqual(raw.deployment_frequency, cli.deployment_frequency.per_week);
+      assert.deepEqual(raw.lead_time, cli.lead_time.median_seconds);
+      assert.deepEqual(raw.change_failure_rate, cli.change_failure_rate.rate);
+      assert.deepEqual(raw.time_to_restore, cli.time_to_restore.median_seconds);
+      assert.deepEqual(raw.time_to_acknowledge, cli.time_to_acknowledge.mean_seconds);
+      assert.equal(cli.deployment_frequency.deployments, 1);
+      assert.equal(cli.deployment_frequency.failed_jobs, 1);
+      await shot(b, 'dora');
+      await axe(b, 'dora');
+      await b.click('text=Show the incidents and deployments');
+      await ready(b);
+      await b.waitForSelector(`#dora-incidents a:text-is("${incidentId}")`);
+    });
+
+    await step('monitors page: grid, channels', async () => {
+      await b.goto(`${base}/monitors`);
+      await ready(b);
+      assert.ok(await b.isVisible('#monitor-counts'));
+      await shot(b, 'monitors');
+      await axe(b, 'monitors');
+    });
+
+    await step('integrations page: connector health, test button', async () => {
+      await a.goto(`${base}/integrations`);
+      await ready(a);
+      assert.match(await a.textContent('#connector-pd'), /pending/);
+      await a.click('#connector-pd button[data-action="test"]');
+      await a.waitForSelector('#connector-pd ul.checks li');
+      assert.match(await a.textContent('#connector-pd ul.checks'), /✓/);
+      await shot(a, 'integrations');
+      await axe(a, 'integrations');
+    });
+
+    await step('phone width: the incidents list and incident page fit', async () => {
+      const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true });
+      const p = await phone.newPage();
+      await p.goto(`${base}/incidents/${incidentId}`);
+      await ready(p);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `page is ${overflow}px wider than the phone`);
+      await shot(p, 'incident-phone');
+      await p.goto(`${base}/incidents`);
+      await ready(p);
+      await shot(p, 'incidents-phone');
+      await phone.close();
+    });
+
+    await step('keyboard: the skip link and the navigation are reachable with Tab', async () => {
+      await b.goto(`${base}/incidents`);
+      await ready(b);
+      await b.keyboard.press('Tab');
+      assert.equal(await b.evaluate(() => document.activeElement.textContent), 'Skip to content');
+      await b.keyboard.press('Tab');
+      await b.keyboard.press('Tab');
+      assert.equal(await b.evaluate(() => document.activeElement.textContent), 'Incidents');
+      await b.keyboard.press('Tab');
+      await b.keyboard.press('Enter');
+      await b.waitForURL(`${base}/oncall`);
+    });
+
+    await step('no script errors on any page', async () => {
+      assert.deepEqual(pageErrors, []);
+    });
+  } finally {
+    if (browser) await browser.close();
+    for (const stop of stops) await stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  const failed = results.filter(([, r]) => r !== 'ok');
+  console.log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${out}`);
+  process.exit(failed.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

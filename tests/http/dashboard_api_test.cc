@@ -1,0 +1,301 @@
+// What the dashboard adds to the API, end to end over loopback HTTP against a real ServerApp
+// on a SQLite file: session login (cookie + CSRF), the live event stream, the embedded files,
+// and the incident list's source and team filters.
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "app/server_app.h"
+#include "common/json.h"
+#include "fakes/raw_http.h"
+#include "fakes/temp_dir.h"
+#include "http/test_server_config.h"
+
+namespace im::app {
+namespace {
+
+using im::testing::Fetch;
+
+class DashboardApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Config config = TestServerConfig(dir_.path());
+    auto rt = OpenRuntime(config, true);
+    ASSERT_TRUE(rt) << rt.error().message;
+    rt_ = std::move(*rt);
+    auto token = rt_->tokens->Create("dash", "alice@example.com");
+    ASSERT_TRUE(token);
+    secret_ = token->secret;
+    token_id_ = token->token.id;
+    auth_ = "Authorization: Bearer " + secret_ + "\r\n";
+    server_ = std::make_unique<ServerApp>(*rt_);
+    ASSERT_TRUE(server_->Start());
+  }
+
+  uint16_t port() { return server_->port(); }
+
+  json::object BodyOf(const im::testing::RawResponse& r) {
+    auto v = json::Parse(r.body);
+    EXPECT_TRUE(v && v->is_object()) << r.body;
+    return v ? v->as_object() : json::object{};
+  }
+
+  // Logs in; returns the cookie header line and the CSRF token.
+  std::pair<std::string, std::string> Login() {
+    auto r = Fetch(port(), "POST", "/api/v1/sessions", "{\"token\":\"" + secret_ + "\"}",
+                   "Content-Type: application/json\r\n");
+    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : "no answer");
+    if (!r || r->status != 201) return {};
+    std::string set = r->headers["set-cookie"];
+    std::string pair = set.substr(0, set.find(';'));
+    return {"Cookie: theme=dark; " + pair + "\r\n",
+            std::string(BodyOf(*r)["csrf_token"].as_string())};
+  }
+
+  size_t IncidentCount() { return rt_->store->ListIncidents({})->size(); }
+
+  im::testing::TempDir dir_;
+  std::unique_ptr<Runtime> rt_;
+  std::unique_ptr<ServerApp> server_;
+  std::string secret_;
+  int64_t token_id_ = 0;
+  std::string auth_;
+};
+
+constexpr const char* kDeclare = R"({"title":"x","severity":"SEV-2","services":["api"]})";
+
+TEST_F(DashboardApiTest, LoginSetsAnHttpOnlySameSiteCookieThatHoldsNoToken) {
+  auto r = Fetch(port(), "POST", "/api/v1/sessions", "{\"token\":\"" + secret_ + "\"}",
+                 "Content-Type: application/json\r\n");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  const std::string& cookie = r->headers["set-cookie"];
+  EXPECT_TRUE(cookie.starts_with("im_session=s1.")) << cookie;
+  EXPECT_NE(cookie.find("; HttpOnly"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("; SameSite=Strict"), std::string::npos) << cookie;
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos) << "plain http must keep working";
+  EXPECT_EQ(cookie.find(secret_), std::string::npos);
+  auto body = BodyOf(*r);
+  EXPECT_EQ(body["actor"].as_string(), "alice@example.com");
+  EXPECT_FALSE(body["csrf_token"].as_string().empty());
+
+  auto behind_tls = Fetch(port(), "POST", "/api/v1/sessions", "{\"token\":\"" + secret_ + "\"}",
+                          "Content-Type: application/json\r\nX-Forwarded-Proto: https\r\n");
+  EXPECT_NE(behind_tls->headers["set-cookie"].find("; Secure"), std::string::npos);
+}
+
+TEST_F(DashboardApiTest, LoginRefusesBadTokensAndFormPosts) {
+  auto wrong = Fetch(port(), "POST", "/api/v1/sessions", R"({"token":"im_nope"})",
+                     "Content-Type: application/json\r\n");
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_NE(wrong->body.find("im token create"), std::string::npos) << wrong->body;
+  EXPECT_EQ(wrong->headers.count("set-cookie"), 0u);
+  auto form = Fetch(port(), "POST", "/api/v1/sessions", "{\"token\":\"" + secret_ + "\"}",
+                    "Content-Type: text/plain\r\n");
+  EXPECT_EQ(form->status, 422) << form->body;
+  EXPECT_EQ(form->headers.count("set-cookie"), 0u);
+  auto missing =
+      Fetch(port(), "POST", "/api/v1/sessions", "{}", "Content-Type: application/json\r\n");
+  EXPECT_EQ(missing->status, 422);
+  EXPECT_NE(missing->body.find("token"), std::string::npos);
+}
+
+TEST_F(DashboardApiTest, SessionWritesNeedTheCsrfTokenAndActAsTheTokensCreator) {
+  auto [cookie, csrf] = Login();
+  ASSERT_FALSE(csrf.empty());
+  auto no_csrf = Fetch(port(), "POST", "/api/v1/incidents", kDeclare, cookie);
+  EXPECT_EQ(no_csrf->status, 403) << no_csrf->body;
+  EXPECT_NE(no_csrf->body.find("X-CSRF-Token"), std::string::npos);
+  auto wrong_csrf =
+      Fetch(port(), "POST", "/api/v1/incidents", kDeclare, cookie + "X-CSRF-Token: nope\r\n");
+  EXPECT_EQ(wrong_csrf->status, 403);
+  EXPECT_EQ(IncidentCount(), 0u);
+
+  auto ok = Fetch(port(), "POST", "/api/v1/incidents", kDeclare,
+                  cookie + "X-CSRF-Token: " + csrf + "\r\n");
+  ASSERT_EQ(ok->status, 201) << ok->body;
+  EXPECT_EQ(BodyOf(*ok)["created_by"].as_string(), "alice@example.com");
+
+  auto current = Fetch(port(), "GET", "/api/v1/sessions/current", "", cookie);
+  ASSERT_EQ(current->status, 200);
+  EXPECT_EQ(BodyOf(*current)["csrf_token"].as_string(), csrf);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/sessions/current")->status, 401);
+
+  auto out = Fetch(port(), "DELETE", "/api/v1/sessions/current", "", cookie);
+  EXPECT_EQ(out->status, 204);
+  EXPECT_NE(out->headers["set-cookie"].find("Max-Age=0"), std::string::npos);
+}
+
+TEST_F(DashboardApiTest, ATamperedCookieOrARevokedTokenEndsTheSession) {
+  auto [cookie, csrf] = Login();
+  ASSERT_FALSE(csrf.empty());
+  // Another token id with the same signature.
+  std::string tampered = cookie;
+  auto at = tampered.find("s1.") + 3;
+  tampered[at] = tampered[at] == '9' ? '8' : static_cast<char>(tampered[at] + 1);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/sessions/current", "", tampered)->status, 401);
+  EXPECT_EQ(Fetch(port(), "POST", "/api/v1/incidents", kDeclare,
+                  tampered + "X-CSRF-Token: " + csrf + "\r\n")
+                ->status,
+            401);
+
+  ASSERT_TRUE(rt_->tokens->Revoke(token_id_));
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/sessions/current", "", cookie)->status, 401);
+  EXPECT_EQ(Fetch(port(), "POST", "/api/v1/incidents", kDeclare,
+                  cookie + "X-CSRF-Token: " + csrf + "\r\n")
+                ->status,
+            401);
+  EXPECT_EQ(IncidentCount(), 0u);
+}
+
+int64_t CursorOf(const std::string& body) {
+  auto at = body.rfind("id: ");
+  return at == std::string::npos ? -1 : std::stoll(body.substr(at + 4));
+}
+
+TEST_F(DashboardApiTest, EventsGiveACursorThenEachChangedIncidentOnce) {
+  auto ready = Fetch(port(), "GET", "/api/v1/events");
+  ASSERT_EQ(ready->status, 200);
+  EXPECT_NE(ready->headers["content-type"].find("text/event-stream"), std::string::npos);
+  EXPECT_NE(ready->body.find("event: ready"), std::string::npos) << ready->body;
+  EXPECT_NE(ready->body.find("retry: "), std::string::npos);
+  int64_t cursor = CursorOf(ready->body);
+  ASSERT_EQ(cursor, 0);
+
+  auto quiet = Fetch(port(), "GET", "/api/v1/events?wait=0", "", "Last-Event-ID: 0\r\n");
+  ASSERT_EQ(quiet->status, 200);
+  EXPECT_EQ(quiet->body.find("event: incident"), std::string::npos) << quiet->body;
+
+  // Declared and acknowledged: two entries, one event for the incident, at its newest state.
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents", kDeclare, auth_)->status, 201);
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents/INC-1/ack", "", auth_)->status, 200);
+  auto batch = Fetch(port(), "GET", "/api/v1/events?wait=5", "", "Last-Event-ID: 0\r\n");
+  ASSERT_EQ(batch->status, 200);
+  size_t first = batch->body.find("event: incident");
+  ASSERT_NE(first, std::string::npos) << batch->body;
+  EXPECT_EQ(batch->body.find("event: incident", first + 1), std::string::npos) << batch->body;
+  EXPECT_NE(batch->body.find("\"id\":\"INC-1\""), std::string::npos);
+  EXPECT_NE(batch->body.find("\"status\":\"mitigated\""), std::string::npos);
+  cursor = CursorOf(batch->body);
+  EXPECT_EQ(cursor, 2);
+
+  auto bad = Fetch(port(), "GET", "/api/v1/events", "", "Last-Event-ID: x1\r\n");
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("Last-Event-ID"), std::string::npos);
+}
+
+TEST_F(DashboardApiTest, AWaitingReaderIsAnsweredWhenAnIncidentChanges) {
+  auto waiting = std::async(std::launch::async,
+                            [&] { return Fetch(port(), "GET", "/api/v1/events?after=0&wait=60"); });
+  // Whether the reader is already waiting or arrives after the change, it gets the change.
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents", kDeclare, auth_)->status, 201);
+  ASSERT_EQ(waiting.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the change did not reach the waiting reader";
+  auto r = waiting.get();
+  ASSERT_TRUE(r);
+  EXPECT_NE(r->body.find("\"id\":\"INC-1\""), std::string::npos) << r->body;
+}
+
+TEST_F(DashboardApiTest, StoppingAnswersWaitingReaders) {
+  auto waiting = std::async(std::launch::async,
+                            [&] { return Fetch(port(), "GET", "/api/v1/events?after=0&wait=60"); });
+  // Stop must not wait the 60 s out: the reader is answered (empty) and the server stops.
+  auto stopped = std::async(std::launch::async, [&] { server_->Stop(); });
+  ASSERT_EQ(stopped.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  auto r = waiting.get();
+  if (r) {
+    EXPECT_EQ(r->body.find("event: incident"), std::string::npos);
+  }
+}
+
+TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
+  for (const char* page : {"/", "/incidents", "/incidents/INC-4", "/oncall", "/dora", "/monitors",
+                           "/integrations", "/login"}) {
+    auto r = Fetch(port(), "GET", page);
+    ASSERT_EQ(r->status, 200) << page;
+    EXPECT_NE(r->headers["content-type"].find("text/html"), std::string::npos);
+    EXPECT_NE(r->body.find("/assets/app.js"), std::string::npos);
+    EXPECT_NE(r->headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+  }
+  auto plain = Fetch(port(), "GET", "/assets/app.js");
+  ASSERT_EQ(plain->status, 200);
+  EXPECT_NE(plain->headers["content-type"].find("javascript"), std::string::npos);
+  EXPECT_NE(plain->body.find("import"), std::string::npos);
+  auto gz = Fetch(port(), "GET", "/assets/app.js", "", "Accept-Encoding: gzip, br\r\n");
+  ASSERT_EQ(gz->status, 200);
+  EXPECT_EQ(gz->headers["content-encoding"], "gzip");
+  ASSERT_GE(gz->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(gz->body[0]), 0x1f);  // gzip magic
+  EXPECT_LT(gz->body.size(), plain->body.size());
+  const std::string etag = plain->headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  auto again = Fetch(port(), "GET", "/assets/app.js", "", "If-None-Match: " + etag + "\r\n");
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
+  EXPECT_EQ(Fetch(port(), "GET", "/assets/pages/incidents.js")->status, 200);
+  EXPECT_EQ(Fetch(port(), "GET", "/assets/nope.js")->status, 404);
+  EXPECT_EQ(Fetch(port(), "GET", "/assets/../openapi.json")->status, 404);
+}
+
+TEST_F(DashboardApiTest, IncidentsFilterBySourceAndTeam) {
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/services", R"({"name":"pay","team":"payments"})", auth_)
+                ->status,
+            200);
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents",
+                  R"({"title":"a","severity":"SEV-2","services":["pay"]})", auth_)
+                ->status,
+            201);
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents",
+                  R"({"title":"b","severity":"SEV-2","services":["web"]})", auth_)
+                ->status,
+            201);
+  auto count = [&](const std::string& q) {
+    auto r = Fetch(port(), "GET", "/api/v1/incidents?" + q);
+    EXPECT_EQ(r->status, 200) << q << ": " << r->body;
+    auto v = json::Parse(r->body);
+    return v ? v->as_object().at("incidents").as_array().size() : 99u;
+  };
+  EXPECT_EQ(count("source=im"), 2u);
+  EXPECT_EQ(count("source=pagerduty"), 0u);
+  EXPECT_EQ(count("source=im,pagerduty"), 2u);
+  EXPECT_EQ(count("team=payments"), 1u);
+  EXPECT_EQ(count("team=payments&service=web"), 0u);
+  EXPECT_EQ(count("team=nobody"), 0u);
+  auto bad = Fetch(port(), "GET", "/api/v1/incidents?source=Pager%20Duty");
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("'source'"), std::string::npos) << bad->body;
+}
+
+TEST_F(DashboardApiTest, MonitorsPageProblemsFirstWithCountsOfAll) {
+  for (const char* name : {"b-web", "a-api", "c-db"}) {
+    auto r = Fetch(port(), "POST", "/api/v1/monitors",
+                   std::string(R"({"name":")") + name +
+                       R"(","url":"http://127.0.0.1:1/","interval":"1h","timeout":"1s"})",
+                   auth_);
+    ASSERT_EQ(r->status, 201) << r->body;
+  }
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/monitors/c-db/pause", "", auth_)->status, 200);
+  auto page = Fetch(port(), "GET", "/api/v1/monitors?limit=2");
+  ASSERT_EQ(page->status, 200) << page->body;
+  auto body = BodyOf(*page);
+  EXPECT_EQ(body["total"].as_int64(), 3);
+  EXPECT_EQ(body["counts"].as_object().at("paused").as_int64(), 1);
+  const auto& monitors = body["monitors"].as_array();
+  ASSERT_EQ(monitors.size(), 2u);
+  // Never checked (pending) before paused; by name within a state.
+  EXPECT_EQ(monitors[0].as_object().at("name").as_string(), "a-api");
+  EXPECT_EQ(monitors[1].as_object().at("name").as_string(), "b-web");
+  auto paused = BodyOf(*Fetch(port(), "GET", "/api/v1/monitors?status=paused&offset=0"));
+  ASSERT_EQ(paused["monitors"].as_array().size(), 1u);
+  EXPECT_EQ(paused["monitors"].as_array()[0].as_object().at("name").as_string(), "c-db");
+  auto named = BodyOf(*Fetch(port(), "GET", "/api/v1/monitors?q=WEB"));
+  EXPECT_EQ(named["total"].as_int64(), 1);
+  EXPECT_EQ(BodyOf(*Fetch(port(), "GET", "/api/v1/monitors"))["monitors"].as_array().size(), 3u);
+  auto bad = Fetch(port(), "GET", "/api/v1/monitors?status=broken");
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("'status'"), std::string::npos);
+  EXPECT_EQ(Fetch(port(), "GET", "/api/v1/monitors?limit=-1")->status, 422);
+}
+
+}  // namespace
+}  // namespace im::app

@@ -1,0 +1,90 @@
+// The one way the dashboard talks to im: the documented /api/v1 (see /api/openapi.json).
+// Reads need no login; writes use the session cookie (HttpOnly, set by POST /api/v1/sessions)
+// and send the session's CSRF token back in X-CSRF-Token.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+let session = null; // {actor, csrf_token, expires_at} when logged in
+let sessionLoaded = null;
+
+export function currentSession() {
+  return session;
+}
+
+// Asks the server once whether this browser has a session.
+export function loadSession() {
+  if (!sessionLoaded) {
+    sessionLoaded = request('GET', '/api/v1/sessions/current')
+      .then((s) => (session = s))
+      .catch(() => (session = null));
+  }
+  return sessionLoaded;
+}
+
+export async function login(token) {
+  session = await request('POST', '/api/v1/sessions', { token });
+  sessionLoaded = Promise.resolve(session);
+  return session;
+}
+
+export async function logout() {
+  await request('DELETE', '/api/v1/sessions/current');
+  session = null;
+  sessionLoaded = Promise.resolve(null);
+}
+
+export async function request(method, path, body, { signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrf_token;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'unavailable', `cannot reach im: ${e.message}`);
+  }
+  const text = await res.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = data && data.error ? data.error : {};
+    throw new ApiError(res.status, err.code || 'error', err.message || `${res.status} ${text}`);
+  }
+  return data;
+}
+
+export const get = (path, opts) => request('GET', path, undefined, opts);
+export const post = (path, body) => request('POST', path, body === undefined ? {} : body);
+
+// Live incident changes (GET /api/v1/events, server-sent events). `onChange(incident)` is
+// called for each changed incident; returns a function that stops listening.
+export function watchIncidents(onChange, onState) {
+  const source = new EventSource('/api/v1/events');
+  source.addEventListener('incident', (e) => {
+    const data = JSON.parse(e.data);
+    onChange(data.incident);
+  });
+  source.addEventListener('ready', () => onState && onState('live'));
+  source.onopen = () => onState && onState('live');
+  source.onerror = () => onState && onState(source.readyState === 2 ? 'offline' : 'live');
+  return () => source.close();
+}

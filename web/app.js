@@ -1,0 +1,103 @@
+// The dashboard's router: every page has its own URL (filters and sort in the query), links
+// change pages without reloading, and the back button works. Each page module exports
+// render(main, ctx) and may return a function that stops what it started (live updates).
+import { loadSession, currentSession, logout } from './api.js';
+import { h, clear, toast } from './ui.js';
+
+const routes = [
+  [/^\/(incidents)?$/, 'incidents', () => import('./pages/incidents.js')],
+  [/^\/incidents\/([^/]+)$/, 'incidents', () => import('./pages/incident.js')],
+  [/^\/oncall$/, 'oncall', () => import('./pages/oncall.js')],
+  [/^\/dora$/, 'dora', () => import('./pages/dora.js')],
+  [/^\/monitors$/, 'monitors', () => import('./pages/monitors.js')],
+  [/^\/integrations$/, 'integrations', () => import('./pages/integrations.js')],
+  [/^\/login$/, '', () => import('./pages/login.js')],
+];
+
+let stopPage = null;
+let generation = 0;
+
+function renderWho() {
+  const who = clear(document.getElementById('who'));
+  const s = currentSession();
+  if (s) {
+    who.append(h('span', { class: 'actor' }, s.actor), ' ',
+      h('button', {
+        type: 'button', class: 'link', onclick: async () => {
+          await logout();
+          renderWho();
+          toast('Logged out');
+          route();
+        },
+      }, 'Log out'));
+  } else {
+    const next = location.pathname + location.search;
+    who.append(h('a', { href: `/login?next=${encodeURIComponent(next)}` }, 'Log in'));
+  }
+}
+
+export async function route() {
+  const gen = ++generation;
+  if (stopPage) {
+    stopPage();
+    stopPage = null;
+  }
+  const path = location.pathname;
+  const main = document.getElementById('main');
+  let match = null;
+  for (const [re, nav, load] of routes) {
+    const m = path.match(re);
+    if (m) {
+      match = { m, nav, load };
+      break;
+    }
+  }
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    if (match && a.dataset.nav === match.nav) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (!match) {
+    clear(main).append(h('h1', {}, 'Not found'), h('p', {}, 'No such page. ',
+      h('a', { href: '/incidents' }, 'See the incidents.')));
+    return;
+  }
+  const [mod] = await Promise.all([match.load(), loadSession()]);
+  if (gen !== generation) return;
+  renderWho();
+  const ctx = {
+    params: match.m.slice(1),
+    query: Object.fromEntries(new URLSearchParams(location.search).entries()),
+    navigate,
+    refreshWho: renderWho,
+  };
+  clear(main);
+  const stop = await mod.render(main, ctx);
+  if (gen !== generation) {
+    if (stop) stop();
+    return;
+  }
+  stopPage = stop || null;
+  document.body.dataset.page = match.nav || 'login';
+  main.dataset.ready = 'true';
+  performance.mark('im-page-ready');
+}
+
+export function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  document.getElementById('main').dataset.ready = 'false';
+  route();
+  document.getElementById('main').focus({ preventScroll: true });
+}
+
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') ||
+      url.pathname.startsWith('/assets/') || a.target) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search + url.hash);
+});
+window.addEventListener('popstate', () => route());
+route();

@@ -1,0 +1,180 @@
+// Incidents: the list, filtered and sorted by the URL's query, updated live from
+// /api/v1/events, and the form to declare one.
+import { get, post, watchIncidents, currentSession } from '../api.js';
+import {
+  h, clear, badge, timeEl, sourceName, errorBox, withQuery, select, input, toast,
+} from '../ui.js';
+
+const STATUSES = [['', 'Any status'], ['open,mitigated', 'Unresolved'], ['open', 'Open'],
+  ['mitigated', 'Mitigated'], ['resolved', 'Resolved'], ['closed', 'Closed']];
+const SEVERITIES = [['', 'Any severity'], ['SEV-1', 'SEV-1'], ['SEV-2', 'SEV-2'],
+  ['SEV-3', 'SEV-3'], ['SEV-4', 'SEV-4']];
+const SOURCES = [['', 'Any source'], ['im', 'im'], ['pagerduty', 'PagerDuty'],
+  ['opsgenie', 'Opsgenie'], ['incidentio', 'incident.io'], ['monitor', 'monitor']];
+const SINCE = [['', 'Any time'], ['-1d', 'Last 24 hours'], ['-7d', 'Last 7 days'],
+  ['-30d', 'Last 30 days'], ['-90d', 'Last 90 days']];
+const SORTS = [['', 'Newest first'], ['oldest', 'Oldest first'], ['severity', 'Severity'],
+  ['status', 'Status']];
+const STATUS_ORDER = { open: 0, mitigated: 1, resolved: 2, closed: 3 };
+
+// The worse of the two clocks: breached, at risk, on track, met.
+function slaState(i) {
+  const states = [i.sla && i.sla.acknowledge, i.sla && i.sla.resolve].filter(Boolean).map((c) => c.state);
+  for (const s of ['breached', 'at_risk', 'on_track', 'met']) if (states.includes(s)) return s;
+  return 'none';
+}
+
+function sortRows(list, sort) {
+  const rows = [...list];
+  if (sort === 'oldest') rows.sort((a, b) => a.number - b.number);
+  else if (sort === 'severity') rows.sort((a, b) => a.severity.localeCompare(b.severity) || b.number - a.number);
+  else if (sort === 'status') rows.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || b.number - a.number);
+  else rows.sort((a, b) => b.number - a.number);
+  return rows;
+}
+
+function matches(i, q, teamServices) {
+  if (q.status && !q.status.split(',').includes(i.status)) return false;
+  if (q.severity && !q.severity.split(',').includes(i.severity)) return false;
+  if (q.source && !q.source.split(',').includes(i.source)) return false;
+  if (q.service && !i.services.some((s) => q.service.split(',').includes(s))) return false;
+  if (q.team && !i.services.some((s) => teamServices.has(s))) return false;
+  if (q.before) return false; // an older page: new incidents belong on the first page
+  return true;
+}
+
+function row(i) {
+  return h('tr', { id: `row-${i.id}`, dataset: { status: i.status } },
+    h('td', {}, h('a', { href: `/incidents/${i.id}` }, i.id)),
+    h('td', { class: 'title' }, i.title),
+    h('td', {}, badge('status', i.status)),
+    h('td', {}, badge('sev', i.severity)),
+    h('td', {}, i.services.join(', ')),
+    h('td', {}, sourceName(i.source)),
+    h('td', {}, badge('sla', slaState(i))),
+    h('td', {}, timeEl(i.created_at)));
+}
+
+function declareForm(onDeclared) {
+  const status = h('div', { class: 'form-error', 'aria-live': 'assertive' });
+  const form = h('form', { class: 'declare', 'aria-label': 'Declare an incident' },
+    h('h2', {}, 'Declare an incident'),
+    input('title', 'Title', '', { required: true, maxlength: 500, autocomplete: 'off' }, 'd'),
+    select('severity', 'Severity', SEVERITIES.slice(1), 'SEV-3', 'd'),
+    input('services', 'Services (comma-separated)', '', { required: true, autocomplete: 'off' }, 'd'),
+    h('div', { class: 'field wide' }, h('label', { for: 'd-description' }, 'Description'),
+      h('textarea', { id: 'd-description', name: 'description', rows: 2 })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Declare')),
+    status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clear(status);
+    const fd = new FormData(form);
+    const body = {
+      title: fd.get('title'),
+      severity: fd.get('severity'),
+      services: String(fd.get('services')).split(',').map((s) => s.trim()).filter(Boolean),
+    };
+    if (fd.get('description')) body.description = fd.get('description');
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      const inc = await post('/api/v1/incidents', body);
+      form.reset();
+      toast(`Declared ${inc.id}`);
+      onDeclared(inc);
+    } catch (err) {
+      status.append(errorBox(err));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+export async function render(main, ctx) {
+  const q = ctx.query;
+  const apiQuery = {
+    status: q.status, severity: q.severity, service: q.service, team: q.team, source: q.source,
+    since: q.since, before: q.before, limit: q.limit || 100,
+  };
+  const filters = h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter incidents' },
+    select('status', 'Status', STATUSES, q.status),
+    select('severity', 'Severity', SEVERITIES, q.severity),
+    input('service', 'Service', q.service, { autocomplete: 'off' }),
+    input('team', 'Team', q.team, { autocomplete: 'off' }),
+    select('source', 'Source', SOURCES, q.source),
+    select('since', 'Created', SINCE, q.since),
+    select('sort', 'Sort', SORTS, q.sort),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Apply')));
+  filters.addEventListener('change', (e) => {
+    if (e.target.tagName === 'SELECT') filters.requestSubmit();
+  });
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const fd = Object.fromEntries(new FormData(filters).entries());
+    ctx.navigate(withQuery('/incidents', fd), { replace: false });
+  });
+  const live = h('span', { class: 'live', id: 'live-state', 'aria-live': 'polite' }, 'connecting…');
+  main.append(h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), live), filters);
+  if (currentSession()) {
+    main.append(h('details', { class: 'declare-box' }, h('summary', {}, 'Declare an incident'),
+      declareForm((inc) => ctx.navigate(`/incidents/${inc.id}`))));
+  } else {
+    main.append(h('p', { class: 'hint' },
+      h('a', { href: `/login?next=${encodeURIComponent(location.pathname + location.search)}` }, 'Log in'),
+      ' to declare or act on incidents.'));
+  }
+  const tbody = h('tbody');
+  const table = h('table', { class: 'list', id: 'incidents' },
+    h('caption', { class: 'sr-only' }, 'Incidents'),
+    h('thead', {}, h('tr', {}, ['Incident', 'Title', 'Status', 'Severity', 'Services', 'Source',
+      'SLA', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
+    tbody);
+  const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
+  const holder = h('div', { class: 'table-wrap' }, table);
+  main.append(holder, pager);
+
+  let data;
+  let teamServices = new Set();
+  try {
+    const [list, services] = await Promise.all([
+      get(withQuery('/api/v1/incidents', apiQuery)),
+      q.team ? get('/api/v1/services') : Promise.resolve(null),
+    ]);
+    data = list;
+    if (services) {
+      teamServices = new Set(services.services.filter((s) => s.team === q.team).map((s) => s.name));
+    }
+  } catch (err) {
+    holder.replaceWith(errorBox(err));
+    return null;
+  }
+  const byId = new Map(data.incidents.map((i) => [i.id, i]));
+  const draw = () => {
+    clear(tbody);
+    const rows = sortRows([...byId.values()], q.sort);
+    if (rows.length === 0) {
+      tbody.append(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'No incidents match.')));
+    }
+    for (const i of rows) tbody.append(row(i));
+  };
+  draw();
+  if (data.next_before) {
+    pager.append(h('a', { href: withQuery('/incidents', { ...q, before: data.next_before }) }, 'Older incidents →'));
+  }
+  if (q.before) pager.prepend(h('a', { href: withQuery('/incidents', { ...q, before: '' }) }, '← Newest'), ' ');
+
+  return watchIncidents((inc) => {
+    const had = byId.has(inc.id);
+    if (matches(inc, q, teamServices)) byId.set(inc.id, inc);
+    else if (had) byId.delete(inc.id);
+    else return;
+    draw();
+    const tr = document.getElementById(`row-${inc.id}`);
+    if (tr) tr.classList.add('changed');
+  }, (state) => {
+    live.textContent = state === 'live' ? '● live' : 'offline, retrying…';
+    live.dataset.state = state;
+  });
+}

@@ -1,0 +1,188 @@
+// On-call: who is on call now and next (each schedule, and a chosen service's escalation
+// levels), a week or month of one schedule's final shifts in the viewer's zone or the
+// schedule's (switchable, DST-exact: days are cut at local midnight), gaps highlighted, and
+// on-call hours per engineer for a period.
+import { get } from '../api.js';
+import { h, errorBox, withQuery, select, input, timeEl, fmtTime } from '../ui.js';
+
+const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+// The offset (ms) of `zone` at instant `ms`: local wall time minus UTC.
+function offsetAt(ms, zone) {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
+  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+// The instant of local midnight starting civil day y-m-d in `zone`.
+function midnight(y, m, d, zone) {
+  const guess = Date.UTC(y, m - 1, d);
+  let t = guess - offsetAt(guess, zone);
+  t = guess - offsetAt(t, zone);
+  return t;
+}
+
+function civil(ms, zone) {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+  }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return [+p.year, +p.month, +p.day];
+}
+
+const hm = (ms, zone) => new Intl.DateTimeFormat('en-GB', {
+  timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+}).format(new Date(ms));
+
+function days(startYmd, count, zone) {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const d = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i));
+    const next = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i + 1));
+    out.push({
+      label: new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' }).format(d),
+      start: midnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), zone),
+      end: midnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
+    });
+  }
+  return out;
+}
+
+// Shifts plus the gaps between them (nobody on call) over [since, until).
+function withGaps(shifts, since, until) {
+  const sorted = shifts.map((s) => ({ user: s.user, start: Date.parse(s.start), end: Date.parse(s.end) }))
+    .sort((a, b) => a.start - b.start);
+  const out = [];
+  let cursor = since;
+  for (const s of sorted) {
+    if (s.start > cursor) out.push({ gap: true, start: cursor, end: s.start });
+    out.push(s);
+    cursor = Math.max(cursor, s.end);
+  }
+  if (cursor < until) out.push({ gap: true, start: cursor, end: until });
+  return out;
+}
+
+function calendar(schedule, shifts, q, zone) {
+  const view = q.view === 'month' ? 'month' : 'week';
+  const today = civil(Date.now(), zone);
+  let start = q.start ? q.start.split('-').map(Number) : today;
+  if (view === 'month') start = [start[0], start[1], 1];
+  const count = view === 'month'
+    ? new Date(Date.UTC(start[0], start[1], 0)).getUTCDate() : 7;
+  const ds = days(start, count, zone);
+  const since = ds[0].start;
+  const until = ds[ds.length - 1].end;
+  return { ds, since, until, view, start, count };
+}
+
+async function scheduleSection(q, ctx, schedulesP) {
+  const schedules = await schedulesP;
+  const list = schedules.schedules || [];
+  if (!list.length) return h('p', { class: 'muted' }, 'No schedules.');
+  const id = q.schedule || list[0].id;
+  const sched = list.find((s) => String(s.id) === String(id)) || list[0];
+  const zone = q.zone === 'viewer' ? viewerZone : (sched.time_zone || 'UTC');
+  const cal = calendar(sched, null, q, zone);
+  const r = await get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
+    since: new Date(cal.since).toISOString(), until: new Date(cal.until).toISOString(),
+  }));
+  const all = withGaps(r.shifts, cal.since, cal.until);
+  const form = h('form', { class: 'filters', 'aria-label': 'Schedule view' },
+    select('schedule', 'Schedule', list.map((s) => [String(s.id), s.name]), String(sched.id)),
+    select('view', 'View', [['week', 'Week'], ['month', 'Month']], cal.view),
+    input('start', 'From (YYYY-MM-DD)', q.start || cal.start.map((n, i) => (i ? String(n).padStart(2, '0') : n)).join('-'), { pattern: '\\d{4}-\\d{2}-\\d{2}' }),
+    select('zone', 'Time zone', [['', `Schedule's (${sched.time_zone})`], ['viewer', `Mine (${viewerZone})`]], q.zone === 'viewer' ? 'viewer' : ''),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show')));
+  form.addEventListener('change', (e) => { if (e.target.tagName === 'SELECT') form.requestSubmit(); });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.navigate(withQuery('/oncall', { ...q, ...Object.fromEntries(new FormData(form).entries()) }));
+  });
+  const grid = h('div', { class: 'week', id: 'shift-calendar', 'data-zone': zone },
+    cal.ds.map((d) => h('div', { class: 'day' },
+      h('h3', {}, d.label),
+      all.filter((s) => s.start < d.end && s.end > d.start).map((s) => h('div', {
+        class: s.gap ? 'shift gap' : 'shift',
+        title: `${fmtTime(new Date(s.start).toISOString(), zone)} – ${fmtTime(new Date(s.end).toISOString(), zone)}`,
+      }, `${s.start >= d.start && s.start > cal.since ? hm(s.start, zone) : '…'}–${s.end <= d.end && s.end < cal.until ? hm(s.end, zone) : '…'} `,
+      s.gap ? 'nobody (gap)' : s.user)))));
+  const gaps = all.filter((s) => s.gap);
+  return h('section', { 'aria-labelledby': 'cal-h' },
+    h('h2', { id: 'cal-h' }, `Shifts: ${sched.name}`), form,
+    h('p', { class: gaps.length ? 'error' : 'muted', id: 'gap-summary' },
+      gaps.length ? `${gaps.length} gap(s) with nobody on call` : 'No gaps', ` · times in ${zone}`),
+    grid);
+}
+
+export async function render(main, ctx) {
+  const q = ctx.query;
+  main.append(h('h1', {}, 'On-call'));
+  // Every request at once; each section waits only for its own.
+  const nowP = get('/api/v1/oncall');
+  const schedulesP = get('/api/v1/schedules');
+  const serviceP = q.service ? get(withQuery('/api/v1/oncall', { service: q.service })) : null;
+  const hoursP = get(withQuery('/api/v1/oncall/hours', { since: q.hours_since || '-30d', until: q.hours_until }));
+  // Handled where each is awaited; this keeps an early failure from being reported unhandled.
+  for (const p of [nowP, schedulesP, serviceP, hoursP]) if (p) p.catch(() => {});
+  const sectionP = scheduleSection(q, ctx, schedulesP).catch((err) => errorBox(err));
+  try {
+    const now = await nowP;
+    main.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-now' },
+        h('thead', {}, h('tr', {}, ['Schedule', 'On call now', 'Until', 'Next', 'From'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, now.oncalls.map((o) => h('tr', {},
+          h('td', {}, h('a', { href: withQuery('/oncall', { ...q, schedule: o.schedule.id }) }, o.schedule.name)),
+          h('td', {}, o.current ? o.current.user : h('span', { class: 'badge sla-breached' }, 'nobody')),
+          h('td', {}, o.current ? timeEl(o.current.end) : '—'),
+          h('td', {}, o.next ? (o.next.to || 'nobody') : '—'),
+          h('td', {}, o.next ? timeEl(o.next.at) : '—'))))))));
+  } catch (err) {
+    main.append(errorBox(err));
+  }
+  const svcForm = h('form', { class: 'filters', 'aria-label': 'On call for a service' },
+    input('service', 'Service', q.service, { autocomplete: 'off' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Who is on call')));
+  svcForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.navigate(withQuery('/oncall', { ...q, service: new FormData(svcForm).get('service') }));
+  });
+  const svc = h('section', { 'aria-labelledby': 'svc-h' }, h('h2', { id: 'svc-h' }, 'By service'), svcForm);
+  if (q.service) {
+    try {
+      const s = await serviceP;
+      svc.append(h('p', { id: 'service-oncall' }, `${s.service}: `, s.current ? s.current.user : 'nobody',
+        s.next ? [' · next ', s.next.to || 'nobody', ' at ', timeEl(s.next.at)] : ''),
+      h('ol', {}, (s.levels || []).map((l) => h('li', {}, `level ${l.level}: `,
+        (l.users || []).map((u) => u.user).join(', ') || 'nobody'))));
+    } catch (err) {
+      svc.append(errorBox(err));
+    }
+  }
+  main.append(svc);
+  main.append(await sectionP);
+  const hForm = h('form', { class: 'filters', 'aria-label': 'Hours period' },
+    input('hours_since', 'Since', q.hours_since || '-30d', { autocomplete: 'off' }),
+    input('hours_until', 'Until', q.hours_until || '', { autocomplete: 'off' }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Count hours')));
+  hForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    ctx.navigate(withQuery('/oncall', { ...q, ...Object.fromEntries(new FormData(hForm).entries()) }));
+  });
+  const hours = h('section', { 'aria-labelledby': 'hours-h' }, h('h2', { id: 'hours-h' }, 'On-call hours per engineer'), hForm);
+  try {
+    const r = await hoursP;
+    hours.append(h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-hours' },
+      h('thead', {}, h('tr', {}, ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, r.engineers.map((e) => h('tr', {}, h('td', {}, e.email),
+        h('td', {}, e.business_hours.toFixed(1)), h('td', {}, e.evening_hours.toFixed(1)),
+        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))));
+  } catch (err) {
+    hours.append(errorBox(err));
+  }
+  main.append(hours);
+  return null;
+}
