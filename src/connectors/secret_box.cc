@@ -101,3 +101,11 @@ Result<std::string> SecretBox::Unseal(const std::string& sealed) const {
 }
 
 }  // namespace im::connectors
+
+namespace im::connectors {
+
+std::string SecretBox::DeriveKey(std::string_view purpose) const {
+  return HmacSha256(key_, purpose);
+}
+
+}  // namespace im::connectors

@@ -19,6 +19,9 @@ class SecretBox {
   // "sb1:" + base64(nonce || ciphertext).
   std::string Seal(const std::string& plaintext) const;
   Result<std::string> Unseal(const std::string& sealed) const;
+  // A key for another purpose (signing acknowledge links), derived from this one, so one
+  // secret covers both: HMAC-SHA256(key, purpose).
+  std::string DeriveKey(std::string_view purpose) const;
 
  private:
   explicit SecretBox(std::string key) : key_(std::move(key)) {}
