@@ -150,10 +150,10 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok = CheckKeys(
-            root, "",
-            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http", "dora", "monitors"},
-            where);
+    if (auto ok = CheckKeys(root, "",
+                            {"data_dir", "listen", "actor", "public_url", "log", "sla", "http",
+                             "dora", "monitors", "notifications"},
+                            where);
         !ok) {
       return ok;
     }
@@ -181,6 +181,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
       auto monitors = ReadMonitorsYaml(root["monitors"], where);
       if (!monitors) return std::unexpected(monitors.error());
       c.monitors = std::move(*monitors);
+    }
+    if (root["notifications"]) {
+      json::value v = YamlToJson(root["notifications"]);
+      if (!v.is_object()) return InvalidAt(where + ": notifications", "must be a mapping");
+      c.notifications = v.as_object();
     }
   } catch (const YAML::Exception& e) {
     return InvalidAt(where, e.what());

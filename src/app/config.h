@@ -34,6 +34,9 @@ struct Config {
   // Monitors declared in the file (docs/monitors.md), in the API's JSON form; `im serve` adds
   // or replaces them by name when it starts.
   std::vector<json::object> monitors;
+  // The `notifications:` section (docs/notifications.md) as JSON: rules, escalation,
+  // escalation_channels; checked when the runtime opens (app/notify_config.h).
+  json::object notifications;
   std::string config_file;  // the file that was read, if any
 };
 

@@ -2,9 +2,12 @@
 
 #include <filesystem>
 
+#include "app/notify_config.h"
+
 #include "store/sqlite/connector_store.h"
 #include "store/sqlite/deployment_store.h"
 #include "store/sqlite/monitor_store.h"
+#include "store/sqlite/notify_store.h"
 #include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -33,6 +36,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
       rt->clock);
   rt->monitor_store = std::make_unique<store::sqlite::SqliteMonitorStore>(**store);
   rt->channel_outbox = std::make_unique<store::sqlite::SqliteConnectorStore>(**store);
+  rt->notify_store = std::make_unique<store::sqlite::SqliteNotifyStore>(**store);
   auto install_id = (*store)->InstallId();
   if (!install_id) return std::unexpected(install_id.error());
   rt->store = std::move(*store);
@@ -46,6 +50,15 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   rt->monitors = std::make_unique<monitor::Monitors>(
       *rt->monitor_store, *rt->store, rt->clock,
       monitor::MonitorsOptions{.install_id = *install_id, .public_url = config.public_url});
+  auto notify_options = ReadNotifyConfig(config.notifications);
+  if (!notify_options) {
+    return std::unexpected(notify_options.error().Wrap("config file " + config.config_file));
+  }
+  notify_options->install_id = *install_id;
+  notify_options->public_url = config.public_url;
+  rt->notifier = std::make_unique<notify::Notifier>(*rt->store, *rt->oncall, rt->clock,
+                                                    std::move(*notify_options));
+  rt->store->SetIncidentObserver(rt->notifier.get());
   return rt;
 }
 

@@ -12,9 +12,11 @@
 #include "engine/oncall.h"
 #include "engine/tokens.h"
 #include "monitor/monitors.h"
+#include "notify/notifier.h"
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
 #include "store/monitor_store.h"
+#include "store/notify_store.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -34,6 +36,15 @@ struct Runtime {
   std::unique_ptr<store::MonitorStore> monitor_store;        // on the same SQLite file
   std::unique_ptr<store::ConnectorStore> channel_outbox;     // channels' outboxes (same file)
   std::unique_ptr<monitor::Monitors> monitors;               // uptime monitors (docs/monitors.md)
+  std::unique_ptr<store::NotifyStore> notify_store;          // rules, contacts, escalations
+  // Watches every incident write (docs/notifications.md); the store holds a pointer to it.
+  std::unique_ptr<notify::Notifier> notifier;
+
+  Runtime() = default;
+  Runtime(const Runtime&) = delete;
+  ~Runtime() {
+    if (store) store->SetIncidentObserver(nullptr);
+  }
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   std::string LogPath() const { return config.data_dir + "/logs/im.log"; }

@@ -60,7 +60,10 @@ Result<void> Notifier::OnIncidentWrites(store::Tx& tx,
       if (auto ok = StartOrStopEscalation(tx, i, event, now); !ok) return ok;
     }
   }
-  if (queued && on_queued) on_queued();
+  if (queued) {
+    std::lock_guard lock(mu_);
+    if (on_queued_) on_queued_();
+  }
   return Ok();
 }
 

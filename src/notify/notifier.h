@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,12 @@ class Notifier final : public store::IncidentObserver {
 
   const NotifierOptions& options() const { return options_; }
 
-  // Called after a commit that queued something (set before concurrent use).
-  std::function<void()> on_queued;
+  // Called (on the store's writer thread, before the commit) when a change queued messages,
+  // to wake the channel sender; it must only signal. nullptr to stop.
+  void SetOnQueued(std::function<void()> fn) {
+    std::lock_guard lock(mu_);
+    on_queued_ = std::move(fn);
+  }
 
  private:
   Result<void> Announce(store::Tx& tx, const core::Incident& incident, const std::string& event,
@@ -60,6 +65,8 @@ class Notifier final : public store::IncidentObserver {
   engine::OnCall& oncall_;
   const Clock& clock_;
   NotifierOptions options_;
+  std::mutex mu_;
+  std::function<void()> on_queued_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace im::notify
