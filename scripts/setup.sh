@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk
   prometheus-alertmanager
+  python3-aiosmtpd
 )
 # Node.js and npm are only needed for spec validation; the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -80,7 +80,6 @@ Result<bool> Escalator::Step(const store::Escalation& seen) {
       e.state = "exhausted";
       e.reason = "every level was paged and nobody acknowledged";
       if (auto ok = tx.Notify().UpdateEscalation(e); !ok) return ok;
-      taken = true;
       return line("Escalation exhausted: every level of policy " + e.policy_id +
                   " was paged and nobody acknowledged");
     }
@@ -141,7 +140,11 @@ Result<bool> Escalator::Step(const store::Escalation& seen) {
     if (e.next_step < static_cast<int>(plan->size())) {
       e.next_at = (*plan)[e.next_step].notify_at;
     } else {
-      e.next_at = now;  // the next pass records that the path is exhausted
+      // The last level gets as long as the level before it had, then the path is exhausted.
+      Duration gap = plan->size() >= 2
+                         ? (*plan)[plan->size() - 1].notify_at - (*plan)[plan->size() - 2].notify_at
+                         : Duration(std::chrono::minutes(30));
+      e.next_at = step.notify_at + gap;
     }
     taken = true;
     return tx.Notify().UpdateEscalation(e);
