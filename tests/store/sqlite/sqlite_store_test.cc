@@ -119,6 +119,8 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
+    "DROP TABLE notify_contacts; DROP TABLE notify_rules; "  // notifications
     "DROP TABLE event_alerts; DROP TABLE event_integrations; DROP TABLE channels; "  // 11
     "DROP TABLE monitor_checks; DROP TABLE monitors; "
     "ALTER TABLE connectors DROP COLUMN sends_changes; "  // 10
@@ -199,20 +201,24 @@ TEST(SqliteStoreTest, UpgradingReadsWhatTheStoreNeedsOutOfTheStoredConfigs) {
   }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.File("im.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE event_alerts; DROP TABLE event_integrations; "
-                         "DROP TABLE channels; DROP TABLE monitor_checks; DROP TABLE monitors; "
-                         "ALTER TABLE connectors DROP COLUMN sends_changes; "
-                         "ALTER TABLE connectors DROP COLUMN sla_mapping; "
-                         "PRAGMA user_version = 9; "
-                         "INSERT INTO connectors (name, type, config, created_at) VALUES "
-                         "('in', 'pagerduty', '{\"sync_direction\":\"inbound\",\"custom\":"
-                         "{\"sla_mapping\":{}}}', 0), "
-                         "('both', 'pagerduty', '{\"sync_direction\":\"bidirectional\","
-                         "\"custom\":{\"sla_mapping\":{\"SEV-1\":{\"resolve\":\"1h\"}}}}', 0), "
-                         "('out', 'pagerduty', '{\"sync_direction\":\"outbound\"}', 0)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
+  ASSERT_EQ(
+      sqlite3_exec(
+          db,
+          "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
+          "DROP TABLE notify_contacts; DROP TABLE notify_rules; "  // notifications
+          "DROP TABLE event_alerts; DROP TABLE event_integrations; "
+          "DROP TABLE channels; DROP TABLE monitor_checks; DROP TABLE monitors; "
+          "ALTER TABLE connectors DROP COLUMN sends_changes; "
+          "ALTER TABLE connectors DROP COLUMN sla_mapping; "
+          "PRAGMA user_version = 9; "
+          "INSERT INTO connectors (name, type, config, created_at) VALUES "
+          "('in', 'pagerduty', '{\"sync_direction\":\"inbound\",\"custom\":"
+          "{\"sla_mapping\":{}}}', 0), "
+          "('both', 'pagerduty', '{\"sync_direction\":\"bidirectional\","
+          "\"custom\":{\"sla_mapping\":{\"SEV-1\":{\"resolve\":\"1h\"}}}}', 0), "
+          "('out', 'pagerduty', '{\"sync_direction\":\"outbound\"}', 0)",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK)
       << sqlite3_errmsg(db);
   sqlite3_close(db);
   auto s = SqliteStore::Open(dir.File("im.db"));
