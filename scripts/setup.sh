@@ -14,6 +14,7 @@ packages=(
   curl wrk dnsmasq-base
   prometheus-alertmanager
   chromium
+  python3-aiosmtpd
 )
 # Node.js and npm are only needed for spec validation and the dashboard's browser test (which
 # drives chromium); the machine image may bring its own.

@@ -150,10 +150,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok = CheckKeys(root, "",
-                            {"data_dir", "database_url", "listen", "actor", "public_url", "log",
-                             "sla", "http", "dora", "monitors", "monitor_retention"},
-                            where);
+    if (auto ok =
+            CheckKeys(root, "",
+                      {"data_dir", "database_url", "listen", "actor", "public_url", "log", "sla",
+                       "http", "dora", "monitors", "monitor_retention", "notifications"},
+                      where);
         !ok) {
       return ok;
     }
@@ -193,6 +194,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
                          "or 90d");
       }
       c.monitor_retention = *d;
+    }
+    if (root["notifications"]) {
+      json::value v = YamlToJson(root["notifications"]);
+      if (!v.is_object()) return InvalidAt(where + ": notifications", "must be a mapping");
+      c.notifications = v.as_object();
     }
   } catch (const YAML::Exception& e) {
     return InvalidAt(where, e.what());

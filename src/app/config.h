@@ -38,6 +38,9 @@ struct Config {
   std::vector<json::object> monitors;
   // How long monitors' check results are kept (pruned hourly); uptime over 30 d needs 30 d.
   Duration monitor_retention = std::chrono::days(30);
+  // The `notifications:` section (docs/notifications.md) as JSON: rules, escalation,
+  // escalation_channels; checked when the runtime opens (app/notify_config.h).
+  json::object notifications;
   std::string config_file;  // the file that was read, if any
 };
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "app/notify_config.h"
 #include "store/open.h"
 
 namespace im::app {
@@ -32,6 +33,7 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   rt->deployment_store = rt->stores.deployments.get();
   rt->monitor_store = rt->stores.monitors.get();
   rt->connector_store = rt->stores.connectors.get();
+  rt->notify_store = rt->stores.notify.get();
   rt->incidents = std::make_unique<engine::Incidents>(*rt->store, rt->clock, config.sla);
   rt->tokens = std::make_unique<engine::Tokens>(*rt->store, rt->clock);
   rt->oncall = std::make_unique<engine::OnCall>(*rt->schedules, rt->clock);
@@ -44,6 +46,15 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
       monitor::MonitorsOptions{.install_id = *install_id,
                                .public_url = config.public_url,
                                .retention = config.monitor_retention});
+  auto notify_options = ReadNotifyConfig(config.notifications);
+  if (!notify_options) {
+    return std::unexpected(notify_options.error().Wrap("config file " + config.config_file));
+  }
+  notify_options->install_id = *install_id;
+  notify_options->public_url = config.public_url;
+  rt->notifier = std::make_unique<notify::Notifier>(*rt->store, *rt->oncall, rt->clock,
+                                                    std::move(*notify_options));
+  rt->store->SetIncidentObserver(rt->notifier.get());
   return rt;
 }
 

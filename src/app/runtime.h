@@ -12,9 +12,11 @@
 #include "engine/oncall.h"
 #include "engine/tokens.h"
 #include "monitor/monitors.h"
+#include "notify/notifier.h"
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
 #include "store/monitor_store.h"
+#include "store/notify_store.h"
 #include "store/open.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
@@ -36,6 +38,15 @@ struct Runtime {
   store::MonitorStore* monitor_store = nullptr;
   store::ConnectorStore* connector_store = nullptr;  // connectors' and channels' outboxes
   std::unique_ptr<monitor::Monitors> monitors;       // uptime monitors (docs/monitors.md)
+  store::NotifyStore* notify_store = nullptr;        // rules, contacts, escalations
+  // Watches every incident write (docs/notifications.md); the store holds a pointer to it.
+  std::unique_ptr<notify::Notifier> notifier;
+
+  Runtime() = default;
+  Runtime(const Runtime&) = delete;
+  ~Runtime() {
+    if (store) store->SetIncidentObserver(nullptr);
+  }
 
   std::string DatabasePath() const { return config.data_dir + "/im.db"; }
   // config.database_url, else the SQLite file in the data directory.

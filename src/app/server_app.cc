@@ -5,6 +5,7 @@
 #include "app/secrets.h"
 #include "common/time.h"
 
+#include "http/api/ack_api.h"
 #include "http/api/connectors_api.h"
 #include "http/api/openapi.h"
 #include "http/dashboard/dashboard.h"
@@ -75,7 +76,10 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
     http_log_->error("channels cannot open their secrets: {}", box.error().message);
   }
   const monitor::ChannelContext channel_ctx{.http = *channel_http_,
-                                            .box = channel_box_ ? &*channel_box_ : nullptr};
+                                            .box = channel_box_ ? &*channel_box_ : nullptr,
+                                            .notify = rt_.notify_store,
+                                            .incidents = rt_.store,
+                                            .clock = &rt_.clock};
   channel_outbox_ = std::make_unique<monitor::ChannelOutbox>(
       *rt_.monitor_store, *rt_.connector_store, channel_ctx, rt_.clock, rt_.logs->For("channel"));
   auto install_id = rt_.store->InstallId();
@@ -91,6 +95,16 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
                                    .tokens = *rt_.tokens,
                                    .kick = [this] { scheduler_->KickChannels(); }});
   http::api::AddMonitorRoutes(router_, *monitor_ctx_);
+  if (channel_box_) {
+    ack_links_ = std::make_unique<notify::AckLinks>(channel_box_->DeriveKey("ack-link"), rt_.clock);
+    http::api::AddAckRoutes(router_, *ack_links_, *rt_.incidents);
+  }
+  escalator_ = std::make_unique<notify::Escalator>(
+      *rt_.store, *rt_.notify_store, *rt_.monitor_store, *rt_.oncall, ack_links_.get(), rt_.clock,
+      notify::EscalatorOptions{.install_id = install_id ? *install_id : "",
+                               .public_url = rt_.config.public_url,
+                               .channels = rt_.notifier->options().escalation_channels},
+      rt_.logs->For("escalation"));
   auto connectors = OpenConnectors(rt_);
   if (connectors) {
     connectors_ = std::move(*connectors);
@@ -170,6 +184,7 @@ Result<void> ServerApp::Start() {
     }
   }
   scheduler_->Start();
+  rt_.notifier->SetOnQueued([this] { scheduler_->KickChannels(); });
   if (connectors_) {
     outbox_ = std::make_unique<connectors::OutboxSender>(*connectors_->store, *connectors_->manager,
                                                          rt_.logs->For("connector"));
@@ -193,6 +208,12 @@ void ServerApp::SweepLoop() {
     // The end of webhook secret rotations, here rather than in the poller, which may wait
     // minutes for an unreachable provider.
     if (connectors_) RetireWebhookSecrets();
+    // Every second: escalation steps that are due (each in its own transaction).
+    if (auto steps = escalator_->RunDue(); !steps) {
+      sla_log_->error("escalation: {}", steps.error().message);
+    } else if (*steps > 0) {
+      scheduler_->KickChannels();
+    }
     if (std::chrono::steady_clock::now() >= next_sweep) {
       auto n = rt_.incidents->SweepSla();
       if (!n) {
@@ -297,6 +318,7 @@ void ServerApp::Stop() {
     server_->Stop();
   }
   if (sweeper_.joinable()) sweeper_.join();
+  rt_.notifier->SetOnQueued(nullptr);
   if (scheduler_) scheduler_->Stop();
   // A sync or outbox send waiting out a retry backoff or the rate limit gives up now (what it
   // had not stored is fetched again, what it had not sent stays queued, on the next start).

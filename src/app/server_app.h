@@ -18,6 +18,8 @@
 #include "http/server.h"
 #include "monitor/scheduler.h"
 #include "net/curl_http_client.h"
+#include "notify/ack_link.h"
+#include "notify/escalator.h"
 
 namespace im::app {
 
@@ -69,6 +71,9 @@ class ServerApp {
   std::unique_ptr<monitor::EventsIngest> events_;
   std::unique_ptr<http::api::MonitorApiContext> monitor_ctx_;
   std::unique_ptr<monitor::Scheduler> scheduler_;
+  // im's own escalation and its acknowledge links (docs/notifications.md).
+  std::unique_ptr<notify::AckLinks> ack_links_;
+  std::unique_ptr<notify::Escalator> escalator_;
 };
 
 }  // namespace im::app

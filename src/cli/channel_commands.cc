@@ -1,5 +1,9 @@
-// im channel add|list|test|remove: where monitors page (docs/monitors.md, "Channels").
+// im channel add|list|test|remove: where monitors page and incidents are announced
+// (docs/monitors.md "Channels", docs/notifications.md).
+#include <algorithm>
 #include <iostream>
+#include <map>
+#include <tuple>
 
 #include "app/secrets.h"
 #include "cli/context.h"
@@ -10,8 +14,16 @@ namespace im::cli {
 namespace {
 
 struct ChannelAddOptions {
-  std::string type, name, integration_key, events_url, auto_resolve;
+  std::string type, name;
+  // Every channel type's flags ("--webhook-url" → value), bound once for all types.
+  std::map<std::string, std::string> flags;
+  std::string rate_per_minute, burst;
 };
+
+// Config fields that are true/false rather than text.
+bool IsBoolField(const std::string& field) {
+  return field == "auto_resolve" || field == "starttls";
+}
 
 // The channel machinery of one command: its HTTP client, outbox and use cases.
 struct ChannelRig {
@@ -38,14 +50,41 @@ struct ChannelRig {
 
 int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
   json::object config;
-  if (cmd->count("--integration-key")) config["integration_key"] = o.integration_key;
-  if (cmd->count("--events-url")) config["events_url"] = o.events_url;
-  if (cmd->count("--auto-resolve")) {
-    if (o.auto_resolve != "true" && o.auto_resolve != "false") {
-      return ReportError(
-          {ErrorCode::kInvalidArgument, "--auto-resolve: give true or false (default true)"});
+  const monitor::ChannelType* type = monitor::FindChannelType(o.type);
+  std::map<std::string, std::string> flag_of;  // config field → flag, to name it in errors
+  for (const auto& [flag, field] : type ? type->flags : decltype(type->flags){}) {
+    flag_of[field] = flag;
+    if (!cmd->count(flag)) continue;
+    const std::string& value = o.flags.at(flag);
+    if (IsBoolField(field)) {
+      if (value != "true" && value != "false") {
+        return ReportError({ErrorCode::kInvalidArgument, flag + ": give true or false"});
+      }
+      config[field] = value == "true";
+    } else {
+      config[field] = value;
     }
-    config["auto_resolve"] = o.auto_resolve == "true";
+  }
+  for (const auto& [flag, field, value] :
+       {std::tuple{"--rate-per-minute", "rate_per_minute", &o.rate_per_minute},
+        std::tuple{"--burst", "burst", &o.burst}}) {
+    flag_of[field] = flag;
+    if (!cmd->count(flag)) continue;
+    try {
+      config[field] = std::stoll(*value);
+    } catch (const std::exception&) {
+      return ReportError({ErrorCode::kInvalidArgument, std::string(flag) + ": give a number"});
+    }
+  }
+  // A flag of another type is a mistake worth saying.
+  for (const auto& [flag, value] : o.flags) {
+    if (cmd->count(flag) && type &&
+        std::none_of(type->flags.begin(), type->flags.end(),
+                     [&](const auto& f) { return f.first == flag; })) {
+      return ReportError(
+          {ErrorCode::kInvalidArgument,
+           flag + " is not a flag of " + o.type + " channels; see `im channel add --help`"});
+    }
   }
   auto rt = OpenRuntime(g);
   if (!rt) return ReportError(rt.error());
@@ -56,18 +95,21 @@ int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
   if (!v) {
     Error e = v.error();
     // Name the flag the user typed for the config field.
-    if (e.message.starts_with("integration_key:"))
-      e.message = "--" + e.message.replace(0, 15, "integration-key");
-    if (e.message.starts_with("events_url:"))
-      e.message = "--" + e.message.replace(0, 10, "events-url");
+    for (const auto& [field, flag] : flag_of) {
+      if (e.message.starts_with(field + ":")) {
+        e.message = flag + e.message.substr(field.size());
+        break;
+      }
+    }
     return ReportError(e);
   }
   if (g.json) {
     PrintJson(monitor::ChannelViewJson(*v));
   } else {
     std::cout << "added " << v->type << " channel " << v->name
-              << "; attach it with `im monitor edit MONITOR --channel " << v->name
-              << "` and try it with `im channel test " << v->name << "`\n";
+              << "; attach it to a monitor (`im monitor edit MONITOR --channel " << v->name
+              << "`) or a rule (`im notify rule add RULE --channel " << v->name
+              << "`) and try it with `im channel test " << v->name << "`\n";
   }
   return 0;
 }
@@ -145,15 +187,20 @@ void AddChannelCommands(CLI::App& root, GlobalOptions& g) {
   auto* add = ch->add_subcommand("add",
                                  "Add a channel: im channel add pagerduty NAME "
                                  "--integration-key KEY");
-  add->add_option("type", o->type, "pagerduty")->required();
+  add->add_option("type", o->type, "pagerduty, slack, teams, email, sms or webhook")->required();
   add->add_option("name", o->name, "Its name")->required();
-  add->add_option("--integration-key", o->integration_key,
-                  "pagerduty: the Events API v2 Integration Key (32 characters)");
-  add->add_option("--events-url", o->events_url,
-                  "pagerduty: default https://events.pagerduty.com (EU: "
-                  "https://events.eu.pagerduty.com)");
-  add->add_option("--auto-resolve", o->auto_resolve,
-                  "true (default): resolve the alert when the monitor recovers");
+  for (const auto& type_name : monitor::ChannelTypeNames()) {
+    const monitor::ChannelType* type = monitor::FindChannelType(type_name);
+    for (const auto& [flag, field] : type->flags) {
+      if (o->flags.contains(flag)) continue;  // shared by several types (--webhook-url)
+      o->flags[flag];
+      add->add_option(flag, o->flags[flag],
+                      "config field " + field + " (see docs/notifications.md)");
+    }
+  }
+  add->add_option("--rate-per-minute", o->rate_per_minute,
+                  "at most this many messages a minute to this destination (0: no limit)");
+  add->add_option("--burst", o->burst, "how many may go at once before the rate applies");
   add->callback([&g, add, o] { g.exit_code = RunChannelAdd(g, add, *o); });
   ch->add_subcommand("list", "List channels and their delivery health")->callback([&g] {
     g.exit_code = RunChannelList(g);

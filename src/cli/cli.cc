@@ -79,6 +79,7 @@ int Main(int argc, char** argv) {
   AddReportCommand(root, g);
   AddMonitorCommands(root, g);
   AddChannelCommands(root, g);
+  AddNotifyCommands(root, g);
   AddIntegrationCommands(root, g);
   AddSimCommand(root);
 

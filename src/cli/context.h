@@ -64,6 +64,7 @@ void AddMetricsCommands(CLI::App& root, GlobalOptions& g);
 void AddReportCommand(CLI::App& root, GlobalOptions& g);
 void AddMonitorCommands(CLI::App& root, GlobalOptions& g);
 void AddChannelCommands(CLI::App& root, GlobalOptions& g);
+void AddNotifyCommands(CLI::App& root, GlobalOptions& g);
 void AddIntegrationCommands(CLI::App& root, GlobalOptions& g);
 
 }  // namespace im::cli

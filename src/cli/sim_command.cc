@@ -8,6 +8,9 @@
 
 #include "common/clock.h"
 #include "net/curl_http_client.h"
+#include "sim/chatops/slack_sim.h"
+#include "sim/chatops/sms_sim.h"
+#include "sim/chatops/teams_sim.h"
 #include "sim/common/serve.h"
 #include "sim/incidentio/fixture.h"
 #include "sim/incidentio/simulator.h"
@@ -104,6 +107,41 @@ int RunSim(const SimOptions& o) {
   SystemClock clock;
   net::CurlHttpClient client;
   const Time now = clock.Now();  // fixtures' relative times count from here
+  if (o.provider == "slack" || o.provider == "teams" || o.provider == "twilio") {
+    // Chat and SMS providers send no webhooks: an idle queue.
+    sim::KnobStore knobs;
+    sim::WebhookQueue idle(clock, client, sim::WebhookSigner{}, knobs, o.seed);
+    sim::chatops::SlackSimOptions slack;
+    if (o.rate_limit == "off") slack.per_second = 0;
+    for (const auto& k : o.api_keys) slack.bot_tokens.push_back(k);
+    sim::chatops::SlackSim slack_sim(slack, clock);
+    sim::chatops::TeamsSim teams_sim(clock);
+    sim::chatops::SmsSimOptions sms;
+    if (o.rate_limit == "off") sms.per_second = 0;
+    sim::chatops::SmsSim sms_sim(sms, clock);
+    std::string banner =
+        o.provider == "slack"
+            ? "Slack simulator (incoming webhook " + slack.webhook_path +
+                  ", Web API /api/chat.postMessage, conversations.create|invite|list; bot token " +
+                  slack.bot_tokens.front() + ")"
+        : o.provider == "teams"
+            ? "Teams incoming-webhook simulator (POST /webhookb2/sim/IncomingWebhook/sim)"
+            : "Twilio SMS simulator (account " + sms.account_sid + ", auth token " +
+                  sms.auth_token + ")";
+    auto served = sim::ServeUntilSignal(
+        [&](http::Router& router) {
+          if (o.provider == "slack") slack_sim.Register(router);
+          if (o.provider == "teams") teams_sim.Register(router);
+          if (o.provider == "twilio") sms_sim.Register(router);
+        },
+        idle, host, port,
+        [&](const std::string& url) {
+          std::cout << banner << " at " << url << " (state " << url
+                    << "/_sim/state; Ctrl-C to stop)" << std::endl;
+        });
+    if (!served) return Fail(served.error().message);
+    return 0;
+  }
   if (o.provider == "incidentio") {
     auto options = CommonOptions<sim::incidentio::SimulatorOptions>(o, keys);
     options.unknown_enums = !o.spec_enums_only;
@@ -135,9 +173,10 @@ int RunSim(const SimOptions& o) {
 void AddSimCommand(CLI::App& root) {
   auto o = std::make_shared<SimOptions>();
   auto* sim = root.add_subcommand("sim", "Serve a provider simulator (for tests and demos)");
-  sim->add_option("provider", o->provider, "pagerduty, opsgenie or incidentio")
+  sim->add_option("provider", o->provider,
+                  "pagerduty, opsgenie, incidentio, slack, teams or twilio (SMS)")
       ->required()
-      ->check(CLI::IsMember({"pagerduty", "opsgenie", "incidentio"}));
+      ->check(CLI::IsMember({"pagerduty", "opsgenie", "incidentio", "slack", "teams", "twilio"}));
   sim->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)");
   sim->add_option("--seed", o->seed, "Seed of the generated data set");
   sim->add_option("--incidents", o->incidents, "Number of generated incidents");

@@ -126,6 +126,7 @@ Result<void> OutboxRunner::FlushLeased(const SendMessage& send, OutboxReport& re
       if (!held) return std::unexpected(held.error());
       if (!*held) return Ok();  // lost it (we stalled for minutes): the new holder goes on
     }
+    if (options_.admit && !options_.admit(m)) return Ok();
     auto outcome = send(m);
     now = clock_.Now();
     int attempts = m.attempts + 1;

@@ -49,6 +49,9 @@ struct OutboxRunnerOptions {
   int max_attempts = kMaxOutboundAttempts;
   std::function<bool(const Error&)> permanent = PermanentFailure;
   std::function<Duration(int attempts)> backoff = OutboxBackoff;
+  // Asked before each message is sent: false ends the pass there (a throttled destination;
+  // the message and those after it wait for the next pass, so order is kept). Unset: always.
+  std::function<bool(const store::OutboxMessage&)> admit;
   // Who this runner is as a lease holder; another process's runner has another owner.
   std::string owner = ThisProcessOwner();
 };

@@ -20,8 +20,8 @@ class SecretBox {
   std::string Seal(const std::string& plaintext) const;
   Result<std::string> Unseal(const std::string& sealed) const;
   // A 32-byte key for `purpose` (HMAC-SHA256 of the purpose under this key): other secrets
-  // that must hold across restarts and instances (dashboard session cookies) without
-  // sharing this key itself.
+  // that must hold across restarts and instances (dashboard session cookies, acknowledge
+  // links) without sharing this key itself.
   std::string DeriveKey(std::string_view purpose) const;
 
  private:

@@ -72,11 +72,15 @@ Result<DeclareResult> Incidents::Declare(const core::DeclareRequest& request,
 }
 
 Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
-                                         std::string_view outbound, const std::string& payload) {
+                                         std::string_view outbound, const std::string& payload,
+                                         const std::function<Result<void>(store::Tx&)>& also) {
   core::Incident updated;
   bool any_queued = false;
   auto ok = store_.Transact([&](store::Tx& tx) -> Result<void> {
     any_queued = false;
+    if (also) {
+      if (auto ok = also(tx); !ok) return ok;
+    }
     auto current = tx.GetIncident(number);
     if (!current) return std::unexpected(current.error());
     Time now = clock_.Now();
@@ -101,7 +105,8 @@ Result<core::Incident> Incidents::Mutate(int64_t number, const Rule& rule,
 }
 
 Result<core::Incident> Incidents::Apply(int64_t number, Action action, const core::Actor& actor,
-                                        const std::string& note) {
+                                        const std::string& note,
+                                        const std::function<Result<void>(store::Tx&)>& also) {
   // Closing has no PagerDuty counterpart (resolve already went out).
   std::string_view outbound = action == Action::kAcknowledge ? "acknowledge"
                               : action == Action::kResolve   ? "resolve"
@@ -118,7 +123,7 @@ Result<core::Incident> Incidents::Apply(int64_t number, Action action, const cor
         }
         return core::Acknowledge(i, actor, now, note);
       },
-      outbound, Payload(actor, "note", note));
+      outbound, Payload(actor, "note", note), also);
 }
 
 Result<core::Incident> Incidents::AddNote(int64_t number, const core::Actor& actor,

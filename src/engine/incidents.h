@@ -35,8 +35,11 @@ class Incidents {
       : store_(store), clock_(clock), policy_(policy) {}
 
   Result<DeclareResult> Declare(const core::DeclareRequest& request, const core::Actor& actor);
+  // `also` runs first in the same transaction (a one-time acknowledge link marks itself used
+  // there); its error refuses the change.
   Result<core::Incident> Apply(int64_t number, Action action, const core::Actor& actor,
-                               const std::string& note = "");
+                               const std::string& note = "",
+                               const std::function<Result<void>(store::Tx&)>& also = nullptr);
   Result<core::Incident> AddNote(int64_t number, const core::Actor& actor, const std::string& text);
   Result<core::Incident> Assign(int64_t number, const core::Actor& actor,
                                 std::vector<std::string> assignees);
@@ -66,7 +69,8 @@ class Incidents {
   // Applies `rule` and, when `outbound` names a kind, queues it for outbound connectors in the
   // same transaction (store::Tx::EnqueueOutbound).
   Result<core::Incident> Mutate(int64_t number, const Rule& rule, std::string_view outbound = "",
-                                const std::string& payload = "");
+                                const std::string& payload = "",
+                                const std::function<Result<void>(store::Tx&)>& also = nullptr);
 
   using Policies = std::map<std::string, core::SlaPolicy>;  // by connector
   std::shared_ptr<const Policies> ConnectorPolicies() const;

@@ -142,6 +142,15 @@ Result<std::vector<ScheduleOnCall>> OnCall::ForAllSchedules(Time at) {
   return out;
 }
 
+Result<std::vector<schedule::EscalationStep>> OnCall::Plan(const std::string& policy_id,
+                                                           Time triggered_at) {
+  auto policy = store_.GetPolicy(policy_id);
+  if (!policy) return std::unexpected(policy.error());
+  auto index = LoadIndex(store_);
+  if (!index) return std::unexpected(index.error());
+  return schedule::EscalationPlan(policy->policy, *index, triggered_at);
+}
+
 Result<ServiceOnCall> OnCall::ForService(const std::string& service, Time at) {
   auto policy = store_.PolicyForService(service);
   if (!policy) return std::unexpected(policy.error());

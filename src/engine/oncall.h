@@ -66,6 +66,11 @@ class OnCall {
   // kNotFound when no escalation policy lists the service.
   Result<ServiceOnCall> ForService(const std::string& service, Time at);
 
+  // Who is paged when for an incident of policy `policy_id` triggered at `triggered_at` that
+  // nobody acknowledges (schedule::EscalationPlan over the stored schedules).
+  Result<std::vector<schedule::EscalationStep>> Plan(const std::string& policy_id,
+                                                     Time triggered_at);
+
   // The final schedule over [since, until), offsets in the schedule's zone.
   Result<std::vector<schedule::Shift>> Shifts(const std::string& id, Time since, Time until);
   // Per engineer over all schedules, split in each engineer's zone (people table).

@@ -5,7 +5,7 @@
 namespace im::monitor {
 
 json::object NotificationToJson(const Notification& n) {
-  return json::object{
+  json::object o{
       {"kind", n.kind == Notification::Kind::kTrigger ? "trigger" : "resolve"},
       {"dedup_key", n.dedup_key},
       {"monitor_id", n.monitor_id},
@@ -25,6 +25,28 @@ json::object NotificationToJson(const Notification& n) {
       {"incident_url", n.incident_url},
       {"at", FormatTime(n.at)},
   };
+  if (n.IsIncidentEvent()) {
+    auto list = [](const std::vector<std::string>& v) {
+      json::array a;
+      for (const auto& s : v) a.emplace_back(s);
+      return a;
+    };
+    o["event"] = n.event;
+    o["message_id"] = n.message_id;
+    o["title"] = n.title;
+    o["incident_status"] = n.incident_status;
+    o["actor"] = n.actor;
+    o["note"] = n.note;
+    o["mentions"] = list(n.mentions);
+    o["recipient"] = n.recipient;
+    o["address"] = n.address;
+    o["level"] = n.level;
+    o["ack_url"] = n.ack_url;
+    o["room"] = n.room;
+    o["invite"] = list(n.invite);
+    o["war_room_url"] = n.war_room_url;
+  }
+  return o;
 }
 
 Result<Notification> NotificationFromJson(std::string_view text) {
@@ -55,6 +77,31 @@ Result<Notification> NotificationFromJson(std::string_view text) {
   n.incident = num("incident");
   n.incident_url = json::StringOr(o, "incident_url");
   if (auto t = ParseTime(json::StringOr(o, "at"))) n.at = *t;
+  n.event = json::StringOr(o, "event");
+  if (n.IsIncidentEvent()) {
+    auto list = [&](const char* f) {
+      std::vector<std::string> out;
+      if (auto it = o.find(f); it != o.end() && it->value().is_array()) {
+        for (const auto& v : it->value().as_array()) {
+          if (v.is_string()) out.emplace_back(v.as_string());
+        }
+      }
+      return out;
+    };
+    n.message_id = json::StringOr(o, "message_id");
+    n.title = json::StringOr(o, "title");
+    n.incident_status = json::StringOr(o, "incident_status");
+    n.actor = json::StringOr(o, "actor");
+    n.note = json::StringOr(o, "note");
+    n.mentions = list("mentions");
+    n.recipient = json::StringOr(o, "recipient");
+    n.address = json::StringOr(o, "address");
+    n.level = static_cast<int>(num("level"));
+    n.ack_url = json::StringOr(o, "ack_url");
+    n.room = json::StringOr(o, "room");
+    n.invite = list("invite");
+    n.war_room_url = json::StringOr(o, "war_room_url");
+  }
   if (n.dedup_key.empty()) return Fail(ErrorCode::kInternal, "a queued notification has no key");
   return n;
 }

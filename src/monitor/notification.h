@@ -1,9 +1,12 @@
-// What a monitor tells its channels: one provider-neutral notification (an outage opened, or
-// ended), queued durably as JSON and rendered by each channel type into its own wire form.
+// What im tells its channels: one provider-neutral notification (a monitor's outage opened or
+// ended; an incident declared, acknowledged, resolved or past its SLA; a page to one person; a
+// war room to open), queued durably as JSON and rendered by each channel type into its own
+// wire form.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/error.h"
@@ -31,7 +34,28 @@ struct Notification {
   core::Severity severity = core::Severity::kSev2;
   int64_t incident = 0;      // im's incident number
   std::string incident_url;  // link back to im ("" when im has no public URL)
-  Time at{};                 // when the check that decided it ran
+  Time at{};                 // when the check that decided it ran (or the change was made)
+
+  // Incident notifications (src/notify); `event` is "" for a monitor's outage.
+  // "declared", "acknowledged", "resolved", "sla_breached": the incident changed;
+  // "page": one person paged by im's escalation (`recipient`, `address`, `level`);
+  // "war_room": open the incident's Slack channel `room` and invite `invite`.
+  std::string event;
+  std::string message_id;  // unique per queued message: webhook-id, email Message-ID
+  std::string title;
+  std::string incident_status;  // open, mitigated, resolved, closed
+  std::string actor;
+  std::string note;
+  std::vector<std::string> mentions;  // Slack member ids or emails of the on-call people
+  std::string recipient;              // page: the person's email
+  std::string address;                // page: their phone, email or Slack member id
+  int level = 0;                      // page: escalation level (1-based)
+  std::string ack_url;                // page: a signed one-time acknowledge link
+  std::string room;                   // war_room: the Slack channel name
+  std::vector<std::string> invite;    // war_room: Slack member ids
+  std::string war_room_url;           // set once a war room exists
+
+  bool IsIncidentEvent() const { return !event.empty(); }
 };
 
 inline std::string MonitorDedupKey(const std::string& install_id, int64_t monitor_id) {

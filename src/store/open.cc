@@ -5,12 +5,14 @@
 #include "store/sqlite/connector_store.h"
 #include "store/sqlite/deployment_store.h"
 #include "store/sqlite/monitor_store.h"
+#include "store/sqlite/notify_store.h"
 #include "store/sqlite/schedule_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace im::store {
 
 Stores::~Stores() {
+  notify.reset();
   monitors.reset();
   deployments.reset();
   connectors.reset();
@@ -36,6 +38,7 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
   out.connectors = std::make_unique<sqlite::SqliteConnectorStore>(s);
   out.deployments = std::make_unique<sqlite::SqliteDeploymentStore>(s, options.attribution, clock);
   out.monitors = std::make_unique<sqlite::SqliteMonitorStore>(s);
+  out.notify = std::make_unique<sqlite::SqliteNotifyStore>(s);
   out.main = std::move(*db);
   return out;
 }

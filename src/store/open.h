@@ -10,6 +10,7 @@
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
 #include "store/monitor_store.h"
+#include "store/notify_store.h"
 #include "store/schedule_store.h"
 #include "store/store.h"
 
@@ -23,6 +24,7 @@ struct Stores {
   std::unique_ptr<ConnectorStore> connectors;  // connectors' state and every outbox
   std::unique_ptr<DeploymentStore> deployments;
   std::unique_ptr<MonitorStore> monitors;
+  std::unique_ptr<NotifyStore> notify;  // notification rules, contacts, escalations
 
   Stores() = default;
   Stores(Stores&&) = default;

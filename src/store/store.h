@@ -19,6 +19,8 @@
 
 namespace im::store {
 
+class NotifyTx;  // store/notify_store.h
+
 struct IncidentFilter {
   std::vector<core::Status> statuses;      // any of; empty = all
   std::vector<std::string> services;       // any of
@@ -75,6 +77,28 @@ class Tx {
   // `payload` is JSON. Returns how many messages were queued.
   virtual Result<int> EnqueueOutbound(int64_t incident, std::string_view kind,
                                       const std::string& payload, Time at) = 0;
+  // Notification state in this transaction (channel messages, escalations).
+  virtual NotifyTx& Notify() = 0;
+};
+
+// An incident written in a transaction, with what it was before (nullopt: inserted).
+struct IncidentWrite {
+  struct Before {
+    core::Status status = core::Status::kOpen;
+    bool ack_sla_breached = false;
+    bool resolve_sla_breached = false;
+  };
+  std::optional<Before> before;
+  core::Incident after;
+};
+
+// Sees every incident a transaction inserts or updates, whoever writes it (a declare, a
+// monitor, a provider sync), before the transaction commits, and may write more in it: what it
+// queues stands or falls with the change. An error fails the transaction.
+class IncidentObserver {
+ public:
+  virtual ~IncidentObserver() = default;
+  virtual Result<void> OnIncidentWrites(Tx& tx, const std::vector<IncidentWrite>& writes) = 0;
 };
 
 class Store {
@@ -113,6 +137,8 @@ class Store {
   // upgraded to a store that has one), the same for every process and after every restart.
   // It tells apart what two installations create in one provider account.
   virtual Result<std::string> InstallId() = 0;
+  // Set once before writes start from several threads; nullptr to stop observing.
+  virtual void SetIncidentObserver(IncidentObserver* observer) = 0;
 };
 
 }  // namespace im::store

@@ -1,11 +1,15 @@
-// Sends the channels' durable outboxes: what a check queued (store::MonitorStore::RecordCheck
-// writes the messages in the same transaction as the outage) goes out through the connector
-// core's OutboxRunner, one lease per channel, in queue order per incident, and also in order
-// per dedup key across incidents (a new outage's trigger never overtakes the previous
-// outage's resolve). Failures are retried with the channel type's backoff; refusals parked.
+// Sends the channels' durable outboxes: what a check or an incident change queued
+// (store::MonitorStore::RecordCheck writes the messages in the same transaction as the outage) goes
+// out through the connector core's OutboxRunner, one lease per channel, in queue order per
+// incident, and also in order per dedup key across incidents (a new outage's trigger never
+// overtakes the previous outage's resolve). Failures are retried with the channel type's backoff
+// (or the provider's Retry-After); refusals parked. Each channel is throttled to its destination's
+// rate.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/clock.h"
@@ -45,12 +49,30 @@ class ChannelOutbox {
   // What each channel's outbox holds (for `im channel list`, /metrics and the API).
   Result<std::vector<ChannelHealth>> Health();
 
+  // Messages throttled (held for a later pass by the destination's rate) since start.
+  int64_t throttled() const;
+
  private:
+  // A token bucket per channel: `rate` tokens a minute, at most `burst` saved up.
+  struct Bucket {
+    double tokens = 0;
+    Time refilled{};
+    Time paused_until{};  // a 429's Retry-After
+    bool started = false;
+  };
+  bool Admit(const std::string& channel, const json::object& config, const ChannelType& type);
+  void Pause(const std::string& channel, Duration d);
+  // Puts a delivered incident notification on the incident's timeline (once per message).
+  void RecordDelivery(const store::StoredChannel& channel, const Notification& n);
+
   store::MonitorStore& monitors_;
   store::ConnectorStore& outbox_;
   ChannelContext ctx_;
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
+  mutable std::mutex mu_;
+  std::map<std::string, Bucket> buckets_;  // GUARDED_BY(mu_)
+  int64_t throttled_ = 0;                  // GUARDED_BY(mu_)
 };
 
 }  // namespace im::monitor

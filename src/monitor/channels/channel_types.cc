@@ -1,16 +1,28 @@
 #include "monitor/channels/channel.h"
+#include "monitor/channels/email_channel.h"
 #include "monitor/channels/pagerduty_channel.h"
+#include "monitor/channels/slack_channel.h"
+#include "monitor/channels/sms_channel.h"
+#include "monitor/channels/teams_channel.h"
+#include "monitor/channels/webhook_channel.h"
 
 namespace im::monitor {
 namespace {
 
-// The one startup list of channel types (Slack, email and SMS come next).
+// The one startup list of channel types.
 const std::vector<const ChannelType*>& AllChannelTypes() {
-  static const std::vector<const ChannelType*> types = {&PagerDutyChannelType()};
+  static const std::vector<const ChannelType*> types = {
+      &PagerDutyChannelType(), &SlackChannelType(), &TeamsChannelType(),
+      &EmailChannelType(),     &SmsChannelType(),   &WebhookChannelType()};
   return types;
 }
 
 }  // namespace
+
+Time ChannelNow(const ChannelContext& ctx) {
+  static const SystemClock system;
+  return ctx.clock ? ctx.clock->Now() : system.Now();
+}
 
 Result<json::object> SealChannelSecrets(const ChannelType& type, json::object config,
                                         const ChannelContext& ctx) {

@@ -35,7 +35,9 @@ Channels::Channels(store::MonitorStore& monitors, ChannelOutbox& outbox, Channel
       outbox_(outbox),
       ctx_(ctx),
       clock_(clock),
-      install_id_(std::move(install_id)) {}
+      install_id_(std::move(install_id)) {
+  if (!ctx_.clock) ctx_.clock = &clock_;
+}
 
 Result<ChannelView> Channels::Add(const std::string& type_name, const std::string& name,
                                   const json::object& config) {
@@ -47,8 +49,22 @@ Result<ChannelView> Channels::Add(const std::string& type_name, const std::strin
   if (name.empty() || name.size() > 100 || name.find_first_of(" \t\n,/") != std::string::npos) {
     return InvalidAt("name", "give 1 to 100 characters without spaces, commas or slashes");
   }
-  auto normalized = type->parse_config(config);
+  // The throttle is every type's: taken out before the type reads its fields.
+  json::object own = config;
+  json::object throttle;
+  for (const char* f : {"rate_per_minute", "burst"}) {
+    auto it = own.find(f);
+    if (it == own.end()) continue;
+    auto v = json::GetOptionalInt(own, f);
+    if (!v || !*v || **v < 0 || **v > 100000) {
+      return InvalidAt(f, "give a whole number from 0 to 100000 (rate_per_minute 0: no limit)");
+    }
+    throttle[f] = **v;
+    own.erase(f);
+  }
+  auto normalized = type->parse_config(own);
   if (!normalized) return std::unexpected(normalized.error());
+  for (const auto& [k, v] : throttle) (*normalized)[k] = v;
   auto sealed = SealChannelSecrets(*type, *normalized, ctx_);
   if (!sealed) return std::unexpected(sealed.error());
   store::StoredChannel c{.name = name,

@@ -61,6 +61,10 @@ class PagerDutyChannel final : public Channel {
         http_(ctx.http) {}
 
   Result<connectors::Delivery> Send(const Notification& n) override {
+    // Of an incident's notifications, PagerDuty takes the declare (trigger) and the resolve.
+    if (n.IsIncidentEvent() && n.event != "declared" && n.event != "resolved") {
+      return connectors::Delivery::kSkipped;
+    }
     if (n.kind == Notification::Kind::kResolve && !auto_resolve_) {
       return connectors::Delivery::kSkipped;
     }

@@ -10,9 +10,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/error.h"
 #include "common/time.h"
+#include "store/store.h"
 
 namespace im::store::sqlite {
 
@@ -61,6 +63,10 @@ class Connection {
   Result<std::unique_ptr<Statement>> Prepare(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   sqlite3* raw() { return db_; }
+
+  // Set by the store's writer while an IncidentObserver watches: every incident row written
+  // through rows.h is recorded here with its state before, for the observer.
+  std::vector<IncidentWrite>* observed_writes = nullptr;
 
  private:
   explicit Connection(sqlite3* db) : db_(db) {}

@@ -356,6 +356,45 @@ CREATE INDEX incidents_acknowledged ON incidents
 CREATE INDEX incidents_unresolved ON incidents (created_at, acknowledged_at, urgency)
   WHERE resolved_at IS NULL AND in_metrics = 1;
 )sql",
+      // 13: notifications (docs/notifications.md): rules (JSON read only by src/notify),
+      // people's contact methods, claims that make a thing happen once across processes (a
+      // SEV-1 war room), im's own escalation of each incident, and used acknowledge links.
+      // Messages go through connector_outbox as "channel:<name>", like monitors' pages.
+      R"sql(
+CREATE TABLE notify_rules (
+  name       TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,  -- JSON (notify/rule.h)
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE notify_contacts (
+  email      TEXT PRIMARY KEY,
+  phone      TEXT NOT NULL DEFAULT '',
+  slack_user TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE notify_claims (
+  key        TEXT PRIMARY KEY,
+  owner      TEXT NOT NULL,
+  value      TEXT NOT NULL DEFAULT '',
+  claimed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE notify_escalations (
+  incident   INTEGER PRIMARY KEY REFERENCES incidents (number),
+  policy_id  TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  next_step  INTEGER NOT NULL,
+  next_at    INTEGER NOT NULL,
+  state      TEXT NOT NULL CHECK (state IN ('active', 'stopped', 'exhausted')),
+  reason     TEXT NOT NULL DEFAULT '',
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX notify_escalations_due ON notify_escalations (state, next_at);
+CREATE TABLE notify_ack_links (
+  link_id  TEXT PRIMARY KEY,
+  incident INTEGER NOT NULL,
+  used_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -145,6 +145,8 @@ Result<int64_t> InsertIncidentRow(Connection& conn, const core::Incident& incide
   core::Incident stored = incident;
   stored.number = conn.LastInsertId();
   if (auto ok = IndexServices(conn, stored); !ok) return std::unexpected(ok.error());
+  if (conn.observed_writes)
+    conn.observed_writes->push_back({.before = std::nullopt, .after = stored});
   return stored.number;
 }
 
@@ -158,7 +160,9 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
   if (!st) return std::unexpected(st.error());
   // Most changes (acknowledge, resolve, a note) keep the services: then their index rows stay,
   // rather than being deleted and written again (pages the commit would write to the WAL).
-  auto before = conn.Prepare("SELECT services FROM incidents WHERE number = ?1");
+  auto before = conn.Prepare(
+      "SELECT services, status, ack_sla_breached, resolve_sla_breached FROM incidents "
+      "WHERE number = ?1");
   if (!before) return std::unexpected(before.error());
   auto found = (*before)->Bind(1, incident.number).Step();
   if (!found) return std::unexpected(found.error());
@@ -167,6 +171,15 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
   }
   std::string services = ToJson(incident.services);
   bool same_services = (*before)->Text(0) == services;
+  if (conn.observed_writes) {
+    conn.observed_writes->push_back(
+        {.before =
+             IncidentWrite::Before{
+                 .status = core::ParseStatus((*before)->Text(1)).value_or(core::Status::kOpen),
+                 .ack_sla_breached = (*before)->Int(2) != 0,
+                 .resolve_sla_breached = (*before)->Int(3) != 0},
+         .after = incident});
+  }
   before->reset();
   BindIncident(**st, incident);
   (*st)->Bind(23, incident.number);

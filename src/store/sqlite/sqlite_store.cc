@@ -2,6 +2,7 @@
 
 #include "common/time.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/notify_store.h"
 #include "store/sqlite/rows.h"
 
 namespace im::store::sqlite {
@@ -11,8 +12,9 @@ constexpr size_t kMaxBatch = 512;
 
 class SqliteTx final : public Tx {
  public:
-  explicit SqliteTx(Connection& conn) : conn_(conn) {}
+  explicit SqliteTx(Connection& conn) : conn_(conn), notify_(conn) {}
   Connection& connection() { return conn_; }
+  NotifyTx& Notify() override { return notify_; }
 
   Result<int> EnqueueOutbound(int64_t incident, std::string_view kind, const std::string& payload,
                               Time at) override {
@@ -109,6 +111,7 @@ class SqliteTx final : public Tx {
 
  private:
   Connection& conn_;
+  SqliteNotifyTx notify_;
 };
 
 }  // namespace
@@ -215,7 +218,12 @@ void SqliteStore::RunBatch(std::vector<Job*>& batch) {
       job->result = ok;
       continue;
     }
+    IncidentObserver* observer = observer_.load();
+    std::vector<IncidentWrite> writes;
+    writer_->observed_writes = observer ? &writes : nullptr;
     job->result = (*job->fn)(tx);
+    writer_->observed_writes = nullptr;
+    if (job->result && !writes.empty()) job->result = observer->OnIncidentWrites(tx, writes);
     if (!job->result) (void)writer_->Run("ROLLBACK TO job");
     if (auto ok = writer_->Run("RELEASE job"); !ok && job->result) job->result = ok;
   }

@@ -5,6 +5,7 @@
 // locks.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -42,6 +43,7 @@ class SqliteStore final : public Store {
   Result<std::map<std::string, std::string>> ConnectorSlaMappings() override;
   Result<int> SchemaVersion() override;
   Result<std::string> InstallId() override;
+  void SetIncidentObserver(IncidentObserver* observer) override { observer_.store(observer); }
 
   // For the domain stores beside this one in sqlite/ (schedules, deployments, connectors),
   // which keep their own tables: run `fn` on a pooled read connection, or inside a write
@@ -90,6 +92,7 @@ class SqliteStore final : public Store {
   std::deque<Job*> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;   // GUARDED_BY(mu_)
   std::thread writer_thread_;
+  std::atomic<IncidentObserver*> observer_{nullptr};
 };
 
 // Runs `fn(Connection&) -> Result<T>` on a read connection and returns its result.

@@ -119,6 +119,8 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 11 (before in_metrics).
 constexpr char kBackToSchema11[] =
+    "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
+    "DROP TABLE notify_contacts; DROP TABLE notify_rules; "  // 13
     "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "
     "DROP INDEX incidents_unresolved; ALTER TABLE incidents DROP COLUMN in_metrics; "
     "CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, "
@@ -130,6 +132,8 @@ constexpr char kBackToSchema11[] =
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
+    "DROP TABLE notify_contacts; DROP TABLE notify_rules; "               // 13
     "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "  // 12
     "DROP INDEX incidents_unresolved; ALTER TABLE incidents DROP COLUMN in_metrics; "
     "CREATE INDEX incidents_resolved ON incidents (urgency, resolved_at, created_at, "
