@@ -67,6 +67,11 @@ export async function request(method, path, body, { signal } = {}) {
   }
   if (!res.ok) {
     const err = data && data.error ? data.error : {};
+    // This server needs a login to read (http.reads_need_login): go and log in, then come back.
+    if (res.status === 401 && method === 'GET' && !path.startsWith('/api/v1/sessions') &&
+        location.pathname !== '/login') {
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+    }
     throw new ApiError(res.status, err.code || 'error', err.message || `${res.status} ${text}`);
   }
   return data;

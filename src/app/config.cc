@@ -98,7 +98,7 @@ Result<void> ApplySla(const YAML::Node& sla, Config& c, const std::string& where
 Result<void> ApplyHttp(const YAML::Node& http, Config& c, const std::string& where) {
   if (auto ok = CheckKeys(http, "http",
                           {"body_limit", "read_timeout", "write_timeout", "idle_timeout",
-                           "io_threads", "worker_threads"},
+                           "io_threads", "worker_threads", "reads_need_login"},
                           where);
       !ok) {
     return ok;
@@ -127,6 +127,14 @@ Result<void> ApplyHttp(const YAML::Node& http, Config& c, const std::string& whe
     out = std::chrono::duration_cast<std::chrono::seconds>(*d);
     return Ok();
   };
+  if (http["reads_need_login"]) {
+    auto text = YamlScalar(http["reads_need_login"], "http.reads_need_login", where);
+    if (!text) return std::unexpected(text.error());
+    if (*text != "true" && *text != "false") {
+      return InvalidAt(where, "'http.reads_need_login' must be true or false");
+    }
+    c.http_reads_need_login = *text == "true";
+  }
   for (auto ok : {integer("body_limit", c.http_body_limit, 1024, 1 << 30),
                   integer("io_threads", c.http_io_threads, 1, 64),
                   integer("worker_threads", c.http_worker_threads, 1, 256),

@@ -32,6 +32,8 @@ struct Config {
   std::chrono::seconds http_idle_timeout{75};
   int http_io_threads = 2;
   int http_worker_threads = 16;
+  // http.reads_need_login: GETs of /api/v1 need a token or a dashboard session too.
+  bool http_reads_need_login = false;
   DoraConfig dora;  // DORA metrics and deployment webhooks (docs/dora.md)
   // Monitors declared in the file (docs/monitors.md), in the API's JSON form; `im serve` adds
   // or replaces them by name when it starts.

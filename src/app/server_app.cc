@@ -9,6 +9,7 @@
 #include "http/api/connectors_api.h"
 #include "http/api/openapi.h"
 #include "http/dashboard/dashboard.h"
+#include "http/status.h"
 
 namespace im::app {
 
@@ -68,6 +69,23 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   events_feed_ = std::make_unique<http::api::IncidentEvents>(*ctx_, std::chrono::milliseconds(200));
   http::api::AddEventRoutes(router_, *ctx_, *events_feed_);
   http::dashboard::AddDashboardRoutes(router_);
+  if (rt_.config.http_reads_need_login) {
+    // Reads of /api/v1 need a token or a session; the dashboard's pages and files, the login
+    // itself, heartbeat pings (GET, authenticated by their own token), the health checks,
+    // /metrics and the OpenAPI document stay open.
+    router_.SetGuard([this](const net::HttpRequest& req,
+                            const http::Route& route) -> std::optional<net::HttpResponse> {
+      if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
+      if (!route.pattern.starts_with("/api/v1/") || route.pattern.starts_with("/api/v1/sessions") ||
+          route.pattern == "/api/v1/monitors/heartbeat/{token}") {
+        return std::nullopt;
+      }
+      if (auto ok = http::api::AuthorizeRead(req, *rt_.tokens); !ok) {
+        return http::ErrorResponse(ok.error());
+      }
+      return std::nullopt;
+    });
+  }
   channel_http_ = std::make_unique<net::CurlHttpClient>();
   if (auto box = OpenSecretBox(rt_.config); box) {
     channel_box_.emplace(std::move(*box));

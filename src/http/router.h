@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,11 @@ struct RouteMatch {
   std::map<std::string, std::string> params;
 };
 
+// Runs before every matched route's handler: an answer it returns is sent instead (access
+// rules that hold for many routes, such as reads needing a login). It runs on a network thread.
+using Guard =
+    std::function<std::optional<net::HttpResponse>(const net::HttpRequest&, const Route&)>;
+
 class Router {
  public:
   // Registering the same method and pattern twice is a programming error and aborts.
@@ -49,10 +56,13 @@ class Router {
   // Matches `path` ("/api/v1/incidents/INC-4"); literal segments win over parameters.
   RouteMatch Find(std::string_view method, std::string_view path) const;
   const std::vector<Route>& routes() const { return routes_; }
+  void SetGuard(Guard guard) { guard_ = std::move(guard); }
+  const Guard& guard() const { return guard_; }
 
  private:
   void Insert(Route route);
   std::vector<Route> routes_;
+  Guard guard_;
 };
 
 }  // namespace im::http

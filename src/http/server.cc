@@ -167,6 +167,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request_.params = std::move(match.params);
     const Route* route = match.route;
+    if (const auto& guard = server_.router_.guard(); guard) {
+      if (auto denied = guard(request_, *route)) return Respond(std::move(*denied), route->pattern);
+    }
     if (route->async_handler) {
       auto pending = std::make_shared<PendingAnswer>(shared_from_this(), route);
       route->async_handler(request_,

@@ -121,5 +121,18 @@ TEST_F(ConfigTest, BadValuesSayWhatIsExpected) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(ConfigTest, ReadsNeedLoginIsOffUnlessSaidAndOnlyTrueOrFalse) {
+  auto c = LoadConfig({.config_file = Write("listen: 127.0.0.1:1\n")}, env_);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->http_reads_need_login);
+  c = LoadConfig({.config_file = Write("http:\n  reads_need_login: true\n")}, env_);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->http_reads_need_login);
+  c = LoadConfig({.config_file = Write("http:\n  reads_need_login: sometimes\n")}, env_);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("'http.reads_need_login' must be true or false"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace im::app

@@ -297,5 +297,40 @@ TEST_F(DashboardApiTest, MonitorsPageProblemsFirstWithCountsOfAll) {
   EXPECT_EQ(Fetch(port(), "GET", "/api/v1/monitors?limit=-1")->status, 422);
 }
 
+// http.reads_need_login: reads of /api/v1 need a token or a session; the pages stay open.
+TEST(DashboardReadsNeedLoginTest, ApiReadsNeedATokenOrASessionPagesDoNot) {
+  im::testing::TempDir dir;
+  Config config = TestServerConfig(dir.path());
+  config.http_reads_need_login = true;
+  auto rt = OpenRuntime(config, true);
+  ASSERT_TRUE(rt) << rt.error().message;
+  auto token = (*rt)->tokens->Create("dash", "alice@example.com");
+  ASSERT_TRUE(token);
+  ServerApp server(**rt);
+  ASSERT_TRUE(server.Start());
+  const uint16_t port = server.port();
+  auto anonymous = Fetch(port, "GET", "/api/v1/incidents");
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_NE(anonymous->body.find("reads_need_login"), std::string::npos) << anonymous->body;
+  EXPECT_EQ(Fetch(port, "GET", "/api/v1/events")->status, 401);
+  EXPECT_EQ(
+      Fetch(port, "GET", "/api/v1/incidents", "", "Authorization: Bearer " + token->secret + "\r\n")
+          ->status,
+      200);
+  auto login = Fetch(port, "POST", "/api/v1/sessions", "{\"token\":\"" + token->secret + "\"}",
+                     "Content-Type: application/json\r\n");
+  ASSERT_EQ(login->status, 201);
+  std::string cookie = login->headers["set-cookie"];
+  cookie = "Cookie: " + cookie.substr(0, cookie.find(';')) + "\r\n";
+  EXPECT_EQ(Fetch(port, "GET", "/api/v1/incidents", "", cookie)->status, 200);
+  EXPECT_EQ(
+      Fetch(port, "GET", "/api/v1/incidents", "", "Cookie: im_session=s1.1.9.x.y\r\n")->status,
+      401);
+  for (const char* open : {"/", "/incidents", "/assets/app.js", "/healthz", "/api/openapi.json"}) {
+    EXPECT_EQ(Fetch(port, "GET", open)->status, 200) << open;
+  }
+  EXPECT_NE(Fetch(port, "GET", "/api/v1/monitors/heartbeat/nope")->status, 401);
+}
+
 }  // namespace
 }  // namespace im::app

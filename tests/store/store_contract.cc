@@ -57,6 +57,25 @@ TEST_P(StoreContractTest, TheInstallIdIsEightHexDigitsAndStable) {
   EXPECT_EQ(*store_->InstallId(), *id);
 }
 
+// The cursor of /api/v1/events: every change after an entry id, in commit order.
+TEST_P(StoreContractTest, IncidentChangesAfterAnEntryComeInCommitOrder) {
+  ASSERT_EQ(*store_->LatestTimelineEntry(), 0);
+  int64_t a = Insert(*store_, NewIncident("a", {"api"}));
+  int64_t start = *store_->LatestTimelineEntry();
+  EXPECT_GT(start, 0);
+  int64_t b = Insert(*store_, NewIncident("b", {"api"}));
+  ASSERT_TRUE(AcknowledgeAs(*store_, a, "bob@example.com", kT0 + 1min));
+  auto changes = store_->IncidentChangesAfter(start, 100);
+  ASSERT_TRUE(changes) << changes.error().message;
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].incident, b);
+  EXPECT_EQ((*changes)[1].incident, a);
+  EXPECT_LT((*changes)[0].entry_id, (*changes)[1].entry_id);
+  EXPECT_EQ((*changes)[1].entry_id, *store_->LatestTimelineEntry());
+  EXPECT_EQ(store_->IncidentChangesAfter(start, 1)->size(), 1u);
+  EXPECT_TRUE(store_->IncidentChangesAfter((*changes)[1].entry_id, 100)->empty());
+}
+
 TEST_P(StoreContractTest, InsertedIncidentReadsBackFieldForField) {
   auto in = NewIncident("API down", {"api", "db"}, core::Severity::kSev1);
   in.custom_fields["region"] = "eu-west-1";

@@ -67,11 +67,11 @@ export async function render(main, ctx) {
   main.append(h('section', { 'aria-labelledby': 'trend-h' }, h('h2', { id: 'trend-h' }, 'Weekly trend'),
     h('div', { class: 'cards' },
       h('div', { class: 'card' }, h('h3', {}, 'Deployments per week'),
-        barChart(weeks.map((w) => ({ label: w.week, y: w.deployments })), { title: 'Deployments per week' })),
+        barChart(weeks.map((w) => ({ label: w.week.replace(/^\d{4}-/, ''), y: w.deployments })), { title: 'Deployments per week' })),
       h('div', { class: 'card' }, h('h3', {}, 'Median time to restore (hours)'),
-        barChart(weeks.map((w) => ({ label: w.week, y: w.time_to_restore.median_seconds === null ? null : +(w.time_to_restore.median_seconds / 3600).toFixed(2) })), { title: 'Median time to restore', unit: 'h' })),
+        barChart(weeks.map((w) => ({ label: w.week.replace(/^\d{4}-/, ''), y: w.time_to_restore.median_seconds === null ? null : +(w.time_to_restore.median_seconds / 3600).toFixed(2) })), { title: 'Median time to restore', unit: 'h' })),
       h('div', { class: 'card' }, h('h3', {}, 'Failed deployments per week'),
-        barChart(weeks.map((w) => ({ label: w.week, y: w.failed_deployments })), { title: 'Failed deployments per week' })))));
+        barChart(weeks.map((w) => ({ label: w.week.replace(/^\d{4}-/, ''), y: w.failed_deployments })), { title: 'Failed deployments per week' })))));
 
   const drill = h('section', { 'aria-labelledby': 'drill-h' }, h('h2', { id: 'drill-h' }, 'Behind the numbers'));
   if (!q.drill) {

@@ -56,6 +56,10 @@ std::optional<std::string_view> SessionCookie(const net::HttpRequest& req);
 // the X-Actor header when given (an email), otherwise whoever created the token.
 Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& tokens);
 
+// A read when the configuration says reads need a login (http.reads_need_login): a valid
+// bearer token, or a dashboard session cookie (no CSRF token: a read changes nothing).
+Result<void> AuthorizeRead(const net::HttpRequest& req, engine::Tokens& tokens);
+
 // Checks the service names of query parameter `param` (docs/cli.md, "Service names").
 Result<void> CheckServiceParam(const std::vector<std::string>& names, std::string_view param);
 

@@ -55,6 +55,25 @@ Result<core::Actor> Authorize(const net::HttpRequest& req, engine::Tokens& token
   return actor;
 }
 
+Result<void> AuthorizeRead(const net::HttpRequest& req, engine::Tokens& tokens) {
+  auto header = req.Header("Authorization");
+  if (!header) {
+    if (auto cookie = SessionCookie(req)) {
+      auto session = tokens.AuthenticateSession(*cookie);
+      if (!session) return std::unexpected(session.error());
+      return Ok();
+    }
+  }
+  auto actor = Authorize(req, tokens);
+  if (!actor) {
+    return Fail(ErrorCode::kUnauthenticated,
+                "this server needs a login to read (http.reads_need_login): send "
+                "'Authorization: Bearer <token>' with a token from `im token create`, or log "
+                "in to the dashboard");
+  }
+  return Ok();
+}
+
 Result<void> CheckServiceParam(const std::vector<std::string>& names, std::string_view param) {
   for (const auto& name : names) {
     if (auto ok = core::ValidateServiceName(name); !ok) {
