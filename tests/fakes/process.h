@@ -63,6 +63,14 @@ class Process {
     return line;
   }
   void Signal(int sig) { ::kill(pid_, sig); }
+  // Whether the child has ended (then reaped), without waiting.
+  bool Exited() {
+    if (reaped_ || pid_ <= 0) return true;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == 0) return false;
+    reaped_ = true;
+    return true;
+  }
   // Exit code, or 128 + signal. A child still running at the test deadline is killed, so the
   // answer is 128 + SIGKILL and the caller's check fails instead of hanging.
   int Wait() {

@@ -157,20 +157,45 @@ TEST(DnsCheckTest, ResolvesThroughTheSystemResolverAndComparesTheAnswer) {
 // the records of example.test and nothing else.
 class DnsmasqServer {
  public:
-  DnsmasqServer() : port_(im::testing::FreeLoopbackPort(SOCK_DGRAM)) {
-    process_ = std::make_unique<im::testing::Process>(std::vector<std::string>{
-        "/usr/sbin/dnsmasq", "--keep-in-foreground", "--port=" + std::to_string(port_),
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
-        "--conf-file=/dev/null", "--pid-file=", "--local=/test/",
-        "--host-record=example.test,192.0.2.7,2001:db8::7",
-        "--mx-host=example.test,mail.example.test,10", "--txt-record=example.test,v=spf1 -all",
-        "--cname=www.example.test,example.test"});
+  // The port is picked before dnsmasq binds it; should another program take it meanwhile,
+  // dnsmasq exits and is started again on another.
+  DnsmasqServer() {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port_ = im::testing::FreeLoopbackPort(SOCK_DGRAM);
+      process_ = std::make_unique<im::testing::Process>(std::vector<std::string>{
+          "/usr/sbin/dnsmasq", "--keep-in-foreground", "--port=" + std::to_string(port_),
+          "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
+          "--conf-file=/dev/null", "--pid-file=", "--local=/test/",
+          "--host-record=example.test,192.0.2.7,2001:db8::7",
+          "--mx-host=example.test,mail.example.test,10", "--txt-record=example.test,v=spf1 -all",
+          "--cname=www.example.test,example.test"});
+      if (!process_->started()) return;
+      Monitor probe;
+      probe.type = MonitorType::kDns;
+      probe.resolver = resolver();
+      probe.target = "example.test";
+      probe.timeout = std::chrono::seconds(1);
+      bool exited = false;
+      // Answering, or gone (its port was taken): whichever comes first.
+      if (!im::testing::PollUntil([&] {
+            exited = process_->Exited();
+            return exited || RunCheck(probe, {.now = kNow}).ok;
+          })) {
+        return;  // running, not answering: not ready
+      }
+      if (!exited) {
+        ready_ = true;
+        return;
+      }
+    }
   }
   std::string resolver() const { return "127.0.0.1:" + std::to_string(port_); }
-  bool started() const { return process_->started(); }
+  bool started() const { return process_ && process_->started(); }
+  bool ready() const { return ready_; }
 
  private:
   uint16_t port_ = 0;
+  bool ready_ = false;
   std::unique_ptr<im::testing::Process> process_;
 };
 
@@ -188,10 +213,8 @@ Monitor Dns(const std::string& resolver, std::string type, std::string name, std
 TEST(DnsCheckTest, AsksTheGivenServerForEveryRecordType) {
   DnsmasqServer dns;
   ASSERT_TRUE(dns.started()) << "dnsmasq is missing: run scripts/setup.sh";
+  ASSERT_TRUE(dns.ready()) << "dnsmasq did not answer";
   const std::string r = dns.resolver();
-  // dnsmasq answers once it has bound its port.
-  ASSERT_TRUE(im::testing::PollUntil(
-      [&] { return RunCheck(Dns(r, "A", "example.test", ""), {.now = kNow}).ok; }));
   for (const auto& [type, name, expected] :
        std::vector<std::array<std::string, 3>>{{"A", "example.test", "192.0.2.7"},
                                                {"AAAA", "example.test", "2001:DB8:0::7"},
