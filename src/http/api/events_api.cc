@@ -15,9 +15,13 @@ constexpr std::string_view kRetryLine = "retry: 250\n";
 constexpr int64_t kBatchLimit = 500;
 
 Result<int64_t> EventsCursor(const net::HttpRequest& req) {
-  auto text = req.Header("Last-Event-ID");
+  // Owned: the query parameter is a temporary string, which a string_view would outlive.
+  std::optional<std::string> text;
+  if (auto header = req.Header("Last-Event-ID"); header && !header->empty()) {
+    text = std::string(*header);
+  }
   std::string_view name = "Last-Event-ID header";
-  if (!text || text->empty()) {
+  if (!text) {
     text = req.Query("after");
     name = "query parameter 'after'";
   }
