@@ -14,4 +14,7 @@ std::vector<std::string> SplitCommaLists(const std::vector<std::string>& values)
 // secret is shorter than 12 characters (4 of them would give away too much); "" for "".
 std::string Redact(const std::string& secret);
 
+// Text as HTML element content or a double-quoted attribute value (&, <, >, ").
+std::string HtmlEscape(const std::string& s);
+
 }  // namespace im

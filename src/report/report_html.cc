@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "common/strings.h"
 #include "common/time.h"
 #include "dora/bands.h"
 #include "report/charts.h"
@@ -9,28 +10,13 @@
 namespace im::report {
 namespace {
 
-std::string Esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void HtmlTable(std::string& out, const TextTable& t) {
   out += "<table><thead><tr>";
-  for (const auto& h : t.header) out += "<th>" + Esc(h) + "</th>";
+  for (const auto& h : t.header) out += "<th>" + HtmlEscape(h) + "</th>";
   out += "</tr></thead><tbody>";
   for (const auto& row : t.rows) {
     out += "<tr>";
-    for (const auto& cell : row) out += "<td>" + Esc(cell) + "</td>";
+    for (const auto& cell : row) out += "<td>" + HtmlEscape(cell) + "</td>";
     out += "</tr>";
   }
   if (t.rows.empty()) {
@@ -53,7 +39,7 @@ std::string ToHtml(const Report& r) {
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width\">"
       "<title>" +
-      Esc(t.title) +
+      HtmlEscape(t.title) +
       "</title><style>"
       "body{font-family:'DejaVu Sans',sans-serif;margin:2em auto;max-width:60em;color:#111}"
       "table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.85em}"
@@ -61,28 +47,29 @@ std::string ToHtml(const Report& r) {
       "th{background:#eee}.charts{display:flex;flex-wrap:wrap;gap:1em}"
       ".charts svg{border:1px solid #ccc}ol.timeline{font-size:.8em;margin:0}"
       "</style></head><body>\n";
-  out += "<h1>" + Esc(t.title) + "</h1>\n<p>" + Esc(t.scope) + "<br>" + Esc(t.generated) + "</p>\n";
+  out += "<h1>" + HtmlEscape(t.title) + "</h1>\n<p>" + HtmlEscape(t.scope) + "<br>" +
+         HtmlEscape(t.generated) + "</p>\n";
   for (const auto& section : t.sections) {
-    out += "<h2>" + Esc(section.title) + "</h2>\n";
-    for (const auto& p : section.paragraphs) out += "<p>" + Esc(p) + "</p>\n";
+    out += "<h2>" + HtmlEscape(section.title) + "</h2>\n";
+    for (const auto& p : section.paragraphs) out += "<p>" + HtmlEscape(p) + "</p>\n";
     if (section.charts) {
       out += "<div class=\"charts\">";
       for (const auto& c : ReportCharts(r)) out += InlineSvg(c);
       out += "</div>\n";
     }
     for (const auto& table : section.tables) {
-      if (!table.caption.empty()) out += "<h3>" + Esc(table.caption) + "</h3>\n";
+      if (!table.caption.empty()) out += "<h3>" + HtmlEscape(table.caption) + "</h3>\n";
       HtmlTable(out, table);
     }
   }
   out += "<h2>Appendix B: incident timelines</h2>\n";
   for (const auto& inc : t.incidents) {
-    out +=
-        "<h3>" + Esc(inc.heading) + "</h3>\n<p>" + Esc(inc.facts) + "</p>\n<ol class=\"timeline\">";
-    for (const auto& line : inc.timeline) out += "<li>" + Esc(line) + "</li>";
+    out += "<h3>" + HtmlEscape(inc.heading) + "</h3>\n<p>" + HtmlEscape(inc.facts) +
+           "</p>\n<ol class=\"timeline\">";
+    for (const auto& line : inc.timeline) out += "<li>" + HtmlEscape(line) + "</li>";
     out += "</ol>\n";
   }
-  if (!t.not_listed.empty()) out += "<p>" + Esc(t.not_listed) + "</p>\n";
+  if (!t.not_listed.empty()) out += "<p>" + HtmlEscape(t.not_listed) + "</p>\n";
   out += "</body></html>\n";
   return out;
 }

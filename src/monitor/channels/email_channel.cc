@@ -3,6 +3,7 @@
 #include <date/date.h>
 
 #include "common/crypto.h"
+#include "common/strings.h"
 #include "monitor/channels/channel_http.h"
 #include "net/smtp_client.h"
 
@@ -29,20 +30,6 @@ bool LooksLikeEmail(const std::string& s) {
   auto at = s.find('@');
   return at != std::string::npos && at > 0 && at + 1 < s.size() &&
          s.find_first_of(" <>\r\n") == std::string::npos;
-}
-
-std::string HtmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // RFC 2047 encoded-word when the subject is not plain ASCII.
