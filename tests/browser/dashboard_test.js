@@ -242,6 +242,8 @@ async function main() {
       const origins = await a.$$eval('#timeline .origin', (els) => els.map((e) => e.textContent));
       assert.ok(origins.includes('acknowledged in im'), origins.join(', '));
       assert.ok(origins.includes('declared in im'), origins.join(', '));
+      // The link to PagerDuty's own page of the incident, from the create's answer.
+      assert.equal(await a.getAttribute('#provider-links a', 'href'), pdIncident.html_url);
     });
 
     await step('add a note, then resolve; the timeline and the list follow', async () => {
