@@ -13,68 +13,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const assert = require('assert/strict');
-const crypto = require('crypto');
-const { spawnSync } = require('child_process');
 
 const here = __dirname;
-const SKIP = 77;
-
-function skip(why) {
-  if (process.env.CI === 'true') {
-    console.log(`FAILED (CI=true, so this test may not skip): ${why}`);
-    process.exit(1);
-  }
-  console.log(`SKIPPED: ${why}`);
-  process.exit(SKIP);
-}
-
-function ensureModules() {
-  const lock = fs.readFileSync(path.join(here, 'package-lock.json'));
-  const hash = crypto.createHash('sha256').update(lock).digest('hex');
-  const stamp = path.join(here, 'node_modules', '.im-lock-sha256');
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return;
-  const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
-  if (npm.error || npm.status !== 0) skip('npm is not installed');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: here, encoding: 'utf8', timeout: 120000,
-  });
-  if (ci.status !== 0) {
-    skip(`npm ci failed (is the npm registry reachable?): ${(ci.stderr || '').slice(-400)}`);
-  }
-  fs.writeFileSync(stamp, hash);
-}
+const { skip, ensureModules, eventually, step, finish } = require('./harness');
 
 function findChromium() {
   for (const p of [process.env.IM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
     if (p && fs.existsSync(p)) return p;
   }
   return skip('chromium is not installed (scripts/setup.sh installs Debian\'s chromium)');
-}
-
-// Waits for `fn()` to be truthy, polling with a deadline (the thing waited for happens in
-// another process: the server's outbox, the simulator).
-async function eventually(what, fn, ms = 10000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const results = [];
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push([name, 'ok']);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push([name, 'FAILED']);
-    console.log(`FAIL ${name}: ${e.stack || e}`);
-  }
 }
 
 async function main() {
@@ -84,7 +31,7 @@ async function main() {
     process.exit(1);
   }
   const chromiumPath = findChromium();
-  ensureModules();
+  ensureModules(here);
   const { chromium } = require('playwright-core');
   const { default: AxeBuilder } = require('@axe-core/playwright');
   const { startIm, im } = require('./im_process');
@@ -377,9 +324,7 @@ async function main() {
     for (const stop of stops) await stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const failed = results.filter(([, r]) => r !== 'ok');
-  console.log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${out}`);
-  process.exit(failed.length ? 1 : 0);
+  finish(out);
 }
 
 main().catch((e) => {
