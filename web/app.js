@@ -2,7 +2,7 @@
 // change pages without reloading, and the back button works. Each page module exports
 // render(main, ctx) and may return a function that stops what it started (live updates).
 import { loadSession, currentSession, logout } from './api.js';
-import { h, clear, toast } from './ui.js';
+import { h, clear, toast, warmUpFormatters } from './ui.js';
 
 const routes = [
   [/^\/(incidents)?$/, 'incidents', () => import('./pages/incidents.js')],
@@ -61,21 +61,28 @@ export async function route() {
       h('a', { href: '/incidents' }, 'See the incidents.')));
     return;
   }
-  const [mod] = await Promise.all([match.load(), loadSession()]);
+  // The session is asked for alongside the page's own data, not before it: a page awaits
+  // ctx.session only where it shows what a logged-in person may do.
+  const session = loadSession();
+  const mod = await match.load();
   if (gen !== generation) return;
-  renderWho();
   const ctx = {
     params: match.m.slice(1),
     query: Object.fromEntries(new URLSearchParams(location.search).entries()),
     navigate,
     refreshWho: renderWho,
+    session,
   };
   clear(main);
-  const stop = await mod.render(main, ctx);
+  const rendering = mod.render(main, ctx);  // runs until it waits for its first answers
+  warmUpFormatters();
+  const stop = await rendering;
+  await session;
   if (gen !== generation) {
     if (stop) stop();
     return;
   }
+  renderWho();
   stopPage = stop || null;
   document.body.dataset.page = match.nav || 'login';
   main.dataset.ready = 'true';

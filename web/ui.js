@@ -40,6 +40,12 @@ function formatter(zone) {
   return fmtCache.get(key);
 }
 
+// The first Intl.DateTimeFormat of a page costs tens of milliseconds (ICU's data): app.js calls
+// this while a page's first requests are in flight, so drawing their answers doesn't pay it.
+export function warmUpFormatters() {
+  formatter('').format(0);
+}
+
 export function fmtTime(iso, zone) {
   if (!iso) return '—';
   return formatter(zone).format(new Date(iso));

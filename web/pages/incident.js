@@ -65,19 +65,21 @@ export async function render(main, ctx) {
   let inc;
   let stopped = false;
 
+  // The incident, its deployment and the session are asked for at once.
   const load = async () => {
-    try {
-      inc = await get(`/api/v1/incidents/${encodeURIComponent(id)}`);
-    } catch (err) {
-      clear(body).append(h('h1', {}, id), errorBox(err));
+    const [got, dep] = await Promise.allSettled([
+      get(`/api/v1/incidents/${encodeURIComponent(id)}`),
+      get(`/api/v1/incidents/${encodeURIComponent(id)}/deployment`),
+      ctx.session,
+    ]);
+    if (got.status === 'rejected') {
+      clear(body).append(h('h1', {}, id), errorBox(got.reason));
       return false;
     }
+    inc = got.value;
     let deployment = null;
-    try {
-      deployment = await get(`/api/v1/incidents/${encodeURIComponent(inc.id)}/deployment`);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 404) deployment = { error: err };
-    }
+    if (dep.status === 'fulfilled') deployment = dep.value;
+    else if (!(dep.reason instanceof ApiError) || dep.reason.status !== 404) deployment = { error: dep.reason };
     if (!stopped) draw(deployment);
     return true;
   };

@@ -5,12 +5,25 @@
 import { get } from '../api.js';
 import { h, errorBox, withQuery, select, input, timeEl, fmtTime } from '../ui.js';
 
-const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+// The browser's own zone, asked for when first needed (not while the module loads).
+const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+// Making an Intl.DateTimeFormat costs far more than using one: one per zone and kind.
+const formats = new Map();
+function fmt(kind, zone, options) {
+  const key = `${kind}|${zone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(kind === 'hm' || kind === 'label' ? 'en-GB' : 'en-US', { ...options, timeZone: zone });
+    formats.set(key, f);
+  }
+  return f;
+}
 
 // The offset (ms) of `zone` at instant `ms`: local wall time minus UTC.
 function offsetAt(ms, zone) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+  const parts = fmt('offset', zone, {
+    hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit',
   }).formatToParts(new Date(ms));
   const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
@@ -27,14 +40,14 @@ function midnight(y, m, d, zone) {
 }
 
 function civil(ms, zone) {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+  const p = Object.fromEntries(fmt('civil', zone, {
+    year: 'numeric', month: '2-digit', day: '2-digit',
   }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return [+p.year, +p.month, +p.day];
 }
 
-const hm = (ms, zone) => new Intl.DateTimeFormat('en-GB', {
-  timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+const hm = (ms, zone) => fmt('hm', zone, {
+  hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 }).format(new Date(ms));
 
 function days(startYmd, count, zone) {
@@ -43,7 +56,7 @@ function days(startYmd, count, zone) {
     const d = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i));
     const next = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i + 1));
     out.push({
-      label: new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' }).format(d),
+      label: fmt('label', 'UTC', { weekday: 'short', day: '2-digit', month: 'short' }).format(d),
       start: midnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), zone),
       end: midnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
     });
@@ -85,7 +98,7 @@ async function scheduleSection(q, ctx, schedulesP) {
   if (!list.length) return h('p', { class: 'muted' }, 'No schedules.');
   const id = q.schedule || list[0].id;
   const sched = list.find((s) => String(s.id) === String(id)) || list[0];
-  const zone = q.zone === 'viewer' ? viewerZone : (sched.time_zone || 'UTC');
+  const zone = q.zone === 'viewer' ? viewerZone() : (sched.time_zone || 'UTC');
   const cal = calendar(sched, null, q, zone);
   const r = await get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
     since: new Date(cal.since).toISOString(), until: new Date(cal.until).toISOString(),
@@ -95,7 +108,7 @@ async function scheduleSection(q, ctx, schedulesP) {
     select('schedule', 'Schedule', list.map((s) => [String(s.id), s.name]), String(sched.id)),
     select('view', 'View', [['week', 'Week'], ['month', 'Month']], cal.view),
     input('start', 'From (YYYY-MM-DD)', q.start || cal.start.map((n, i) => (i ? String(n).padStart(2, '0') : n)).join('-'), { pattern: '\\d{4}-\\d{2}-\\d{2}' }),
-    select('zone', 'Time zone', [['', `Schedule's (${sched.time_zone})`], ['viewer', `Mine (${viewerZone})`]], q.zone === 'viewer' ? 'viewer' : ''),
+    select('zone', 'Time zone', [['', `Schedule's (${sched.time_zone})`], ['viewer', `Mine (${viewerZone()})`]], q.zone === 'viewer' ? 'viewer' : ''),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show')));
   form.addEventListener('change', (e) => { if (e.target.tagName === 'SELECT') form.requestSubmit(); });
   form.addEventListener('submit', (e) => {
