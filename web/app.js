@@ -2,7 +2,7 @@
 // change pages without reloading, and the back button works. Each page module exports
 // render(main, ctx) and may return a function that stops what it started (live updates).
 import { loadSession, currentSession, logout } from './api.js';
-import { h, clear, toast, warmUpFormatters } from './ui.js';
+import { h, clear, toast } from './ui.js';
 
 const routes = [
   [/^\/(incidents)?$/, 'incidents', () => import('./pages/incidents.js')],
@@ -74,9 +74,7 @@ export async function route() {
     session,
   };
   clear(main);
-  const rendering = mod.render(main, ctx);  // runs until it waits for its first answers
-  warmUpFormatters();
-  const stop = await rendering;
+  const stop = await mod.render(main, ctx);
   await session;
   if (gen !== generation) {
     if (stop) stop();

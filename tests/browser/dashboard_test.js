@@ -247,6 +247,35 @@ async function main() {
         JSON.stringify(berlin));
     });
 
+    await step('on-call hours per engineer equal the API\'s; long tables show 50 rows and link to all', async () => {
+      const period = { hours_since: '2026-03-01T00:00:00Z', hours_until: '2026-03-15T00:00:00Z' };
+      const want = (await api('GET', `/api/v1/oncall/hours?since=${period.hours_since}&until=${period.hours_until}`)).body;
+      assert.equal(want.engineers.length, 3);
+      await b.goto(`${base}/oncall?hours_since=${period.hours_since}&hours_until=${period.hours_until}`);
+      await ready(b);
+      const rows = await b.$$eval('#oncall-hours tbody tr', (trs) => trs.map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      const expected = [...want.engineers].sort((x, y) => y.total_hours - x.total_hours || (x.email < y.email ? -1 : 1))
+        .map((e) => [e.email, ...[e.business_hours, e.evening_hours, e.night_weekend_hours, e.total_hours].map((v) => v.toFixed(1))]);
+      assert.deepEqual(rows, expected);
+      assert.equal(await b.$('#all-hours'), null);  // three engineers: nothing held back
+      for (let i = 0; i < 50; i++) {
+        const r = await api('POST', '/api/v1/schedules', {
+          id: `extra-${i}`, name: `Extra ${i}`, time_zone: 'UTC',
+          schedule_layers: [{ name: 'l', start: '2026-01-01T00:00:00Z', rotation_turn_length: '1w', users: [`x${i}@example.com`] }],
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      await b.goto(`${base}/oncall`);
+      await ready(b);
+      assert.equal(await b.$$eval('#oncall-now tbody tr', (trs) => trs.length), 50);
+      assert.match(await b.textContent('.more'), /Showing 50 of 51 schedules/);
+      await b.click('#all-now');
+      await b.waitForURL(/now=all/);
+      await ready(b);
+      assert.equal(await b.$$eval('#oncall-now tbody tr', (trs) => trs.length), 51);
+    });
+
     await step('DORA page numbers equal `im metrics dora --json` for the same period', async () => {
       im(binary, dataDir, ['deploy', 'record', '--service', 'checkout', '--at', '-2h', '--commit', 'abc1234', '--committed-at', '-5h']);
       im(binary, dataDir, ['deploy', 'record', '--service', 'checkout', '--at', '-1h', '--status', 'failure']);

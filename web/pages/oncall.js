@@ -131,6 +131,19 @@ async function scheduleSection(q, ctx, schedulesP) {
     grid);
 }
 
+// Long tables show their first rows until asked for all (?now=all, ?hours=all): a page with
+// hundreds of schedules and engineers draws in a fraction of the time, and the link is a URL.
+const FIRST_ROWS = 50;
+// Most on-call hours first (then by email), so the first rows are the most loaded people.
+const byLoad = (engineers) => [...engineers].sort((a, b) => b.total_hours - a.total_hours ||
+  (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+const firstRows = (rows, param) => (param === 'all' ? rows : rows.slice(0, FIRST_ROWS));
+function showAll(count, q, param, noun) {
+  if (count <= FIRST_ROWS || q[param] === 'all') return null;
+  return h('p', { class: 'more' }, `Showing ${FIRST_ROWS} of ${count} ${noun}. `,
+    h('a', { href: withQuery('/oncall', { ...q, [param]: 'all' }), id: `all-${param}` }, `Show all ${count}`));
+}
+
 export async function render(main, ctx) {
   const q = ctx.query;
   main.append(h('h1', {}, 'On-call'));
@@ -147,12 +160,13 @@ export async function render(main, ctx) {
     main.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-now' },
         h('thead', {}, h('tr', {}, ['Schedule', 'On call now', 'Until', 'Next', 'From'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, now.oncalls.map((o) => h('tr', {},
+        h('tbody', {}, firstRows(now.oncalls, q.now).map((o) => h('tr', {},
           h('td', {}, h('a', { href: withQuery('/oncall', { ...q, schedule: o.schedule.id }) }, o.schedule.name)),
           h('td', {}, o.current ? o.current.user : h('span', { class: 'badge sla-breached' }, 'nobody')),
           h('td', {}, o.current ? timeEl(o.current.end) : '—'),
           h('td', {}, o.next ? (o.next.to || 'nobody') : '—'),
-          h('td', {}, o.next ? timeEl(o.next.at) : '—'))))))));
+          h('td', {}, o.next ? timeEl(o.next.at) : '—')))))),
+      showAll(now.oncalls.length, q, 'now', 'schedules')));
   } catch (err) {
     main.append(errorBox(err));
   }
@@ -190,9 +204,10 @@ export async function render(main, ctx) {
     const r = await hoursP;
     hours.append(h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-hours' },
       h('thead', {}, h('tr', {}, ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, r.engineers.map((e) => h('tr', {}, h('td', {}, e.email),
+      h('tbody', {}, firstRows(byLoad(r.engineers), q.hours).map((e) => h('tr', {}, h('td', {}, e.email),
         h('td', {}, e.business_hours.toFixed(1)), h('td', {}, e.evening_hours.toFixed(1)),
-        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))));
+        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))),
+    showAll(r.engineers.length, q, 'hours', 'engineers'));
   } catch (err) {
     hours.append(errorBox(err));
   }
