@@ -24,6 +24,12 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
   std::string path(address);
   if (address.starts_with("sqlite:")) {
     path = std::string(address.substr(7));
+  } else if (address.starts_with("postgres://") || address.starts_with("postgresql://")) {
+    // store/pg has the incident store; Open returns it once every store exists there.
+    return Fail(ErrorCode::kInvalidArgument,
+                "database address 'postgres://…': this build's PostgreSQL backend does not yet "
+                "have every store (connectors, schedules, deployments, monitors, "
+                "notifications); use sqlite:PATH (or a path)");
   } else if (auto scheme = address.find("://"); scheme != std::string_view::npos) {
     return Fail(ErrorCode::kInvalidArgument,
                 "database address '" + std::string(address.substr(0, scheme + 3)) +

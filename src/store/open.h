@@ -1,5 +1,6 @@
 // Opening every store of one database from its address, so that nothing outside src/store
-// names a backend. Today the one backend is SQLite: "sqlite:PATH", or a bare PATH.
+// names a backend. Today the one backend Open serves is SQLite: "sqlite:PATH", or a bare PATH.
+// PostgreSQL (store/pg) is being built and is refused here until it has every store.
 #pragma once
 
 #include <memory>

@@ -34,6 +34,10 @@ TEST(StoreOpenTest, AnAddressOfABackendThisBuildLacksIsRefusedSayingWhatItHas) {
   ASSERT_FALSE(pg);
   EXPECT_EQ(pg.error().code, ErrorCode::kInvalidArgument);
   EXPECT_NE(pg.error().message.find("use sqlite:PATH"), std::string::npos) << pg.error().message;
+  EXPECT_EQ(pg.error().message.find("db.example"), std::string::npos);  // no address details
+  auto other = Open("mysql://im@db.example/im", {}, clock);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("use sqlite:PATH"), std::string::npos);
   EXPECT_FALSE(Open("sqlite:", {}, clock));
 }
 

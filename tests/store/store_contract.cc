@@ -361,5 +361,58 @@ TEST_P(StoreContractTest, CountsIncidentsByStatusAndSeverity) {
   EXPECT_EQ(counts->sla_breaches, 0);
 }
 
+// The concurrency contract (store.h): an incident update is a read-modify-write that cannot
+// lose a concurrent one. Two stores on one database each add their own fields to one incident
+// at once; every field, version bump and timeline entry must be there at the end.
+TEST_P(StoreConcurrencyTest, ConcurrentUpdatesOfOneIncidentAreAllKept) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("contended", {"api"}));
+  constexpr int kEach = 40;
+  auto writer = [&](Store& store, const std::string& who, std::atomic<int>& failures) {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = store.Transact([&](Tx& tx) -> Result<void> {
+        auto cur = tx.GetIncident(n);
+        if (!cur) return std::unexpected(cur.error());
+        cur->custom_fields[who + std::to_string(k)] = "x";
+        cur->version++;
+        if (auto s = tx.UpdateIncident(*cur); !s) return s;
+        return tx.AppendTimeline(n, {core::TimelineEntry{.at = kT0 + std::chrono::seconds(k),
+                                                         .kind = core::EntryKind::kNote,
+                                                         .actor = who,
+                                                         .message = std::to_string(k)}});
+      });
+      if (!ok) failures++;
+    }
+  };
+  std::atomic<int> failures{0};
+  std::thread ta([&] { writer(*a_, "a", failures); });
+  std::thread tb([&] { writer(*b_, "b", failures); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(failures, 0);
+  auto both = b_->GetIncidentWithTimeline(n);
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->incident.custom_fields.size(), 2u * kEach);
+  EXPECT_EQ(both->incident.version, 1 + 2 * kEach);
+  EXPECT_EQ(both->timeline.size(), 1u + 2 * kEach);
+  EXPECT_EQ(a_->GetIncident(n)->version, 1 + 2 * kEach);
+}
+
+// What one store commits, the other reads at once, and the change cursor of each shows the
+// other's changes in commit order.
+TEST_P(StoreConcurrencyTest, EachStoreSeesTheOthersCommits) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t start = *b_->LatestTimelineEntry();
+  int64_t x = Insert(*a_, NewIncident("from a", {"api"}));
+  int64_t y = Insert(*b_, NewIncident("from b", {"db"}));
+  EXPECT_EQ(b_->GetIncident(x)->title, "from a");
+  EXPECT_EQ(a_->GetIncident(y)->title, "from b");
+  auto changes = a_->IncidentChangesAfter(start, 10);
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].incident, x);
+  EXPECT_EQ((*changes)[1].incident, y);
+}
+
 }  // namespace
 }  // namespace im::store::testing
