@@ -112,7 +112,36 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url) {
   return store;
 }
 
-PgStore::~PgStore() = default;
+PgStore::~PgStore() {
+  {
+    std::lock_guard lock(async_mu_);
+    async_stopping_ = true;
+  }
+  async_cv_.notify_all();
+  if (async_thread_.joinable()) async_thread_.join();
+}
+
+void PgStore::WriteWithTxAsync(std::function<Result<void>(Connection&, Tx&)> fn,
+                               std::function<void(Result<void>)> done) {
+  std::lock_guard lock(async_mu_);
+  async_queue_.push_back(AsyncJob{std::move(fn), std::move(done)});
+  if (!async_thread_.joinable()) async_thread_ = std::thread([this] { AsyncLoop(); });
+  async_cv_.notify_one();
+}
+
+void PgStore::AsyncLoop() {
+  for (;;) {
+    AsyncJob job;
+    {
+      std::unique_lock lock(async_mu_);
+      async_cv_.wait(lock, [&] { return async_stopping_ || !async_queue_.empty(); });
+      if (async_queue_.empty()) return;  // stopping, nothing left
+      job = std::move(async_queue_.front());
+      async_queue_.pop_front();
+    }
+    job.done(WriteWithTx(job.fn));
+  }
+}
 
 Result<std::unique_ptr<Connection>> PgStore::Acquire() {
   {

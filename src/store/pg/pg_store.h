@@ -11,10 +11,13 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/pg/connection.h"
@@ -57,9 +60,15 @@ class PgStore final : public Store {
   Result<void> ReadWith(const std::function<Result<void>(Connection&)>& fn);
   Result<void> WriteWith(const std::function<Result<void>(Connection&)>& fn);
   Result<void> WriteWithTx(const std::function<Result<void>(Connection&, Tx&)>& fn);
+  // WriteWithTx without waiting: `fn` runs on this store's async thread, in the order of the
+  // calls, and `done` gets its result once committed (or failed), on that thread too, so it
+  // must only hand the result on. Jobs queued when the store closes still run first.
+  void WriteWithTxAsync(std::function<Result<void>(Connection&, Tx&)> fn,
+                        std::function<void(Result<void>)> done);
 
  private:
   explicit PgStore(std::string url) : url_(std::move(url)) {}
+  void AsyncLoop();
 
   Result<std::unique_ptr<Connection>> Acquire();
   void Release(std::unique_ptr<Connection> conn);
@@ -70,6 +79,16 @@ class PgStore final : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(pool_mu_)
   std::atomic<IncidentObserver*> observer_{nullptr};
+
+  struct AsyncJob {
+    std::function<Result<void>(Connection&, Tx&)> fn;
+    std::function<void(Result<void>)> done;
+  };
+  std::mutex async_mu_;
+  std::condition_variable async_cv_;
+  std::deque<AsyncJob> async_queue_;  // GUARDED_BY(async_mu_)
+  bool async_stopping_ = false;       // GUARDED_BY(async_mu_)
+  std::thread async_thread_;          // started by the first WriteWithTxAsync
 };
 
 // Runs `fn(Connection&) -> Result<T>` on a pooled connection and returns its result.
