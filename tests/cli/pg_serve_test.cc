@@ -30,8 +30,12 @@ class PgServeTest : public ::testing::Test {
   }
 
   std::vector<std::string> Env(const std::string& data_dir) const {
-    return {"/usr/bin/env",    "-u", "IM_CONFIG", "HOME=" + dir_.path().string(),
-            "IM_DATA_DIR=" + data_dir, "IM_DATABASE_URL=" + url_};
+    return {"/usr/bin/env",
+            "-u",
+            "IM_CONFIG",
+            "HOME=" + dir_.path().string(),
+            "IM_DATA_DIR=" + data_dir,
+            "IM_DATABASE_URL=" + url_};
   }
 
   // Runs `im ARGS` against the database; its output.
@@ -80,10 +84,10 @@ TEST_F(PgServeTest, TwoServersOnOneDatabaseShareIncidentsAndLoseNoConcurrentChan
   std::set<std::string> locations;
   auto declare = [&](uint16_t port, const std::string& who) {
     for (int i = 0; i < kEach; ++i) {
-      auto r = im::testing::Fetch(port, "POST", "/api/v1/incidents",
-                                  R"({"title":")" + who + std::to_string(i) +
-                                      R"(","severity":"SEV-3","service":"api"})",
-                                  auth);
+      auto r = im::testing::Fetch(
+          port, "POST", "/api/v1/incidents",
+          R"({"title":")" + who + std::to_string(i) + R"(","severity":"SEV-3","service":"api"})",
+          auth);
       if (r && r->status == 201) {
         created++;
         std::lock_guard lock(mu);
