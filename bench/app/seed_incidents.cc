@@ -57,6 +57,6 @@ int main(int argc, char** argv) {
     }
     done += batch;
   }
-  std::printf("seeded %ld incidents into %s/im.db\n", total, argv[1]);
+  std::printf("seeded %ld incidents into %s\n", total, (*rt)->DatabaseAddress().c_str());
   return 0;
 }

@@ -107,14 +107,40 @@ Result<PgResult> Connection::Check(PGresult* r, std::string_view sql) {
   return std::unexpected(ErrorFor(last_sqlstate_, "PostgreSQL: " + Head(sql) + ": " + msg));
 }
 
+std::string Connection::PreparedName(const std::string& sql, const Params& params) {
+  // Only plain statements (not BEGIN, DECLARE, SET ...), and a bounded number per connection:
+  // lists with filters make many shapes of one query.
+  constexpr size_t kMaxPrepared = 256;
+  if (!(sql.starts_with("SELECT") || sql.starts_with("INSERT") || sql.starts_with("UPDATE") ||
+        sql.starts_with("DELETE"))) {
+    return "";
+  }
+  if (auto it = prepared_.find(sql); it != prepared_.end()) return it->second;
+  if (prepared_.size() >= kMaxPrepared) return "";
+  std::string name = "im_" + std::to_string(prepared_.size());
+  PGresult* r =
+      PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(params.size()), nullptr);
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) return "";  // run unprepared: its error, if any, is reported from there
+  prepared_.emplace(sql, name);
+  return name;
+}
+
 Result<PgResult> Connection::Query(std::string_view sql, const Params& params) {
   std::string text(sql);
   std::vector<const char*> values(params.size());
   for (size_t i = 0; i < params.size(); ++i) {
     values[i] = params[i] ? params[i]->c_str() : nullptr;
   }
-  PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                             values.data(), nullptr, nullptr, 0);
+  // Preparing inside a failed transaction fails too; then the statement runs unprepared and
+  // reports the transaction's state.
+  std::string name =
+      PQtransactionStatus(conn_) == PQTRANS_INERROR ? "" : PreparedName(text, params);
+  PGresult* r = name.empty() ? PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
+                                            nullptr, values.data(), nullptr, nullptr, 0)
+                             : PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                              values.data(), nullptr, nullptr, 0);
   return Check(r, sql);
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/error.h"
@@ -109,8 +110,13 @@ class Connection {
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   Result<PgResult> Check(PGresult* r, std::string_view sql);
+  // The name of `sql` prepared on this connection (prepared on first use), or "" for a
+  // statement that is run unprepared (not a plain query, or the cache is full).
+  std::string PreparedName(const std::string& sql, const Params& params);
   PGconn* conn_;
   std::string last_sqlstate_;
+  // Statements prepared on this connection: parsed and planned once, not at every call.
+  std::unordered_map<std::string, std::string> prepared_;
 };
 
 // True for the SQLSTATEs after which the whole transaction may simply be run again.

@@ -244,21 +244,7 @@ Result<std::vector<core::TimelineEntry>> PgStore::GetTimeline(int64_t number) {
 }
 
 Result<IncidentWithTimeline> PgStore::GetIncidentWithTimeline(int64_t number) {
-  return WithConnection([&](Connection& c) -> Result<IncidentWithTimeline> {
-    // One snapshot for both reads.
-    if (auto ok = c.Run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !ok) {
-      return std::unexpected(ok.error());
-    }
-    auto read = [&]() -> Result<IncidentWithTimeline> {
-      auto incident = LoadIncident(c, number);
-      if (!incident) return std::unexpected(incident.error());
-      auto timeline = QueryTimeline(c, number);
-      if (!timeline) return std::unexpected(timeline.error());
-      return IncidentWithTimeline{std::move(*incident), std::move(*timeline)};
-    }();
-    (void)c.Run("ROLLBACK");
-    return read;
-  });
+  return WithConnection([&](Connection& c) { return LoadIncidentWithTimeline(c, number); });
 }
 
 Result<std::vector<core::Service>> PgStore::ListServices() {

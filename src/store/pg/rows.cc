@@ -291,6 +291,47 @@ Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const Incid
   return out;
 }
 
+Result<IncidentWithTimeline> LoadIncidentWithTimeline(Connection& conn, int64_t number) {
+  // One statement, so one snapshot and one round trip: the incident's columns on every row of
+  // its timeline (or on one row of NULLs when it has none).
+  static const std::string sql = [] {
+    std::string cols;
+    std::string all = kPgIncidentColumns;
+    for (size_t start = 0; start < all.size();) {
+      size_t end = all.find(',', start);
+      if (end == std::string::npos) end = all.size();
+      std::string col = all.substr(start, end - start);
+      while (!col.empty() && col.front() == ' ') col.erase(0, 1);
+      cols += (cols.empty() ? "i." : ", i.") + col;
+      start = end + 1;
+    }
+    return "SELECT " + cols +
+           ", t.id, t.at, t.kind, t.actor, t.message, t.source, t.external_key FROM incidents i "
+           "LEFT JOIN timeline t ON t.incident = i.number WHERE i.number = $1 ORDER BY t.at, t.id";
+  }();
+  auto r = conn.Query(sql, Params().Add(number));
+  if (!r) return std::unexpected(r.error());
+  if (r->rows() == 0) {
+    return Fail(ErrorCode::kNotFound,
+                core::IncidentId(number) + " does not exist; list incidents with `im incidents`");
+  }
+  IncidentWithTimeline out{.incident = ReadIncident(*r, 0)};
+  constexpr int kT = 24;  // the first timeline column
+  for (int i = 0; i < r->rows(); ++i) {
+    if (r->IsNull(i, kT)) continue;
+    out.timeline.push_back(core::TimelineEntry{
+        .id = r->Int(i, kT),
+        .at = FromUnixMicros(r->Int(i, kT + 1)),
+        .kind = core::ParseEntryKind(r->Text(i, kT + 2)).value_or(core::EntryKind::kNote),
+        .actor = r->Text(i, kT + 3),
+        .message = r->Text(i, kT + 4),
+        .source = r->Text(i, kT + 5),
+        .external_key = r->Text(i, kT + 6),
+    });
+  }
+  return out;
+}
+
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number) {
   auto r = conn.Query(
       "SELECT id, at, kind, actor, message, source, external_key FROM timeline WHERE "

@@ -27,6 +27,8 @@ Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const Incid
 std::string IncidentQuery(const IncidentFilter& filter, Params& params);
 core::Incident ReadIncident(const PgResult& r, int row);
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number);
+// The incident and its timeline in one statement (one snapshot).
+Result<IncidentWithTimeline> LoadIncidentWithTimeline(Connection& conn, int64_t number);
 
 Result<std::vector<core::Service>> QueryServices(Connection& conn);
 Result<core::Service> LoadService(Connection& conn, const std::string& name);
