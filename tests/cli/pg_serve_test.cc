@@ -38,12 +38,16 @@ class PgServeTest : public ::testing::Test {
             "IM_DATABASE_URL=" + url_};
   }
 
-  // Runs `im ARGS` against the database; its output.
-  int Im(const std::string& args, std::string* out) {
+  // Runs `im ARGS` against the database (or, with `sqlite_dir`, on the SQLite database of that
+  // data directory); its output.
+  int Im(const std::string& args, std::string* out, const std::string& sqlite_dir = "") {
     std::string file = dir_.File("out.txt");
-    std::string cmd = "env -u IM_CONFIG HOME='" + dir_.path().string() + "' IM_DATA_DIR='" +
-                      dir_.File("cli") + "' IM_DATABASE_URL='" + url_ + "' " +
-                      im::testing::ImBinary() + " " + args + " >'" + file + "' 2>&1";
+    std::string env = sqlite_dir.empty()
+                          ? "IM_DATA_DIR='" + dir_.File("cli") + "' IM_DATABASE_URL='" + url_ + "' "
+                          : "IM_DATA_DIR='" + sqlite_dir + "' ";
+    std::string cmd = "env -u IM_CONFIG -u IM_DATABASE_URL HOME='" + dir_.path().string() + "' " +
+                      env + "IM_ACTOR=alice@example.com " + im::testing::ImBinary() + " " + args +
+                      " >'" + file + "' 2>&1";
     int status = im::testing::SystemWithDeadline(cmd);
     std::ifstream in(file);
     out->assign(std::istreambuf_iterator<char>(in), {});
@@ -150,6 +154,43 @@ TEST_F(PgServeTest, TwoServersOnOneDatabaseShareIncidentsAndLoseNoConcurrentChan
     s->process->Signal(SIGTERM);
     EXPECT_EQ(s->process->Wait(), 0);
   }
+}
+
+// `im db migrate-from-sqlite`: an installation on SQLite moves to PostgreSQL, verified; a second
+// run changes nothing; then im works on the copy.
+TEST_F(PgServeTest, AnInstallationMovesFromSqliteToPostgres) {
+  const std::string old_dir = dir_.File("old");
+  std::string out;
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_EQ(Im("declare --sev SEV-2 --title 'disk " + std::to_string(k) + "' --service api", &out,
+                 old_dir),
+              0)
+        << out;
+  }
+  ASSERT_EQ(Im("ack INC-2", &out, old_dir), 0) << out;
+
+  ASSERT_EQ(Im("db migrate-from-sqlite --from '" + old_dir + "' --to '" + url_ + "'", &out), 0)
+      << out;
+  EXPECT_NE(out.find("every table's count and checksum match"), std::string::npos) << out;
+  EXPECT_NE(out.find("incidents"), std::string::npos) << out;
+  ASSERT_EQ(Im("db migrate-from-sqlite --from '" + old_dir + "' --to '" + url_ + "'", &out), 0)
+      << out;
+  EXPECT_NE(out.find("already holds this copy"), std::string::npos) << out;
+
+  ASSERT_EQ(Im("--json incidents", &out), 0) << out;
+  auto v = json::Parse(out);
+  ASSERT_TRUE(v) << out;
+  const auto& list = v->at("incidents").as_array();
+  ASSERT_EQ(list.size(), 3u) << out;
+  EXPECT_EQ(list[1].at("status").as_string(), "mitigated");
+  ASSERT_EQ(Im("declare --sev SEV-3 --title 'after the move' --service api", &out), 0) << out;
+  EXPECT_NE(out.find("INC-4"), std::string::npos) << out;
+
+  // A data directory without a database is refused, naming what to give.
+  EXPECT_EQ(
+      Im("db migrate-from-sqlite --from '" + dir_.File("none") + "' --to '" + url_ + "'", &out), 4)
+      << out;
+  EXPECT_NE(out.find("give the data directory"), std::string::npos) << out;
 }
 
 }  // namespace
