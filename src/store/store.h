@@ -7,8 +7,9 @@
 // The concurrency contract, on every backend and across processes sharing one database
 // (tests/store/store_contract.cc, StoreConcurrencyTest):
 //   - An incident update is a read-modify-write that cannot lose a concurrent update: from
-//     Tx::GetIncident (or Tx::UpdateIncident) to the end of the transaction, no other
-//     transaction changes that incident; a concurrent one waits and then reads the result.
+//     Tx::GetIncident, Tx::UnresolvedIncidents or Tx::UpdateIncident to the end of the
+//     transaction, no other transaction changes those incidents; a concurrent one waits and
+//     then reads the result.
 //     (SQLite: one writer at a time. PostgreSQL: the row is locked, SELECT … FOR UPDATE.)
 //   - Everything a transaction writes commits together or not at all: a change, its timeline
 //     entries, and the outbox rows it queues (EnqueueOutbound, Notify(), the observer's).
@@ -83,7 +84,8 @@ class Tx {
   virtual Result<void> UpsertService(const core::Service& service) = 0;
   virtual Result<int64_t> InsertToken(const core::ApiToken& token) = 0;
   virtual Result<void> RevokeToken(int64_t id, Time at) = 0;
-  // Open incidents whose SLA flags are not both set, for the breach sweep.
+  // Open incidents whose SLA flags are not both set, for the breach sweep. Like GetIncident,
+  // no other transaction changes them until this one ends.
   virtual Result<std::vector<core::Incident>> UnresolvedIncidents() = 0;
   // Queues a change made in im for every connector that sends changes out (sync direction
   // outbound or bidirectional), in this transaction, so the change and its delivery stand or

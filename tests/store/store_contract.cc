@@ -398,6 +398,49 @@ TEST_P(StoreConcurrencyTest, ConcurrentUpdatesOfOneIncidentAreAllKept) {
   EXPECT_EQ(a_->GetIncident(n)->version, 1 + 2 * kEach);
 }
 
+// The SLA sweep reads every unresolved incident in its transaction and writes some back: a
+// change made meanwhile through another store must not be overwritten.
+TEST_P(StoreConcurrencyTest, ASweepOfUnresolvedIncidentsLosesNoConcurrentChange) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("swept", {"api"}));
+  constexpr int kEach = 30;
+  std::atomic<int> failures{0};
+  std::thread sweeper([&] {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = a_->Transact([&](Tx& tx) -> Result<void> {
+        auto open = tx.UnresolvedIncidents();
+        if (!open) return std::unexpected(open.error());
+        for (auto& i : *open) {
+          i.custom_fields["sweep" + std::to_string(k)] = "x";
+          i.version++;
+          if (auto s = tx.UpdateIncident(i); !s) return s;
+        }
+        return Ok();
+      });
+      if (!ok) failures++;
+    }
+  });
+  std::thread writer([&] {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = b_->Transact([&](Tx& tx) -> Result<void> {
+        auto cur = tx.GetIncident(n);
+        if (!cur) return std::unexpected(cur.error());
+        cur->custom_fields["b" + std::to_string(k)] = "x";
+        cur->version++;
+        return tx.UpdateIncident(*cur);
+      });
+      if (!ok) failures++;
+    }
+  });
+  sweeper.join();
+  writer.join();
+  EXPECT_EQ(failures, 0);
+  auto got = b_->GetIncident(n);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->custom_fields.size(), 2u * kEach);
+  EXPECT_EQ(got->version, 1 + 2 * kEach);
+}
+
 // What one store commits, the other reads at once, and the change cursor of each shows the
 // other's changes in commit order.
 TEST_P(StoreConcurrencyTest, EachStoreSeesTheOthersCommits) {

@@ -92,8 +92,10 @@ class PgTx final : public Tx {
     return Ok();
   }
   Result<std::vector<core::Incident>> UnresolvedIncidents() override {
+    // Locked: the sweep writes them back, and must not overwrite a concurrent change.
     return QueryIncidents(
-        conn_, IncidentFilter{.statuses = {core::Status::kOpen, core::Status::kMitigated}});
+        conn_, IncidentFilter{.statuses = {core::Status::kOpen, core::Status::kMitigated}},
+        /*for_update=*/true);
   }
 
  private:

@@ -230,7 +230,7 @@ Result<void> InsertTimelineRows(Connection& conn, int64_t number,
   return Ok();
 }
 
-std::string IncidentQuery(const IncidentFilter& f, Params& p) {
+std::string IncidentQuery(const IncidentFilter& f, Params& p, bool for_update) {
   // Built from fixed fragments only; every value is a parameter.
   std::string sql = std::string("SELECT ") + kPgIncidentColumns + " FROM incidents WHERE true";
   auto next = [&] { return "$" + std::to_string(p.size()); };
@@ -277,12 +277,14 @@ std::string IncidentQuery(const IncidentFilter& f, Params& p) {
     p.Add(f.limit);
     sql += " LIMIT " + next();
   }
+  if (for_update) sql += " FOR UPDATE";
   return sql;
 }
 
-Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& f) {
+Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& f,
+                                                   bool for_update) {
   Params p;
-  std::string sql = IncidentQuery(f, p);
+  std::string sql = IncidentQuery(f, p, for_update);
   auto r = conn.Query(sql, p);
   if (!r) return std::unexpected(r.error());
   std::vector<core::Incident> out;

@@ -22,9 +22,12 @@ Result<void> UpdateIncidentRow(Connection& conn, const core::Incident& incident)
 // Takes the timeline lock first (see PgStore): entry ids then grow in commit order.
 Result<void> InsertTimelineRows(Connection& conn, int64_t number,
                                 const std::vector<core::TimelineEntry>& entries);
-Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& filter);
+// With `for_update`, the rows stay locked until the transaction ends (a read that the
+// transaction writes back from, as the SLA sweep does).
+Result<std::vector<core::Incident>> QueryIncidents(Connection& conn, const IncidentFilter& filter,
+                                                   bool for_update = false);
 // The SQL and parameters of a filtered incident list, newest first.
-std::string IncidentQuery(const IncidentFilter& filter, Params& params);
+std::string IncidentQuery(const IncidentFilter& filter, Params& params, bool for_update = false);
 core::Incident ReadIncident(const PgResult& r, int row);
 Result<std::vector<core::TimelineEntry>> QueryTimeline(Connection& conn, int64_t number);
 // The incident and its timeline in one statement (one snapshot).
