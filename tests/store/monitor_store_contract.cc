@@ -23,7 +23,7 @@ StoredMonitor Monitor(std::string name, std::string token = "") {
 }
 
 // Declares an incident inside `tx`, as a monitor's outage does.
-Result<int64_t> Open(Tx& tx, const std::string& title) {
+Result<int64_t> OpenOutage(Tx& tx, const std::string& title) {
   auto c =
       core::Declare({.title = title, .services = {"web"}}, core::Actor{.email = "system"}, kM0);
   if (!c) return std::unexpected(c.error());
@@ -91,7 +91,7 @@ TEST_P(MonitorStoreContractTest, AFailedCheckOpensAnIncidentAndQueuesItsMessages
       *id, CheckRecord{.at = kM0 + 1min, .ok = false, .response_time = 1500ms, .error = "502"},
       [&](const StoredMonitor& m, Tx& tx) -> Result<MonitorStore::CheckWrite> {
         EXPECT_EQ(m.name, "web");
-        auto n = Open(tx, "web is down");
+        auto n = OpenOutage(tx, "web is down");
         if (!n) return std::unexpected(n.error());
         opened = *n;
         return MonitorStore::CheckWrite{
@@ -119,7 +119,7 @@ TEST_P(MonitorStoreContractTest, AFailedCheckOpensAnIncidentAndQueuesItsMessages
   auto failed = s_.monitors->RecordCheck(
       *id, CheckRecord{.at = kM0 + 2min, .ok = false},
       [&](const StoredMonitor&, Tx& tx) -> Result<MonitorStore::CheckWrite> {
-        if (auto n = Open(tx, "second"); !n) return std::unexpected(n.error());
+        if (auto n = OpenOutage(tx, "second"); !n) return std::unexpected(n.error());
         return Fail(ErrorCode::kInternal, "apply failed");
       });
   ASSERT_FALSE(failed);
@@ -182,7 +182,7 @@ TEST_P(MonitorStoreContractTest, ChannelsAndIntegrationsAreKeptByName) {
 TEST_P(MonitorStoreContractTest, EventsOfOneDedupKeyFindTheIncidentTheFirstOpened) {
   auto trigger = [&](int64_t open, Tx& tx) -> Result<int64_t> {
     if (open != 0) return open;
-    return Open(tx, "disk full");
+    return OpenOutage(tx, "disk full");
   };
   auto first = s_.monitors->ApplyEvent("k1", "disk", trigger);
   ASSERT_TRUE(first) << first.error().message;
@@ -221,7 +221,7 @@ TEST_P(MonitorStoreContractTest, TwoInstancesApplyingOneDedupKeyOpenOneIncident)
   auto trigger = [&](int64_t open, Tx& tx) -> Result<int64_t> {
     if (open != 0) return open;
     opened++;
-    return Open(tx, "disk full");
+    return OpenOutage(tx, "disk full");
   };
   constexpr int kEach = 20;
   std::atomic<int> failures{0};

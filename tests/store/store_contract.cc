@@ -1,6 +1,7 @@
 #include "store/store_contract.h"
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "common/time.h"
@@ -35,6 +36,11 @@ int64_t Insert(Store& store, const core::Incident& incident) {
   });
   EXPECT_TRUE(ok) << (ok ? "" : ok.error().message);
   return number;
+}
+
+int64_t TimelineSize(Store& store, int64_t n) {
+  auto t = store.GetTimeline(n);
+  return t ? static_cast<int64_t>(t->size()) : 0;
 }
 
 // Acknowledges incident `n` as the engine does: the change and its timeline in one transaction.
@@ -439,6 +445,52 @@ TEST_P(StoreConcurrencyTest, ASweepOfUnresolvedIncidentsLosesNoConcurrentChange)
   ASSERT_TRUE(got);
   EXPECT_EQ(got->custom_fields.size(), 2u * kEach);
   EXPECT_EQ(got->version, 1 + 2 * kEach);
+}
+
+// The change cursor (IncidentChangesAfter) read while two stores write: the reader, resuming
+// from the last entry it saw, sees every entry exactly once, however the writers' commits
+// interleave (an entry committed later with a smaller id would be skipped).
+TEST_P(StoreConcurrencyTest, TheChangeCursorMissesNothingWhileTwoStoresWrite) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("busy", {"api"}));
+  int64_t cursor = *a_->LatestTimelineEntry();
+  constexpr int kEach = 60;
+  std::atomic<int> writing{2};
+  auto writer = [&](Store& store, const std::string& who) {
+    for (int k = 0; k < kEach; ++k) {
+      (void)store.Transact([&](Tx& tx) -> Result<void> {
+        if (auto i = tx.InsertIncident(NewIncident(who, {"db"})); !i) {
+          return std::unexpected(i.error());
+        }
+        return tx.AppendTimeline(n, {core::TimelineEntry{.at = kT0,
+                                                         .kind = core::EntryKind::kNote,
+                                                         .actor = who,
+                                                         .message = who + std::to_string(k)}});
+      });
+    }
+    writing--;
+  };
+  std::thread ta([&] { writer(*a_, "a"); });
+  std::thread tb([&] { writer(*b_, "b"); });
+  std::set<int64_t> seen;
+  int64_t duplicates = 0;
+  const auto deadline = std::chrono::steady_clock::now() + im::testing::kTestDeadline;
+  for (bool last = false; !last;) {
+    last = writing == 0;  // one more read after both finished
+    if (std::chrono::steady_clock::now() > deadline) im::testing::FailHungWait("the writers");
+    auto changes = b_->IncidentChangesAfter(cursor, 7);
+    ASSERT_TRUE(changes) << changes.error().message;
+    for (const auto& c : *changes) {
+      if (!seen.insert(c.entry_id).second) duplicates++;
+      cursor = c.entry_id;
+    }
+    if (changes->size() == 7) last = false;  // more to read
+  }
+  ta.join();
+  tb.join();
+  EXPECT_EQ(duplicates, 0);
+  EXPECT_EQ(seen.size(), 2u * kEach);
+  EXPECT_EQ(TimelineSize(*a_, n), 1 + 2 * kEach);
 }
 
 // What one store commits, the other reads at once, and the change cursor of each shows the
