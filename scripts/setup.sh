@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libyaml-cpp-dev libsodium-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils

@@ -6,14 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "store/stores_factory.h"
+#include "store/stores_contract.h"
 
 namespace im::store::testing {
 
 class ConnectorStoreContractTest : public ::testing::TestWithParam<StoresFactory> {
  protected:
   void SetUp() override {
-    stores_ = GetParam()();
+    stores_ = GetParam().fresh();
     ASSERT_TRUE(stores_.main && stores_.connectors);
   }
   Store& main() { return *stores_.main; }
