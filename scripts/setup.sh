@@ -13,11 +13,11 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk dnsmasq-base
   prometheus-alertmanager
-  chromium
+  chromium firefox-esr
   python3-aiosmtpd
 )
-# Node.js and npm are only needed for spec validation and the dashboard's browser test (which
-# drives chromium); the machine image may bring its own.
+# Node.js and npm are only needed for spec validation and the dashboard's browser tests (which
+# drive chromium and firefox-esr); the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
