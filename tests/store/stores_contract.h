@@ -12,18 +12,18 @@
 
 namespace im::store::testing {
 
-struct StoresFactory {
+struct InstancesFactory {
   std::function<Stores()> fresh;  // every store of a new, empty database
   std::function<Stores()> again;  // every store of the database `fresh` made last
 };
 
-class MonitorStoreContractTest : public ::testing::TestWithParam<StoresFactory> {
+class MonitorStoreContractTest : public ::testing::TestWithParam<InstancesFactory> {
  protected:
   void SetUp() override { s_ = GetParam().fresh(); }
   Stores s_;
 };
 
-class NotifyStoreContractTest : public ::testing::TestWithParam<StoresFactory> {
+class NotifyStoreContractTest : public ::testing::TestWithParam<InstancesFactory> {
  protected:
   void SetUp() override { s_ = GetParam().fresh(); }
   Stores s_;

@@ -1,5 +1,4 @@
-// The monitor, notification, connector and deployment store contracts on PostgreSQL
-// (tests/store/stores_contract.h).
+// The connector, deployment, monitor and notification store contracts on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include "fakes/fake_clock.h"
@@ -29,7 +28,7 @@ Stores OpenPg(const std::string& url) {
   return s ? std::move(*s) : Stores{};
 }
 
-testing::StoresFactory PgStores() {
+testing::InstancesFactory PgInstances() {
   return {.fresh =
               [] {
                 auto& server = im::testing::PgServer::Shared();
@@ -40,14 +39,22 @@ testing::StoresFactory PgStores() {
           .again = [] { return OpenPg(LastPgUrl()); }};
 }
 
-INSTANTIATE_TEST_SUITE_P(Postgres, MonitorStoreContractTest, ::testing::Values(PgStores()),
-                         [](const auto&) { return std::string("postgres"); });
-INSTANTIATE_TEST_SUITE_P(Postgres, NotifyStoreContractTest, ::testing::Values(PgStores()),
-                         [](const auto&) { return std::string("postgres"); });
+Stores FreshPgStores() {
+  auto& server = im::testing::PgServer::Shared();
+  std::string url = server.NewDatabase();
+  EXPECT_TRUE(server.ready()) << server.error();
+  return OpenPg(url);
+}
 
-INSTANTIATE_TEST_SUITE_P(Postgres, ConnectorStoreContractTest, ::testing::Values(PgStores()),
+INSTANTIATE_TEST_SUITE_P(Postgres, ConnectorStoreContractTest,
+                         ::testing::Values(testing::StoresFactory(FreshPgStores)),
                          [](const auto&) { return std::string("postgres"); });
-INSTANTIATE_TEST_SUITE_P(Postgres, DeploymentStoreContractTest, ::testing::Values(PgStores()),
+INSTANTIATE_TEST_SUITE_P(Postgres, DeploymentStoreContractTest,
+                         ::testing::Values(testing::StoresFactory(FreshPgStores)),
+                         [](const auto&) { return std::string("postgres"); });
+INSTANTIATE_TEST_SUITE_P(Postgres, MonitorStoreContractTest, ::testing::Values(PgInstances()),
+                         [](const auto&) { return std::string("postgres"); });
+INSTANTIATE_TEST_SUITE_P(Postgres, NotifyStoreContractTest, ::testing::Values(PgInstances()),
                          [](const auto&) { return std::string("postgres"); });
 
 }  // namespace
