@@ -6,14 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "store/stores_contract.h"
+#include "store/stores_factory.h"
 
 namespace im::store::testing {
 
 class DeploymentStoreContractTest : public ::testing::TestWithParam<StoresFactory> {
  protected:
   void SetUp() override {
-    stores_ = GetParam().fresh();
+    stores_ = GetParam()();
     ASSERT_TRUE(stores_.main && stores_.deployments);
   }
   Store& main() { return *stores_.main; }
