@@ -41,6 +41,10 @@ ChannelOutbox::ChannelOutbox(store::MonitorStore& monitors, store::ConnectorStor
 }
 
 Result<int64_t> ChannelOutbox::FlushAll() {
+  {
+    std::lock_guard lock(mu_);
+    next_token_at_.reset();
+  }
   auto list = monitors_.ListChannels();
   if (!list) return std::unexpected(list.error());
   int64_t sent = 0;
@@ -75,40 +79,42 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
                                                            : type->default_person_rate_per_minute;
   std::set<int64_t> covered;  // messages sent in a digest during this pass
   connectors::OutboxRunner runner(
-      connectors::OutboxRunnerOptions{
-          .connector = name,
-          .provider = stored.type + " channel " + stored.name,
-          .max_attempts = kChannelMaxAttempts,
-          .backoff =
-              [&](int attempts) {
-                if (auto wait = channel->TakeRetryAfter()) {
-                  Pause(stored.name, *wait);
-                  return *wait;
-                }
-                return type->backoff(attempts);
-              },
-          .admit =
-              [&](const store::OutboxMessage& m) {
-                if (!Admit(stored.name, *plain, *type)) return false;
-                std::string person = PersonOf(m);
-                if (!person.empty() && person_rate > 0) {
-                  (void)Token(PersonKey(stored.name, person), person_rate, kPersonBurst, true);
-                }
-                return true;
-              },
-          .defer =
-              [&](const store::OutboxMessage& m) {
-                // Sent in a digest earlier in this pass; or its person has had enough for now.
-                if (covered.contains(m.seq)) return true;
-                std::string person = PersonOf(m);
-                if (person.empty() || person_rate <= 0) return false;
-                if (Token(PersonKey(stored.name, person), person_rate, kPersonBurst, false)) {
-                  return false;
-                }
-                std::lock_guard lock(mu_);
-                throttled_++;
-                return true;
-              }},
+      connectors::OutboxRunnerOptions{.connector = name,
+                                      .provider = stored.type + " channel " + stored.name,
+                                      .max_attempts = kChannelMaxAttempts,
+                                      .backoff =
+                                          [&](int attempts) {
+                                            if (auto wait = channel->TakeRetryAfter()) {
+                                              Pause(stored.name, *wait);
+                                              return *wait;
+                                            }
+                                            return type->backoff(attempts);
+                                          },
+                                      .admit =
+                                          [&](const store::OutboxMessage& m) {
+                                            if (!Admit(stored.name, *plain, *type)) return false;
+                                            std::string person = PersonOf(m);
+                                            if (!person.empty() && person_rate > 0) {
+                                              (void)Token(PersonKey(stored.name, person),
+                                                          person_rate, kPersonBurst, true);
+                                            }
+                                            return true;
+                                          },
+                                      .defer =
+                                          [&](const store::OutboxMessage& m) {
+                                            // Sent in a digest earlier in this pass; or its person
+                                            // has had enough for now.
+                                            if (covered.contains(m.seq)) return true;
+                                            std::string person = PersonOf(m);
+                                            if (person.empty() || person_rate <= 0) return false;
+                                            const std::string key = PersonKey(stored.name, person);
+                                            if (Token(key, person_rate, kPersonBurst, false))
+                                              return false;
+                                            std::lock_guard lock(mu_);
+                                            throttled_++;
+                                            HeldBack(buckets_[key], person_rate);
+                                            return true;
+                                          }},
       outbox_, clock_, log_);
   return runner.Flush([&](const store::OutboxMessage& m) -> Result<connectors::Delivery> {
     auto n = NotificationFromJson(m.payload);
@@ -141,19 +147,36 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
 
 bool ChannelOutbox::Admit(const std::string& channel, const json::object& config,
                           const ChannelType& type) {
+  double rate = ChannelRate(config, type);
   {
     std::lock_guard lock(mu_);
-    if (clock_.Now() < buckets_[channel].paused_until) {
+    const Bucket& b = buckets_[channel];
+    if (clock_.Now() < b.paused_until) {
       throttled_++;
+      HeldBack(b, 0);
       return false;
     }
   }
-  double rate = ChannelRate(config, type);
   if (rate <= 0) return true;
   if (Token(channel, rate, ChannelBurst(config, type), true)) return true;
   std::lock_guard lock(mu_);
   throttled_++;
+  HeldBack(buckets_[channel], rate);
   return false;
+}
+
+void ChannelOutbox::HeldBack(const Bucket& b, double rate) {
+  Time at = b.paused_until;
+  if (rate > 0) {
+    auto wait = std::chrono::duration<double>(std::max(0.0, 1.0 - b.tokens) * 60.0 / rate);
+    at = std::max(at, b.refilled + std::chrono::duration_cast<Duration>(wait));
+  }
+  if (!next_token_at_ || at < *next_token_at_) next_token_at_ = at;
+}
+
+std::optional<Time> ChannelOutbox::NextTokenAt() const {
+  std::lock_guard lock(mu_);
+  return next_token_at_;
 }
 
 bool ChannelOutbox::Token(const std::string& key, double rate, double burst, bool take) {

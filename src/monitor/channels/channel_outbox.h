@@ -56,6 +56,12 @@ class ChannelOutbox {
   // Messages throttled (held for a later pass by the destination's rate) since start.
   int64_t throttled() const;
 
+  // When the soonest destination that held messages back in the last FlushAll may send again
+  // (its next token, or the end of a provider's Retry-After); nullopt when none was held. The
+  // sender wakes then rather than at its next one-second pass, so a throttled channel drains
+  // at its rate, not slower.
+  std::optional<Time> NextTokenAt() const;
+
  private:
   // A token bucket per channel: `rate` tokens a minute, at most `burst` saved up.
   struct Bucket {
@@ -90,6 +96,9 @@ class ChannelOutbox {
   mutable std::mutex mu_;
   std::map<std::string, Bucket> buckets_;  // GUARDED_BY(mu_)
   int64_t throttled_ = 0;                  // GUARDED_BY(mu_)
+  std::optional<Time> next_token_at_;      // GUARDED_BY(mu_)
+  // Notes that bucket `b` held a message back.
+  void HeldBack(const Bucket& b, double rate);
 };
 
 }  // namespace im::monitor
