@@ -10,6 +10,9 @@ namespace {
 // A person gets at most this many messages at once before their rate applies.
 constexpr double kPersonBurst = 3;
 
+// How long one channel's pass may send before the other channels get their turn.
+constexpr auto kChannelPassShare = std::chrono::milliseconds(200);
+
 std::string PersonKey(const std::string& channel, const std::string& address) {
   return channel + "\x1f" + address;
 }
@@ -78,6 +81,7 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
   const double person_rate = person_limit && *person_limit ? static_cast<double>(**person_limit)
                                                            : type->default_person_rate_per_minute;
   std::set<int64_t> covered;  // messages sent in a digest during this pass
+  const Time pass_ends = clock_.Now() + kChannelPassShare;
   connectors::OutboxRunner runner(
       connectors::OutboxRunnerOptions{.connector = name,
                                       .provider = stored.type + " channel " + stored.name,
@@ -92,6 +96,15 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
                                           },
                                       .admit =
                                           [&](const store::OutboxMessage& m) {
+                                            // One channel's backlog does not hold up the others'
+                                            // sends (a throttled
+                                            // channel's next token): past its share of time the
+                                            // pass moves on, and the sender comes back at once.
+                                            if (clock_.Now() > pass_ends) {
+                                              std::lock_guard lock(mu_);
+                                              next_token_at_ = clock_.Now();
+                                              return false;
+                                            }
                                             if (!Admit(stored.name, *plain, *type)) return false;
                                             std::string person = PersonOf(m);
                                             if (!person.empty() && person_rate > 0) {
@@ -116,7 +129,7 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
                                             return true;
                                           }},
       outbox_, clock_, log_);
-  return runner.Flush([&](const store::OutboxMessage& m) -> Result<connectors::Delivery> {
+  auto report = runner.Flush([&](const store::OutboxMessage& m) -> Result<connectors::Delivery> {
     auto n = NotificationFromJson(m.payload);
     if (!n) return std::unexpected(n.error());
     if (n->IsIncidentEvent()) {
@@ -143,6 +156,8 @@ Result<connectors::OutboxReport> ChannelOutbox::Flush(const store::StoredChannel
     }
     return channel->Send(*n);
   });
+  WriteLines();
+  return report;
 }
 
 bool ChannelOutbox::Admit(const std::string& channel, const json::object& config,
@@ -316,10 +331,32 @@ void ChannelOutbox::RecordDelivery(const store::StoredChannel& channel, const No
                         .message = what + suffix,
                         .source = "im",
                         .external_key = "notify:" + n.message_id + ":" + channel.name};
-  auto ok =
-      ctx_.incidents->Transact([&](store::Tx& tx) { return tx.AppendTimeline(n.incident, {e}); });
-  // Not lost: the message was delivered; only its line on the timeline is missing.
-  if (!ok) log_->warn("INC-{}: recording the notification: {}", n.incident, ok.error().message);
+  std::lock_guard lock(mu_);
+  lines_.emplace_back(n.incident, std::move(e));
+}
+
+void ChannelOutbox::WriteLines() {
+  std::vector<std::pair<int64_t, core::TimelineEntry>> lines;
+  {
+    std::lock_guard lock(mu_);
+    lines.swap(lines_);
+  }
+  if (lines.empty() || !ctx_.incidents) return;
+  // One transaction for the pass's lines (one write, not one per message); if it fails, one
+  // each, so one bad line does not lose the others.
+  auto all = ctx_.incidents->Transact([&](store::Tx& tx) -> Result<void> {
+    for (const auto& [incident, e] : lines) {
+      if (auto ok = tx.AppendTimeline(incident, {e}); !ok) return ok;
+    }
+    return Ok();
+  });
+  if (all) return;
+  for (const auto& [incident, e] : lines) {
+    auto ok =
+        ctx_.incidents->Transact([&](store::Tx& tx) { return tx.AppendTimeline(incident, {e}); });
+    // Not lost: the message was delivered; only its line on the timeline is missing.
+    if (!ok) log_->warn("INC-{}: recording the notification: {}", incident, ok.error().message);
+  }
 }
 
 Result<std::vector<ChannelHealth>> ChannelOutbox::Health() {

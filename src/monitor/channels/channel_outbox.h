@@ -84,9 +84,11 @@ class ChannelOutbox {
                                                          const store::OutboxMessage& m,
                                                          const Notification& n,
                                                          std::set<int64_t>& covered);
-  // Puts a delivered incident notification on the incident's timeline (once per message).
+  // Notes a delivered incident notification for the incident's timeline (once per message);
+  // WriteLines, at the end of each pass, writes the pass's lines in one transaction.
   void RecordDelivery(const store::StoredChannel& channel, const Notification& n,
                       const std::string& suffix = "");
+  void WriteLines();
 
   store::MonitorStore& monitors_;
   store::ConnectorStore& outbox_;
@@ -94,9 +96,10 @@ class ChannelOutbox {
   const Clock& clock_;
   std::shared_ptr<spdlog::logger> log_;
   mutable std::mutex mu_;
-  std::map<std::string, Bucket> buckets_;  // GUARDED_BY(mu_)
-  int64_t throttled_ = 0;                  // GUARDED_BY(mu_)
-  std::optional<Time> next_token_at_;      // GUARDED_BY(mu_)
+  std::map<std::string, Bucket> buckets_;                       // GUARDED_BY(mu_)
+  int64_t throttled_ = 0;                                       // GUARDED_BY(mu_)
+  std::optional<Time> next_token_at_;                           // GUARDED_BY(mu_)
+  std::vector<std::pair<int64_t, core::TimelineEntry>> lines_;  // GUARDED_BY(mu_)
   // Notes that bucket `b` held a message back.
   void HeldBack(const Bucket& b, double rate);
 };
