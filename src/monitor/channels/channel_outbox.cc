@@ -217,7 +217,10 @@ bool ChannelOutbox::Empty(const std::string& key, double rate, double burst) {
 Result<std::optional<connectors::Delivery>> ChannelOutbox::SendDigest(
     const store::StoredChannel& stored, const ChannelType& type, Channel& channel,
     const store::OutboxMessage& m, const Notification& n, std::set<int64_t>& covered) {
-  if (n.event == "war_room" || n.event == "digest") return std::nullopt;
+  // PagerDuty takes each trigger and resolve by its dedup key: never bundled.
+  if (n.event == "war_room" || n.event == "digest" || type.name == "pagerduty") {
+    return std::nullopt;
+  }
   auto config = json::Parse(stored.config);
   if (!config || !config->is_object()) return std::nullopt;
   const json::object& c = config->as_object();
