@@ -6,18 +6,18 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev
+  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libyaml-cpp-dev libsodium-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk dnsmasq-base
   prometheus-alertmanager
-  chromium
+  chromium firefox-esr
   python3-aiosmtpd openssl
 )
-# Node.js and npm are only needed for spec validation and the dashboard's browser test (which
-# drives chromium); the machine image may bring its own.
+# Node.js and npm are only needed for spec validation and the dashboard's browser tests (which
+# drive chromium and firefox-esr); the machine image may bring its own.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

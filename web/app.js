@@ -61,21 +61,26 @@ export async function route() {
       h('a', { href: '/incidents' }, 'See the incidents.')));
     return;
   }
-  const [mod] = await Promise.all([match.load(), loadSession()]);
+  // The session is asked for alongside the page's own data, not before it: a page awaits
+  // ctx.session only where it shows what a logged-in person may do.
+  const session = loadSession();
+  const mod = await match.load();
   if (gen !== generation) return;
-  renderWho();
   const ctx = {
     params: match.m.slice(1),
     query: Object.fromEntries(new URLSearchParams(location.search).entries()),
     navigate,
     refreshWho: renderWho,
+    session,
   };
   clear(main);
   const stop = await mod.render(main, ctx);
+  await session;
   if (gen !== generation) {
     if (stop) stop();
     return;
   }
+  renderWho();
   stopPage = stop || null;
   document.body.dataset.page = match.nav || 'login';
   main.dataset.ready = 'true';

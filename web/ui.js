@@ -30,19 +30,34 @@ export function clear(el, ...children) {
 
 const fmtCache = new Map();
 function formatter(zone) {
-  const key = zone || '';
-  if (!fmtCache.has(key)) {
-    fmtCache.set(key, new Intl.DateTimeFormat('en-GB', {
+  if (!fmtCache.has(zone)) {
+    fmtCache.set(zone, new Intl.DateTimeFormat('en-GB', {
       year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit',
-      hour12: false, timeZone: zone || undefined, timeZoneName: 'short',
+      hour12: false, timeZone: zone, timeZoneName: 'short',
     }));
   }
-  return fmtCache.get(key);
+  return fmtCache.get(zone);
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n) => String(n).padStart(2, '0');
+
+// "04 Dec 2026, 20:30 UTC+1" in the viewer's own zone, from Date's getters: the first
+// Intl.DateTimeFormat with zone names costs ~100 ms of ICU set-up on a loaded machine, which
+// every page would pay before drawing its first time.
+function fmtLocal(d) {
+  const east = -d.getTimezoneOffset();  // minutes east of UTC
+  const abs = Math.abs(east);
+  const zone = east === 0 ? 'UTC'
+    : `UTC${east > 0 ? '+' : '-'}${Math.floor(abs / 60)}${abs % 60 ? `:${pad2(abs % 60)}` : ''}`;
+  return `${pad2(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${pad2(d.getHours())}:${pad2(d.getMinutes())} ${zone}`;
+}
+
+// A time in the viewer's zone, or in `zone` (an IANA name) when given.
 export function fmtTime(iso, zone) {
   if (!iso) return '—';
-  return formatter(zone).format(new Date(iso));
+  const d = new Date(iso);
+  return zone ? formatter(zone).format(d) : fmtLocal(d);
 }
 
 export function timeEl(iso, zone) {

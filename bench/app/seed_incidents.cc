@@ -1,5 +1,6 @@
 // Fills a data directory with N generated incidents (and their timelines) in large
-// transactions, for benchmarks: seed_incidents DATA_DIR N
+// transactions, for benchmarks: seed_incidents DATA_DIR N. With IM_DATABASE_URL set, fills
+// that database instead (postgres://…), as `im` would.
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   im::app::Config config;
   config.data_dir = argv[1];
   config.log_level = "warn";
+  if (const char* url = std::getenv("IM_DATABASE_URL")) config.database_url = url;
   auto rt = im::app::OpenRuntime(config, false);
   if (!rt) {
     std::fprintf(stderr, "error: %s\n", rt.error().message.c_str());
@@ -55,6 +57,6 @@ int main(int argc, char** argv) {
     }
     done += batch;
   }
-  std::printf("seeded %ld incidents into %s/im.db\n", total, argv[1]);
+  std::printf("seeded %ld incidents into %s\n", total, (*rt)->DatabaseAddress().c_str());
   return 0;
 }

@@ -32,7 +32,16 @@ async function measure(browser, url) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector('main[data-ready="true"]', { timeout: 30000 });
+  // Waits for the page's own mark without polling the DOM (a polling wait forces style and
+  // layout work in the page while it draws, and slows what it measures).
+  await page.evaluate(() => new Promise((resolve) => {
+    new PerformanceObserver((list, obs) => {
+      if (list.getEntriesByName('im-page-ready').length) {
+        obs.disconnect();
+        resolve();
+      }
+    }).observe({ type: 'mark', buffered: true });
+  }));
   await page.waitForLoadState('networkidle').catch(() => {});
   const t = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];

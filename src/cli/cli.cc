@@ -54,6 +54,8 @@ std::optional<std::string> UnknownCommand(CLI::App& root, int argc, char** argv)
 
 }  // namespace
 
+void AddDbCommands(CLI::App& root, GlobalOptions& g);  // db_commands.cc
+
 int Main(int argc, char** argv) {
   CLI::App root{"im: incident management — one record of every incident, from every source"};
   root.set_version_flag("--version", "im " + std::string(kVersion));
@@ -81,6 +83,7 @@ int Main(int argc, char** argv) {
   AddChannelCommands(root, g);
   AddNotifyCommands(root, g);
   AddIntegrationCommands(root, g);
+  AddDbCommands(root, g);
   AddSimCommand(root);
 
   try {

@@ -1,7 +1,7 @@
 // Storage for connectors: their (sealed) configuration and sync state, the links between a
 // provider's incidents and ours, the webhook events received (and the incidents they asked to
 // fetch again), the provider's directory (services, users, teams, escalation policies), and
-// per-minute activity counters.
+// per-minute activity counters. Backends pass tests/store/connector_store_contract.h.
 #pragma once
 
 #include <functional>

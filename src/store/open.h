@@ -1,5 +1,6 @@
 // Opening every store of one database from its address, so that nothing outside src/store
-// names a backend. Today the one backend is SQLite: "sqlite:PATH", or a bare PATH.
+// names a backend: SQLite ("sqlite:PATH", or a bare PATH) or PostgreSQL
+// ("postgres://USER:PASSWORD@HOST:PORT/DATABASE?OPTIONS", or postgresql://; libpq's syntax).
 #pragma once
 
 #include <memory>

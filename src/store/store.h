@@ -3,6 +3,23 @@
 //
 // Writes go through Transact: the function runs inside one transaction and, when Transact
 // returns ok, the change is durable (committed and synced). Reads see committed data.
+//
+// The concurrency contract, on every backend and across processes sharing one database
+// (tests/store/store_contract.cc, StoreConcurrencyTest):
+//   - An incident update is a read-modify-write that cannot lose a concurrent update: from
+//     Tx::GetIncident, Tx::UnresolvedIncidents or Tx::UpdateIncident to the end of the
+//     transaction, no other transaction changes those incidents; a concurrent one waits and
+//     then reads the result.
+//     (SQLite: one writer at a time. PostgreSQL: the row is locked, SELECT … FOR UPDATE.)
+//   - Everything a transaction writes commits together or not at all: a change, its timeline
+//     entries, and the outbox rows it queues (EnqueueOutbound, Notify(), the observer's).
+//   - Timeline entry ids grow in commit order, so IncidentChangesAfter never skips an entry
+//     that commits later with a smaller id.
+//   - A backend may run a transaction's function again after a deadlock or serialization
+//     failure, before anything of it was committed: the function must write only through the
+//     Tx and keep no effects outside it (set captured values, send nothing) until Transact
+//     returns. Incident numbers are increasing but may skip a number a failed transaction took
+//     (PostgreSQL's sequences); SQLite reuses it.
 #pragma once
 
 #include <functional>
@@ -67,7 +84,8 @@ class Tx {
   virtual Result<void> UpsertService(const core::Service& service) = 0;
   virtual Result<int64_t> InsertToken(const core::ApiToken& token) = 0;
   virtual Result<void> RevokeToken(int64_t id, Time at) = 0;
-  // Open incidents whose SLA flags are not both set, for the breach sweep.
+  // Open incidents whose SLA flags are not both set, for the breach sweep. Like GetIncident,
+  // no other transaction changes them until this one ends.
   virtual Result<std::vector<core::Incident>> UnresolvedIncidents() = 0;
   // Queues a change made in im for every connector that sends changes out (sync direction
   // outbound or bidirectional), in this transaction, so the change and its delivery stand or

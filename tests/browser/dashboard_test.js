@@ -13,68 +13,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const assert = require('assert/strict');
-const crypto = require('crypto');
-const { spawnSync } = require('child_process');
 
 const here = __dirname;
-const SKIP = 77;
-
-function skip(why) {
-  if (process.env.CI === 'true') {
-    console.log(`FAILED (CI=true, so this test may not skip): ${why}`);
-    process.exit(1);
-  }
-  console.log(`SKIPPED: ${why}`);
-  process.exit(SKIP);
-}
-
-function ensureModules() {
-  const lock = fs.readFileSync(path.join(here, 'package-lock.json'));
-  const hash = crypto.createHash('sha256').update(lock).digest('hex');
-  const stamp = path.join(here, 'node_modules', '.im-lock-sha256');
-  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) return;
-  const npm = spawnSync('npm', ['--version'], { encoding: 'utf8' });
-  if (npm.error || npm.status !== 0) skip('npm is not installed');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
-    cwd: here, encoding: 'utf8', timeout: 120000,
-  });
-  if (ci.status !== 0) {
-    skip(`npm ci failed (is the npm registry reachable?): ${(ci.stderr || '').slice(-400)}`);
-  }
-  fs.writeFileSync(stamp, hash);
-}
+const { skip, ensureModules, eventually, step, finish } = require('./harness');
 
 function findChromium() {
   for (const p of [process.env.IM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
     if (p && fs.existsSync(p)) return p;
   }
   return skip('chromium is not installed (scripts/setup.sh installs Debian\'s chromium)');
-}
-
-// Waits for `fn()` to be truthy, polling with a deadline (the thing waited for happens in
-// another process: the server's outbox, the simulator).
-async function eventually(what, fn, ms = 10000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const results = [];
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push([name, 'ok']);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push([name, 'FAILED']);
-    console.log(`FAIL ${name}: ${e.stack || e}`);
-  }
 }
 
 async function main() {
@@ -84,7 +31,7 @@ async function main() {
     process.exit(1);
   }
   const chromiumPath = findChromium();
-  ensureModules();
+  ensureModules(here);
   const { chromium } = require('playwright-core');
   const { default: AxeBuilder } = require('@axe-core/playwright');
   const { startIm, im } = require('./im_process');
@@ -242,6 +189,8 @@ async function main() {
       const origins = await a.$$eval('#timeline .origin', (els) => els.map((e) => e.textContent));
       assert.ok(origins.includes('acknowledged in im'), origins.join(', '));
       assert.ok(origins.includes('declared in im'), origins.join(', '));
+      // The link to PagerDuty's own page of the incident, from the create's answer.
+      assert.equal(await a.getAttribute('#provider-links a', 'href'), pdIncident.html_url);
     });
 
     await step('add a note, then resolve; the timeline and the list follow', async () => {
@@ -296,6 +245,35 @@ async function main() {
       assert.deepEqual(berlin.map((d) => d.filter((t) => t !== '00:00')),
         [['15:00'], ['15:00'], ['15:00'], ['14:00'], ['14:00'], ['14:00'], ['14:00']],
         JSON.stringify(berlin));
+    });
+
+    await step('on-call hours per engineer equal the API\'s; long tables show 50 rows and link to all', async () => {
+      const period = { hours_since: '2026-03-01T00:00:00Z', hours_until: '2026-03-15T00:00:00Z' };
+      const want = (await api('GET', `/api/v1/oncall/hours?since=${period.hours_since}&until=${period.hours_until}`)).body;
+      assert.equal(want.engineers.length, 3);
+      await b.goto(`${base}/oncall?hours_since=${period.hours_since}&hours_until=${period.hours_until}`);
+      await ready(b);
+      const rows = await b.$$eval('#oncall-hours tbody tr', (trs) => trs.map((tr) =>
+        [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+      const expected = [...want.engineers].sort((x, y) => y.total_hours - x.total_hours || (x.email < y.email ? -1 : 1))
+        .map((e) => [e.email, ...[e.business_hours, e.evening_hours, e.night_weekend_hours, e.total_hours].map((v) => v.toFixed(1))]);
+      assert.deepEqual(rows, expected);
+      assert.equal(await b.$('#all-hours'), null);  // three engineers: nothing held back
+      for (let i = 0; i < 50; i++) {
+        const r = await api('POST', '/api/v1/schedules', {
+          id: `extra-${i}`, name: `Extra ${i}`, time_zone: 'UTC',
+          schedule_layers: [{ name: 'l', start: '2026-01-01T00:00:00Z', rotation_turn_length: '1w', users: [`x${i}@example.com`] }],
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      await b.goto(`${base}/oncall`);
+      await ready(b);
+      assert.equal(await b.$$eval('#oncall-now tbody tr', (trs) => trs.length), 50);
+      assert.match(await b.textContent('.more'), /Showing 50 of 51 schedules/);
+      await b.click('#all-now');
+      await b.waitForURL(/now=all/);
+      await ready(b);
+      assert.equal(await b.$$eval('#oncall-now tbody tr', (trs) => trs.length), 51);
     });
 
     await step('DORA page numbers equal `im metrics dora --json` for the same period', async () => {
@@ -375,9 +353,7 @@ async function main() {
     for (const stop of stops) await stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const failed = results.filter(([, r]) => r !== 'ok');
-  console.log(`${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${out}`);
-  process.exit(failed.length ? 1 : 0);
+  finish(out);
 }
 
 main().catch((e) => {

@@ -239,11 +239,18 @@ TEST_F(CliTest, ADatabaseAddressIsUsedAndAnUnknownBackendIsRefusedStoringNothing
   }
   EXPECT_TRUE(std::filesystem::exists(data_dir() + "/elsewhere.db"));
   EXPECT_FALSE(std::filesystem::exists(data_dir() + "/im.db"));
-  config.database_url = "postgres://im@db.example/im";
+  config.database_url = "mysql://im@db.example/im";
   auto refused = app::OpenRuntime(config, false);
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().message.find("use sqlite:PATH"), std::string::npos)
       << refused.error().message;
+  EXPECT_FALSE(std::filesystem::exists(data_dir() + "/im.db"));
+  // A PostgreSQL address is that backend's (tests/cli/pg_serve_test.cc): one nothing listens
+  // on is unavailable, and nothing is stored in the data directory either.
+  config.database_url = "postgres://im@127.0.0.1:1/im";
+  auto unreachable = app::OpenRuntime(config, false);
+  ASSERT_FALSE(unreachable);
+  EXPECT_EQ(unreachable.error().code, ErrorCode::kUnavailable) << unreachable.error().message;
   EXPECT_FALSE(std::filesystem::exists(data_dir() + "/im.db"));
 }
 

@@ -138,6 +138,11 @@ TEST_F(PagerDutyOutboundTest, DeclareAckNoteResolveReachPagerDuty) {
   ASSERT_TRUE(timeline);
   EXPECT_EQ(timeline->back().kind, core::EntryKind::kSynced);
   EXPECT_NE(timeline->back().message.find(pd[0].id), std::string::npos);
+  // The PagerDuty page of the incident, from the create's answer (links in the dashboard).
+  auto linked = db_->GetIncident(n);
+  ASSERT_TRUE(linked);
+  EXPECT_EQ(linked->custom_fields["pagerduty_url"],
+            "https://sim.pagerduty.com/incidents/" + pd[0].id);
 
   ASSERT_TRUE(incidents_->Apply(n, engine::Action::kAcknowledge, {.email = pd_user_}));
   ASSERT_TRUE(incidents_->AddNote(n, {.email = pd_user_}, "rolled back the deploy"));

@@ -209,13 +209,23 @@ TEST_F(DashboardApiTest, StoppingAnswersWaitingReaders) {
 }
 
 TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
-  for (const char* page : {"/", "/incidents", "/incidents/INC-4", "/oncall", "/dora", "/monitors",
-                           "/integrations", "/login"}) {
+  // Each page names the one page module it draws, for the browser to fetch with the shell.
+  for (auto [page, module] :
+       std::vector<std::pair<std::string, std::string>>{{"/", "incidents"},
+                                                        {"/incidents", "incidents"},
+                                                        {"/incidents/INC-4", "incident"},
+                                                        {"/oncall", "oncall"},
+                                                        {"/dora", "dora"},
+                                                        {"/monitors", "monitors"},
+                                                        {"/integrations", "integrations"},
+                                                        {"/login", "login"}}) {
     auto r = Fetch(port(), "GET", page);
     ASSERT_EQ(r->status, 200) << page;
     EXPECT_NE(r->headers["content-type"].find("text/html"), std::string::npos);
     EXPECT_NE(r->body.find("/assets/app.js"), std::string::npos);
     EXPECT_NE(r->headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+    EXPECT_EQ(r->headers["link"], "</assets/pages/" + module + ".js>; rel=modulepreload") << page;
+    EXPECT_EQ(Fetch(port(), "GET", "/assets/pages/" + module + ".js")->status, 200) << module;
   }
   auto plain = Fetch(port(), "GET", "/assets/app.js");
   ASSERT_EQ(plain->status, 200);

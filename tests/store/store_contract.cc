@@ -1,6 +1,7 @@
 #include "store/store_contract.h"
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "common/time.h"
@@ -35,6 +36,11 @@ int64_t Insert(Store& store, const core::Incident& incident) {
   });
   EXPECT_TRUE(ok) << (ok ? "" : ok.error().message);
   return number;
+}
+
+int64_t TimelineSize(Store& store, int64_t n) {
+  auto t = store.GetTimeline(n);
+  return t ? static_cast<int64_t>(t->size()) : 0;
 }
 
 // Acknowledges incident `n` as the engine does: the change and its timeline in one transaction.
@@ -359,6 +365,148 @@ TEST_P(StoreContractTest, CountsIncidentsByStatusAndSeverity) {
   EXPECT_EQ(counts->by_status_severity["open"]["SEV-1"], 2);
   EXPECT_EQ(counts->by_status_severity["open"]["SEV-3"], 1);
   EXPECT_EQ(counts->sla_breaches, 0);
+}
+
+// The concurrency contract (store.h): an incident update is a read-modify-write that cannot
+// lose a concurrent one. Two stores on one database each add their own fields to one incident
+// at once; every field, version bump and timeline entry must be there at the end.
+TEST_P(StoreConcurrencyTest, ConcurrentUpdatesOfOneIncidentAreAllKept) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("contended", {"api"}));
+  constexpr int kEach = 40;
+  auto writer = [&](Store& store, const std::string& who, std::atomic<int>& failures) {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = store.Transact([&](Tx& tx) -> Result<void> {
+        auto cur = tx.GetIncident(n);
+        if (!cur) return std::unexpected(cur.error());
+        cur->custom_fields[who + std::to_string(k)] = "x";
+        cur->version++;
+        if (auto s = tx.UpdateIncident(*cur); !s) return s;
+        return tx.AppendTimeline(n, {core::TimelineEntry{.at = kT0 + std::chrono::seconds(k),
+                                                         .kind = core::EntryKind::kNote,
+                                                         .actor = who,
+                                                         .message = std::to_string(k)}});
+      });
+      if (!ok) failures++;
+    }
+  };
+  std::atomic<int> failures{0};
+  std::thread ta([&] { writer(*a_, "a", failures); });
+  std::thread tb([&] { writer(*b_, "b", failures); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(failures, 0);
+  auto both = b_->GetIncidentWithTimeline(n);
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->incident.custom_fields.size(), 2u * kEach);
+  EXPECT_EQ(both->incident.version, 1 + 2 * kEach);
+  EXPECT_EQ(both->timeline.size(), 1u + 2 * kEach);
+  EXPECT_EQ(a_->GetIncident(n)->version, 1 + 2 * kEach);
+}
+
+// The SLA sweep reads every unresolved incident in its transaction and writes some back: a
+// change made meanwhile through another store must not be overwritten.
+TEST_P(StoreConcurrencyTest, ASweepOfUnresolvedIncidentsLosesNoConcurrentChange) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("swept", {"api"}));
+  constexpr int kEach = 30;
+  std::atomic<int> failures{0};
+  std::thread sweeper([&] {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = a_->Transact([&](Tx& tx) -> Result<void> {
+        auto open = tx.UnresolvedIncidents();
+        if (!open) return std::unexpected(open.error());
+        for (auto& i : *open) {
+          i.custom_fields["sweep" + std::to_string(k)] = "x";
+          i.version++;
+          if (auto s = tx.UpdateIncident(i); !s) return s;
+        }
+        return Ok();
+      });
+      if (!ok) failures++;
+    }
+  });
+  std::thread writer([&] {
+    for (int k = 0; k < kEach; ++k) {
+      auto ok = b_->Transact([&](Tx& tx) -> Result<void> {
+        auto cur = tx.GetIncident(n);
+        if (!cur) return std::unexpected(cur.error());
+        cur->custom_fields["b" + std::to_string(k)] = "x";
+        cur->version++;
+        return tx.UpdateIncident(*cur);
+      });
+      if (!ok) failures++;
+    }
+  });
+  sweeper.join();
+  writer.join();
+  EXPECT_EQ(failures, 0);
+  auto got = b_->GetIncident(n);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->custom_fields.size(), 2u * kEach);
+  EXPECT_EQ(got->version, 1 + 2 * kEach);
+}
+
+// The change cursor (IncidentChangesAfter) read while two stores write: the reader, resuming
+// from the last entry it saw, sees every entry exactly once, however the writers' commits
+// interleave (an entry committed later with a smaller id would be skipped).
+TEST_P(StoreConcurrencyTest, TheChangeCursorMissesNothingWhileTwoStoresWrite) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t n = Insert(*a_, NewIncident("busy", {"api"}));
+  int64_t cursor = *a_->LatestTimelineEntry();
+  constexpr int kEach = 60;
+  std::atomic<int> writing{2};
+  auto writer = [&](Store& store, const std::string& who) {
+    for (int k = 0; k < kEach; ++k) {
+      (void)store.Transact([&](Tx& tx) -> Result<void> {
+        if (auto i = tx.InsertIncident(NewIncident(who, {"db"})); !i) {
+          return std::unexpected(i.error());
+        }
+        return tx.AppendTimeline(n, {core::TimelineEntry{.at = kT0,
+                                                         .kind = core::EntryKind::kNote,
+                                                         .actor = who,
+                                                         .message = who + std::to_string(k)}});
+      });
+    }
+    writing--;
+  };
+  std::thread ta([&] { writer(*a_, "a"); });
+  std::thread tb([&] { writer(*b_, "b"); });
+  std::set<int64_t> seen;
+  int64_t duplicates = 0;
+  const auto deadline = std::chrono::steady_clock::now() + im::testing::kTestDeadline;
+  for (bool last = false; !last;) {
+    last = writing == 0;  // one more read after both finished
+    if (std::chrono::steady_clock::now() > deadline) im::testing::FailHungWait("the writers");
+    auto changes = b_->IncidentChangesAfter(cursor, 7);
+    ASSERT_TRUE(changes) << changes.error().message;
+    for (const auto& c : *changes) {
+      if (!seen.insert(c.entry_id).second) duplicates++;
+      cursor = c.entry_id;
+    }
+    if (changes->size() == 7) last = false;  // more to read
+  }
+  ta.join();
+  tb.join();
+  EXPECT_EQ(duplicates, 0);
+  EXPECT_EQ(seen.size(), 2u * kEach);
+  EXPECT_EQ(TimelineSize(*a_, n), 1 + 2 * kEach);
+}
+
+// What one store commits, the other reads at once, and the change cursor of each shows the
+// other's changes in commit order.
+TEST_P(StoreConcurrencyTest, EachStoreSeesTheOthersCommits) {
+  ASSERT_TRUE(a_ && b_);
+  int64_t start = *b_->LatestTimelineEntry();
+  int64_t x = Insert(*a_, NewIncident("from a", {"api"}));
+  int64_t y = Insert(*b_, NewIncident("from b", {"db"}));
+  EXPECT_EQ(b_->GetIncident(x)->title, "from a");
+  EXPECT_EQ(a_->GetIncident(y)->title, "from b");
+  auto changes = a_->IncidentChangesAfter(start, 10);
+  ASSERT_TRUE(changes);
+  ASSERT_EQ(changes->size(), 2u);
+  EXPECT_EQ((*changes)[0].incident, x);
+  EXPECT_EQ((*changes)[1].incident, y);
 }
 
 }  // namespace

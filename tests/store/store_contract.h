@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "store/store.h"
 
@@ -17,6 +18,21 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override { store_ = GetParam()(); }
   std::unique_ptr<Store> store_;
+};
+
+// Two stores on one fresh, empty database (two processes' worth of connections), for the
+// concurrency contract: what one commits the other sees, and neither loses the other's writes.
+using TwoStoresFactory = std::function<std::pair<std::unique_ptr<Store>, std::unique_ptr<Store>>()>;
+
+class StoreConcurrencyTest : public ::testing::TestWithParam<TwoStoresFactory> {
+ protected:
+  void SetUp() override {
+    auto [a, b] = GetParam()();
+    a_ = std::move(a);
+    b_ = std::move(b);
+  }
+  std::unique_ptr<Store> a_;
+  std::unique_ptr<Store> b_;
 };
 
 }  // namespace im::store::testing

@@ -15,6 +15,18 @@ function card(key, title, value, detail, band, raw) {
     band ? h('p', {}, 'Band: ', h('span', { class: `band band-${band}`, 'data-band': key }, band)) : null);
 }
 
+// The service and team fields suggest the catalog's names (GET /api/v1/services); typing any
+// other name still works. Filled after the numbers are asked for, so it never delays them.
+function fillPickers(form) {
+  get('/api/v1/services').then((r) => {
+    const services = (r.services || []).filter((s) => s && s.name);
+    const teams = [...new Set(services.map((s) => s.team).filter(Boolean))].sort();
+    form.querySelector('#dora-services').replaceChildren(
+      ...services.map((s) => h('option', { value: s.name })));
+    form.querySelector('#dora-teams').replaceChildren(...teams.map((t) => h('option', { value: t })));
+  }).catch(() => {});  // suggestions only: the form works without them
+}
+
 const secs = (s) => (s === null || s === undefined ? '—' : fmtDuration(s));
 
 export async function render(main, ctx) {
@@ -23,14 +35,16 @@ export async function render(main, ctx) {
   const form = h('form', { class: 'filters', role: 'search', 'aria-label': 'DORA period and scope' },
     select('since', 'Period', PERIODS.some(([v]) => v === since) ? PERIODS : [[since, since], ...PERIODS], since),
     input('until', 'Until (RFC 3339, empty = now)', q.until, { autocomplete: 'off' }),
-    input('service', 'Service', q.service, { autocomplete: 'off' }),
-    input('team', 'Team', q.team, { autocomplete: 'off' }),
+    input('service', 'Service', q.service, { autocomplete: 'off', list: 'dora-services' }),
+    input('team', 'Team', q.team, { autocomplete: 'off', list: 'dora-teams' }),
+    h('datalist', { id: 'dora-services' }), h('datalist', { id: 'dora-teams' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Apply')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     ctx.navigate(withQuery('/dora', { ...Object.fromEntries(new FormData(form).entries()), drill: q.drill }));
   });
   main.append(h('h1', {}, 'DORA metrics'), form);
+  fillPickers(form);
   let r;
   try {
     r = await get(withQuery('/api/v1/metrics/dora', {

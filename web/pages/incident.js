@@ -44,6 +44,20 @@ const ACTIONS = [
   ['reopen', 'Reopen', ['resolved', 'closed']],
 ];
 
+// The provider's own page of this incident, from the URL its connector recorded
+// (custom_fields pagerduty_url or incidentio_url). Only http(s) addresses are linked.
+const PROVIDER_URLS = [['pagerduty_url', 'PagerDuty'], ['incidentio_url', 'incident.io'],
+  ['opsgenie_url', 'Opsgenie']];
+function providerLinks(inc) {
+  const links = PROVIDER_URLS
+    .map(([field, name]) => [name, (inc.custom_fields || {})[field]])
+    .filter(([, url]) => typeof url === 'string' && /^https?:\/\//i.test(url))
+    .map(([name, url]) => h('a', { href: url, class: 'provider-link', rel: 'noopener noreferrer', target: '_blank' },
+      `Open in ${name} ↗`));
+  if (!links.length) return null;
+  return h('p', { class: 'provider-links', id: 'provider-links' }, ...links.flatMap((a, k) => (k ? [' · ', a] : [a])));
+}
+
 export async function render(main, ctx) {
   const id = decodeURIComponent(ctx.params[0]);
   const body = h('div', { id: 'incident' });
@@ -51,19 +65,21 @@ export async function render(main, ctx) {
   let inc;
   let stopped = false;
 
+  // The incident, its deployment and the session are asked for at once.
   const load = async () => {
-    try {
-      inc = await get(`/api/v1/incidents/${encodeURIComponent(id)}`);
-    } catch (err) {
-      clear(body).append(h('h1', {}, id), errorBox(err));
+    const [got, dep] = await Promise.allSettled([
+      get(`/api/v1/incidents/${encodeURIComponent(id)}`),
+      get(`/api/v1/incidents/${encodeURIComponent(id)}/deployment`),
+      ctx.session,
+    ]);
+    if (got.status === 'rejected') {
+      clear(body).append(h('h1', {}, id), errorBox(got.reason));
       return false;
     }
+    inc = got.value;
     let deployment = null;
-    try {
-      deployment = await get(`/api/v1/incidents/${encodeURIComponent(inc.id)}/deployment`);
-    } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 404) deployment = { error: err };
-    }
+    if (dep.status === 'fulfilled') deployment = dep.value;
+    else if (!(dep.reason instanceof ApiError) || dep.reason.status !== 404) deployment = { error: dep.reason };
     if (!stopped) draw(deployment);
     return true;
   };
@@ -134,6 +150,7 @@ export async function render(main, ctx) {
         ' · ', h('span', {}, `source: ${sourceName(inc.source)}`),
         inc.synced_with ? [' · ', h('span', { class: 'synced' }, `synced with ${inc.synced_with}`)] : null),
       inc.description ? h('p', { class: 'description' }, inc.description) : null,
+      providerLinks(inc),
       actions, status,
       h('section', { 'aria-labelledby': 'sla-h' }, h('h2', { id: 'sla-h' }, 'SLA'),
         h('div', { class: 'sla-row' }, slaClock('Acknowledge', inc.sla.acknowledge, now),

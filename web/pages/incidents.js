@@ -117,14 +117,18 @@ export async function render(main, ctx) {
   });
   const live = h('span', { class: 'live', id: 'live-state', 'aria-live': 'polite' }, 'connecting…');
   main.append(h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), live), filters);
-  if (currentSession()) {
-    main.append(h('details', { class: 'declare-box' }, h('summary', {}, 'Declare an incident'),
-      declareForm((inc) => ctx.navigate(`/incidents/${inc.id}`))));
-  } else {
-    main.append(h('p', { class: 'hint' },
-      h('a', { href: `/login?next=${encodeURIComponent(location.pathname + location.search)}` }, 'Log in'),
-      ' to declare or act on incidents.'));
-  }
+  const declareSlot = h('div', { class: 'declare-slot' });
+  main.append(declareSlot);
+  const showDeclare = () => {
+    if (currentSession()) {
+      declareSlot.replaceWith(h('details', { class: 'declare-box' }, h('summary', {}, 'Declare an incident'),
+        declareForm((inc) => ctx.navigate(`/incidents/${inc.id}`))));
+    } else {
+      declareSlot.replaceWith(h('p', { class: 'hint' },
+        h('a', { href: `/login?next=${encodeURIComponent(location.pathname + location.search)}` }, 'Log in'),
+        ' to declare or act on incidents.'));
+    }
+  };
   const tbody = h('tbody');
   const table = h('table', { class: 'list', id: 'incidents' },
     h('caption', { class: 'sr-only' }, 'Incidents'),
@@ -141,12 +145,15 @@ export async function render(main, ctx) {
     const [list, services] = await Promise.all([
       get(withQuery('/api/v1/incidents', apiQuery)),
       q.team ? get('/api/v1/services') : Promise.resolve(null),
+      ctx.session.then(showDeclare),
     ]);
     data = list;
     if (services) {
       teamServices = new Set(services.services.filter((s) => s.team === q.team).map((s) => s.name));
     }
   } catch (err) {
+    await ctx.session;
+    if (declareSlot.isConnected) showDeclare();
     holder.replaceWith(errorBox(err));
     return null;
   }

@@ -52,7 +52,7 @@ export async function render(main, ctx) {
   main.append(holder);
   const refresh = async () => {
     try {
-      const r = await get('/api/v1/connectors');
+      const [r] = await Promise.all([get('/api/v1/connectors'), ctx.session]);
       clear(holder);
       if (!r.connectors.length) holder.append(h('p', { class: 'muted' }, 'No connectors: add one with ', h('code', {}, 'im connector add'), '.'));
       for (const c of r.connectors) holder.append(connectorCard(c, refresh));

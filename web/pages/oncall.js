@@ -5,12 +5,25 @@
 import { get } from '../api.js';
 import { h, errorBox, withQuery, select, input, timeEl, fmtTime } from '../ui.js';
 
-const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+// The browser's own zone, asked for when first needed (not while the module loads).
+const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+// Making an Intl.DateTimeFormat costs far more than using one: one per zone and kind.
+const formats = new Map();
+function fmt(kind, zone, options) {
+  const key = `${kind}|${zone}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(kind === 'hm' || kind === 'label' ? 'en-GB' : 'en-US', { ...options, timeZone: zone });
+    formats.set(key, f);
+  }
+  return f;
+}
 
 // The offset (ms) of `zone` at instant `ms`: local wall time minus UTC.
 function offsetAt(ms, zone) {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+  const parts = fmt('offset', zone, {
+    hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: '2-digit',
   }).formatToParts(new Date(ms));
   const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
@@ -27,14 +40,14 @@ function midnight(y, m, d, zone) {
 }
 
 function civil(ms, zone) {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+  const p = Object.fromEntries(fmt('civil', zone, {
+    year: 'numeric', month: '2-digit', day: '2-digit',
   }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return [+p.year, +p.month, +p.day];
 }
 
-const hm = (ms, zone) => new Intl.DateTimeFormat('en-GB', {
-  timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+const hm = (ms, zone) => fmt('hm', zone, {
+  hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 }).format(new Date(ms));
 
 function days(startYmd, count, zone) {
@@ -43,7 +56,7 @@ function days(startYmd, count, zone) {
     const d = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i));
     const next = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i + 1));
     out.push({
-      label: new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'UTC' }).format(d),
+      label: fmt('label', 'UTC', { weekday: 'short', day: '2-digit', month: 'short' }).format(d),
       start: midnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), zone),
       end: midnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
     });
@@ -85,7 +98,7 @@ async function scheduleSection(q, ctx, schedulesP) {
   if (!list.length) return h('p', { class: 'muted' }, 'No schedules.');
   const id = q.schedule || list[0].id;
   const sched = list.find((s) => String(s.id) === String(id)) || list[0];
-  const zone = q.zone === 'viewer' ? viewerZone : (sched.time_zone || 'UTC');
+  const zone = q.zone === 'viewer' ? viewerZone() : (sched.time_zone || 'UTC');
   const cal = calendar(sched, null, q, zone);
   const r = await get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
     since: new Date(cal.since).toISOString(), until: new Date(cal.until).toISOString(),
@@ -95,7 +108,7 @@ async function scheduleSection(q, ctx, schedulesP) {
     select('schedule', 'Schedule', list.map((s) => [String(s.id), s.name]), String(sched.id)),
     select('view', 'View', [['week', 'Week'], ['month', 'Month']], cal.view),
     input('start', 'From (YYYY-MM-DD)', q.start || cal.start.map((n, i) => (i ? String(n).padStart(2, '0') : n)).join('-'), { pattern: '\\d{4}-\\d{2}-\\d{2}' }),
-    select('zone', 'Time zone', [['', `Schedule's (${sched.time_zone})`], ['viewer', `Mine (${viewerZone})`]], q.zone === 'viewer' ? 'viewer' : ''),
+    select('zone', 'Time zone', [['', `Schedule's (${sched.time_zone})`], ['viewer', `Mine (${viewerZone()})`]], q.zone === 'viewer' ? 'viewer' : ''),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Show')));
   form.addEventListener('change', (e) => { if (e.target.tagName === 'SELECT') form.requestSubmit(); });
   form.addEventListener('submit', (e) => {
@@ -118,6 +131,19 @@ async function scheduleSection(q, ctx, schedulesP) {
     grid);
 }
 
+// Long tables show their first rows until asked for all (?now=all, ?hours=all): a page with
+// hundreds of schedules and engineers draws in a fraction of the time, and the link is a URL.
+const FIRST_ROWS = 50;
+// Most on-call hours first (then by email), so the first rows are the most loaded people.
+const byLoad = (engineers) => [...engineers].sort((a, b) => b.total_hours - a.total_hours ||
+  (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+const firstRows = (rows, param) => (param === 'all' ? rows : rows.slice(0, FIRST_ROWS));
+function showAll(count, q, param, noun) {
+  if (count <= FIRST_ROWS || q[param] === 'all') return null;
+  return h('p', { class: 'more' }, `Showing ${FIRST_ROWS} of ${count} ${noun}. `,
+    h('a', { href: withQuery('/oncall', { ...q, [param]: 'all' }), id: `all-${param}` }, `Show all ${count}`));
+}
+
 export async function render(main, ctx) {
   const q = ctx.query;
   main.append(h('h1', {}, 'On-call'));
@@ -134,12 +160,13 @@ export async function render(main, ctx) {
     main.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
       h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-now' },
         h('thead', {}, h('tr', {}, ['Schedule', 'On call now', 'Until', 'Next', 'From'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, now.oncalls.map((o) => h('tr', {},
+        h('tbody', {}, firstRows(now.oncalls, q.now).map((o) => h('tr', {},
           h('td', {}, h('a', { href: withQuery('/oncall', { ...q, schedule: o.schedule.id }) }, o.schedule.name)),
           h('td', {}, o.current ? o.current.user : h('span', { class: 'badge sla-breached' }, 'nobody')),
           h('td', {}, o.current ? timeEl(o.current.end) : '—'),
           h('td', {}, o.next ? (o.next.to || 'nobody') : '—'),
-          h('td', {}, o.next ? timeEl(o.next.at) : '—'))))))));
+          h('td', {}, o.next ? timeEl(o.next.at) : '—')))))),
+      showAll(now.oncalls.length, q, 'now', 'schedules')));
   } catch (err) {
     main.append(errorBox(err));
   }
@@ -177,9 +204,10 @@ export async function render(main, ctx) {
     const r = await hoursP;
     hours.append(h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-hours' },
       h('thead', {}, h('tr', {}, ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, r.engineers.map((e) => h('tr', {}, h('td', {}, e.email),
+      h('tbody', {}, firstRows(byLoad(r.engineers), q.hours).map((e) => h('tr', {}, h('td', {}, e.email),
         h('td', {}, e.business_hours.toFixed(1)), h('td', {}, e.evening_hours.toFixed(1)),
-        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))));
+        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))),
+    showAll(r.engineers.length, q, 'hours', 'engineers'));
   } catch (err) {
     hours.append(errorBox(err));
   }

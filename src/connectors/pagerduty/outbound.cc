@@ -125,6 +125,7 @@ Result<Delivery> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
     if (!looked) return std::unexpected(looked.error());
     std::string found = *looked;
     std::string verb = "found";
+    std::string html_url;  // of the incident this attempt created
     if (found.empty()) {
       json::object body{{"type", "incident"},
                         {"title", incident->title},
@@ -173,6 +174,7 @@ Result<Delivery> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
         return Fail(ErrorCode::kUnavailable, "PagerDuty created an incident without an id");
       }
       verb = "created";
+      html_url = json::StringOr(**inc, "html_url");
     }
     core::TimelineEntry entry{.at = ctx_.clock.Now(),
                               .kind = core::EntryKind::kSynced,
@@ -183,6 +185,21 @@ Result<Delivery> PagerDutyConnector::SendCreate(const store::OutboxMessage& m,
                               .external_key = "pd:" + found + ":linked"};
     if (auto ok = ctx_.connectors.LinkIncident(config_.name, found, m.incident, {entry}); !ok) {
       return std::unexpected(ok.error());
+    }
+    if (!html_url.empty()) {
+      // The PagerDuty page of the incident, for links from im (dashboard, reports), until a
+      // webhook or a reconcile brings PagerDuty's own view. The first service's incident wins.
+      auto noted = ctx_.connectors.ApplyProviderIncident(
+          config_.name, found, std::nullopt,
+          [&](const store::LinkedIncident& linked) -> Result<store::ProviderUpdate> {
+            if (!linked.incident || linked.incident->custom_fields.contains("pagerduty_url")) {
+              return store::ProviderUpdate{.skip = true};
+            }
+            store::ProviderUpdate u{.incident = *linked.incident, .event_at = linked.last_event_at};
+            u.incident.custom_fields["pagerduty_url"] = html_url;
+            return u;
+          });
+      if (!noted) return std::unexpected(noted.error());
     }
   }
   return Delivery::kSent;

@@ -58,9 +58,13 @@ net::HttpResponse ServeAsset(std::string_view path, const net::HttpRequest& req)
 }
 
 void AddDashboardRoutes(Router& router) {
-  for (const char* page : kPagePaths) {
-    router.Add("GET", page,
-               [](const net::HttpRequest& req) { return ServeAsset("/index.html", req); });
+  for (const PagePath& page : kPagePaths) {
+    std::string link = std::string("</assets/") + page.module + ">; rel=modulepreload";
+    router.Add("GET", page.path, [link](const net::HttpRequest& req) {
+      auto res = ServeAsset("/index.html", req);
+      res.SetHeader("Link", link);
+      return res;
+    });
   }
   router.Add("GET", "/assets/{file}", [](const net::HttpRequest& req) {
     return ServeAsset("/" + std::string(req.Param("file")), req);

@@ -6,9 +6,21 @@
 
 namespace im::http::dashboard {
 
-// The dashboard's page URLs (without query): each serves the same shell, index.html.
-inline constexpr const char* kPagePaths[] = {"/",     "/incidents", "/incidents/{id}", "/oncall",
-                                             "/dora", "/monitors",  "/integrations",   "/login"};
+// The dashboard's page URLs (without query): each serves the same shell, index.html, with a
+// `Link: rel=modulepreload` header naming the one page module it draws, so the browser fetches
+// that module alongside the shell's scripts and no other page's.
+struct PagePath {
+  const char* path;
+  const char* module;  // under /assets/
+};
+inline constexpr PagePath kPagePaths[] = {{"/", "pages/incidents.js"},
+                                          {"/incidents", "pages/incidents.js"},
+                                          {"/incidents/{id}", "pages/incident.js"},
+                                          {"/oncall", "pages/oncall.js"},
+                                          {"/dora", "pages/dora.js"},
+                                          {"/monitors", "pages/monitors.js"},
+                                          {"/integrations", "pages/integrations.js"},
+                                          {"/login", "pages/login.js"}};
 
 void AddDashboardRoutes(Router& router);
 

@@ -25,6 +25,7 @@ TempDir& SharedDir() {
   return dir;
 }
 
+using testing::StoreConcurrencyTest;
 using testing::StoreContractTest;
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
@@ -35,6 +36,20 @@ INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                            EXPECT_TRUE(s);
                            return std::move(*s);
                          })),
+                         [](const auto&) { return std::string("sqlite"); });
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConcurrencyTest,
+                         ::testing::Values(testing::TwoStoresFactory(
+                             []() -> std::pair<std::unique_ptr<Store>, std::unique_ptr<Store>> {
+                               static int n = 0;
+                               std::string path =
+                                   SharedDir().File("concurrency-" + std::to_string(n++) + ".db");
+                               auto a = SqliteStore::Open(path);
+                               auto b = SqliteStore::Open(path);
+                               EXPECT_TRUE(a && b);
+                               if (!a || !b) return {};
+                               return {std::move(*a), std::move(*b)};
+                             })),
                          [](const auto&) { return std::string("sqlite"); });
 
 TEST(SqliteStoreTest, UsesWalAndRecordsTheSchemaVersion) {
