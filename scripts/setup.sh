@@ -14,7 +14,7 @@ packages=(
   curl wrk dnsmasq-base
   prometheus-alertmanager
   chromium firefox-esr
-  python3-aiosmtpd
+  python3-aiosmtpd openssl
 )
 # Node.js and npm are only needed for spec validation and the dashboard's browser tests (which
 # drive chromium and firefox-esr); the machine image may bring its own.

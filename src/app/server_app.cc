@@ -7,6 +7,7 @@
 
 #include "http/api/ack_api.h"
 #include "http/api/connectors_api.h"
+#include "http/api/notify_api.h"
 #include "http/api/openapi.h"
 #include "http/dashboard/dashboard.h"
 #include "http/status.h"
@@ -117,6 +118,9 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
     ack_links_ = std::make_unique<notify::AckLinks>(channel_box_->DeriveKey("ack-link"), rt_.clock);
     http::api::AddAckRoutes(router_, *ack_links_, *rt_.incidents);
   }
+  rule_book_ = std::make_unique<notify::RuleBook>(*rt_.notify_store, *rt_.monitor_store, rt_.clock,
+                                                  rt_.notifier->options().config_rules);
+  http::api::AddNotifyRoutes(router_, *rule_book_, *rt_.tokens);
   escalator_ = std::make_unique<notify::Escalator>(
       *rt_.store, *rt_.notify_store, *rt_.monitor_store, *rt_.oncall, ack_links_.get(), rt_.clock,
       notify::EscalatorOptions{.install_id = install_id ? *install_id : "",

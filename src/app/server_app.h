@@ -20,6 +20,7 @@
 #include "net/curl_http_client.h"
 #include "notify/ack_link.h"
 #include "notify/escalator.h"
+#include "notify/rule_book.h"
 
 namespace im::app {
 
@@ -74,6 +75,7 @@ class ServerApp {
   // im's own escalation and its acknowledge links (docs/notifications.md).
   std::unique_ptr<notify::AckLinks> ack_links_;
   std::unique_ptr<notify::Escalator> escalator_;
+  std::unique_ptr<notify::RuleBook> rule_book_;  // /api/v1/notify
 };
 
 }  // namespace im::app

@@ -17,7 +17,7 @@ struct ChannelAddOptions {
   std::string type, name;
   // Every channel type's flags ("--webhook-url" → value), bound once for all types.
   std::map<std::string, std::string> flags;
-  std::string rate_per_minute, burst;
+  std::string rate_per_minute, burst, person_rate_per_minute;
 };
 
 // Config fields that are true/false rather than text.
@@ -67,7 +67,9 @@ int RunChannelAdd(GlobalOptions& g, CLI::App* cmd, const ChannelAddOptions& o) {
   }
   for (const auto& [flag, field, value] :
        {std::tuple{"--rate-per-minute", "rate_per_minute", &o.rate_per_minute},
-        std::tuple{"--burst", "burst", &o.burst}}) {
+        std::tuple{"--burst", "burst", &o.burst},
+        std::tuple{"--person-rate-per-minute", "person_rate_per_minute",
+                   &o.person_rate_per_minute}}) {
     flag_of[field] = flag;
     if (!cmd->count(flag)) continue;
     try {
@@ -201,6 +203,8 @@ void AddChannelCommands(CLI::App& root, GlobalOptions& g) {
   add->add_option("--rate-per-minute", o->rate_per_minute,
                   "at most this many messages a minute to this destination (0: no limit)");
   add->add_option("--burst", o->burst, "how many may go at once before the rate applies");
+  add->add_option("--person-rate-per-minute", o->person_rate_per_minute,
+                  "at most this many messages a minute to one person (0: no limit)");
   add->callback([&g, add, o] { g.exit_code = RunChannelAdd(g, add, *o); });
   ch->add_subcommand("list", "List channels and their delivery health")->callback([&g] {
     g.exit_code = RunChannelList(g);

@@ -154,6 +154,19 @@ int RunContactList(GlobalOptions& g) {
   return 0;
 }
 
+int RunContactRemove(GlobalOptions& g, const std::string& email) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto book = Book(**rt);
+  if (auto ok = book.RemoveContact(email); !ok) return ReportError(ok.error());
+  if (g.json) {
+    PrintJson(json::object{{"removed", email}});
+  } else {
+    std::cout << "removed the contact of " << email << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddNotifyCommands(CLI::App& root, GlobalOptions& g) {
@@ -196,6 +209,10 @@ void AddNotifyCommands(CLI::App& root, GlobalOptions& g) {
   contact->add_subcommand("list", "List contacts")->callback([&g] {
     g.exit_code = RunContactList(g);
   });
+  auto who = std::make_shared<std::string>();
+  auto* unset = contact->add_subcommand("remove", "Remove a person's contact methods");
+  unset->add_option("email", *who, "The person")->required();
+  unset->callback([&g, who] { g.exit_code = RunContactRemove(g, *who); });
 }
 
 }  // namespace im::cli

@@ -126,6 +126,10 @@ Result<void> OutboxRunner::FlushLeased(const SendMessage& send, OutboxReport& re
       if (!held) return std::unexpected(held.error());
       if (!*held) return Ok();  // lost it (we stalled for minutes): the new holder goes on
     }
+    if (options_.defer && options_.defer(m)) {
+      blocked.insert(m.incident);
+      continue;
+    }
     if (options_.admit && !options_.admit(m)) return Ok();
     auto outcome = send(m);
     now = clock_.Now();

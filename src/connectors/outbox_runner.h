@@ -52,6 +52,9 @@ struct OutboxRunnerOptions {
   // Asked before each message is sent: false ends the pass there (a throttled destination;
   // the message and those after it wait for the next pass, so order is kept). Unset: always.
   std::function<bool(const store::OutboxMessage&)> admit;
+  // Asked before `admit`: true holds this one message (and the later ones of its incident) for
+  // a later pass while the pass goes on with the others (a throttled person). Unset: never.
+  std::function<bool(const store::OutboxMessage&)> defer;
   // Who this runner is as a lease holder; another process's runner has another owner.
   std::string owner = ThisProcessOwner();
 };

@@ -245,9 +245,15 @@ void Scheduler::SendLoop() {
     if (auto sent = outbox_.FlushAll(); !sent) {
       log_->error("channels: {}", sent.error().message);
     }
+    // Every second (retries come due), at once when a check queued something, or when a
+    // throttled channel may send again, if that is sooner.
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(1));
+    if (auto next = outbox_.NextTokenAt()) {
+      auto until = std::chrono::ceil<std::chrono::milliseconds>(*next - clock_.Now());
+      wait = std::clamp(until, std::chrono::milliseconds(1), wait);
+    }
     lock.lock();
-    // Every second (retries come due), or at once when a check queued something.
-    send_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || send_kicked_; });
+    send_cv_.wait_for(lock, wait, [&] { return stopping_ || send_kicked_; });
   }
 }
 

@@ -84,7 +84,9 @@ Result<core::Incident> AckLinks::Acknowledge(std::string_view token,
         if (!fresh) return std::unexpected(fresh.error());
         if (!*fresh) {
           return Fail(ErrorCode::kAlreadyExists,
-                      "this acknowledge link was used already; each link works once");
+                      "this acknowledge link was used already; each link works once (see the "
+                      "incident with `im show`, or acknowledge with `im ack` or in the "
+                      "dashboard)");
         }
         return Ok();
       });

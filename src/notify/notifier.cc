@@ -60,11 +60,14 @@ Result<void> Notifier::OnIncidentWrites(store::Tx& tx,
       if (auto ok = StartOrStopEscalation(tx, i, event, now); !ok) return ok;
     }
   }
-  if (queued) {
-    std::lock_guard lock(mu_);
-    if (on_queued_) on_queued_();
-  }
+  if (queued) queued_uncommitted_.store(true);
   return Ok();
+}
+
+void Notifier::OnCommitted() {
+  if (!queued_uncommitted_.exchange(false)) return;
+  std::lock_guard lock(mu_);
+  if (on_queued_) on_queued_();
 }
 
 std::vector<std::string> Notifier::OnCallOf(const core::Incident& incident, Time at) {

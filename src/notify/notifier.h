@@ -4,6 +4,7 @@
 // durable outbox, queues the SEV-1 war room, and starts or stops im's own escalation.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -46,8 +47,11 @@ class Notifier final : public store::IncidentObserver {
 
   const NotifierOptions& options() const { return options_; }
 
-  // Called (on the store's writer thread, before the commit) when a change queued messages,
-  // to wake the channel sender; it must only signal. nullptr to stop.
+  // Wakes the channel sender once a transaction that queued messages has committed.
+  void OnCommitted() override;
+
+  // Called (on the store's writer thread, after the commit, so the sender it wakes sees the
+  // messages) when a change queued messages; it must only signal. nullptr to stop.
   void SetOnQueued(std::function<void()> fn) {
     std::lock_guard lock(mu_);
     on_queued_ = std::move(fn);
@@ -67,6 +71,9 @@ class Notifier final : public store::IncidentObserver {
   NotifierOptions options_;
   std::mutex mu_;
   std::function<void()> on_queued_;  // GUARDED_BY(mu_)
+  // Set when a transaction queued messages, taken when it committed (a rolled-back one leaves
+  // it set: the next commit's wake-up is then one too many, which costs one empty pass).
+  std::atomic<bool> queued_uncommitted_{false};
 };
 
 }  // namespace im::notify

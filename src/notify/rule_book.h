@@ -29,6 +29,8 @@ class RuleBook {
 
   // Checks the phone (E.164) and stores the person's contact methods.
   Result<store::Contact> SetContact(store::Contact c);
+  Result<std::vector<store::Contact>> ListContacts() { return store_.ListContacts(); }
+  Result<void> RemoveContact(const std::string& email) { return store_.RemoveContact(email); }
 
  private:
   store::NotifyStore& store_;

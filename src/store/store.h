@@ -117,6 +117,9 @@ class IncidentObserver {
  public:
   virtual ~IncidentObserver() = default;
   virtual Result<void> OnIncidentWrites(Tx& tx, const std::vector<IncidentWrite>& writes) = 0;
+  // After a transaction in which OnIncidentWrites was called has committed (what it queued is
+  // now visible to other connections): the time to wake a sender. Must only signal.
+  virtual void OnCommitted() {}
 };
 
 class Store {

@@ -1,164 +1,12 @@
 // Notifications end to end in one process: a real SQLite file, the engine's declare and
 // acknowledge, the notifier observing the store, channel outboxes sending over loopback HTTP to
 // the Slack and Twilio simulators, and im's own escalation, all on one fake clock.
-#include <gtest/gtest.h>
-#include <spdlog/spdlog.h>
+#include <set>
 
-#include <thread>
-
-#include "common/time.h"
-#include "engine/incidents.h"
-#include "engine/oncall.h"
-#include "fakes/fake_clock.h"
-#include "fakes/temp_dir.h"
-#include "http/server.h"
-#include "monitor/channels/channels.h"
-#include "net/curl_http_client.h"
-#include "notify/ack_link.h"
-#include "notify/escalator.h"
-#include "notify/notifier.h"
-#include "notify/rule_book.h"
-#include "sim/chatops/slack_sim.h"
-#include "sim/chatops/sms_sim.h"
-#include "store/sqlite/connector_store.h"
-#include "store/sqlite/monitor_store.h"
-#include "store/sqlite/notify_store.h"
-#include "store/sqlite/schedule_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "notify/notify_fixture.h"
 
 namespace im::notify {
 namespace {
-
-class NotifyTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    sim::chatops::SmsSimOptions sms;
-    sms.per_second = 0;  // the channel's own throttle is what is tested
-    sms_ = std::make_unique<sim::chatops::SmsSim>(sms, clock_);
-    slack_ = std::make_unique<sim::chatops::SlackSim>(
-        sim::chatops::SlackSimOptions{.per_second = 0}, clock_);
-    slack_->Register(router_);
-    sms_->Register(sms_router_);
-    server_ = std::make_unique<http::Server>(http::ServerOptions{.host = "127.0.0.1", .port = 0},
-                                             router_, nullptr);
-    ASSERT_TRUE(server_->Start());
-    sms_server_ = std::make_unique<http::Server>(
-        http::ServerOptions{.host = "127.0.0.1", .port = 0}, sms_router_, nullptr);
-    ASSERT_TRUE(sms_server_->Start());
-    auto db = store::sqlite::SqliteStore::Open(dir_.File("im.db"));
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::move(*db);
-    monitors_ = std::make_unique<store::sqlite::SqliteMonitorStore>(*db_);
-    outbox_store_ = std::make_unique<store::sqlite::SqliteConnectorStore>(*db_);
-    notify_store_ = std::make_unique<store::sqlite::SqliteNotifyStore>(*db_);
-    schedules_ = std::make_unique<store::sqlite::SqliteScheduleStore>(*db_);
-    oncall_ = std::make_unique<engine::OnCall>(*schedules_, clock_);
-    incidents_ = std::make_unique<engine::Incidents>(*db_, clock_, core::SlaPolicy::Default());
-    notifier_ = std::make_unique<Notifier>(*db_, *oncall_, clock_,
-                                           NotifierOptions{.install_id = "abcd1234",
-                                                           .public_url = "https://im.example.com",
-                                                           .escalation_channels = {"sms"}});
-    db_->SetIncidentObserver(notifier_.get());
-    ctx_ = std::make_unique<monitor::ChannelContext>(
-        monitor::ChannelContext{.http = http_,
-                                .box = &box_,
-                                .notify = notify_store_.get(),
-                                .incidents = db_.get(),
-                                .clock = &clock_});
-    outbox_ = std::make_unique<monitor::ChannelOutbox>(*monitors_, *outbox_store_, *ctx_, clock_,
-                                                       spdlog::default_logger());
-    channels_ =
-        std::make_unique<monitor::Channels>(*monitors_, *outbox_, *ctx_, clock_, "abcd1234");
-    book_ = std::make_unique<RuleBook>(*notify_store_, *monitors_, clock_);
-    links_ = std::make_unique<AckLinks>(box_.DeriveKey("ack-link"), clock_);
-  }
-  void TearDown() override { db_->SetIncidentObserver(nullptr); }
-
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  void AddSlack(const std::string& name) {
-    auto ok = channels_->Add(
-        "slack", name,
-        json::object{
-            {"bot_token", "xoxb-sim-token"}, {"channel", "C0ALERTS"}, {"api_url", Url() + "/api"}});
-    ASSERT_TRUE(ok) << ok.error().message;
-  }
-  void AddSms(const std::string& name, json::object extra = {}) {
-    json::object c{{"account_sid", "AC00000000000000000000000000000000"},
-                   {"auth_token", "sim-auth-token"},
-                   {"from", "+15550000000"},
-                   {"to", "+15559999999"},
-                   {"api_url", "http://127.0.0.1:" + std::to_string(sms_server_->port())}};
-    for (const auto& kv : extra) c[kv.key()] = kv.value();
-    auto ok = channels_->Add("sms", name, c);
-    ASSERT_TRUE(ok) << ok.error().message;
-  }
-  void AddRule(const std::string& name, json::object def) {
-    auto ok = book_->Add(name, def);
-    ASSERT_TRUE(ok) << ok.error().message;
-  }
-  int64_t Declare(core::Severity sev, const std::string& service, std::string title = "Down") {
-    auto r = incidents_->Declare({.title = title, .severity = sev, .services = {service}},
-                                 {.email = "dev@example.com"});
-    EXPECT_TRUE(r) << r.error().message;
-    return r ? r->incident.number : 0;
-  }
-  int64_t Pending(const std::string& channel) {
-    auto l = outbox_store_->ListOutbound("channel:" + channel, "pending", 100000);
-    return l ? static_cast<int64_t>(l->size()) : -1;
-  }
-  std::vector<std::string> Timeline(int64_t n) {
-    std::vector<std::string> out;
-    auto timeline = db_->GetTimeline(n);
-    EXPECT_TRUE(timeline);
-    if (!timeline) return out;
-    for (const auto& e : *timeline) out.push_back(e.message);
-    return out;
-  }
-  static bool Has(const std::vector<std::string>& lines, const std::string& part) {
-    for (const auto& l : lines) {
-      if (l.find(part) != std::string::npos) return true;
-    }
-    return false;
-  }
-  void ImportPolicy() {
-    schedule::EscalationPolicy p{
-        .id = "pol",
-        .name = "api",
-        .rules = {{.delay = std::chrono::minutes(10),
-                   .targets = {{schedule::EscalationTarget::Type::kUser, "alice@example.com"}}},
-                  {.delay = std::chrono::minutes(10),
-                   .targets = {{schedule::EscalationTarget::Type::kUser, "bob@example.com"}}}},
-        .services = {"api"}};
-    auto ok = oncall_->Import({.policies = {{.policy = p}},
-                               .people = {{.email = "alice@example.com", .time_zone = "UTC"},
-                                          {.email = "bob@example.com", .time_zone = "UTC"}}});
-    ASSERT_TRUE(ok) << ok.error().message;
-    ASSERT_TRUE(book_->SetContact({.email = "alice@example.com", .phone = "+15550000001"}));
-    ASSERT_TRUE(book_->SetContact({.email = "bob@example.com", .phone = "+15550000002"}));
-  }
-
-  im::testing::FakeClock clock_{*ParseTime("2026-12-01T10:00:00Z")};
-  im::testing::TempDir dir_;
-  http::Router router_, sms_router_;
-  std::unique_ptr<sim::chatops::SlackSim> slack_;
-  std::unique_ptr<sim::chatops::SmsSim> sms_;
-  std::unique_ptr<http::Server> server_, sms_server_;
-  std::unique_ptr<store::sqlite::SqliteStore> db_;
-  std::unique_ptr<store::sqlite::SqliteMonitorStore> monitors_;
-  std::unique_ptr<store::sqlite::SqliteConnectorStore> outbox_store_;
-  std::unique_ptr<store::sqlite::SqliteNotifyStore> notify_store_;
-  std::unique_ptr<store::sqlite::SqliteScheduleStore> schedules_;
-  std::unique_ptr<engine::OnCall> oncall_;
-  std::unique_ptr<engine::Incidents> incidents_;
-  std::unique_ptr<Notifier> notifier_;
-  net::CurlHttpClient http_;
-  connectors::SecretBox box_ = connectors::SecretBox::FromKey(std::string(32, 'k'));
-  std::unique_ptr<monitor::ChannelContext> ctx_;
-  std::unique_ptr<monitor::ChannelOutbox> outbox_;
-  std::unique_ptr<monitor::Channels> channels_;
-  std::unique_ptr<RuleBook> book_;
-  std::unique_ptr<AckLinks> links_;
-};
 
 TEST_F(NotifyTest, RulesQueueOnlyForMatchingSeverityAndService) {
   AddSlack("ops");
@@ -222,20 +70,93 @@ TEST_F(NotifyTest, Sev1WarRoomIsCreatedOnceAcrossRacingSenders) {
   EXPECT_EQ(Pending("ops") + Pending("ops2"), 0);
 }
 
-TEST_F(NotifyTest, StormIsThrottledToTheDestinationRate) {
+// The incident numbers an SMS text names ("INC-12").
+std::set<int64_t> IncidentsIn(const std::string& text) {
+  std::set<int64_t> out;
+  for (size_t at = 0; (at = text.find("INC-", at)) != std::string::npos; at += 4) {
+    size_t end = at + 4;
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) end++;
+    if (end > at + 4) out.insert(std::stoll(text.substr(at + 4, end - at - 4)));
+  }
+  return out;
+}
+
+// 1,000 incidents against an SMS channel of 6 a minute (bursts of 3): the burst goes at once,
+// then one digest per token, each within two segments; every incident is in some text and no
+// text is sent beyond the rate.
+TEST_F(NotifyTest, StormIsBundledIntoDigestsWithinTheDestinationRate) {
   AddSms("sms", json::object{{"rate_per_minute", 6}, {"burst", 3}});
   AddRule("storm", json::object{{"severities", "SEV-2"}, {"channels", "sms"}});
   for (int i = 0; i < 1000; ++i) Declare(core::Severity::kSev2, "api");
   EXPECT_EQ(Pending("sms"), 1000);
   ASSERT_TRUE(outbox_->FlushAll());
-  EXPECT_EQ(sms_->messages().size(), 3u);  // the burst
-  for (int i = 0; i < 6; ++i) {            // the server flushes often; tokens come one per 10 s
+  EXPECT_EQ(sms_->messages().size(), 3u);  // the burst: two alone, then the first digest
+  const Time start = clock_.Now();
+  for (int i = 0; i < 200 && Pending("sms") > 0; ++i) {  // the server flushes every second
     clock_.Advance(std::chrono::seconds(10));
     ASSERT_TRUE(outbox_->FlushAll());
   }
-  EXPECT_EQ(sms_->messages().size(), 9u);  // + 6 a minute
-  EXPECT_EQ(Pending("sms"), 991);          // waiting, not lost
+  EXPECT_EQ(Pending("sms"), 0);
+  double minutes = std::chrono::duration<double>(clock_.Now() - start).count() / 60.0;
+  auto texts = sms_->messages();
+  EXPECT_LE(static_cast<double>(texts.size()), 3 + 6 * minutes);
+  EXPECT_LT(texts.size(), 100u);  // bundled: not 1,000 texts
+  std::set<int64_t> covered;
+  for (const auto& t : texts) {
+    EXPECT_LE(t.segments, 2) << t.body;
+    for (int64_t n : IncidentsIn(t.body)) covered.insert(n);
+  }
+  EXPECT_EQ(covered.size(), 1000u);
+  EXPECT_EQ(*covered.begin(), 1);
+  EXPECT_EQ(*covered.rbegin(), 1000);
+  EXPECT_NE(texts[2].body.find("incident updates (throttled): INC-3 declared, INC-4 declared"),
+            std::string::npos)
+      << texts[2].body;
+  EXPECT_TRUE(Has(Timeline(500), "Notified sms channel sms: declared (in a digest of"));
   EXPECT_GT(outbox_->throttled(), 0);
+}
+
+// Each person gets a few texts a minute however many incidents page them (GoAlert's anchor),
+// the rest in one digest; a page over their limit waits without holding up anyone else.
+TEST_F(NotifyTest, PagesToOnePersonAreLimitedAndBundled) {
+  ImportPolicy();
+  AddSms("sms", json::object{{"rate_per_minute", 600}, {"burst", 100}});
+  AddRule("all", json::object{{"severities", "SEV-2"}, {"channels", "sms"}});
+  Escalator esc(*db_, *notify_store_, *monitors_, *oncall_, links_.get(), clock_,
+                {.install_id = "abcd1234", .channels = {"sms"}}, spdlog::default_logger());
+  for (int i = 0; i < 10; ++i) Declare(core::Severity::kSev2, "api");
+  ASSERT_EQ(*esc.RunDue(), 10);  // level 1 of each: ten pages to alice
+  ASSERT_TRUE(outbox_->FlushAll());
+  auto to = [&](const std::string& number) {
+    std::vector<std::string> out;
+    for (const auto& m : sms_->messages()) {
+      if (m.to == number) out.push_back(m.body);
+    }
+    return out;
+  };
+  EXPECT_EQ(to("+15559999999").size(), 10u);  // the channel's own number: not a person
+  auto alice = to("+15550000001");
+  ASSERT_EQ(alice.size(), 3u);  // two pages, then a digest of the other eight
+  std::set<int64_t> paged;
+  for (const auto& t : alice) {
+    for (int64_t n : IncidentsIn(t)) paged.insert(n);
+  }
+  EXPECT_EQ(paged.size(), 10u);
+  EXPECT_NE(alice[2].find("8 incident updates (throttled): INC-3 page (level 1)"),
+            std::string::npos)
+      << alice[2];
+  // One more incident: its announcement goes, alice's page waits for her next token.
+  int64_t late = Declare(core::Severity::kSev2, "api");
+  ASSERT_EQ(*esc.RunDue(), 1);
+  ASSERT_TRUE(outbox_->FlushAll());
+  EXPECT_EQ(to("+15559999999").size(), 11u);
+  EXPECT_EQ(to("+15550000001").size(), 3u);
+  EXPECT_EQ(Pending("sms"), 1);
+  clock_.Advance(std::chrono::seconds(30));  // 2 a minute: one token every 30 s
+  ASSERT_TRUE(outbox_->FlushAll());
+  ASSERT_EQ(to("+15550000001").size(), 4u);
+  EXPECT_NE(to("+15550000001")[3].find(core::IncidentId(late)), std::string::npos);
+  EXPECT_EQ(Pending("sms"), 0);
 }
 
 TEST_F(NotifyTest, EscalationWalksLevelsOnceAndStopsOnTheAckLink) {

@@ -78,6 +78,23 @@ TEST(SmsTextTest, StaysWithinTwoSegments) {
   EXPECT_LE(monitor::SmsSegments(monitor::SmsText(n)), 2);
 }
 
+// "[SEV-2]" is GSM-7 (brackets are in its extension table, two septets each): a page with a
+// full-length signed link keeps its headline in two segments instead of falling to UCS-2.
+TEST(SmsTextTest, BracketsAreGsm7AndThePageKeepsItsHeadline) {
+  monitor::Notification n{.severity = core::Severity::kSev2,
+                          .incident = 12,
+                          .event = "page",
+                          .title = "Checkout latency",
+                          .level = 1,
+                          .ack_url = "https://im.example.com/ack/" + std::string(120, 'A')};
+  std::string text = monitor::SmsText(n);
+  EXPECT_EQ(text, "PAGE [SEV-2] INC-12 Checkout latency (level 1) Ack: " + n.ack_url);
+  EXPECT_EQ(monitor::SmsSegments(text), 2);
+  EXPECT_EQ(monitor::SmsSegments(std::string(80, '[')), 1);  // 160 septets
+  EXPECT_EQ(monitor::SmsSegments(std::string(81, '[')), 2);
+  EXPECT_EQ(monitor::SmsSegments(std::string(160, 'a')), 1);
+}
+
 TEST(WebhookSignatureTest, MatchesStandardWebhooksExample) {
   // The example of the Standard Webhooks specification (standard-webhooks.md, "Signature
   // scheme"): secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw, msg_p5jXN8AQM9LWM0D4loKWxJek,

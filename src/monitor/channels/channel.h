@@ -80,6 +80,9 @@ struct ChannelType {
   // `default_burst` (a config's "rate_per_minute" and "burst" override them). 0: no limit.
   int default_rate_per_minute = 0;
   int default_burst = 1;
+  // Each person's own limit (a page or a message to one person's phone, address or Slack id;
+  // "person_rate_per_minute" overrides it), in bursts of up to 3. 0: none.
+  int default_person_rate_per_minute = 0;
 };
 
 // A config with `type`'s secret fields sealed (to store) or unsealed (to send; a value that is

@@ -24,6 +24,7 @@ std::string Headline(const Notification& n) {
     return "PAGE " + sev + id + " " + n.title + " (level " + std::to_string(n.level) + ")";
   }
   if (n.event == "war_room") return "War room for " + id + " " + sev + n.title;
+  if (n.event == "digest") return n.title;
   std::string what = n.event == "sla_breached" ? "SLA breached" : n.event;
   if (!n.IsIncidentEvent()) {
     what = n.kind == Notification::Kind::kTrigger ? "monitor down" : "monitor recovered";

@@ -52,7 +52,7 @@ Result<ChannelView> Channels::Add(const std::string& type_name, const std::strin
   // The throttle is every type's: taken out before the type reads its fields.
   json::object own = config;
   json::object throttle;
-  for (const char* f : {"rate_per_minute", "burst"}) {
+  for (const char* f : {"rate_per_minute", "burst", "person_rate_per_minute"}) {
     auto it = own.find(f);
     if (it == own.end()) continue;
     auto v = json::GetOptionalInt(own, f);

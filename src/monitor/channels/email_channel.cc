@@ -131,7 +131,11 @@ std::string EmailMessage(const Notification& n, const std::string& from,
   std::string subject = "[" + std::string(core::SeverityName(n.severity)) + "] " +
                         core::IncidentId(n.incident) + " " +
                         (n.title.empty() ? n.monitor_name : n.title);
-  if (!first) subject = "Re: " + subject;
+  if (n.event == "digest") {
+    subject = "[" + std::string(core::SeverityName(n.severity)) + "] " + n.title;
+  } else if (!first) {
+    subject = "Re: " + subject;
+  }
   std::string boundary = "im-" + HexEncode(RandomBytes(8));
   std::string text = Headline(n) + "\n\n" + Details(n) + "\n";
   std::string html = "<html><body><h2 style=\"color:" + EventColour(n) + "\">" +
@@ -166,20 +170,9 @@ std::string EmailMessage(const Notification& n, const std::string& from,
        "\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + html +
        "\n";
   m += "--" + boundary + "--\n";
-  // SMTP: a line that is a single "." ends the message; dot-stuff it (RFC 5321 4.5.2).
-  std::string out = Crlf(m);
-  std::string stuffed;
-  size_t start = 0;
-  while (start < out.size()) {
-    size_t end = out.find("\r\n", start);
-    std::string line =
-        out.substr(start, end == std::string::npos ? std::string::npos : end - start + 2);
-    if (line.starts_with(".")) stuffed += ".";
-    stuffed += line;
-    if (end == std::string::npos) break;
-    start = end + 2;
-  }
-  return stuffed;
+  // No dot-stuffing here: libcurl stuffs the lines that start with "." as it sends (RFC 5321
+  // 4.5.2), so stuffing them here too would add a second dot.
+  return Crlf(m);
 }
 
 const ChannelType& EmailChannelType() {
@@ -206,6 +199,7 @@ const ChannelType& EmailChannelType() {
       .backoff = [](int attempts) -> Duration { return connectors::OutboxBackoff(attempts); },
       .default_rate_per_minute = 60,
       .default_burst = 10,
+      .default_person_rate_per_minute = 4,
   };
   return type;
 }

@@ -92,13 +92,17 @@ class SlackChannel final : public Channel {
   Result<connectors::Delivery> Send(const Notification& n) override {
     if (n.event == "war_room") return WarRoom(n);
     if (!webhook_.empty()) {
-      if (n.event == "page") return connectors::Delivery::kSkipped;  // no DMs by webhook
+      // No DMs by webhook (a page, or a digest of pages to one person).
+      if (n.event == "page" || (n.event == "digest" && n.level > 0)) {
+        return connectors::Delivery::kSkipped;
+      }
       auto resp = ctx_.http.Send(JsonPost(webhook_, json::Serialize(SlackMessage(n, ""))));
       if (!resp) return std::unexpected(resp.error().Wrap("Slack incoming webhook"));
       return HttpOutcome("Slack incoming webhook", *resp, Now(), retry_after_,
                          "check the webhook URL (a removed webhook answers 404 no_service)");
     }
-    std::string to = n.event == "page" ? n.address : channel_;
+    std::string to =
+        n.event == "page" || (n.event == "digest" && n.level > 0) ? n.address : channel_;
     if (to.empty()) {
       return Fail(
           ErrorCode::kInvalidArgument,
@@ -299,6 +303,7 @@ const ChannelType& SlackChannelType() {
       // Slack: about one message a second per channel, short bursts allowed.
       .default_rate_per_minute = 60,
       .default_burst = 5,
+      .default_person_rate_per_minute = 4,
   };
   return type;
 }

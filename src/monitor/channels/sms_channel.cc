@@ -1,19 +1,37 @@
 #include "monitor/channels/sms_channel.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include "common/crypto.h"
 #include "monitor/channels/channel_http.h"
 
 namespace im::monitor {
 namespace {
 
-// The GSM 03.38 basic character set (as UTF-8 bytes, ASCII part): anything else needs UCS-2.
-bool IsGsm7(const std::string& text) {
+// The GSM 03.38 basic character set (as UTF-8 bytes, ASCII part), and its extension table's
+// characters, each sent as an escape and itself (two septets): anything else needs UCS-2.
+const std::string& Gsm7Basic() {
   static const std::string kAscii =
       "@$\n\r _!\"#%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  return kAscii;
+}
+constexpr std::string_view kGsm7Extension = "^{}\\[~]|";
+
+bool IsGsm7(const std::string& text) {
   for (char c : text) {
-    if (kAscii.find(c) == std::string::npos) return false;
+    if (Gsm7Basic().find(c) == std::string::npos && kGsm7Extension.find(c) == std::string::npos) {
+      return false;
+    }
   }
   return true;
+}
+
+// The septets a GSM-7 text takes (extension characters count twice).
+size_t Gsm7Length(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += kGsm7Extension.find(c) == std::string_view::npos ? 1 : 2;
+  return n;
 }
 
 size_t Utf8Length(const std::string& s) {
@@ -117,7 +135,7 @@ class SmsChannel final : public Channel {
 
 int SmsSegments(const std::string& text) {
   bool gsm = IsGsm7(text);
-  size_t n = gsm ? text.size() : Utf8Length(text);
+  size_t n = gsm ? Gsm7Length(text) : Utf8Length(text);
   size_t single = gsm ? 160 : 70, multi = gsm ? 153 : 67;
   if (n <= single) return 1;
   return static_cast<int>((n + multi - 1) / multi);
@@ -132,16 +150,20 @@ std::string SmsText(const Notification& n) {
   // Two segments at most: 306 GSM-7 characters, or 134 UCS-2 ones.
   bool gsm = IsGsm7(text);
   size_t limit = gsm ? 306 : 134;
-  if ((gsm ? text.size() : Utf8Length(text)) <= limit) return text;
-  // Keep the acknowledge link whole: cut the headline instead.
+  if ((gsm ? Gsm7Length(text) : Utf8Length(text)) <= limit) return text;
+  // Keep the acknowledge link whole: cut the headline instead (but never below its first 20
+  // characters, which name the incident).
   std::string tail = !n.ack_url.empty() ? " Ack: " + n.ack_url : "";
   std::string head = Headline(n);
   std::string out;
   size_t budget = limit > tail.size() + 3 ? limit - tail.size() - 3 : 0;
+  budget = std::max<size_t>(budget, 20);
   size_t chars = 0;
   for (size_t i = 0; i < head.size() && chars < budget; ++i) {
     out += head[i];
-    if ((static_cast<unsigned char>(head[i]) & 0xC0) != 0x80) ++chars;
+    if ((static_cast<unsigned char>(head[i]) & 0xC0) != 0x80) {
+      chars += gsm && kGsm7Extension.find(head[i]) != std::string_view::npos ? 2 : 1;
+    }
   }
   while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
   if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
@@ -171,6 +193,7 @@ const ChannelType& SmsChannelType() {
       // A few texts a minute (GoAlert's limits are the anchor): a storm sends 6, not 500.
       .default_rate_per_minute = 6,
       .default_burst = 3,
+      .default_person_rate_per_minute = 2,
   };
   return type;
 }

@@ -11,7 +11,9 @@ class TeamsChannel final : public Channel {
       : url_(json::StringOr(config, "webhook_url")), ctx_(ctx) {}
 
   Result<connectors::Delivery> Send(const Notification& n) override {
-    if (n.event == "war_room" || n.event == "page") return connectors::Delivery::kSkipped;
+    if (n.event == "war_room" || n.event == "page" || (n.event == "digest" && n.level > 0)) {
+      return connectors::Delivery::kSkipped;
+    }
     auto resp = ctx_.http.Send(JsonPost(url_, json::Serialize(TeamsMessage(n))));
     if (!resp) return std::unexpected(resp.error().Wrap("Teams incoming webhook"));
     // Classic connectors answer 200 with an error text instead of "1" when throttled.

@@ -79,8 +79,8 @@ net::HttpResponse SlackSim::Webhook(const net::HttpRequest& req) {
     return res;
   }
   std::lock_guard lock(mu_);
-  posted_.push_back(
-      {options_.webhook_channel, json::StringOr(v->as_object(), "text"), v->as_object()});
+  posted_.push_back({options_.webhook_channel, json::StringOr(v->as_object(), "text"),
+                     v->as_object(), clock_.Now()});
   return Text(200, "ok");
 }
 
@@ -116,7 +116,7 @@ net::HttpResponse SlackSim::Method(const std::string& method, const net::HttpReq
       return res;
     }
     std::lock_guard lock(mu_);
-    posted_.push_back({id, json::StringOr(args, "text"), args});
+    posted_.push_back({id, json::StringOr(args, "text"), args, clock_.Now()});
     std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                         clock_.Now().time_since_epoch())
                                         .count()) +
@@ -232,7 +232,12 @@ json::object SlackSim::State() const {
   std::lock_guard lock(mu_);
   json::array posted, convs;
   for (const auto& p : posted_)
-    posted.push_back(json::object{{"channel", p.channel}, {"text", p.text}, {"body", p.body}});
+    posted.push_back(json::object{
+        {"channel", p.channel},
+        {"text", p.text},
+        {"body", p.body},
+        {"at_us",
+         std::chrono::duration_cast<std::chrono::microseconds>(p.at.time_since_epoch()).count()}});
   for (const auto& [id, c] : convs_) {
     json::array members;
     for (const auto& m : c.members) members.emplace_back(m);

@@ -37,6 +37,7 @@ class SlackSim {
     std::string channel;  // id
     std::string text;
     json::object body;
+    Time at{};  // when it was received (/_sim/state's "at_us", for benchmarks)
   };
   struct Conversation {
     std::string id, name;

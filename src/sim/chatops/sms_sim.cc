@@ -24,13 +24,18 @@ bool E164(const std::string& p) {
   return true;
 }
 
+// GSM-7 (here: ASCII) in 160/153-septet segments, its extension characters ^{}\[~]| taking two
+// septets each; anything else UCS-2 in 70/67-character ones.
 int Segments(const std::string& body) {
   bool ascii = true;
-  size_t chars = 0;
+  size_t chars = 0, septets = 0;
   for (unsigned char c : body) {
     if (c >= 0x80) ascii = false;
     chars += (c & 0xC0) != 0x80;
+    septets +=
+        std::string_view("^{}\\[~]|").find(static_cast<char>(c)) == std::string_view::npos ? 1 : 2;
   }
+  if (ascii) chars = septets;
   size_t single = ascii ? 160 : 70, multi = ascii ? 153 : 67;
   return chars <= single ? 1 : static_cast<int>((chars + multi - 1) / multi);
 }

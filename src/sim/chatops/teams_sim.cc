@@ -7,6 +7,14 @@ void TeamsSim::Register(http::Router& router) {
     auto bad = net::HttpResponse{.status = 400,
                                  .content_type = "text/plain",
                                  .body = "Bad payload received by generic incoming webhook."};
+    // "The message size limit is 28 KB" (Teams incoming webhooks); connectors answer 413.
+    if (req.body.size() > 28 * 1024) {
+      return net::HttpResponse{.status = 413,
+                               .content_type = "text/plain",
+                               .body =
+                                   "Microsoft Teams endpoint returned HTTP error 413: the "
+                                   "message is larger than 28 KB."};
+    }
     auto v = json::Parse(req.body);
     if (!v || !v->is_object()) return bad;
     const auto& o = v->as_object();

@@ -193,6 +193,19 @@ Result<void> SqliteNotifyStore::SetContact(const Contact& ct) {
   });
 }
 
+Result<void> SqliteNotifyStore::RemoveContact(const std::string& email) {
+  return db_.WriteWith([&](Connection& c) -> Result<void> {
+    auto st = c.Prepare("DELETE FROM notify_contacts WHERE email = ?1");
+    if (!st) return std::unexpected(st.error());
+    if (auto ok = (*st)->Bind(1, email).Run(); !ok) return ok;
+    if (sqlite3_changes(c.raw()) != 1) {
+      return Fail(ErrorCode::kNotFound,
+                  "no contact for '" + email + "'; list them with `im notify contact list`");
+    }
+    return Ok();
+  });
+}
+
 Result<std::vector<Contact>> SqliteNotifyStore::ListContacts() {
   return ReadValue(db_, [](Connection& c) -> Result<std::vector<Contact>> {
     auto st = c.Prepare(

@@ -213,6 +213,7 @@ void SqliteStore::RunBatch(std::vector<Job*>& batch) {
   };
   if (auto ok = writer_->Run("BEGIN IMMEDIATE"); !ok) return fail_all(ok.error());
   SqliteTx tx(*writer_);
+  IncidentObserver* observed = nullptr;  // told once the batch committed
   for (Job* job : batch) {
     if (auto ok = writer_->Run("SAVEPOINT job"); !ok) {
       job->result = ok;
@@ -223,7 +224,10 @@ void SqliteStore::RunBatch(std::vector<Job*>& batch) {
     writer_->observed_writes = observer ? &writes : nullptr;
     job->result = (*job->fn)(tx);
     writer_->observed_writes = nullptr;
-    if (job->result && !writes.empty()) job->result = observer->OnIncidentWrites(tx, writes);
+    if (job->result && !writes.empty()) {
+      job->result = observer->OnIncidentWrites(tx, writes);
+      observed = observer;
+    }
     if (!job->result) (void)writer_->Run("ROLLBACK TO job");
     if (auto ok = writer_->Run("RELEASE job"); !ok && job->result) job->result = ok;
   }
@@ -232,7 +236,9 @@ void SqliteStore::RunBatch(std::vector<Job*>& batch) {
     for (Job* job : batch) {
       if (job->result) job->result = std::unexpected(ok.error());
     }
+    return;
   }
+  if (observed) observed->OnCommitted();
 }
 
 template <typename F>
