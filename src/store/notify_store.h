@@ -77,12 +77,7 @@ class NotifyStore {
 
   virtual Result<void> SetContact(const Contact& c) = 0;  // upsert by email
   virtual Result<std::vector<Contact>> ListContacts() = 0;
-  // kNotFound. A store that has not implemented it yet refuses (kFailedPrecondition).
-  virtual Result<void> RemoveContact(const std::string& email) {
-    return Fail(ErrorCode::kFailedPrecondition,
-                "this database cannot remove the contact of '" + email +
-                    "' yet; set its phone and Slack id to empty instead");
-  }
+  virtual Result<void> RemoveContact(const std::string& email) = 0;  // kNotFound
 
   // Active escalations whose next step is due at `now`, oldest first.
   virtual Result<std::vector<Escalation>> DueEscalations(Time now, int64_t limit) = 0;

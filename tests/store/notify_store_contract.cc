@@ -68,6 +68,12 @@ TEST_P(NotifyStoreContractTest, ContactsAreUpsertedByEmail) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->slack_user, "U1");
   EXPECT_FALSE(missing);
+  // Removed by email; removing one that is not there says so.
+  ASSERT_TRUE(s_.notify->RemoveContact("b@x.io"));
+  EXPECT_EQ(s_.notify->RemoveContact("b@x.io").error().code, ErrorCode::kNotFound);
+  all = s_.notify->ListContacts();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].email, "a@x.io");
 }
 
 TEST_P(NotifyStoreContractTest, EscalationsStartOnceAndComeDueInOrder) {

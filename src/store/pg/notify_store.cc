@@ -172,6 +172,18 @@ Result<void> PgNotifyStore::SetContact(const Contact& ct) {
   });
 }
 
+Result<void> PgNotifyStore::RemoveContact(const std::string& email) {
+  return db_.WriteWith([&](Connection& c) -> Result<void> {
+    auto r = c.Query("DELETE FROM notify_contacts WHERE email = $1", Params().Add(email));
+    if (!r) return std::unexpected(r.error());
+    if (r->affected() != 1) {
+      return Fail(ErrorCode::kNotFound,
+                  "no contact for '" + email + "'; list them with `im notify contact list`");
+    }
+    return Ok();
+  });
+}
+
 Result<std::vector<Contact>> PgNotifyStore::ListContacts() {
   return ReadValue(db_, [](Connection& c) -> Result<std::vector<Contact>> {
     auto r =

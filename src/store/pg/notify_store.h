@@ -34,6 +34,7 @@ class PgNotifyStore final : public NotifyStore {
   Result<std::vector<NotifyRule>> ListRules() override;
   Result<void> SetContact(const Contact& c) override;
   Result<std::vector<Contact>> ListContacts() override;
+  Result<void> RemoveContact(const std::string& email) override;
   Result<std::vector<Escalation>> DueEscalations(Time now, int64_t limit) override;
   Result<std::optional<Escalation>> GetEscalation(int64_t incident) override;
   Result<Claim> TakeClaim(const std::string& key, const std::string& owner, Time now,

@@ -194,6 +194,8 @@ Result<void> PgStore::Transact(const std::function<Result<void>(Tx&)>& fn) {
       if (result && !writes.empty()) result = observer->OnIncidentWrites(tx, writes);
       if (result) {
         result = c.Run("COMMIT");
+        // What the observer queued is visible to other connections now: wake its sender.
+        if (result && !writes.empty()) observer->OnCommitted();
       } else {
         (void)c.Run("ROLLBACK");
       }
