@@ -15,22 +15,11 @@ const path = require('path');
 const assert = require('assert/strict');
 
 const here = __dirname;
-const { skip, ensureModules, eventually, step, finish } = require('./harness');
-
-function findChromium() {
-  for (const p of [process.env.IM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
-    if (p && fs.existsSync(p)) return p;
-  }
-  return skip('chromium is not installed (scripts/setup.sh installs Debian\'s chromium)');
-}
+const { imBinary, findBrowser, ensureModules, eventually, step, finish } = require('./harness');
 
 async function main() {
-  const binary = process.env.IM_BINARY;
-  if (!binary || !fs.existsSync(binary)) {
-    console.error(`IM_BINARY must name the im binary (got '${binary}')`);
-    process.exit(1);
-  }
-  const chromiumPath = findChromium();
+  const binary = imBinary();
+  const chromiumPath = findBrowser([process.env.IM_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'], 'chromium');
   ensureModules(here);
   const { chromium } = require('playwright-core');
   const { default: AxeBuilder } = require('@axe-core/playwright');

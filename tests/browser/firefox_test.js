@@ -16,22 +16,11 @@ const path = require('path');
 const assert = require('assert/strict');
 
 const here = __dirname;
-const { skip, ensureModules, step, finish } = require('./harness');
-
-function findFirefox() {
-  for (const p of [process.env.IM_FIREFOX, '/usr/bin/firefox-esr', '/usr/bin/firefox']) {
-    if (p && fs.existsSync(p)) return p;
-  }
-  return skip('firefox is not installed (scripts/setup.sh installs Debian\'s firefox-esr)');
-}
+const { imBinary, findBrowser, ensureModules, step, finish } = require('./harness');
 
 async function main() {
-  const binary = process.env.IM_BINARY;
-  if (!binary || !fs.existsSync(binary)) {
-    console.error(`IM_BINARY must name the im binary (got '${binary}')`);
-    process.exit(1);
-  }
-  const firefoxPath = findFirefox();
+  const binary = imBinary();
+  const firefoxPath = findBrowser([process.env.IM_FIREFOX, '/usr/bin/firefox-esr', '/usr/bin/firefox'], 'firefox-esr');
   ensureModules(here);
   const puppeteer = require('puppeteer-core');
   const axeSource = require('axe-core').source;

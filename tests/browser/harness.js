@@ -19,6 +19,25 @@ function skip(why) {
   process.exit(SKIP);
 }
 
+// The im binary under test ($IM_BINARY, set by CMake); exits 1 when it is missing.
+function imBinary() {
+  const binary = process.env.IM_BINARY;
+  if (!binary || !fs.existsSync(binary)) {
+    console.error(`IM_BINARY must name the im binary (got '${binary}')`);
+    process.exit(1);
+  }
+  return binary;
+}
+
+// The first of `candidates` (an environment override, then Debian's paths) that exists, or a
+// skip naming the package that provides it.
+function findBrowser(candidates, pkg) {
+  for (const p of candidates) {
+    if (p && fs.existsSync(p)) return p;
+  }
+  return skip(`${pkg} is not installed (scripts/setup.sh installs Debian's ${pkg})`);
+}
+
 // `npm ci` in tests/browser when its lock file changed since the last install. (The browser
 // tests run one at a time: ctest's RUN_SERIAL.)
 function ensureModules(dir) {
@@ -70,4 +89,4 @@ function finish(out) {
   process.exit(failed.length ? 1 : 0);
 }
 
-module.exports = { skip, ensureModules, eventually, step, finish };
+module.exports = { skip, imBinary, findBrowser, ensureModules, eventually, step, finish };
