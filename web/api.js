@@ -40,7 +40,9 @@ export async function logout() {
 }
 
 export async function request(method, path, body, { signal } = {}) {
-  const headers = { Accept: 'application/json' };
+  // No Accept header: a GET must match the shell's `Link: rel=preload` request for the same
+  // URL (sent without one) for the browser to use the preloaded answer.
+  const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrf_token;
   let res;

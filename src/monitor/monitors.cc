@@ -1,5 +1,7 @@
 #include "monitor/monitors.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include "common/crypto.h"
@@ -284,6 +286,42 @@ Result<std::vector<MonitorView>> Monitors::List() {
     out.push_back(std::move(*v));
   }
   return out;
+}
+
+Result<MonitorPage> Monitors::Page(std::string_view status, std::string_view needle, size_t offset,
+                                   size_t limit) {
+  auto list = monitors_.ListMonitors();  // ordered by name
+  if (!list) return std::unexpected(list.error());
+  static constexpr std::string_view kOrder[] = {"down", "pending", "paused", "up"};
+  MonitorPage page;
+  for (auto st : kOrder) page.counts[std::string(st)] = 0;
+  // (rank, index into list) of each match: the status as MonitorViewJson shows it.
+  std::vector<std::pair<int, size_t>> match;
+  std::string name;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const auto& s = (*list)[i];
+    int rank = s.paused ? 2 : StateFromJson(s.state).down ? 0 : !s.last_check_at ? 1 : 3;
+    page.counts[std::string(kOrder[rank])]++;
+    if (!status.empty() && kOrder[rank] != status) continue;
+    if (!needle.empty()) {
+      name = s.name;
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name.find(needle) == std::string::npos) continue;
+    }
+    match.emplace_back(rank, i);
+  }
+  std::stable_sort(match.begin(), match.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  page.total = static_cast<int64_t>(match.size());
+  size_t from = std::min(match.size(), offset);
+  size_t to = limit > 0 ? std::min(match.size(), from + limit) : match.size();
+  page.monitors.reserve(to - from);
+  for (size_t i = from; i < to; ++i) {
+    auto v = View((*list)[match[i].second]);
+    if (!v) return std::unexpected(v.error());
+    page.monitors.push_back(std::move(*v));
+  }
+  return page;
 }
 
 Result<MonitorDetail> Monitors::Show(const std::string& name_or_id) {

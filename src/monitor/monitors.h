@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,13 @@ struct MonitorDetail {
   MonitorView view;
   std::vector<WindowStats> stats;
   std::vector<store::CheckRecord> recent;  // newest last, at most 10
+};
+
+// One page of the monitors that match a filter (MonitorsPage), problems first.
+struct MonitorPage {
+  std::vector<MonitorView> monitors;
+  std::map<std::string, int64_t> counts;  // by status ("up", "down", "paused", "pending"), over all
+  int64_t total = 0;                      // how many match
 };
 
 struct CheckReport {
@@ -67,6 +75,12 @@ class Monitors {
   Result<MonitorView> SetPaused(const std::string& name_or_id, bool paused);
   Result<void> Remove(const std::string& name_or_id);
   Result<std::vector<MonitorView>> List();
+  // The monitors with `status` (any when empty) whose name contains `needle` (lower case; any
+  // when empty), ordered down, pending, paused, up and then by name; from `offset`, at most
+  // `limit` (all when 0). Only the page's definitions are parsed: the statuses come from the
+  // stored state, so a page of 10,000 monitors costs little more than a page of 300.
+  Result<MonitorPage> Page(std::string_view status, std::string_view needle, size_t offset,
+                           size_t limit);
   Result<MonitorDetail> Show(const std::string& name_or_id);
   Result<store::StoredMonitor> Find(const std::string& name_or_id);
 

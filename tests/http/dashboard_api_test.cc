@@ -6,6 +6,7 @@
 #include <future>
 
 #include "app/server_app.h"
+#include "common/crypto.h"
 #include "common/json.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
@@ -224,9 +225,41 @@ TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
     EXPECT_NE(r->headers["content-type"].find("text/html"), std::string::npos);
     EXPECT_NE(r->body.find("/assets/app.js"), std::string::npos);
     EXPECT_NE(r->headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
-    EXPECT_EQ(r->headers["link"], "</assets/pages/" + module + ".js>; rel=modulepreload") << page;
+    EXPECT_EQ(r->headers["link"].rfind("</assets/pages/" + module + ".js>; rel=modulepreload", 0),
+              0u)
+        << page << ": " << r->headers["link"];
+    // The session is fetched alongside the scripts, on every page.
+    EXPECT_NE(
+        r->headers["link"].find("</api/v1/sessions/current>; rel=preload; as=fetch; crossorigin"),
+        std::string::npos)
+        << page;
     EXPECT_EQ(Fetch(port(), "GET", "/assets/pages/" + module + ".js")->status, 200) << module;
+    // The stylesheet is inline, allowed by its hash and nothing else.
+    auto from = r->body.find("<style>");
+    auto to = r->body.find("</style>");
+    ASSERT_NE(from, std::string::npos);
+    ASSERT_NE(to, std::string::npos);
+    const std::string css = r->body.substr(from + 7, to - from - 7);
+    EXPECT_NE(r->headers["content-security-policy"].find("style-src 'self' 'sha256-" +
+                                                         Base64Encode(Sha256(css)) + "';"),
+              std::string::npos)
+        << r->headers["content-security-policy"];
+    EXPECT_EQ(r->headers["content-security-policy"].find("unsafe-inline"), std::string::npos);
   }
+  // A page's first reads are preloaded with the URL its script builds (web/ui.js withQuery:
+  // the query's non-empty values in the script's order, form-encoded).
+  EXPECT_NE(Fetch(port(), "GET", "/incidents?service=a%20b&since=&status=open")
+                ->headers["link"]
+                .find("</api/v1/incidents?status=open&service=a+b&limit=100>; rel=preload"),
+            std::string::npos);
+  EXPECT_NE(Fetch(port(), "GET", "/monitors?page=2&status=down")
+                ->headers["link"]
+                .find("</api/v1/monitors?status=down&limit=300&offset=600>; rel=preload"),
+            std::string::npos);
+  EXPECT_NE(Fetch(port(), "GET", "/oncall")
+                ->headers["link"]
+                .find("</api/v1/oncall/hours?since=-30d>; rel=preload"),
+            std::string::npos);
   auto plain = Fetch(port(), "GET", "/assets/app.js");
   ASSERT_EQ(plain->status, 200);
   EXPECT_NE(plain->headers["content-type"].find("javascript"), std::string::npos);

@@ -16,11 +16,6 @@ using net::HttpResponse;
 // A definition that is JSON but wrong is 422 naming the field (docs/api.md, "Errors").
 HttpResponse MonApiInvalid(const Error& e) { return ErrorResponse(e); }
 
-// The status MonitorViewJson shows.
-std::string_view MonApiStatus(const monitor::MonitorView& v) {
-  return v.monitor.paused ? "paused" : v.state.down ? "down" : !v.last_check_at ? "pending" : "up";
-}
-
 Result<int64_t> MonApiWhole(const HttpRequest& req, const char* name, int64_t dflt, int64_t max) {
   auto text = req.Query(name);
   if (!text) return dflt;
@@ -51,44 +46,22 @@ HttpResponse ListMonitors(MonitorApiContext& ctx, const HttpRequest& req) {
   if (!offset) return ErrorResponse(offset.error());
   std::string needle(req.Query("q").value_or(""));
   for (auto& c : needle) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto list = ctx.monitors.List();
-  if (!list) return ErrorResponse(list.error());
   const bool paged = status || !needle.empty() || req.Query("limit") || req.Query("offset");
-  std::map<std::string, int64_t> counts{{"up", 0}, {"down", 0}, {"paused", 0}, {"pending", 0}};
-  std::vector<const monitor::MonitorView*> match;
-  for (const auto& v : *list) {
-    auto st = MonApiStatus(v);
-    counts[std::string(st)]++;
-    if (status && st != *status) continue;
-    if (!needle.empty()) {
-      std::string name = v.monitor.name;
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (name.find(needle) == std::string::npos) continue;
-    }
-    match.push_back(&v);
+  if (!paged) {
+    auto list = ctx.monitors.List();
+    if (!list) return ErrorResponse(list.error());
+    json::array a;
+    for (const auto& v : *list) a.push_back(monitor::MonitorViewJson(v));
+    return JsonResponse(200, json::object{{"monitors", std::move(a)}});
   }
-  if (paged) {
-    static constexpr std::string_view kOrder[] = {"down", "pending", "paused", "up"};
-    auto rank = [](std::string_view st) {
-      return std::find(std::begin(kOrder), std::end(kOrder), st) - std::begin(kOrder);
-    };
-    std::stable_sort(match.begin(), match.end(), [&](auto* a, auto* b) {
-      auto ra = rank(MonApiStatus(*a)), rb = rank(MonApiStatus(*b));
-      return ra != rb ? ra < rb : a->monitor.name < b->monitor.name;
-    });
-  }
+  auto page = ctx.monitors.Page(status.value_or(""), needle, static_cast<size_t>(*offset),
+                                static_cast<size_t>(*limit));
+  if (!page) return ErrorResponse(page.error());
   json::array a;
-  size_t from = std::min(match.size(), static_cast<size_t>(*offset));
-  size_t to =
-      *limit > 0 ? std::min(match.size(), from + static_cast<size_t>(*limit)) : match.size();
-  for (size_t i = from; i < to; ++i) a.push_back(monitor::MonitorViewJson(*match[i]));
-  json::object out{{"monitors", std::move(a)}};
-  if (paged) {
-    json::object c;
-    for (const auto& [k, n] : counts) c[k] = n;
-    out["counts"] = std::move(c);
-    out["total"] = static_cast<int64_t>(match.size());
-  }
+  for (const auto& v : page->monitors) a.push_back(monitor::MonitorViewJson(v));
+  json::object c;
+  for (const auto& [k, n] : page->counts) c[k] = n;
+  json::object out{{"monitors", std::move(a)}, {"counts", std::move(c)}, {"total", page->total}};
   return JsonResponse(200, out);
 }
 
