@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the pages: element building (text is always set as text, never
-// parsed as HTML), time formatting, and the status/severity badges.
+// parsed as HTML; the big lists are built as one HTML string where every value goes through
+// esc()), time formatting, and the status/severity badges.
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -63,6 +64,23 @@ export function fmtTime(iso, zone) {
 export function timeEl(iso, zone) {
   if (!iso) return '—';
   return h('time', { datetime: iso, title: iso }, fmtTime(iso, zone));
+}
+
+// Text for an HTML string: every value a page puts in markup goes through esc() (the markup
+// is parsed once for a whole list, far faster than building its thousands of elements).
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function esc(v) {
+  return String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+// timeEl() and badge() as HTML strings.
+export function timeHtml(iso, zone) {
+  if (!iso) return '—';
+  return `<time datetime="${esc(iso)}" title="${esc(iso)}">${esc(fmtTime(iso, zone))}</time>`;
+}
+
+export function badgeHtml(kind, value) {
+  return `<span class="badge ${esc(kind)}-${esc(String(value).toLowerCase())}">${esc(value)}</span>`;
 }
 
 export function fmtDuration(seconds) {

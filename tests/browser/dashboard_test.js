@@ -296,6 +296,31 @@ async function main() {
       await axe(b, 'monitors');
     });
 
+    await step('each page\'s first reads are the shell\'s preloads, each fetched once', async () => {
+      // The shell's Link header names the /api/v1 reads its page's script makes first; a URL
+      // that differed from the script's would be fetched twice (once unused).
+      const p = await ctxB.newPage();
+      try {
+        for (const url of ['/incidents?status=open&service=checkout&since=', `/incidents/${incidentId}`,
+          '/oncall?service=checkout&hours_since=-7d', '/dora?since=-90d&drill=1', '/monitors?page=0&status=down',
+          '/integrations']) {
+          const res = await p.goto(base + url);
+          await ready(p);
+          const preloads = [...(res.headers().link || '').matchAll(/<([^>]+)>; rel=preload; as=fetch/g)]
+            .map((m) => m[1]);
+          assert.ok(preloads.length >= 2, `${url}: preloads ${res.headers().link}`);
+          const entries = await p.evaluate(() => performance.getEntriesByType('resource')
+            .map((e) => ({ url: new URL(e.name).pathname + new URL(e.name).search, by: e.initiatorType })));
+          for (const u of preloads) {
+            const got = entries.filter((e) => e.url === u);
+            assert.deepEqual(got.map((e) => e.by), ['link'], `${url}: ${u} was fetched as ${JSON.stringify(got)}`);
+          }
+        }
+      } finally {
+        await p.close();
+      }
+    });
+
     await step('integrations page: connector health, test button', async () => {
       await a.goto(`${base}/integrations`);
       await ready(a);

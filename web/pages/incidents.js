@@ -2,7 +2,7 @@
 // /api/v1/events, and the form to declare one.
 import { get, post, watchIncidents, currentSession } from '../api.js';
 import {
-  h, clear, badge, timeEl, sourceName, errorBox, withQuery, select, input, toast,
+  h, clear, esc, badgeHtml, timeHtml, sourceName, errorBox, withQuery, select, input, toast,
 } from '../ui.js';
 
 const STATUSES = [['', 'Any status'], ['open,mitigated', 'Unresolved'], ['open', 'Open'],
@@ -43,16 +43,17 @@ function matches(i, q, teamServices) {
   return true;
 }
 
-function row(i) {
-  return h('tr', { id: `row-${i.id}`, dataset: { status: i.status } },
-    h('td', {}, h('a', { href: `/incidents/${i.id}` }, i.id)),
-    h('td', { class: 'title' }, i.title),
-    h('td', {}, badge('status', i.status)),
-    h('td', {}, badge('sev', i.severity)),
-    h('td', {}, i.services.join(', ')),
-    h('td', {}, sourceName(i.source)),
-    h('td', {}, badge('sla', slaState(i))),
-    h('td', {}, timeEl(i.created_at)));
+// One row as HTML (every value escaped): the list is parsed as one string.
+function rowHtml(i) {
+  return `<tr id="row-${esc(i.id)}" data-status="${esc(i.status)}">` +
+    `<td><a href="/incidents/${esc(i.id)}">${esc(i.id)}</a></td>` +
+    `<td class="title">${esc(i.title)}</td>` +
+    `<td>${badgeHtml('status', i.status)}</td>` +
+    `<td>${badgeHtml('sev', i.severity)}</td>` +
+    `<td>${esc(i.services.join(', '))}</td>` +
+    `<td>${esc(sourceName(i.source))}</td>` +
+    `<td>${badgeHtml('sla', slaState(i))}</td>` +
+    `<td>${timeHtml(i.created_at)}</td></tr>`;
 }
 
 function declareForm(onDeclared) {
@@ -116,9 +117,12 @@ export async function render(main, ctx) {
     ctx.navigate(withQuery('/incidents', fd), { replace: false });
   });
   const live = h('span', { class: 'live', id: 'live-state', 'aria-live': 'polite' }, 'connecting…');
-  main.append(h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), live), filters);
+  // The page is built apart and shown whole once its data is drawn: one layout, not one for
+  // the filters and another for the list.
+  const page = document.createDocumentFragment();
+  page.append(h('div', { class: 'page-head' }, h('h1', {}, 'Incidents'), live), filters);
   const declareSlot = h('div', { class: 'declare-slot' });
-  main.append(declareSlot);
+  page.append(declareSlot);
   const showDeclare = () => {
     if (currentSession()) {
       declareSlot.replaceWith(h('details', { class: 'declare-box' }, h('summary', {}, 'Declare an incident'),
@@ -137,7 +141,7 @@ export async function render(main, ctx) {
     tbody);
   const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' });
   const holder = h('div', { class: 'table-wrap' }, table);
-  main.append(holder, pager);
+  page.append(holder, pager);
 
   let data;
   let teamServices = new Set();
@@ -153,24 +157,24 @@ export async function render(main, ctx) {
     }
   } catch (err) {
     await ctx.session;
-    if (declareSlot.isConnected) showDeclare();
+    if (declareSlot.parentNode) showDeclare();
     holder.replaceWith(errorBox(err));
+    main.append(page);
     return null;
   }
   const byId = new Map(data.incidents.map((i) => [i.id, i]));
   const draw = () => {
-    clear(tbody);
     const rows = sortRows([...byId.values()], q.sort);
-    if (rows.length === 0) {
-      tbody.append(h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'No incidents match.')));
-    }
-    for (const i of rows) tbody.append(row(i));
+    tbody.innerHTML = rows.length
+      ? rows.map(rowHtml).join('')
+      : '<tr><td colspan="8" class="empty">No incidents match.</td></tr>';
   };
   draw();
   if (data.next_before) {
     pager.append(h('a', { href: withQuery('/incidents', { ...q, before: data.next_before }) }, 'Older incidents →'));
   }
   if (q.before) pager.prepend(h('a', { href: withQuery('/incidents', { ...q, before: '' }) }, '← Newest'), ' ');
+  main.append(page);
 
   return watchIncidents((inc) => {
     const had = byId.has(inc.id);

@@ -1,7 +1,9 @@
 // Monitors: a status grid (problems first, a page at a time, so 10,000 monitors stay quick),
 // one monitor's uptime and response times with its maintenance windows, and channel health.
 import { get } from '../api.js';
-import { h, errorBox, withQuery, select, input, timeEl, barChart, badge } from '../ui.js';
+import {
+  h, esc, errorBox, withQuery, select, input, timeHtml, barChart, badge,
+} from '../ui.js';
 
 const PAGE = 300;
 
@@ -40,7 +42,9 @@ export async function render(main, ctx) {
     e.preventDefault();
     ctx.navigate(withQuery('/monitors', Object.fromEntries(new FormData(form).entries())));
   });
-  main.append(h('h1', {}, 'Monitors'), form);
+  // Built apart and shown whole once the data is drawn (one layout).
+  const out = document.createDocumentFragment();
+  out.append(h('h1', {}, 'Monitors'), form);
   let list;
   let channels;
   let one = null;
@@ -53,29 +57,30 @@ export async function render(main, ctx) {
       q.monitor ? get(`/api/v1/monitors/${encodeURIComponent(q.monitor)}`).catch((e) => ({ error: e })) : null,
     ]);
   } catch (err) {
-    main.append(errorBox(err));
+    main.append(out, errorBox(err));
     return null;
   }
   const counts = list.counts;
-  main.append(h('div', { class: 'cards', id: 'monitor-counts' },
+  out.append(h('div', { class: 'cards', id: 'monitor-counts' },
     Object.entries(counts).map(([k, n]) => h('a', { class: 'card', href: withQuery('/monitors', { ...q, status: k, page: '' }) },
       h('h3', {}, k), h('p', { class: `big state-${k}`, 'data-count': k }, n)))));
-  if (one) main.append(one.error ? errorBox(one.error) : detail(one));
+  if (one) out.append(one.error ? errorBox(one.error) : detail(one));
 
   // The API pages and orders them (problems first): only this page is fetched.
   const page = Math.max(0, parseInt(q.page || '0', 10) || 0);
   const slice = list.monitors;
-  main.append(h('h2', {}, `Status (${list.total})`),
-    h('ul', { class: 'grid', id: 'monitor-grid', 'aria-label': 'Monitors by status' },
-      slice.map((m) => h('li', { class: `tile state-${m.status}` },
-        h('a', { class: 'name', href: withQuery('/monitors', { ...q, monitor: m.id }) }, m.name),
-        h('div', {}, m.status, m.last_check_at ? [' · ', timeEl(m.last_check_at)] : '')))));
+  // The tiles are parsed as one HTML string (every value escaped).
+  const grid = h('ul', { class: 'grid', id: 'monitor-grid', 'aria-label': 'Monitors by status' });
+  grid.innerHTML = slice.map((m) => `<li class="tile state-${esc(m.status)}">` +
+    `<a class="name" href="${esc(withQuery('/monitors', { ...q, monitor: m.id }))}">${esc(m.name)}</a>` +
+    `<div>${esc(m.status)}${m.last_check_at ? ` · ${timeHtml(m.last_check_at)}` : ''}</div></li>`).join('');
+  out.append(h('h2', {}, `Status (${list.total})`), grid);
   const pager = h('nav', { class: 'pager', 'aria-label': 'Monitor pages' });
   if (page > 0) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page - 1 }) }, '← Previous'), ' ');
   if ((page + 1) * PAGE < list.total) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page + 1 }) }, 'Next →'));
-  main.append(pager);
+  out.append(pager);
 
-  main.append(h('h2', {}, 'Notification channels'),
+  out.append(h('h2', {}, 'Notification channels'),
     h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'channels' },
       h('thead', {}, h('tr', {}, ['Channel', 'Type', 'Health', 'Pending', 'Parked', 'Sent 24h', 'Last error'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, channels.channels.length ? channels.channels.map((c) => {
@@ -85,5 +90,6 @@ export async function render(main, ctx) {
           h('td', {}, hl.pending ?? '—'), h('td', {}, hl.parked ?? '—'), h('td', {}, hl.sent_24h ?? '—'),
           h('td', {}, hl.last_error || ''));
       }) : h('tr', {}, h('td', { colspan: 7, class: 'empty' }, 'No channels.'))))));
+  main.append(out);
   return null;
 }

@@ -3,7 +3,9 @@
 // schedule's (switchable, DST-exact: days are cut at local midnight), gaps highlighted, and
 // on-call hours per engineer for a period.
 import { get } from '../api.js';
-import { h, errorBox, withQuery, select, input, timeEl, fmtTime } from '../ui.js';
+import {
+  h, esc, errorBox, withQuery, select, input, timeEl, timeHtml, fmtTime,
+} from '../ui.js';
 
 // The browser's own zone, asked for when first needed (not while the module loads).
 const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -92,17 +94,57 @@ function calendar(schedule, shifts, q, zone) {
   return { ds, since, until, view, start, count };
 }
 
+// A window in UTC that holds the calendar's, whatever the zone (offsets are within ±14 h):
+// the shifts are asked for before the zone's days are worked out (the first Intl formatter
+// costs tens of milliseconds), and cut to the calendar's window when they arrive.
+function wideWindow(q) {
+  const view = q.view === 'month' ? 'month' : 'week';
+  const day = 86400000;
+  let lo;
+  let hi;
+  if (q.start) {
+    const [y, m, d] = q.start.split('-').map(Number);
+    lo = hi = Date.UTC(y, m - 1, d);
+  } else {
+    const now = new Date();
+    const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    lo = today - day;
+    hi = today + day;
+  }
+  if (view === 'week') return { since: lo - day, until: hi + 8 * day };
+  const a = new Date(lo);
+  const b = new Date(hi);
+  return {
+    since: Date.UTC(a.getUTCFullYear(), a.getUTCMonth(), 1) - day,
+    until: Date.UTC(b.getUTCFullYear(), b.getUTCMonth() + 1, 1) + day,
+  };
+}
+
 async function scheduleSection(q, ctx, schedulesP) {
   const schedules = await schedulesP;
   const list = schedules.schedules || [];
   if (!list.length) return h('p', { class: 'muted' }, 'No schedules.');
   const id = q.schedule || list[0].id;
   const sched = list.find((s) => String(s.id) === String(id)) || list[0];
+  const wide = wideWindow(q);
+  const shiftsP = Number.isNaN(wide.since) || Number.isNaN(wide.until) ? null
+    : get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
+      since: new Date(wide.since).toISOString(), until: new Date(wide.until).toISOString(),
+    }));
+  if (shiftsP) shiftsP.catch(() => {});
   const zone = q.zone === 'viewer' ? viewerZone() : (sched.time_zone || 'UTC');
   const cal = calendar(sched, null, q, zone);
-  const r = await get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
+  const inside = cal.since >= wide.since && cal.until <= wide.until;
+  // A start the wide window does not hold (a malformed ?start=) asks for the exact window.
+  const r = await (inside ? shiftsP : get(withQuery(`/api/v1/schedules/${encodeURIComponent(sched.id)}/shifts`, {
     since: new Date(cal.since).toISOString(), until: new Date(cal.until).toISOString(),
-  }));
+  })));
+  r.shifts = r.shifts.filter((s) => Date.parse(s.end) > cal.since && Date.parse(s.start) < cal.until)
+    .map((s) => ({
+      user: s.user,
+      start: new Date(Math.max(Date.parse(s.start), cal.since)).toISOString(),
+      end: new Date(Math.min(Date.parse(s.end), cal.until)).toISOString(),
+    }));
   const all = withGaps(r.shifts, cal.since, cal.until);
   const form = h('form', { class: 'filters', 'aria-label': 'Schedule view' },
     select('schedule', 'Schedule', list.map((s) => [String(s.id), s.name]), String(sched.id)),
@@ -144,9 +186,21 @@ function showAll(count, q, param, noun) {
     h('a', { href: withQuery('/oncall', { ...q, [param]: 'all' }), id: `all-${param}` }, `Show all ${count}`));
 }
 
+// A table whose rows are one HTML string (every value escaped).
+function tableHtml(id, heads, rowsHtml) {
+  const table = h('table', { class: 'list', id },
+    h('thead', {}, h('tr', {}, heads.map((c) => h('th', { scope: 'col' }, c)))));
+  const tbody = h('tbody');
+  tbody.innerHTML = rowsHtml;
+  table.append(tbody);
+  return h('div', { class: 'table-wrap' }, table);
+}
+
 export async function render(main, ctx) {
   const q = ctx.query;
-  main.append(h('h1', {}, 'On-call'));
+  // Built apart and shown whole once every section is drawn (one layout).
+  const page = document.createDocumentFragment();
+  page.append(h('h1', {}, 'On-call'));
   // Every request at once; each section waits only for its own.
   const nowP = get('/api/v1/oncall');
   const schedulesP = get('/api/v1/schedules');
@@ -157,18 +211,17 @@ export async function render(main, ctx) {
   const sectionP = scheduleSection(q, ctx, schedulesP).catch((err) => errorBox(err));
   try {
     const now = await nowP;
-    main.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-now' },
-        h('thead', {}, h('tr', {}, ['Schedule', 'On call now', 'Until', 'Next', 'From'].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', {}, firstRows(now.oncalls, q.now).map((o) => h('tr', {},
-          h('td', {}, h('a', { href: withQuery('/oncall', { ...q, schedule: o.schedule.id }) }, o.schedule.name)),
-          h('td', {}, o.current ? o.current.user : h('span', { class: 'badge sla-breached' }, 'nobody')),
-          h('td', {}, o.current ? timeEl(o.current.end) : '—'),
-          h('td', {}, o.next ? (o.next.to || 'nobody') : '—'),
-          h('td', {}, o.next ? timeEl(o.next.at) : '—')))))),
+    page.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
+      tableHtml('oncall-now', ['Schedule', 'On call now', 'Until', 'Next', 'From'],
+        firstRows(now.oncalls, q.now).map((o) => '<tr>' +
+          `<td><a href="${esc(withQuery('/oncall', { ...q, schedule: o.schedule.id }))}">${esc(o.schedule.name)}</a></td>` +
+          `<td>${o.current ? esc(o.current.user) : '<span class="badge sla-breached">nobody</span>'}</td>` +
+          `<td>${o.current ? timeHtml(o.current.end) : '—'}</td>` +
+          `<td>${o.next ? esc(o.next.to || 'nobody') : '—'}</td>` +
+          `<td>${o.next ? timeHtml(o.next.at) : '—'}</td></tr>`).join('')),
       showAll(now.oncalls.length, q, 'now', 'schedules')));
   } catch (err) {
-    main.append(errorBox(err));
+    page.append(errorBox(err));
   }
   const svcForm = h('form', { class: 'filters', 'aria-label': 'On call for a service' },
     input('service', 'Service', q.service, { autocomplete: 'off' }),
@@ -189,8 +242,7 @@ export async function render(main, ctx) {
       svc.append(errorBox(err));
     }
   }
-  main.append(svc);
-  main.append(await sectionP);
+  page.append(svc, await sectionP);
   const hForm = h('form', { class: 'filters', 'aria-label': 'Hours period' },
     input('hours_since', 'Since', q.hours_since || '-30d', { autocomplete: 'off' }),
     input('hours_until', 'Until', q.hours_until || '', { autocomplete: 'off' }),
@@ -202,15 +254,15 @@ export async function render(main, ctx) {
   const hours = h('section', { 'aria-labelledby': 'hours-h' }, h('h2', { id: 'hours-h' }, 'On-call hours per engineer'), hForm);
   try {
     const r = await hoursP;
-    hours.append(h('div', { class: 'table-wrap' }, h('table', { class: 'list', id: 'oncall-hours' },
-      h('thead', {}, h('tr', {}, ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, firstRows(byLoad(r.engineers), q.hours).map((e) => h('tr', {}, h('td', {}, e.email),
-        h('td', {}, e.business_hours.toFixed(1)), h('td', {}, e.evening_hours.toFixed(1)),
-        h('td', {}, e.night_weekend_hours.toFixed(1)), h('td', {}, e.total_hours.toFixed(1))))))),
+    hours.append(tableHtml('oncall-hours', ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'],
+      firstRows(byLoad(r.engineers), q.hours).map((e) => `<tr><td>${esc(e.email)}</td>` +
+        `<td>${e.business_hours.toFixed(1)}</td><td>${e.evening_hours.toFixed(1)}</td>` +
+        `<td>${e.night_weekend_hours.toFixed(1)}</td><td>${e.total_hours.toFixed(1)}</td></tr>`).join('')),
     showAll(r.engineers.length, q, 'hours', 'engineers'));
   } catch (err) {
     hours.append(errorBox(err));
   }
-  main.append(hours);
+  page.append(hours);
+  main.append(page);
   return null;
 }

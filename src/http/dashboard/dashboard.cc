@@ -79,7 +79,11 @@ std::string DashWithQuery(std::string path,
 // URL that differs from the script's is fetched twice, nothing worse; the browser test checks
 // that they match.
 std::vector<std::string> DashPagePreloads(std::string_view module, const net::HttpRequest& req) {
-  auto q = [&](const char* name) { return req.Query(name).value_or(""); };
+  // The last value of a repeated parameter, as the page's Object.fromEntries(URLSearchParams).
+  auto q = [&](const char* name) {
+    auto all = req.QueryAll(name);
+    return all.empty() ? std::string() : all.back();
+  };
   auto or_default = [&](const char* name, const char* dflt) {
     auto v = q(name);
     return v.empty() ? std::string(dflt) : v;
