@@ -304,7 +304,7 @@ Result<CopyResult> CopyDatabase(std::string_view from, std::string_view to,
   if (!dst) return std::unexpected(dst.error());
   pg::Connection& c = **dst;
   if (auto ok = pg::Migrate(c); !ok) return std::unexpected(ok.error());
-  CopyResult result{.schema_version = pg::LatestSchemaVersion()};
+  CopyResult result{.schema_version = pg::LatestSchemaVersion(), .target = pg::RedactUrl(to)};
   if (pg::LatestSchemaVersion() != sqlite::LatestSchemaVersion()) {
     return Fail(ErrorCode::kInternal, "this im's SQLite and PostgreSQL schemas differ; a bug");
   }
