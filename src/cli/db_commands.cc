@@ -4,7 +4,6 @@
 
 #include "cli/context.h"
 #include "store/copy.h"
-#include "store/pg/connection.h"
 
 namespace im::cli {
 namespace {
@@ -24,7 +23,7 @@ std::string Hex(uint64_t v) {
 int RunMigrateFromSqlite(GlobalOptions& g, const MigrateOptions& o) {
   auto result = store::CopyDatabase("sqlite:" + o.from + "/im.db", o.to, {.replace = o.replace});
   if (!result) return ReportError(result.error());
-  const std::string to = store::pg::RedactUrl(o.to);
+  const std::string& to = result->target;
   if (g.json) {
     json::array tables;
     for (const auto& t : result->tables) {

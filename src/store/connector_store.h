@@ -162,7 +162,7 @@ class ConnectorStore {
       const std::optional<WebhookEventRecord>& event,
       const std::function<Result<ProviderUpdate>(const LinkedIncident&)>& decide) = 0;
   // The same without waiting (webhooks): `done` gets the result once it is durable. `decide`
-  // and `done` run on the store's writer thread, so `done` must only hand the result on, and
+  // and `done` may run on a thread of the store's, so `done` must only hand the result on, and
   // neither may wait for the store.
   virtual void ApplyProviderIncidentAsync(
       std::string connector, std::string external_id, std::optional<WebhookEventRecord> event,
@@ -184,7 +184,7 @@ class ConnectorStore {
 
   // Records a webhook event that updates no incident, as ApplyProviderIncidentAsync records
   // one (a duplicate id is kAlreadyExists; counted; its refetch queued), and saves `entries` to
-  // the directory, in one transaction, without waiting: `done` runs on the writer thread.
+  // the directory, in one transaction, without waiting: `done` may run on a thread of the store's.
   virtual void RecordEventAsync(std::string connector, WebhookEventRecord event,
                                 std::vector<DirectoryEntry> entries,
                                 std::function<void(Result<void>)> done) = 0;

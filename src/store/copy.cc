@@ -304,7 +304,7 @@ Result<CopyResult> CopyDatabase(std::string_view from, std::string_view to,
   if (!dst) return std::unexpected(dst.error());
   pg::Connection& c = **dst;
   if (auto ok = pg::Migrate(c); !ok) return std::unexpected(ok.error());
-  CopyResult result{.schema_version = pg::LatestSchemaVersion()};
+  CopyResult result{.schema_version = pg::LatestSchemaVersion(), .target = pg::RedactUrl(to)};
   if (pg::LatestSchemaVersion() != sqlite::LatestSchemaVersion()) {
     return Fail(ErrorCode::kInternal, "this im's SQLite and PostgreSQL schemas differ; a bug");
   }
@@ -340,17 +340,8 @@ Result<CopyResult> CopyDatabase(std::string_view from, std::string_view to,
     if (auto ok = c.Run("TRUNCATE " + all + " RESTART IDENTITY"); !ok) {
       return std::unexpected(ok.error());
     }
-    // The rows come with what the trigger would set (synced_with): keep them as they are.
-    if (auto ok = c.Run("ALTER TABLE connector_links DISABLE TRIGGER connector_links_synced_with");
-        !ok) {
-      return std::unexpected(ok.error());
-    }
     for (const auto& t : CopiedTables()) {
       if (auto ok = CopyRows(db, c, t, columns[t]); !ok) return std::unexpected(ok.error());
-    }
-    if (auto ok = c.Run("ALTER TABLE connector_links ENABLE TRIGGER connector_links_synced_with");
-        !ok) {
-      return std::unexpected(ok.error());
     }
     for (const auto& [table, column] : IdentityColumns()) {
       auto counter = SqliteSequence(db, table);

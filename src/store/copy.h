@@ -28,6 +28,7 @@ struct CopyResult {
   bool copied = false;
   int schema_version = 0;
   std::vector<TableCopy> tables;  // as found on both, after the copy
+  std::string target;             // `to` with its password left out, for messages
 };
 
 // Copies the database at `from` (sqlite:PATH, which must exist; it is upgraded to this im's

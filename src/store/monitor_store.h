@@ -107,7 +107,7 @@ class MonitorStore {
   virtual Result<int64_t> ApplyEvent(
       const std::string& routing_key, const std::string& dedup_key,
       const std::function<Result<int64_t>(int64_t open_incident, Tx&)>& apply) = 0;
-  // The same without waiting: `apply` and `done` run on the store's writer thread, `done` once
+  // The same without waiting: `apply` and `done` may run on a thread of the store's, `done` once
   // the change is durable (or failed); `done` must only hand the result on.
   virtual void ApplyEventAsync(std::string routing_key, std::string dedup_key,
                                std::function<Result<int64_t>(int64_t open_incident, Tx&)> apply,

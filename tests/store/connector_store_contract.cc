@@ -514,5 +514,70 @@ TEST_P(ConnectorStoreContractTest, LinksAreMadeOnceAndUnresolvedOnesListed) {
   EXPECT_EQ(*open, (std::vector<std::pair<std::string, int64_t>>{{"P1", n}, {"P2", n}}));
 }
 
+// The connector an incident is synced with (whose SLA mapping applies) is the first one linked
+// to it, however the link was made; a later link changes nothing.
+TEST_P(ConnectorStoreContractTest, TheFirstLinkedConnectorIsWhatAnIncidentIsSyncedWith) {
+  ASSERT_TRUE(connectors().Add(Connector("pd-b", true)));
+  ASSERT_TRUE(connectors().Add(Connector("pd-a", true)));
+  int64_t declared = DeclareHere(main(), "Declared in im");
+  EXPECT_EQ(main().GetIncident(declared)->synced_with, "");
+  ASSERT_TRUE(connectors().LinkIncident("pd-b", "P1", declared, {}));
+  ASSERT_TRUE(connectors().LinkIncident("pd-a", "P2", declared, {}));
+  EXPECT_EQ(main().GetIncident(declared)->synced_with, "pd-b");
+
+  auto imported = connectors().ApplyProviderIncident("pd-a", "P3", std::nullopt,
+                                                     Set(ProviderIncident("From pd-a")));
+  ASSERT_TRUE(imported) << imported.error().message;
+  EXPECT_EQ(main().GetIncident(*imported)->synced_with, "pd-a");
+  ASSERT_TRUE(connectors().LinkIncident("pd-b", "P4", *imported, {}));
+  ASSERT_TRUE(connectors().ApplyProviderIncident("pd-a", "P3", std::nullopt,
+                                                 Set(ProviderIncident("From pd-a, again"))));
+  EXPECT_EQ(main().GetIncident(*imported)->synced_with, "pd-a");
+}
+
+// What im sent a connector about a linked incident is read back, in queue order, with the
+// text each change carried, so the provider's log of it is known as our own echo.
+TEST_P(ConnectorStoreContractTest, AnUpdateSeesTheChangesImSentForTheIncident) {
+  ASSERT_TRUE(connectors().Add(Connector("pd", true)));
+  auto imported = connectors().ApplyProviderIncident("pd", "P1", std::nullopt,
+                                                     Set(ProviderIncident("From PagerDuty")));
+  ASSERT_TRUE(imported);
+  auto enqueue = [&](std::string_view kind, std::string payload, Time at) {
+    return main().Transact([&](Tx& tx) -> Result<void> {
+      auto q = tx.EnqueueOutbound(*imported, kind, payload, at);
+      if (!q) return std::unexpected(q.error());
+      return Ok();
+    });
+  };
+  ASSERT_TRUE(enqueue("acknowledge", R"({"actor":"a@b.co","note":"on it"})", kC0 + 1min));
+  ASSERT_TRUE(enqueue("note", R"({"text":"rolled back"})", kC0 + 2min));
+  ASSERT_TRUE(enqueue("resolve", R"({"actor":"a@b.co"})", kC0 + 3min));
+  ASSERT_TRUE(enqueue("note", "not json", kC0 + 4min));
+  auto pending = connectors().ListOutbound("pd", "pending", 10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 4u);
+  ASSERT_TRUE(connectors().FinishOutbound((*pending)[0].seq, "sent", 1, kC0, "", kC0 + 5min));
+  ASSERT_TRUE(connectors().FinishOutbound((*pending)[3].seq, "parked", 1, kC0, "400", kC0 + 5min));
+
+  std::vector<SentChange> seen;
+  ASSERT_TRUE(connectors().ApplyProviderIncident(
+      "pd", "P1", std::nullopt, [&](const LinkedIncident& linked) -> Result<ProviderUpdate> {
+        auto sent = linked.sent_changes();
+        if (!sent) return std::unexpected(sent.error());
+        seen = *sent;
+        return ProviderUpdate{.skip = true};
+      }));
+  ASSERT_EQ(seen.size(), 3u);  // the parked one was never sent
+  EXPECT_EQ(seen[0].kind, "acknowledge");
+  EXPECT_EQ(seen[0].text, "on it");
+  EXPECT_EQ(seen[0].queued_at, kC0 + 1min);
+  EXPECT_EQ(seen[0].sent_at, kC0 + 5min);
+  EXPECT_EQ(seen[1].kind, "note");
+  EXPECT_EQ(seen[1].text, "rolled back");
+  EXPECT_EQ(seen[1].sent_at, Time::max());  // still waiting
+  EXPECT_EQ(seen[2].kind, "resolve");
+  EXPECT_EQ(seen[2].text, "");
+}
+
 }  // namespace
 }  // namespace im::store::testing

@@ -1,5 +1,7 @@
 #include "store/pg/connector_store.h"
 
+#include "store/outbox_payload.h"
+
 #include "common/time.h"
 #include "store/pg/rows.h"
 
@@ -70,6 +72,14 @@ Result<void> QueueRefetchRow(Connection& c, const std::string& connector,
           .Add(ToUnixMicros(event.received_at)));
 }
 
+// The first connector linked to an incident is the one it is synced with (whose SLA mapping
+// applies, docs/pagerduty.md "SLA alignment"); a later link changes nothing. Called in the
+// transaction that makes each link.
+Result<void> MarkSyncedWith(Connection& c, const std::string& connector, int64_t incident) {
+  return c.Run("UPDATE incidents SET synced_with = $1 WHERE number = $2 AND synced_with = ''",
+               Params().Add(connector).Add(incident));
+}
+
 // Reads the incident linked to `external_id`, asks `decide`, and stores its answer (with the
 // refetch it asks for, when `event` is given).
 Result<void> ApplyLinkedRow(
@@ -95,8 +105,7 @@ Result<void> ApplyLinkedRow(
     linked.incident = *incident;
     linked.sent_changes = [&c, &connector, number]() -> Result<std::vector<SentChange>> {
       auto r = c.Query(
-          "SELECT kind, created_at, done_at, coalesce(payload::jsonb ->> 'text', "
-          "payload::jsonb ->> 'note', ''), state = 'pending' FROM connector_outbox "
+          "SELECT kind, created_at, done_at, payload, state = 'pending' FROM connector_outbox "
           "WHERE incident = $1 AND connector = $2 AND state IN ('sent', 'pending') ORDER BY seq",
           Params().Add(number).Add(connector));
       if (!r) return std::unexpected(r.error());
@@ -107,7 +116,7 @@ Result<void> ApplyLinkedRow(
         out.push_back({.kind = r->Text(i, 0),
                        .queued_at = queued,
                        .sent_at = pending ? Time::max() : r->OptTime(i, 2).value_or(queued),
-                       .text = r->Text(i, 3)});
+                       .text = SentChangeText(r->Text(i, 3))});
       }
       return out;
     };
@@ -135,12 +144,16 @@ Result<void> ApplyLinkedRow(
     number = *n;
   }
   if (auto r = InsertTimelineRows(c, number, update->entries); !r) return r;
-  return c.Run(
-      "INSERT INTO connector_links (connector, external_id, incident, last_event_at) "
-      "VALUES ($1, $2, $3, $4) ON CONFLICT (connector, external_id) DO UPDATE SET "
-      "last_event_at = greatest(coalesce(connector_links.last_event_at, 0), "
-      "coalesce(excluded.last_event_at, 0))",
-      Params().Add(connector).Add(external_id).Add(number).Add(ConnMicros(update->event_at)));
+  if (auto r = c.Run(
+          "INSERT INTO connector_links (connector, external_id, incident, last_event_at) "
+          "VALUES ($1, $2, $3, $4) ON CONFLICT (connector, external_id) DO UPDATE SET "
+          "last_event_at = greatest(coalesce(connector_links.last_event_at, 0), "
+          "coalesce(excluded.last_event_at, 0))",
+          Params().Add(connector).Add(external_id).Add(number).Add(ConnMicros(update->event_at)));
+      !r) {
+    return r;
+  }
+  return MarkSyncedWith(c, connector, number);
 }
 
 // One webhook event recorded in the open transaction (a duplicate is kAlreadyExists), counted,
@@ -659,6 +672,7 @@ Result<void> PgConnectorStore::LinkIncident(const std::string& connector,
         Params().Add(connector).Add(external_id).Add(incident));
     if (!r) return std::unexpected(r.error());
     if (r->affected() == 0) return Ok();  // linked before: nothing to add
+    if (auto ok = MarkSyncedWith(c, connector, incident); !ok) return ok;
     return InsertTimelineRows(c, incident, entries);
   });
 }

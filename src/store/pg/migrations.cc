@@ -339,6 +339,12 @@ CREATE TABLE notify_ack_links (
   used_at  BIGINT NOT NULL
 );
 )sql"},
+      // 14: the connector an incident is synced with is set by the connector store's code in
+      // the transaction that links it, on both backends, no longer by a trigger.
+      {14, R"sql(
+DROP TRIGGER connector_links_synced_with ON connector_links;
+DROP FUNCTION connector_links_synced_with();
+)sql"},
   };
   return kMigrations;
 }

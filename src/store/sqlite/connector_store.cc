@@ -1,5 +1,7 @@
 #include "store/sqlite/connector_store.h"
 
+#include "store/outbox_payload.h"
+
 #include "common/time.h"
 #include "store/sqlite/rows.h"
 
@@ -48,6 +50,16 @@ Result<OutboundOf> ReadOutbound(Connection& conn, const std::string& connector, 
   return OutboundOf{.created_here = (*st)->Int(0) > 0, .pending = (*st)->Int(1)};
 }
 
+// The first connector linked to an incident is the one it is synced with (whose SLA mapping
+// applies, docs/pagerduty.md "SLA alignment"); a later link changes nothing. Called in the
+// transaction that makes each link.
+Result<void> MarkSyncedWith(Connection& conn, const std::string& connector, int64_t incident) {
+  auto st =
+      conn.Prepare("UPDATE incidents SET synced_with = ?1 WHERE number = ?2 AND synced_with = ''");
+  if (!st) return std::unexpected(st.error());
+  return (*st)->Bind(1, connector).Bind(2, incident).Run();
+}
+
 // Queues a fetch of provider incident `external_id`, asked by `event` (see Refetch).
 Result<void> QueueRefetch(Connection& conn, const std::string& connector,
                           const std::string& external_id, const WebhookEventRecord& event) {
@@ -92,9 +104,8 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
     linked.incident = *incident;
     linked.sent_changes = [&conn, &connector, number]() -> Result<std::vector<SentChange>> {
       auto st = conn.Prepare(
-          "SELECT kind, created_at, done_at, coalesce(json_extract(payload, '$.text'), "
-          "json_extract(payload, '$.note'), ''), state = 'pending' FROM connector_outbox "
-          "WHERE incident = ?1 AND connector = ?2 AND state IN ('sent', 'pending')");
+          "SELECT kind, created_at, done_at, payload, state = 'pending' FROM connector_outbox "
+          "WHERE incident = ?1 AND connector = ?2 AND state IN ('sent', 'pending') ORDER BY seq");
       if (!st) return std::unexpected(st.error());
       (*st)->Bind(1, number).Bind(2, connector);
       std::vector<SentChange> out;
@@ -104,7 +115,7 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
         out.push_back({.kind = r.Text(0),
                        .queued_at = queued,
                        .sent_at = pending ? Time::max() : OptTime(r, 2).value_or(queued),
-                       .text = r.Text(3)});
+                       .text = SentChangeText(r.Text(3))});
       });
       if (!ok) return std::unexpected(ok.error());
       return out;
@@ -139,12 +150,14 @@ Result<void> ApplyLinked(Connection& conn, const std::string& connector,
       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (connector, external_id) DO UPDATE SET "
       "last_event_at = max(coalesce(last_event_at, 0), coalesce(excluded.last_event_at, 0))");
   if (!link) return std::unexpected(link.error());
-  return (*link)
-      ->Bind(1, connector)
-      .Bind(2, external_id)
-      .Bind(3, number)
-      .Bind(4, Micros(update->event_at))
-      .Run();
+  auto linked_now = (*link)
+                        ->Bind(1, connector)
+                        .Bind(2, external_id)
+                        .Bind(3, number)
+                        .Bind(4, Micros(update->event_at))
+                        .Run();
+  if (!linked_now) return linked_now;
+  return MarkSyncedWith(conn, connector, number);
 }
 
 // One webhook event recorded in the open write transaction (a duplicate is kAlreadyExists),
@@ -746,6 +759,7 @@ Result<void> SqliteConnectorStore::LinkIncident(const std::string& connector,
       return r;
     }
     if (sqlite3_changes(conn.raw()) == 0) return Ok();  // linked before: nothing to add
+    if (auto r = MarkSyncedWith(conn, connector, incident); !r) return r;
     return InsertTimelineRows(conn, incident, entries);
   });
 }

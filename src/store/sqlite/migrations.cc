@@ -395,6 +395,11 @@ CREATE TABLE notify_ack_links (
   used_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 14: the connector an incident is synced with is set by the connector store's code in
+      // the transaction that links it, as on PostgreSQL, no longer by a trigger.
+      R"sql(
+DROP TRIGGER connector_links_synced_with;
+)sql",
   };
   return kMigrations;
 }
