@@ -5,7 +5,7 @@ import {
   h, esc, errorBox, withQuery, select, input, timeHtml, barChart, badge,
 } from '../ui.js';
 
-const PAGE = 300;
+const PAGE = 120;
 
 function detail(m) {
   const stats = m.stats || {};

@@ -121,15 +121,25 @@ HttpResponse SavePolicy(ApiContext& ctx, const HttpRequest& req) {
 
 void AddOncallRoutes(Router& router, ApiContext& ctx) {
   const RouteOptions write{.blocking = true};
-  router.Add("GET", "/api/v1/oncall", [&](const HttpRequest& r) { return OnCallNow(ctx, r); });
-  router.Add("GET", "/api/v1/oncall/hours", [&](const HttpRequest& r) { return Hours(ctx, r); });
-  router.Add("GET", "/api/v1/schedules", [&](const HttpRequest&) {
-    auto all = ctx.schedules.ListSchedules();
-    if (!all) return ErrorResponse(all.error());
-    json::array items;
-    for (const auto& s : *all) items.push_back(engine::StoredScheduleToJson(s));
-    return JsonResponse(200, json::object{{"schedules", std::move(items)}});
-  });
+  // Who is on call and the hours, over every schedule, run on the worker pool: inline, they
+  // would hold a network thread, and the dashboard's scripts, fetched alongside them
+  // (docs/dashboard.md), would wait behind them.
+  const RouteOptions list_read{.blocking = true};
+  router.Add(
+      "GET", "/api/v1/oncall", [&](const HttpRequest& r) { return OnCallNow(ctx, r); }, list_read);
+  router.Add(
+      "GET", "/api/v1/oncall/hours", [&](const HttpRequest& r) { return Hours(ctx, r); },
+      list_read);
+  router.Add(
+      "GET", "/api/v1/schedules",
+      [&](const HttpRequest&) {
+        auto all = ctx.schedules.ListSchedules();
+        if (!all) return ErrorResponse(all.error());
+        json::array items;
+        for (const auto& s : *all) items.push_back(engine::StoredScheduleToJson(s));
+        return JsonResponse(200, json::object{{"schedules", std::move(items)}});
+      },
+      list_read);
   router.Add("GET", "/api/v1/schedules/{id}", [&](const HttpRequest& r) {
     auto s = ctx.schedules.GetSchedule(r.Param("id"));
     if (!s) return ErrorResponse(s.error());
