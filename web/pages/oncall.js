@@ -4,33 +4,34 @@
 // on-call hours per engineer for a period.
 import { get } from '../api.js';
 import {
-  h, esc, errorBox, withQuery, select, input, timeEl, timeHtml, fmtTime,
+  h, esc, errorBox, withQuery, select, input, timeEl, timeHtml,
 } from '../ui.js';
 
 // The browser's own zone, asked for when first needed (not while the module loads).
 const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-// Making an Intl.DateTimeFormat costs far more than using one: one per zone and kind.
+// One Intl.DateTimeFormat per zone, for an instant's wall-clock parts there: making one costs
+// far more than using it (tens of milliseconds for the first), and the zone-name formatter
+// of ui.js fmtTime(iso, zone) costs most of all, so days, hours and titles all come from this.
 const formats = new Map();
-function fmt(kind, zone, options) {
-  const key = `${kind}|${zone}`;
-  let f = formats.get(key);
+function wall(ms, zone) {
+  let f = formats.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat(kind === 'hm' || kind === 'label' ? 'en-GB' : 'en-US', { ...options, timeZone: zone });
-    formats.set(key, f);
+    f = new Intl.DateTimeFormat('en-US', {
+      hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+      hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: zone,
+    });
+    formats.set(zone, f);
   }
-  return f;
+  const p = {};
+  for (const x of f.formatToParts(new Date(ms))) p[x.type] = x.value;
+  return { y: +p.year, m: +p.month, d: +p.day, hh: +p.hour, mm: +p.minute, ss: +p.second };
 }
 
 // The offset (ms) of `zone` at instant `ms`: local wall time minus UTC.
 function offsetAt(ms, zone) {
-  const parts = fmt('offset', zone, {
-    hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
-  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
-  return wall - Math.floor(ms / 1000) * 1000;
+  const w = wall(ms, zone);
+  return Date.UTC(w.y, w.m - 1, w.d, w.hh, w.mm, w.ss) - Math.floor(ms / 1000) * 1000;
 }
 
 // The instant of local midnight starting civil day y-m-d in `zone`.
@@ -42,15 +43,28 @@ function midnight(y, m, d, zone) {
 }
 
 function civil(ms, zone) {
-  const p = Object.fromEntries(fmt('civil', zone, {
-    year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return [+p.year, +p.month, +p.day];
+  const w = wall(ms, zone);
+  return [w.y, w.m, w.d];
 }
 
-const hm = (ms, zone) => fmt('hm', zone, {
-  hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-}).format(new Date(ms));
+const pad2 = (n) => String(n).padStart(2, '0');
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const hm = (ms, zone) => {
+  const w = wall(ms, zone);
+  return `${pad2(w.hh)}:${pad2(w.mm)}`;
+};
+
+// "05 Mar 2026, 09:00 UTC-5" in `zone` (the form ui.js uses for the viewer's zone).
+function zoneTime(ms, zone) {
+  const w = wall(ms, zone);
+  const east = Math.round(offsetAt(ms, zone) / 60000);
+  const abs = Math.abs(east);
+  const off = east === 0 ? 'UTC'
+    : `UTC${east > 0 ? '+' : '-'}${Math.floor(abs / 60)}${abs % 60 ? `:${pad2(abs % 60)}` : ''}`;
+  return `${pad2(w.d)} ${MONTHS[w.m - 1]} ${w.y}, ${pad2(w.hh)}:${pad2(w.mm)} ${off}`;
+}
 
 function days(startYmd, count, zone) {
   const out = [];
@@ -58,7 +72,7 @@ function days(startYmd, count, zone) {
     const d = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i));
     const next = new Date(Date.UTC(startYmd[0], startYmd[1] - 1, startYmd[2] + i + 1));
     out.push({
-      label: fmt('label', 'UTC', { weekday: 'short', day: '2-digit', month: 'short' }).format(d),
+      label: `${WEEKDAYS[d.getUTCDay()]} ${pad2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]}`,
       start: midnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), zone),
       end: midnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), zone),
     });
@@ -162,7 +176,7 @@ async function scheduleSection(q, ctx, schedulesP) {
       h('h3', {}, d.label),
       all.filter((s) => s.start < d.end && s.end > d.start).map((s) => h('div', {
         class: s.gap ? 'shift gap' : 'shift',
-        title: `${fmtTime(new Date(s.start).toISOString(), zone)} – ${fmtTime(new Date(s.end).toISOString(), zone)}`,
+        title: `${zoneTime(s.start, zone)} – ${zoneTime(s.end, zone)}`,
       }, `${s.start >= d.start && s.start > cal.since ? hm(s.start, zone) : '…'}–${s.end <= d.end && s.end < cal.until ? hm(s.end, zone) : '…'} `,
       s.gap ? 'nobody (gap)' : s.user)))));
   const gaps = all.filter((s) => s.gap);
