@@ -340,6 +340,18 @@ TEST_F(DashboardApiTest, MonitorsPageProblemsFirstWithCountsOfAll) {
   EXPECT_EQ(bad->status, 422);
   EXPECT_NE(bad->body.find("'status'"), std::string::npos);
   EXPECT_EQ(Fetch(port(), "GET", "/api/v1/monitors?limit=-1")->status, 422);
+  // Three failed checks (nothing listens on port 1) put b-web down: down comes first, and the
+  // counts (read from the stored state) follow it.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Fetch(port(), "POST", "/api/v1/monitors/b-web/check", "", auth_)->status, 200);
+  }
+  auto down = BodyOf(*Fetch(port(), "GET", "/api/v1/monitors?limit=1"));
+  ASSERT_EQ(down["monitors"].as_array().size(), 1u);
+  EXPECT_EQ(down["monitors"].as_array()[0].as_object().at("name").as_string(), "b-web");
+  EXPECT_EQ(down["monitors"].as_array()[0].as_object().at("status").as_string(), "down");
+  EXPECT_EQ(down["counts"].as_object().at("down").as_int64(), 1);
+  EXPECT_EQ(down["counts"].as_object().at("pending").as_int64(), 1);
+  EXPECT_EQ(down["total"].as_int64(), 3);
 }
 
 // http.reads_need_login: reads of /api/v1 need a token or a session; the pages stay open.
