@@ -100,7 +100,7 @@ TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   EXPECT_GT(Query(db(), "SELECT count(*) FROM people"), 0);
   EXPECT_EQ(Query(db(),
                   "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
-                  "'declared' GROUP BY incident HAVING count(*) > 1)"),
+                  "'declared' GROUP BY incident HAVING count(*) > 1) AS d"),
             0);
   // A third run adds nothing.
   int64_t rows = Query(db(), "SELECT count(*) FROM timeline");
