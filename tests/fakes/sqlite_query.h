@@ -54,6 +54,14 @@ inline std::optional<std::string> Cell(const std::string& db, const std::string&
   }
   sqlite3* handle = nullptr;
   int flags = write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY;
+  if (write) {
+    if (sqlite3_open_v2(db.c_str(), &handle, flags, nullptr) == SQLITE_OK) {
+      sqlite3_busy_timeout(handle, 5000);
+      if (sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) out = "";
+    }
+    sqlite3_close(handle);
+    return out;
+  }
   if (sqlite3_open_v2(db.c_str(), &handle, flags, nullptr) == SQLITE_OK) {
     sqlite3_busy_timeout(handle, 5000);
     sqlite3_stmt* st = nullptr;
@@ -62,8 +70,6 @@ inline std::optional<std::string> Cell(const std::string& db, const std::string&
       if (rc == SQLITE_ROW) {
         const unsigned char* text = sqlite3_column_text(st, 0);
         out = text ? reinterpret_cast<const char*>(text) : "";  // "" for NULL
-      } else if (write && rc == SQLITE_DONE) {
-        out = "";
       }
     }
     sqlite3_finalize(st);
@@ -84,7 +90,7 @@ inline std::string QueryText(const std::string& db, const std::string& sql) {
   return sqlite_query_detail::Cell(db, sql).value_or("");
 }
 
-// Runs a statement that changes the database; whether it ran.
+// Runs statements that change the database (several, separated by ';'); whether they ran.
 inline bool ExecSql(const std::string& db, const std::string& sql) {
   return sqlite_query_detail::Cell(db, sql, true).has_value();
 }
