@@ -1,7 +1,7 @@
 // Times DORA reports over a data directory filled by seed_dora: all services for one year, one
 // service, one team, with and without drill-down lists, and recording one deployment (durable,
 // with its incremental attribution). Prints min / median / max of N runs.
-//   dora_bench DATA_DIR [RUNS]
+//   dora_bench DATA_DIR [RUNS]      (IM_DATABASE_URL set: on that PostgreSQL database instead)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   im::app::Config config;
   config.data_dir = argv[1];
   config.log_level = "warn";
+  if (const char* url = std::getenv("IM_DATABASE_URL")) config.database_url = url;
   auto rt = im::app::OpenRuntime(config, false);
   if (!rt) {
     std::fprintf(stderr, "error: %s\n", rt.error().message.c_str());

@@ -20,6 +20,7 @@
 #include "fakes/raw_http.h"
 #include "fakes/sqlite_query.h"
 #include "fakes/temp_dir.h"
+#include "fakes/test_backend.h"
 
 namespace im::cli {
 namespace {
@@ -100,7 +101,7 @@ TEST_F(ConnectorCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   EXPECT_GT(Query(db(), "SELECT count(*) FROM people"), 0);
   EXPECT_EQ(Query(db(),
                   "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
-                  "'declared' GROUP BY incident HAVING count(*) > 1)"),
+                  "'declared' GROUP BY incident HAVING count(*) > 1) AS d"),
             0);
   // A third run adds nothing.
   int64_t rows = Query(db(), "SELECT count(*) FROM timeline");
@@ -236,14 +237,8 @@ TEST_F(ConnectorCliTest, TestListStatusAndSecretsStayHidden) {
   EXPECT_EQ(text.find("very-secret-value"), std::string::npos);
   EXPECT_EQ(text.find("cli-test-key"), std::string::npos);
   // The key is sealed in the database too.
-  sqlite3* db_handle = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db().c_str(), &db_handle, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db_handle, "SELECT config FROM connectors", -1, &st, nullptr);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  std::string stored = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-  sqlite3_finalize(st);
-  sqlite3_close(db_handle);
+  std::string stored = QueryText(db(), "SELECT config FROM connectors");
+  ASSERT_FALSE(stored.empty());
   EXPECT_EQ(stored.find("cli-test-key"), std::string::npos);
   EXPECT_EQ(stored.find("very-secret-value"), std::string::npos);
   EXPECT_EQ(Im("connector remove pd"), 0);
@@ -267,14 +262,9 @@ TEST_F(ConnectorCliTest, StatusSaysWhichProcessIsSendingTheOutbox) {
     return v ? json::value(v->at("outbox").at("sender")) : json::value();
   };
   EXPECT_TRUE(status().is_null());  // nobody is sending
-  sqlite3* db_handle = nullptr;
-  ASSERT_EQ(sqlite3_open(db().c_str(), &db_handle), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db_handle,
-                         "INSERT INTO outbox_leases (connector, owner, until) VALUES "
-                         "('pd', 'other-host:4242:7', 9000000000000000)",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db_handle);
+  ASSERT_TRUE(im::testing::ExecSql(db(),
+                                   "INSERT INTO outbox_leases (connector, owner, until) VALUES "
+                                   "('pd', 'other-host:4242:7', 9000000000000000)"));
   EXPECT_EQ(status(), json::value("other-host:4242:7"));
 }
 
@@ -284,9 +274,11 @@ TEST_F(ConnectorCliTest, SlaMappingIsCheckedStoredAndClearedByConfig) {
                std::to_string(port_) + "\"}'"),
             0);
   auto stored = [&] {
-    return Query(db(),
-                 "SELECT count(*) FROM connectors WHERE json_extract(config, "
-                 "'$.custom.sla_mapping.SEV-1.acknowledge') = '5m'");
+    return Query(db(), im::testing::OnPostgres()
+                           ? "SELECT count(*) FROM connectors WHERE config::jsonb #>> "
+                             "'{custom,sla_mapping,SEV-1,acknowledge}' = '5m'"
+                           : "SELECT count(*) FROM connectors WHERE json_extract(config, "
+                             "'$.custom.sla_mapping.SEV-1.acknowledge') = '5m'");
   };
   // Bad input: exit 3 (invalid argument), nothing stored.
   EXPECT_EQ(Im("connector config pd --sla-mapping '{\"SEV-9\":{\"resolve\":\"1h\"}}'"), 3);
@@ -340,7 +332,11 @@ TEST_F(ConnectorCliTest, WebhookEnableIsIdempotentAndRotationReplacesTheSubscrip
     return out;
   };
   auto secrets = [&] {
-    return Query(db(), "SELECT json_array_length(config, '$.webhook_secret') FROM connectors");
+    return Query(db(),
+                 im::testing::OnPostgres()
+                     ? "SELECT jsonb_array_length(config::jsonb -> 'webhook_secret') FROM "
+                       "connectors"
+                     : "SELECT json_array_length(config, '$.webhook_secret') FROM connectors");
   };
   // Triggers an incident in PagerDuty and waits (bounded) until its delivery is stored.
   auto delivered = [&] {
@@ -400,16 +396,19 @@ TEST_F(ConnectorCliTest, WebhookEnableIsIdempotentAndRotationReplacesTheSubscrip
   // Another data directory with the same connector and URL holds no secret for it: it says what
   // to do instead of adding a second subscription.
   std::string other = (dir_.path() / "other").string();
-  std::string add = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
-                    im::testing::ImBinary() + " --data-dir " + other +
-                    " connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
-                    "\"base_url\":\"http://127.0.0.1:" +
-                    std::to_string(port_) + "\"}' >/dev/null 2>&1";
+  // (Its own SQLite database, whatever this test runs on: another installation.)
+  std::string add =
+      "env -u IM_DATA_DIR -u IM_CONFIG -u IM_DATABASE_URL HOME=" + dir_.path().string() + " " +
+      im::testing::ImBinary() + " --data-dir " + other +
+      " connector add pagerduty pd --config '{\"api_key\":\"cli-test-key\","
+      "\"base_url\":\"http://127.0.0.1:" +
+      std::to_string(port_) + "\"}' >/dev/null 2>&1";
   ASSERT_EQ(std::system(add.c_str()), 0);
   std::string out = (dir_.path() / "enable.txt").string();
-  std::string enable = "env -u IM_DATA_DIR -u IM_CONFIG HOME=" + dir_.path().string() + " " +
-                       im::testing::ImBinary() + " --data-dir " + other +
-                       " connector webhook pd --enable --url " + base + " >" + out + " 2>&1";
+  std::string enable =
+      "env -u IM_DATA_DIR -u IM_CONFIG -u IM_DATABASE_URL HOME=" + dir_.path().string() + " " +
+      im::testing::ImBinary() + " --data-dir " + other + " connector webhook pd --enable --url " +
+      base + " >" + out + " 2>&1";
   int status = std::system(enable.c_str());
   EXPECT_EQ(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 5);
   std::ifstream f(out);

@@ -95,7 +95,7 @@ TEST_F(IncidentIoCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   EXPECT_EQ(Query("SELECT count(DISTINCT external_id) FROM connector_links"), all);
   EXPECT_EQ(Query("SELECT count(*) FROM incidents WHERE source = 'incidentio:iio'"), all);
   EXPECT_EQ(Query("SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = 'declared' "
-                  "GROUP BY incident HAVING count(*) > 1)"),
+                  "GROUP BY incident HAVING count(*) > 1) AS d"),
             0);
   EXPECT_GT(Query("SELECT count(*) FROM oncall_schedules"), 0);
   EXPECT_EQ(Query("SELECT count(*) FROM connector_outbox"), 0);  // read-only

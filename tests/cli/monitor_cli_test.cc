@@ -133,14 +133,7 @@ class MonitorCliTest : public ::testing::Test {
 
 // Writes to im's database from the test (setting up what another process would have done).
 void ExecSql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
+  EXPECT_TRUE(im::testing::ExecSql(db_path, sql)) << sql;
 }
 
 std::string ThisProcessAsLeaseHolder() {

@@ -15,6 +15,7 @@
 #include "fakes/raw_http.h"
 #include "fakes/sqlite_query.h"
 #include "fakes/temp_dir.h"
+#include "fakes/test_backend.h"
 
 namespace im::cli {
 namespace {
@@ -33,14 +34,7 @@ uint16_t StartSim(std::unique_ptr<Process>& p, const std::string& provider) {
 }
 
 void ExecSql(const std::string& db_path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
+  EXPECT_TRUE(im::testing::ExecSql(db_path, sql)) << sql;
 }
 
 std::string ThisProcessAsLeaseHolder() {
@@ -95,26 +89,16 @@ class NotifyCliTest : public ::testing::Test {
   int64_t Query(const std::string& sql) { return im::testing::QueryInt(db(), sql); }
   // The channel outbox and the timeline, for a failure's message.
   std::string Dump() {
-    std::string out;
-    sqlite3* db = nullptr;
-    if (sqlite3_open(this->db().c_str(), &db) != SQLITE_OK) return out;
-    auto rows = [&](const char* sql) {
-      sqlite3_stmt* st = nullptr;
-      if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) != SQLITE_OK) return;
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < sqlite3_column_count(st); ++i) {
-          const unsigned char* t = sqlite3_column_text(st, i);
-          out += (i ? " | " : "") + std::string(t ? reinterpret_cast<const char*>(t) : "");
-        }
-        out += "\n";
-      }
-      sqlite3_finalize(st);
-    };
-    rows(
-        "SELECT seq, connector, incident, kind, state, attempts, last_error FROM connector_outbox");
-    rows("SELECT incident, message FROM timeline");
-    sqlite3_close(db);
-    return out;
+    // One text cell per table (either backend): its rows, one a line.
+    const std::string agg = im::testing::OnPostgres() ? "string_agg" : "group_concat";
+    return im::testing::QueryText(
+               db(), "SELECT " + agg +
+                         "(seq || ' | ' || connector || ' | ' || incident || ' | ' || kind || "
+                         "' | ' || state || ' | ' || attempts || ' | ' || last_error, '\n') FROM "
+                         "connector_outbox") +
+           "\n" +
+           im::testing::QueryText(
+               db(), "SELECT " + agg + "(incident || ' | ' || message, '\n') FROM timeline");
   }
   int64_t TimelineCount(const std::string& like) {
     return Query("SELECT count(*) FROM timeline WHERE message LIKE '" + like + "'");
@@ -242,10 +226,10 @@ TEST_F(NotifyCliTest, KilledMidEscalationSkipsAndRepeatsNoLevel) {
 
   // Level 2 comes due while im is down; a live process (this test) holds the SMS outbox, so
   // level 2's step is taken but its page cannot leave before the next kill.
-  ExecSql(
-      db(),
-      "INSERT OR REPLACE INTO outbox_leases (connector, owner, until) VALUES ('channel:sms', '" +
-          ThisProcessAsLeaseHolder() + "', 9000000000000000)");
+  ExecSql(db(),
+          "DELETE FROM outbox_leases WHERE connector = 'channel:sms'; INSERT INTO outbox_leases "
+          "(connector, owner, until) VALUES ('channel:sms', '" +
+              ThisProcessAsLeaseHolder() + "', 9000000000000000)");
   PassMinutes(10);
   server = Serve();
   ASSERT_TRUE(im::testing::PollUntil(

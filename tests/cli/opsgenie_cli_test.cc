@@ -89,7 +89,7 @@ TEST_F(OpsgenieCliTest, KilledImportResumesWithNothingMissingOrDoubled) {
   EXPECT_EQ(
       im::testing::QueryInt(db(),
                             "SELECT count(*) FROM (SELECT incident FROM timeline WHERE kind = "
-                            "'declared' GROUP BY incident HAVING count(*) > 1)"),
+                            "'declared' GROUP BY incident HAVING count(*) > 1) AS d"),
       0);
   EXPECT_GT(im::testing::QueryInt(db(), "SELECT count(*) FROM oncall_schedules"), 0);
   // Read-only: nothing was ever queued to be sent to Opsgenie.

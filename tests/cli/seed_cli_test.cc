@@ -16,7 +16,9 @@
 #include "fakes/deadline.h"
 #include "fakes/process.h"
 #include "fakes/raw_http.h"
+#include "fakes/sqlite_query.h"
 #include "fakes/temp_dir.h"
+#include "fakes/test_backend.h"
 
 namespace im::cli {
 namespace {
@@ -75,14 +77,14 @@ class SeedCliTest : public ::testing::Test {
 
   // Makes the next incident im declares INC-<next>, as in the document's examples.
   void NextIncidentNumber(int64_t next) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((data() + "/im.db").c_str(), &db), SQLITE_OK);
     std::string sql =
-        "DELETE FROM sqlite_sequence WHERE name = 'incidents'; INSERT INTO sqlite_sequence "
-        "(name, seq) VALUES ('incidents', " +
-        std::to_string(next - 1) + ");";
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+        im::testing::OnPostgres()
+            ? "SELECT setval(pg_get_serial_sequence('incidents', 'number'), " +
+                  std::to_string(next - 1) + ")"
+            : "DELETE FROM sqlite_sequence WHERE name = 'incidents'; INSERT INTO sqlite_sequence "
+              "(name, seq) VALUES ('incidents', " +
+                  std::to_string(next - 1) + ");";
+    EXPECT_TRUE(im::testing::ExecSql(data() + "/im.db", sql)) << sql;
   }
 
   im::testing::TempDir dir_;

@@ -15,12 +15,11 @@
 #include "fakes/fake_clock.h"
 #include "fakes/fake_waiter.h"
 #include "fakes/temp_dir.h"
+#include "fakes/test_backend.h"
 #include "http/server.h"
 #include "net/curl_http_client.h"
 #include "sim/incidentio/simulator.h"
-#include "store/sqlite/connector_store.h"
-#include "store/sqlite/schedule_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace im::connectors::testing {
 
@@ -69,11 +68,13 @@ class IncidentIoFixture : public ::testing::Test {
     sim_->Register(router_);
     server_ = std::make_unique<http::Server>(http::ServerOptions{.port = 0}, router_, nullptr);
     ASSERT_TRUE(server_->Start());
-    auto db = store::sqlite::SqliteStore::Open(dir_.File("im.db"));
-    ASSERT_TRUE(db);
-    db_ = std::move(*db);
-    connectors_ = std::make_unique<store::sqlite::SqliteConnectorStore>(*db_);
-    schedules_ = std::make_unique<store::sqlite::SqliteScheduleStore>(*db_);
+    address_ = im::testing::TestDatabaseAddress(dir_.File("im.db"));
+    auto opened = store::Open(address_, {}, clock_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    stores_ = std::move(*opened);
+    db_ = stores_.main.get();
+    connectors_ = stores_.connectors.get();
+    schedules_ = stores_.schedules.get();
     budgets_ = std::make_unique<RateBudgets>(clock_, waiter_);
     ASSERT_TRUE(registry_.Register(incidentio::Type()));
     ctx_ = std::make_unique<ConnectorContext>(ConnectorContext{.store = *db_,
@@ -83,7 +84,7 @@ class IncidentIoFixture : public ::testing::Test {
                                                                .waiter = waiter_,
                                                                .clock = clock_,
                                                                .log = spdlog::default_logger(),
-                                                               .schedules = schedules_.get()});
+                                                               .schedules = schedules_});
     manager_ = std::make_unique<Manager>(registry_, *ctx_, box_);
   }
 
@@ -148,9 +149,11 @@ class IncidentIoFixture : public ::testing::Test {
   std::unique_ptr<sim::incidentio::Simulator> sim_;
   std::unique_ptr<http::Server> server_;
   im::testing::TempDir dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> db_;
-  std::unique_ptr<store::sqlite::SqliteConnectorStore> connectors_;
-  std::unique_ptr<store::sqlite::SqliteScheduleStore> schedules_;
+  std::string address_;  // the database: a SQLite file or a PostgreSQL address
+  store::Stores stores_;
+  store::Store* db_ = nullptr;
+  store::ConnectorStore* connectors_ = nullptr;
+  store::ScheduleStore* schedules_ = nullptr;
   net::CurlHttpClient http_;
   std::unique_ptr<RateBudgets> budgets_;
   Registry registry_;

@@ -4,7 +4,6 @@
 #include "connectors/pagerduty/events_client.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "pagerduty_fixture.h"
-#include "store/sqlite/deployment_store.h"
 
 namespace im::connectors::testing {
 namespace {
@@ -157,7 +156,7 @@ TEST_F(EventsClientTest, ChangeEventsAreAccepted) {
 // once each, on the mapped service, with what custom_details says.
 TEST_F(EventsClientTest, ChangeEventsBecomeDeploymentsOnSync) {
   Start({.incidents = 0});
-  store::sqlite::SqliteDeploymentStore deployments(*db_, store::AttributionSettings{}, clock_);
+  store::DeploymentStore& deployments = *stores_.deployments;
   ConnectorContext ctx{.store = ctx_->store,
                        .connectors = ctx_->connectors,
                        .http = ctx_->http,

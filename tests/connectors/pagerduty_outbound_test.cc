@@ -9,6 +9,7 @@
 #include "connectors/outbox_sender.h"
 #include "connectors/pagerduty/pagerduty_connector.h"
 #include "engine/incidents.h"
+#include "fakes/sqlite_query.h"
 #include "pagerduty_fixture.h"
 #include "sim_test_util.h"
 
@@ -349,12 +350,14 @@ TEST_F(PagerDutyOutboundTest, ALostCreateResolvedMeanwhileIsStillLinkedNotMadeAg
 TEST_F(PagerDutyOutboundTest, ACreateQueuedBeforeTheUpgradeIsFoundUnderItsOldKey) {
   StartOutbound();
   int64_t n = Declare({"checkout"});
-  ASSERT_TRUE(db_->WriteWith([&](store::sqlite::Connection& c) -> Result<void> {
-    return c.Exec(
-        "UPDATE connector_outbox SET payload = json_set(payload, '$.legacy_key', "
-        "'INC-" +
-        std::to_string(n) + "')");
-  }));
+  const std::string legacy = "INC-" + std::to_string(n);
+  ASSERT_TRUE(im::testing::ExecSql(
+      address_, im::testing::OnPostgres()
+                    ? "UPDATE connector_outbox SET payload = jsonb_set(payload::jsonb, "
+                      "'{legacy_key}', '\"" +
+                          legacy + "\"')::text"
+                    : "UPDATE connector_outbox SET payload = json_set(payload, '$.legacy_key', '" +
+                          legacy + "')"));
   std::string made = CreateInSim(pd_user_, default_service_, "INC-" + std::to_string(n));
   EXPECT_EQ(Flush().sent, 1);
   EXPECT_EQ(*connectors_->LinksOf("pd", n), std::vector<std::string>{made});

@@ -45,6 +45,7 @@ class Process {
     if (out_ >= 0) ::close(out_);
   }
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // The next line the child printed, waiting until it does or exits; what was read so far when
   // the test deadline passes first (the caller's check of the line then fails).
