@@ -43,6 +43,12 @@ struct Config {
   // The `notifications:` section (docs/notifications.md) as JSON: rules, escalation,
   // escalation_channels; checked when the runtime opens (app/notify_config.h).
   json::object notifications;
+  // `instances:` — several `im serve` on one database (docs/deployment.md): how often each
+  // instance says it is alive, after how long without that it counts as dead (its monitors
+  // move to the others), and how long a job's claim lasts unless renewed.
+  Duration instance_heartbeat = std::chrono::seconds(2);
+  Duration instance_ttl = std::chrono::seconds(10);
+  Duration job_claim_ttl = std::chrono::seconds(30);
   std::string config_file;  // the file that was read, if any
 };
 

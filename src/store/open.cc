@@ -4,12 +4,14 @@
 
 #include "store/pg/connector_store.h"
 #include "store/pg/deployment_store.h"
+#include "store/pg/job_store.h"
 #include "store/pg/monitor_store.h"
 #include "store/pg/notify_store.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/schedule_store.h"
 #include "store/sqlite/connector_store.h"
 #include "store/sqlite/deployment_store.h"
+#include "store/sqlite/job_store.h"
 #include "store/sqlite/monitor_store.h"
 #include "store/sqlite/notify_store.h"
 #include "store/sqlite/schedule_store.h"
@@ -18,6 +20,7 @@
 namespace im::store {
 
 Stores::~Stores() {
+  jobs.reset();
   notify.reset();
   monitors.reset();
   deployments.reset();
@@ -40,6 +43,7 @@ Result<Stores> OpenPostgres(std::string_view address, const OpenOptions& options
   out.deployments = std::make_unique<pg::PgDeploymentStore>(s, options.attribution, clock);
   out.monitors = std::make_unique<pg::PgMonitorStore>(s);
   out.notify = std::make_unique<pg::PgNotifyStore>(s);
+  out.jobs = std::make_unique<pg::PgJobStore>(s);
   out.main = std::move(*db);
   return out;
 }
@@ -68,6 +72,7 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
   out.deployments = std::make_unique<sqlite::SqliteDeploymentStore>(s, options.attribution, clock);
   out.monitors = std::make_unique<sqlite::SqliteMonitorStore>(s);
   out.notify = std::make_unique<sqlite::SqliteNotifyStore>(s);
+  out.jobs = std::make_unique<sqlite::SqliteJobStore>(s);
   out.main = std::move(*db);
   return out;
 }

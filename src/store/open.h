@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
+#include "store/job_store.h"
 #include "store/monitor_store.h"
 #include "store/notify_store.h"
 #include "store/schedule_store.h"
@@ -26,6 +27,7 @@ struct Stores {
   std::unique_ptr<DeploymentStore> deployments;
   std::unique_ptr<MonitorStore> monitors;
   std::unique_ptr<NotifyStore> notify;  // notification rules, contacts, escalations
+  std::unique_ptr<JobStore> jobs;       // instances, job claims, module versions
 
   Stores() = default;
   Stores(Stores&&) = default;

@@ -339,6 +339,28 @@ CREATE TABLE notify_ack_links (
   used_at  BIGINT NOT NULL
 );
 )sql"},
+      // 15: several instances on one database (docs/deployment.md): live instances, the
+      // claim on each background job, the job module versions of a rolling upgrade.
+      {15, R"sql(
+CREATE TABLE im_instances (
+  id         TEXT COLLATE "C" PRIMARY KEY,
+  started_at BIGINT NOT NULL,
+  last_seen  BIGINT NOT NULL,
+  version    TEXT COLLATE "C" NOT NULL DEFAULT '',
+  modules    TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE TABLE job_claims (
+  job         TEXT COLLATE "C" PRIMARY KEY,
+  owner       TEXT COLLATE "C" NOT NULL DEFAULT '',
+  claimed_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE TABLE job_modules (
+  module  TEXT COLLATE "C" PRIMARY KEY,
+  version INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

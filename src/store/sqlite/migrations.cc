@@ -395,6 +395,31 @@ CREATE TABLE notify_ack_links (
   used_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+      // 14: reserved for the connector store's synced_with migration (a placeholder that
+      // changes nothing, replaced by the real one when both branches meet).
+      "SELECT 1;",
+      // 15: several instances on one database (docs/deployment.md): live instances, the
+      // claim on each background job, the job module versions of a rolling upgrade.
+      R"sql(
+CREATE TABLE im_instances (
+  id         TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  version    TEXT NOT NULL DEFAULT '',
+  modules    TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE job_claims (
+  job         TEXT PRIMARY KEY,
+  owner       TEXT NOT NULL DEFAULT '',
+  claimed_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  finished_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE job_modules (
+  module  TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }

@@ -134,6 +134,7 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 11 (before in_metrics).
 constexpr char kBackToSchema11[] =
+    "DROP TABLE job_modules; DROP TABLE job_claims; DROP TABLE im_instances; "  // 15
     "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
     "DROP TABLE notify_contacts; DROP TABLE notify_rules; "  // 13
     "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "
@@ -147,6 +148,7 @@ constexpr char kBackToSchema11[] =
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP TABLE job_modules; DROP TABLE job_claims; DROP TABLE im_instances; "  // 15
     "DROP TABLE notify_ack_links; DROP TABLE notify_escalations; DROP TABLE notify_claims; "
     "DROP TABLE notify_contacts; DROP TABLE notify_rules; "               // 13
     "DROP INDEX incidents_resolved; DROP INDEX incidents_acknowledged; "  // 12
