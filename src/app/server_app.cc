@@ -116,12 +116,15 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_, channel_ctx,
                                                   rt_.clock, install_id ? *install_id : "");
   events_ = std::make_unique<monitor::EventsIngest>(*rt_.monitor_store, rt_.clock);
-  jobs_ = std::make_unique<Jobs>(*rt_.stores.jobs, rt_.clock,
-                                 JobsOptions{.version = std::string(kVersion),
-                                             .heartbeat = rt_.config.instance_heartbeat,
-                                             .ttl = rt_.config.job_claim_ttl,
-                                             .instance_ttl = rt_.config.instance_ttl},
-                                 rt_.logs->For("jobs"));
+  jobs_ = std::make_unique<Jobs>(
+      *rt_.stores.jobs, rt_.clock,
+      JobsOptions{
+          .version = std::string(kVersion),
+          .modules = rt_.config.job_modules.empty() ? JobModuleVersions() : rt_.config.job_modules,
+          .heartbeat = rt_.config.instance_heartbeat,
+          .ttl = rt_.config.job_claim_ttl,
+          .instance_ttl = rt_.config.instance_ttl},
+      rt_.logs->For("jobs"));
   instances_ctx_ = std::make_unique<http::api::InstancesApiContext>(
       http::api::InstancesApiContext{.jobs = *rt_.stores.jobs,
                                      .clock = rt_.clock,

@@ -34,7 +34,7 @@ namespace {
 Result<Stores> OpenPostgres(std::string_view address, const OpenOptions& options,
                             const Clock& clock) {
   std::string url(address);
-  auto db = pg::PgStore::Open(url);
+  auto db = pg::PgStore::Open(url, options.schema);
   if (!db) return std::unexpected(db.error().Wrap("opening the PostgreSQL database"));
   pg::PgStore& s = **db;
   Stores out;
@@ -63,7 +63,7 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
                     "postgres://USER:PASSWORD@HOST:PORT/DATABASE");
   }
   if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "database address has no path");
-  auto db = sqlite::SqliteStore::Open(path);
+  auto db = sqlite::SqliteStore::Open(path, options.schema);
   if (!db) return std::unexpected(db.error().Wrap("opening " + path));
   sqlite::SqliteStore& s = **db;
   Stores out;

@@ -14,6 +14,7 @@
 #include "store/monitor_store.h"
 #include "store/notify_store.h"
 #include "store/schedule_store.h"
+#include "store/schema_options.h"
 #include "store/store.h"
 
 namespace im::store {
@@ -37,6 +38,7 @@ struct Stores {
 
 struct OpenOptions {
   AttributionSettings attribution;  // how deployments are attributed to incidents (DORA)
+  SchemaOptions schema;             // migrate (the default) or refuse an older schema
 };
 
 // Opens (creating and migrating) the database at `address`. An address naming a backend this
