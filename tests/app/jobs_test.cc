@@ -37,7 +37,9 @@ TEST(RendezvousOwnerTest, OnlyTheKeysOfAnInstanceThatJoinsOrLeavesMove) {
   std::vector<std::string> two = {"a:1:x", "c:3:z"};
   for (int k = 0; k < kKeys; ++k) {
     std::string before = RendezvousOwner(three, k);
-    if (before != "b:2:y") EXPECT_EQ(RendezvousOwner(two, k), before) << k;
+    if (before != "b:2:y") {
+      EXPECT_EQ(RendezvousOwner(two, k), before) << k;
+    }
   }
   EXPECT_EQ(RendezvousOwner({}, 7), "");
 }
