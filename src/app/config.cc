@@ -95,6 +95,30 @@ Result<void> ApplySla(const YAML::Node& sla, Config& c, const std::string& where
   return Ok();
 }
 
+Result<void> ApplyInstances(const YAML::Node& node, Config& c, const std::string& where) {
+  if (auto ok = CheckKeys(node, "instances", {"heartbeat", "ttl", "claim_ttl"}, where); !ok) {
+    return ok;
+  }
+  for (auto [key, field] :
+       {std::pair{"heartbeat", &c.instance_heartbeat}, std::pair{"ttl", &c.instance_ttl},
+        std::pair{"claim_ttl", &c.job_claim_ttl}}) {
+    if (!node[key]) continue;
+    auto text = YamlScalar(node[key], std::string("instances.") + key, where);
+    if (!text) return std::unexpected(text.error());
+    auto d = ParseDuration(*text);
+    if (!d || d->count() <= 0) {
+      return InvalidAt(where, std::string("'instances.") + key + "' must be a duration like 10s");
+    }
+    *field = *d;
+  }
+  if (c.instance_ttl < 2 * c.instance_heartbeat || c.job_claim_ttl < 2 * c.instance_heartbeat) {
+    return InvalidAt(where,
+                     "'instances.ttl' and 'instances.claim_ttl' must be at least twice "
+                     "'instances.heartbeat', or live instances would be taken for dead");
+  }
+  return Ok();
+}
+
 Result<void> ApplyHttp(const YAML::Node& http, Config& c, const std::string& where) {
   if (auto ok = CheckKeys(http, "http",
                           {"body_limit", "read_timeout", "write_timeout", "idle_timeout",
@@ -158,11 +182,11 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   }
   if (root.IsNull()) return Ok();
   try {
-    if (auto ok =
-            CheckKeys(root, "",
-                      {"data_dir", "database_url", "listen", "actor", "public_url", "log", "sla",
-                       "http", "dora", "monitors", "monitor_retention", "notifications"},
-                      where);
+    if (auto ok = CheckKeys(
+            root, "",
+            {"data_dir", "database_url", "listen", "actor", "public_url", "log", "sla", "http",
+             "dora", "monitors", "monitor_retention", "notifications", "instances"},
+            where);
         !ok) {
       return ok;
     }
@@ -202,6 +226,9 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
                          "or 90d");
       }
       c.monitor_retention = *d;
+    }
+    if (root["instances"]) {
+      if (auto ok = ApplyInstances(root["instances"], c, where); !ok) return ok;
     }
     if (root["notifications"]) {
       json::value v = YamlToJson(root["notifications"]);

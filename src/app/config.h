@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "core/sla.h"
+#include "store/schema_options.h"
 
 namespace im::app {
 
@@ -43,7 +44,24 @@ struct Config {
   // The `notifications:` section (docs/notifications.md) as JSON: rules, escalation,
   // escalation_channels; checked when the runtime opens (app/notify_config.h).
   json::object notifications;
+  // `instances:` — several `im serve` on one database (docs/deployment.md): how often each
+  // instance says it is alive, after how long without that it counts as dead (its monitors
+  // move to the others), and how long a job's claim lasts unless renewed.
+  Duration instance_heartbeat = std::chrono::seconds(2);
+  Duration instance_ttl = std::chrono::seconds(10);
+  Duration job_claim_ttl = std::chrono::seconds(30);
   std::string config_file;  // the file that was read, if any
+  // Not from the file: `im serve --no-migrate` sets migrate to false; a test's next-release
+  // binary (BuildVariant) adds migrations and job module versions.
+  store::SchemaOptions schema;
+  std::map<std::string, int> job_modules;  // empty: app::JobModuleVersions()
+};
+
+// What a build adds to the stock one: the test of rolling upgrades builds a "next release"
+// with one more migration and a bumped job module (tests/cli/next_im_main.cc).
+struct BuildVariant {
+  std::vector<store::LaterMigration> later_migrations;
+  std::map<std::string, int> job_modules;  // replaces JobModuleVersions() when not empty
 };
 
 // Values given on the command line; unset ones fall through to the environment and the file.

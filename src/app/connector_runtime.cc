@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "app/secrets.h"
 #include "connectors/registry.h"
 
 namespace im::app {
@@ -9,10 +10,9 @@ namespace im::app {
 Result<std::unique_ptr<ConnectorRuntime>> OpenConnectors(Runtime& rt) {
   auto cr = std::make_unique<ConnectorRuntime>();
   cr->store = rt.connector_store;
-  const char* env_key = std::getenv("IM_SECRET_KEY");
-  auto box =
-      connectors::SecretBox::Open(env_key ? env_key : "", rt.config.data_dir + "/secret.key");
+  auto box = OpenSecretBox(rt.config);
   if (!box) return std::unexpected(box.error());
+  if (auto ok = CheckSecretKey(*box, *rt.stores.jobs); !ok) return std::unexpected(ok.error());
   cr->box.emplace(std::move(*box));
   cr->http = std::make_unique<net::CurlHttpClient>();
   cr->waiter = std::make_unique<connectors::SleepingWaiter>(rt.clock);

@@ -22,7 +22,8 @@ Result<std::unique_ptr<Runtime>> OpenRuntime(const Config& config, bool log_to_f
   auto stores = store::Open(rt->DatabaseAddress(),
                             {.attribution = {.window = {.before = config.dora.window_before,
                                                         .after = config.dora.window_after},
-                                             .environment = config.dora.environment}},
+                                             .environment = config.dora.environment},
+                             .schema = config.schema},
                             rt->clock);
   if (!stores) return std::unexpected(stores.error());
   auto install_id = stores->main->InstallId();

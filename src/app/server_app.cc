@@ -4,6 +4,7 @@
 
 #include "app/secrets.h"
 #include "common/time.h"
+#include "common/version.h"
 
 #include "http/api/ack_api.h"
 #include "http/api/connectors_api.h"
@@ -40,6 +41,16 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
             out += "# TYPE im_sla_breaches_total counter\n";
             out += fmt::format("im_sla_breaches_total {}\n", counts->sla_breaches);
             RenderMonitorMetrics(out);
+            if (jobs_) {
+              out += "# HELP im_job_runs_total Runs of each background job on this instance.\n";
+              out += "# TYPE im_job_runs_total counter\n";
+              for (const auto& [job, n] : jobs_->RunCounts()) {
+                out += fmt::format("im_job_runs_total{{job=\"{}\"}} {}\n", job, n);
+              }
+              out += "# HELP im_instances_live Instances alive on this database.\n";
+              out += "# TYPE im_instances_live gauge\n";
+              out += fmt::format("im_instances_live {}\n", jobs_->LiveCount());
+            }
             if (!connectors_) return;
             auto list = connectors_->store->List();
             if (!list || list->empty()) return;
@@ -105,8 +116,27 @@ ServerApp::ServerApp(Runtime& rt) : rt_(rt) {
   channels_ = std::make_unique<monitor::Channels>(*rt_.monitor_store, *channel_outbox_, channel_ctx,
                                                   rt_.clock, install_id ? *install_id : "");
   events_ = std::make_unique<monitor::EventsIngest>(*rt_.monitor_store, rt_.clock);
-  scheduler_ = std::make_unique<monitor::Scheduler>(*rt_.monitors, *channel_outbox_, rt_.clock,
-                                                    rt_.logs->For("monitor"));
+  jobs_ = std::make_unique<Jobs>(
+      *rt_.stores.jobs, rt_.clock,
+      JobsOptions{
+          .version = std::string(kVersion),
+          .modules = rt_.config.job_modules.empty() ? JobModuleVersions() : rt_.config.job_modules,
+          .heartbeat = rt_.config.instance_heartbeat,
+          .ttl = rt_.config.job_claim_ttl,
+          .instance_ttl = rt_.config.instance_ttl},
+      rt_.logs->For("jobs"));
+  instances_ctx_ = std::make_unique<http::api::InstancesApiContext>(
+      http::api::InstancesApiContext{.jobs = *rt_.stores.jobs,
+                                     .clock = rt_.clock,
+                                     .instance_ttl = rt_.config.instance_ttl,
+                                     .self = jobs_->id()});
+  http::api::AddInstanceRoutes(router_, *instances_ctx_);
+  // Each instance checks the monitors of its shard; retention is a job of its own.
+  scheduler_ = std::make_unique<monitor::Scheduler>(
+      *rt_.monitors, *channel_outbox_, rt_.clock, rt_.logs->For("monitor"),
+      monitor::SchedulerOptions{.prune_every = Duration::max(), .owns = [this](int64_t id) {
+                                  return jobs_->OwnsShard("monitors", id);
+                                }});
   monitor_ctx_ = std::make_unique<http::api::MonitorApiContext>(
       http::api::MonitorApiContext{.monitors = *rt_.monitors,
                                    .channels = *channels_,
@@ -175,6 +205,11 @@ void ServerApp::RenderMonitorMetrics(std::string& out) {
 Result<void> ServerApp::Start() {
   auto listen = ParseListen(rt_.config.listen);
   if (!listen) return std::unexpected(listen.error());
+  // Every instance on one database seals secrets with the same key, or what one sealed the
+  // others cannot open: a differing IM_SECRET_KEY is refused before anything runs.
+  if (channel_box_) {
+    if (auto ok = CheckSecretKey(*channel_box_, *rt_.stores.jobs); !ok) return ok;
+  }
   host_ = listen->first;
   const Config& c = rt_.config;
   auto log = http_log_;
@@ -199,7 +234,8 @@ Result<void> ServerApp::Start() {
   events_feed_->Start();
   if (auto ok = server_->Start(); !ok) return ok;
   http_log_->info("listening on {}", url());
-  sweeper_ = std::thread([this] { SweepLoop(); });
+  if (auto ok = jobs_->Start(); !ok) return ok;
+  AddJobs();
   for (const auto& definition : rt_.config.monitors) {
     if (auto v = rt_.monitors->Declare(definition); !v) {
       return std::unexpected(v.error().Wrap("monitors in " + rt_.config.config_file));
@@ -212,8 +248,8 @@ Result<void> ServerApp::Start() {
                                                          rt_.logs->For("connector"));
     rt_.incidents->SetOnQueued([this] { outbox_->Kick(); });
     outbox_->Start();
-    poller_ = std::thread([this] { PollLoop(); });
   }
+  watcher_ = std::thread([this] { WatchLoop(); });
   return Ok();
 }
 
@@ -222,34 +258,37 @@ std::string ServerApp::url() const {
   return "http://" + host + ":" + std::to_string(port()) + "/";
 }
 
-void ServerApp::SweepLoop() {
-  std::unique_lock lock(mu_);
-  auto next_sweep = std::chrono::steady_clock::now();
-  while (!stopping_) {
-    lock.unlock();
-    // The end of webhook secret rotations, here rather than in the poller, which may wait
-    // minutes for an unreachable provider.
-    if (connectors_) RetireWebhookSecrets();
-    // Every second: escalation steps that are due (each in its own transaction).
-    if (auto steps = escalator_->RunDue(); !steps) {
-      sla_log_->error("escalation: {}", steps.error().message);
-    } else if (*steps > 0) {
-      scheduler_->KickChannels();
-    }
-    if (std::chrono::steady_clock::now() >= next_sweep) {
-      auto n = rt_.incidents->SweepSla();
-      if (!n) {
-        sla_log_->error("SLA sweep failed: {}", n.error().message);
-      } else if (*n > 0) {
-        sla_log_->warn("recorded {} SLA breach(es)", *n);
-      }
-      next_sweep = std::chrono::steady_clock::now() + rt_.config.sla_sweep_interval;
-    }
-    rt_.logs->Flush();
-    lock.lock();
-    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+void ServerApp::AddJobs() {
+  // Every second: escalation steps that are due (each in its own transaction).
+  jobs_->Add({.name = "escalation", .module = "escalation", .run = [this] {
+                if (auto steps = escalator_->RunDue(); !steps) {
+                  sla_log_->error("escalation: {}", steps.error().message);
+                } else if (*steps > 0) {
+                  scheduler_->KickChannels();
+                }
+              }});
+  jobs_->Add(
+      {.name = "sla-sweep", .module = "sla", .every = rt_.config.sla_sweep_interval, .run = [this] {
+         auto n = rt_.incidents->SweepSla();
+         if (!n) {
+           sla_log_->error("SLA sweep failed: {}", n.error().message);
+         } else if (*n > 0) {
+           sla_log_->warn("recorded {} SLA breach(es)", *n);
+         }
+       }});
+  jobs_->Add(
+      {.name = "retention", .module = "retention", .every = std::chrono::hours(1), .run = [this] {
+         if (auto n = rt_.monitors->Prune(); !n) {
+           sla_log_->error("monitors: pruning old check results: {}", n.error().message);
+         }
+       }});
+  if (connectors_) {
+    // The end of webhook secret rotations, apart from the polls, which may wait minutes for
+    // an unreachable provider.
+    jobs_->Add({.name = "webhook-secret-retire", .module = "webhook-secrets", .run = [this] {
+                  RetireWebhookSecrets();
+                }});
   }
-  rt_.logs->Flush();
 }
 
 void ServerApp::RetireWebhookSecrets() {
@@ -266,55 +305,88 @@ void ServerApp::RetireWebhookSecrets() {
   }
 }
 
-void ServerApp::PollLoop() {
+void ServerApp::PollConnector(const std::string& name) {
   auto log = rt_.logs->For("connector");
-  std::map<std::string, Time> reconciled;  // connector → last reconcile
+  auto connector = connectors_->manager->Shared(name);
+  if (!connector) {
+    log->error("connector {}: {}", name, connector.error().message);
+    return;
+  }
+  // The incidents webhook events asked to fetch again.
+  if (auto fetched = (*connector)->FollowUp(); !fetched) {
+    log->error("connector {}: fetching what webhooks asked for: {}", name, fetched.error().message);
+  }
+  // The outbox is sent by OutboxSender, on its own thread; while a change of an incident
+  // waits there, what a poll reads about that incident is not applied.
+  const auto& config = (*connector)->config();
+  if (config.direction == connectors::Direction::kOutbound) return;
+  auto stored = connectors_->store->Get(name);
+  if (!stored) return;
+  if (stored->last_sync_at && rt_.clock.Now() - *stored->last_sync_at < config.sync_interval) {
+    return;
+  }
+  auto report = (*connector)->Sync({});
+  if (!report) {
+    log->error("connector {} sync failed: {}", name, report.error().message);
+  } else {
+    log->info("connector {} synced {} incidents, {} log entries in {}", name, report->incidents,
+              report->log_entries, FormatDuration(report->took));
+  }
+}
+
+void ServerApp::ReconcileConnector(const std::string& name) {
+  auto log = rt_.logs->For("connector");
+  auto connector = connectors_->manager->Shared(name);
+  if (!connector) return;  // PollConnector says why
+  if ((*connector)->config().direction == connectors::Direction::kOutbound) return;
+  auto rec = (*connector)->Reconcile();
+  if (!rec) {
+    log->error("connector {} reconcile: {}", name, rec.error().message);
+  } else if (!rec->repaired.empty()) {
+    log->warn("connector {} reconcile compared {} and repaired {}", name, rec->compared,
+              rec->repaired.size());
+  }
+}
+
+void ServerApp::WatchLoop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     lock.unlock();
-    auto list = connectors_->store->List();
-    for (const auto& stored : list ? *list : std::vector<store::StoredConnector>{}) {
-      auto connector = connectors_->manager->Shared(stored.name);
-      if (!connector) {
-        log->error("connector {}: {}", stored.name, connector.error().message);
-        continue;
+    if (connectors_) {
+      std::set<std::string> want;
+      auto list = connectors_->store->List();
+      for (const auto& stored : list ? *list : std::vector<store::StoredConnector>{}) {
+        want.insert("poll:" + stored.name);
+        want.insert("reconcile:" + stored.name);
       }
-      // Every second: the incidents webhook events asked to fetch again.
-      if (auto fetched = (*connector)->FollowUp(); !fetched) {
-        log->error("connector {}: fetching what webhooks asked for: {}", stored.name,
-                   fetched.error().message);
+      auto have = jobs_->Names();
+      for (const auto& name : have) {
+        bool per_connector = name.starts_with("poll:") || name.starts_with("reconcile:");
+        if (list && per_connector && !want.contains(name)) jobs_->Remove(name);
       }
-      // The outbox is sent by OutboxSender, on its own thread; while a change of an incident
-      // waits there, what a poll reads about that incident is not applied.
-      const auto& config = (*connector)->config();
-      if (config.direction == connectors::Direction::kOutbound) continue;
-      Time now = rt_.clock.Now();
-      // Every 5 minutes, compare open incidents on both sides and repair drift.
-      if (auto& last = reconciled[stored.name]; now - last >= std::chrono::minutes(5)) {
-        last = now;
-        auto rec = (*connector)->Reconcile();
-        if (!rec) {
-          log->error("connector {} reconcile: {}", stored.name, rec.error().message);
-        } else if (!rec->repaired.empty()) {
-          log->warn("connector {} reconcile compared {} and repaired {}", stored.name,
-                    rec->compared, rec->repaired.size());
+      for (const auto& name : want) {
+        if (have.contains(name)) continue;
+        if (name.starts_with("poll:")) {
+          std::string connector = name.substr(5);
+          // Every second: each connector on its own thread, so a 90-day import of one never
+          // holds up another's polling.
+          jobs_->Add({.name = name, .module = "connectors", .run = [this, connector] {
+                        PollConnector(connector);
+                      }});
+        } else {
+          std::string connector = name.substr(10);
+          jobs_->Add({.name = name,
+                      .module = "connectors",
+                      .every = std::chrono::minutes(5),
+                      .run = [this, connector] { ReconcileConnector(connector); }});
         }
       }
-      if (stored.last_sync_at && now - *stored.last_sync_at < config.sync_interval) continue;
-      auto report = (*connector)->Sync({});
-      if (!report) {
-        log->error("connector {} sync failed: {}", stored.name, report.error().message);
-      } else {
-        log->info("connector {} synced {} incidents, {} log entries in {}", stored.name,
-                  report->incidents, report->log_entries, FormatDuration(report->took));
-      }
-      std::lock_guard check(mu_);
-      if (stopping_) break;
     }
+    rt_.logs->Flush();
     lock.lock();
-    // Every second: each connector's sync interval and the reconcile are checked.
     cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
   }
+  rt_.logs->Flush();
 }
 
 void ServerApp::CatchSignals() {
@@ -339,13 +411,14 @@ void ServerApp::Stop() {
     http_log_->info("shutting down: finishing in-flight requests");
     server_->Stop();
   }
-  if (sweeper_.joinable()) sweeper_.join();
+  if (watcher_.joinable()) watcher_.join();
   rt_.notifier->SetOnQueued(nullptr);
   if (scheduler_) scheduler_->Stop();
   // A sync or outbox send waiting out a retry backoff or the rate limit gives up now (what it
   // had not stored is fetched again, what it had not sent stays queued, on the next start).
+  if (jobs_) jobs_->RequestStop();
   if (connectors_) connectors_->waiter->Cancel();
-  if (poller_.joinable()) poller_.join();
+  if (jobs_) jobs_->Stop();  // waits for runs in progress, lets go of claims, leaves
   if (outbox_) {
     rt_.incidents->SetOnQueued(nullptr);  // no request is in flight any more
     outbox_->Stop();

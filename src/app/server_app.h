@@ -9,11 +9,13 @@
 
 #include "app/config.h"
 #include "app/connector_runtime.h"
+#include "app/jobs.h"
 #include "app/logging.h"
 #include "app/runtime.h"
 #include "connectors/outbox_sender.h"
 #include "http/api/api.h"
 #include "http/api/events_api.h"
+#include "http/api/instances_api.h"
 #include "http/api/monitors_api.h"
 #include "http/server.h"
 #include "monitor/scheduler.h"
@@ -40,11 +42,18 @@ class ServerApp {
   const http::Router& router() const { return router_; }
 
  private:
-  void SweepLoop();
+  // The jobs run once across instances (app/jobs.h), each under its claim.
+  void AddJobs();
   // Ends the webhook secret rotations whose new secret is in use (connectors::Manager).
   void RetireWebhookSecrets();
-  // Syncs every connector whose sync_interval has passed (the first sync imports history).
-  void PollLoop();
+  // A connector's webhook follow-ups, and its sync once its sync_interval passed (the first
+  // sync imports history): the job "poll:<name>".
+  void PollConnector(const std::string& name);
+  // Compares open incidents on both sides and repairs drift: the job "reconcile:<name>".
+  void ReconcileConnector(const std::string& name);
+  // On this instance alone, every second: keeps a poll and a reconcile job per connector
+  // (connectors are added and removed by the CLI and other instances) and flushes the logs.
+  void WatchLoop();
   void RenderMonitorMetrics(std::string& out);
 
   Runtime& rt_;
@@ -60,10 +69,11 @@ class ServerApp {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread sweeper_;
+  std::unique_ptr<Jobs> jobs_;
+  std::unique_ptr<http::api::InstancesApiContext> instances_ctx_;  // /api/v1/instances
+  std::thread watcher_;
   std::unique_ptr<ConnectorRuntime> connectors_;
   std::unique_ptr<connectors::OutboxSender> outbox_;
-  std::thread poller_;
   // Uptime monitors: checks on their interval, channel sends, the Events v2 endpoint.
   std::unique_ptr<net::CurlHttpClient> channel_http_;
   std::optional<connectors::SecretBox> channel_box_;

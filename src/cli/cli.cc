@@ -56,12 +56,13 @@ std::optional<std::string> UnknownCommand(CLI::App& root, int argc, char** argv)
 
 void AddDbCommands(CLI::App& root, GlobalOptions& g);  // db_commands.cc
 
-int Main(int argc, char** argv) {
+int Main(int argc, char** argv, const app::BuildVariant& variant) {
   CLI::App root{"im: incident management — one record of every incident, from every source"};
   root.set_version_flag("--version", "im " + std::string(kVersion));
   root.require_subcommand(1);
   root.fallthrough();
   GlobalOptions g;
+  g.variant = variant;
   root.add_option("--data-dir", g.data_dir,
                   "Data directory (default ~/.local/share/im; IM_DATA_DIR)");
   root.add_option("--config", g.config_file, "YAML config file (IM_CONFIG)");

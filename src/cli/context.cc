@@ -30,11 +30,15 @@ int ReportError(const Error& error) {
 }
 
 Result<app::Config> LoadConfig(const GlobalOptions& g) {
-  return app::LoadConfig(app::FlagOverrides{.config_file = g.config_file,
-                                            .data_dir = g.data_dir,
-                                            .actor = g.actor,
-                                            .log_level = g.log_level},
-                         app::ProcessEnvironment());
+  auto config = app::LoadConfig(app::FlagOverrides{.config_file = g.config_file,
+                                                   .data_dir = g.data_dir,
+                                                   .actor = g.actor,
+                                                   .log_level = g.log_level},
+                                app::ProcessEnvironment());
+  if (!config) return config;
+  config->schema = {.migrate = !g.no_migrate, .later = g.variant.later_migrations};
+  config->job_modules = g.variant.job_modules;
+  return config;
 }
 
 Result<std::unique_ptr<app::Runtime>> OpenRuntime(const GlobalOptions& g, bool log_to_file) {

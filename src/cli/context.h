@@ -21,6 +21,8 @@ struct GlobalOptions {
   std::optional<std::string> actor;  // --as
   std::optional<std::string> log_level;
   bool json = false;
+  bool no_migrate = false;  // im serve --no-migrate
+  app::BuildVariant variant;
   int exit_code = 0;  // set by the subcommand that ran; returned by Main
 };
 

@@ -1,4 +1,4 @@
-// im db migrate-from-sqlite --from DIR --to postgres://… [--replace]
+// im db migrate-from-sqlite --from DIR --to postgres://… [--replace]; im db migrate
 #include <cstdio>
 #include <iostream>
 
@@ -57,6 +57,16 @@ int RunMigrateFromSqlite(GlobalOptions& g, const MigrateOptions& o) {
   return 0;
 }
 
+// Brings the database to this im's schema (under the migration lock) and says where it is.
+int RunMigrate(GlobalOptions& g) {
+  auto rt = OpenRuntime(g);
+  if (!rt) return ReportError(rt.error());
+  auto version = (*rt)->store->SchemaVersion();
+  if (!version) return ReportError(version.error());
+  std::cout << "the database is at schema version " << *version << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void AddDbCommands(CLI::App& root, GlobalOptions& g) {
@@ -72,6 +82,11 @@ void AddDbCommands(CLI::App& root, GlobalOptions& g) {
   migrate->add_flag("--replace", o->replace,
                     "Overwrite a PostgreSQL database that holds other data");
   migrate->callback([&g, o] { g.exit_code = RunMigrateFromSqlite(g, *o); });
+  auto* up = db->add_subcommand(
+      "migrate",
+      "Upgrade the database's schema to this im's (instances still running keep working; then "
+      "start the new ones, with `im serve --no-migrate` if you like)");
+  up->callback([&g] { g.exit_code = RunMigrate(g); });
 }
 
 }  // namespace im::cli

@@ -42,6 +42,9 @@ void AddServeCommand(CLI::App& root, GlobalOptions& g) {
   auto* serve = root.add_subcommand("serve", "Run the HTTP API server");
   serve->add_option("--listen", o->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   serve->add_flag("--demo", o->demo, "Add demo incidents when the store is empty");
+  serve->add_flag("--no-migrate", g.no_migrate,
+                  "Refuse to start on a database whose schema is behind this im (run `im db "
+                  "migrate` first) instead of migrating it: for rolling upgrades");
   serve->callback([&g, o] { g.exit_code = RunServe(g, *o); });
 }
 

@@ -88,6 +88,8 @@ void Scheduler::PlanLoop() {
       if (list) {
         for (auto& s : *list) {
           if (s.paused) continue;
+          // Another instance's shard: it plans the monitor from the last check stored.
+          if (options_.owns && !options_.owns(s.id)) continue;
           auto m = MonitorFromStored(s);
           if (!m) continue;
           intervals.emplace(s.id, m->interval);
@@ -201,6 +203,12 @@ void Scheduler::WorkLoop() {
     }
     store::StoredMonitor stored = it->second;
     lock.unlock();
+    // The shard moved since the plan (an instance joined or left): its new owner checks it.
+    if (options_.owns && !options_.owns(id)) {
+      lock.lock();
+      running_[id] = false;
+      continue;
+    }
     Time started = clock_.Now();
     // The heartbeat time and the state come fresh from the store.
     auto fresh = monitors_.store().GetMonitor(id);

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,9 @@ struct SchedulerOptions {
   // Nice value of the check workers (Linux: per thread): checks mostly wait on the network,
   // and when the CPU is short the API's requests should win; the planner keeps its priority.
   int worker_niceness = 5;
+  // With several instances on one database: whether this instance checks monitor `id` (its
+  // shard), asked at each reload and before each check; unset: every monitor.
+  std::function<bool(int64_t id)> owns;
 };
 
 struct SchedulerStats {

@@ -15,8 +15,8 @@
 namespace im::store {
 namespace {
 
-// Every table of schema 13, parents before children (foreign keys). A table the source has and
-// this list lacks (a later migration) stops the copy: it would be lost.
+// Every table of the latest schema, parents before children (foreign keys). A table the source has
+// and this list lacks (a later migration) stops the copy: it would be lost.
 const std::vector<std::string>& CopiedTables() {
   static const std::vector<std::string> kTables = {"services",
                                                    "incidents",
@@ -48,7 +48,10 @@ const std::vector<std::string>& CopiedTables() {
                                                    "notify_contacts",
                                                    "notify_claims",
                                                    "notify_escalations",
-                                                   "notify_ack_links"};
+                                                   "notify_ack_links",
+                                                   "im_instances",
+                                                   "job_claims",
+                                                   "job_modules"};
   return kTables;
 }
 

@@ -4,12 +4,14 @@
 
 #include "store/pg/connector_store.h"
 #include "store/pg/deployment_store.h"
+#include "store/pg/job_store.h"
 #include "store/pg/monitor_store.h"
 #include "store/pg/notify_store.h"
 #include "store/pg/pg_store.h"
 #include "store/pg/schedule_store.h"
 #include "store/sqlite/connector_store.h"
 #include "store/sqlite/deployment_store.h"
+#include "store/sqlite/job_store.h"
 #include "store/sqlite/monitor_store.h"
 #include "store/sqlite/notify_store.h"
 #include "store/sqlite/schedule_store.h"
@@ -18,6 +20,7 @@
 namespace im::store {
 
 Stores::~Stores() {
+  jobs.reset();
   notify.reset();
   monitors.reset();
   deployments.reset();
@@ -31,7 +34,7 @@ namespace {
 Result<Stores> OpenPostgres(std::string_view address, const OpenOptions& options,
                             const Clock& clock) {
   std::string url(address);
-  auto db = pg::PgStore::Open(url);
+  auto db = pg::PgStore::Open(url, options.schema);
   if (!db) return std::unexpected(db.error().Wrap("opening the PostgreSQL database"));
   pg::PgStore& s = **db;
   Stores out;
@@ -40,6 +43,7 @@ Result<Stores> OpenPostgres(std::string_view address, const OpenOptions& options
   out.deployments = std::make_unique<pg::PgDeploymentStore>(s, options.attribution, clock);
   out.monitors = std::make_unique<pg::PgMonitorStore>(s);
   out.notify = std::make_unique<pg::PgNotifyStore>(s);
+  out.jobs = std::make_unique<pg::PgJobStore>(s);
   out.main = std::move(*db);
   return out;
 }
@@ -59,7 +63,7 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
                     "postgres://USER:PASSWORD@HOST:PORT/DATABASE");
   }
   if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "database address has no path");
-  auto db = sqlite::SqliteStore::Open(path);
+  auto db = sqlite::SqliteStore::Open(path, options.schema);
   if (!db) return std::unexpected(db.error().Wrap("opening " + path));
   sqlite::SqliteStore& s = **db;
   Stores out;
@@ -68,6 +72,7 @@ Result<Stores> Open(std::string_view address, const OpenOptions& options, const 
   out.deployments = std::make_unique<sqlite::SqliteDeploymentStore>(s, options.attribution, clock);
   out.monitors = std::make_unique<sqlite::SqliteMonitorStore>(s);
   out.notify = std::make_unique<sqlite::SqliteNotifyStore>(s);
+  out.jobs = std::make_unique<sqlite::SqliteJobStore>(s);
   out.main = std::move(*db);
   return out;
 }

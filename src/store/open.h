@@ -10,9 +10,11 @@
 #include "common/error.h"
 #include "store/connector_store.h"
 #include "store/deployment_store.h"
+#include "store/job_store.h"
 #include "store/monitor_store.h"
 #include "store/notify_store.h"
 #include "store/schedule_store.h"
+#include "store/schema_options.h"
 #include "store/store.h"
 
 namespace im::store {
@@ -26,6 +28,7 @@ struct Stores {
   std::unique_ptr<DeploymentStore> deployments;
   std::unique_ptr<MonitorStore> monitors;
   std::unique_ptr<NotifyStore> notify;  // notification rules, contacts, escalations
+  std::unique_ptr<JobStore> jobs;       // instances, job claims, module versions
 
   Stores() = default;
   Stores(Stores&&) = default;
@@ -35,6 +38,7 @@ struct Stores {
 
 struct OpenOptions {
   AttributionSettings attribution;  // how deployments are attributed to incidents (DORA)
+  SchemaOptions schema;             // migrate (the default) or refuse an older schema
 };
 
 // Opens (creating and migrating) the database at `address`. An address naming a backend this

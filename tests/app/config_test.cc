@@ -100,6 +100,29 @@ TEST_F(ConfigTest, MonitorCheckRetentionIsConfigurable) {
   }
 }
 
+TEST_F(ConfigTest, InstanceHeartbeatAndTtlsAreConfigurable) {
+  auto d = LoadConfig({}, env_);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->instance_heartbeat, std::chrono::seconds(2));
+  EXPECT_EQ(d->instance_ttl, std::chrono::seconds(10));
+  EXPECT_EQ(d->job_claim_ttl, std::chrono::seconds(30));
+  auto c = LoadConfig(
+      {.config_file = Write("instances:\n  heartbeat: 1s\n  ttl: 4s\n  claim_ttl: 1m\n")}, env_);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->instance_heartbeat, std::chrono::seconds(1));
+  EXPECT_EQ(c->instance_ttl, std::chrono::seconds(4));
+  EXPECT_EQ(c->job_claim_ttl, std::chrono::minutes(1));
+  auto refused =
+      LoadConfig({.config_file = Write("instances:\n  heartbeat: 5s\n  ttl: 8s\n")}, env_);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("at least twice 'instances.heartbeat'"), std::string::npos)
+      << refused.error().message;
+  refused = LoadConfig({.config_file = Write("instances:\n  ttl: soon\n")}, env_);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("'instances.ttl' must be a duration"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST_F(ConfigTest, UnknownKeysAreErrorsThatNameThem) {
   auto c = LoadConfig({.config_file = Write("listen: 127.0.0.1:1\nlistn: x\n")}, env_);
   ASSERT_FALSE(c);

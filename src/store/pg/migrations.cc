@@ -1,5 +1,7 @@
 #include "store/pg/migrations.h"
 
+#include "store/schema_behind.h"
+
 #include <string>
 #include <vector>
 
@@ -345,6 +347,28 @@ CREATE TABLE notify_ack_links (
 DROP TRIGGER connector_links_synced_with ON connector_links;
 DROP FUNCTION connector_links_synced_with();
 )sql"},
+      // 15: several instances on one database (docs/deployment.md): live instances, the
+      // claim on each background job, the job module versions of a rolling upgrade.
+      {15, R"sql(
+CREATE TABLE im_instances (
+  id         TEXT COLLATE "C" PRIMARY KEY,
+  started_at BIGINT NOT NULL,
+  last_seen  BIGINT NOT NULL,
+  version    TEXT COLLATE "C" NOT NULL DEFAULT '',
+  modules    TEXT COLLATE "C" NOT NULL DEFAULT ''
+);
+CREATE TABLE job_claims (
+  job         TEXT COLLATE "C" PRIMARY KEY,
+  owner       TEXT COLLATE "C" NOT NULL DEFAULT '',
+  claimed_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE TABLE job_modules (
+  module  TEXT COLLATE "C" PRIMARY KEY,
+  version INTEGER NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }
@@ -355,7 +379,9 @@ Result<void> Unlock(Connection& conn) {
 
 }  // namespace
 
-int LatestSchemaVersion() { return Migrations().back().version; }
+int LatestSchemaVersion(const SchemaOptions& options) {
+  return options.later.empty() ? Migrations().back().version : options.later.back().version;
+}
 
 Result<int> SchemaVersionOf(Connection& conn) {
   auto exists = conn.Query("SELECT to_regclass('im_schema') IS NOT NULL");
@@ -366,19 +392,22 @@ Result<int> SchemaVersionOf(Connection& conn) {
   return v->rows() == 0 ? 0 : static_cast<int>(v->Int(0, 0));
 }
 
-Result<void> Migrate(Connection& conn) {
+Result<void> Migrate(Connection& conn, const SchemaOptions& options) {
+  std::vector<Migration> all = Migrations();
+  for (const auto& m : options.later) all.push_back({m.version, m.pg_sql.c_str()});
+  const int latest = LatestSchemaVersion(options);
   // A newer database is refused before anything is locked or written.
   auto version = SchemaVersionOf(conn);
   if (!version) return std::unexpected(version.error());
   auto newer = [&](int v) -> Result<void> {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the database has schema version " + std::to_string(v) +
-                    " but this im knows only up to version " +
-                    std::to_string(LatestSchemaVersion()) +
+                    " but this im knows only up to version " + std::to_string(latest) +
                     ": it was written by a newer im; upgrade im (nothing was changed)");
   };
-  if (*version > LatestSchemaVersion()) return newer(*version);
-  if (*version == LatestSchemaVersion()) return Ok();
+  if (*version > latest) return newer(*version);
+  if (*version == latest) return Ok();
+  if (!options.migrate) return SchemaBehind(*version, latest);
 
   // Several instances may start together: one migrates, the others wait here and then find
   // the work done. The lock is the session's, so it is let go should this process die.
@@ -386,10 +415,10 @@ Result<void> Migrate(Connection& conn) {
     return std::unexpected(ok.error().Wrap("waiting for the migration lock"));
   }
   auto migrate = [&]() -> Result<void> {
-    for (const Migration& m : Migrations()) {
+    for (const Migration& m : all) {
       auto now = SchemaVersionOf(conn);  // under the lock: what another instance left
       if (!now) return std::unexpected(now.error());
-      if (*now > LatestSchemaVersion()) return newer(*now);
+      if (*now > latest) return newer(*now);
       if (*now >= m.version) continue;
       auto step = [&]() -> Result<void> {
         if (auto ok = conn.Script(m.sql); !ok) return ok;

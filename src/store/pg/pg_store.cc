@@ -105,10 +105,11 @@ class PgTx final : public Tx {
 
 }  // namespace
 
-Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url) {
+Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& url,
+                                               const SchemaOptions& schema) {
   auto conn = Connection::Open(url);
   if (!conn) return std::unexpected(conn.error());
-  if (auto ok = Migrate(**conn); !ok) return std::unexpected(ok.error());
+  if (auto ok = Migrate(**conn, schema); !ok) return std::unexpected(ok.error());
   auto store = std::unique_ptr<PgStore>(new PgStore(url));
   store->Release(std::move(*conn));
   return store;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "store/pg/connection.h"
+#include "store/schema_options.h"
 #include "store/store.h"
 
 namespace im::store::pg {
@@ -31,7 +32,8 @@ class PgStore final : public Store {
 
   // Connects to `url`, migrates the database (under the migration lock) and keeps the
   // connection for the pool. Refuses a database from a newer schema, untouched.
-  static Result<std::unique_ptr<PgStore>> Open(const std::string& url);
+  static Result<std::unique_ptr<PgStore>> Open(const std::string& url,
+                                               const SchemaOptions& schema = {});
   ~PgStore() override;
 
   Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) override;

@@ -1,5 +1,7 @@
 #include "store/sqlite/migrations.h"
 
+#include "store/schema_behind.h"
+
 #include <string>
 #include <vector>
 
@@ -400,6 +402,28 @@ CREATE TABLE notify_ack_links (
       R"sql(
 DROP TRIGGER connector_links_synced_with;
 )sql",
+      // 15: several instances on one database (docs/deployment.md): live instances, the
+      // claim on each background job, the job module versions of a rolling upgrade.
+      R"sql(
+CREATE TABLE im_instances (
+  id         TEXT PRIMARY KEY,
+  started_at INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  version    TEXT NOT NULL DEFAULT '',
+  modules    TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE TABLE job_claims (
+  job         TEXT PRIMARY KEY,
+  owner       TEXT NOT NULL DEFAULT '',
+  claimed_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  finished_at INTEGER
+) WITHOUT ROWID;
+CREATE TABLE job_modules (
+  module  TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
   };
   return kMigrations;
 }
@@ -414,19 +438,24 @@ Result<int> UserVersion(Connection& conn) {
 
 }  // namespace
 
-int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+int LatestSchemaVersion(const SchemaOptions& options) {
+  return static_cast<int>(Migrations().size() + options.later.size());
+}
 
-Result<void> Migrate(Connection& conn) {
+Result<void> Migrate(Connection& conn, const SchemaOptions& options) {
   auto version = UserVersion(conn);
   if (!version) return std::unexpected(version.error());
-  if (*version > LatestSchemaVersion()) {
+  std::vector<const char*> all = Migrations();
+  for (const auto& m : options.later) all.push_back(m.sqlite_sql.c_str());
+  const int latest = LatestSchemaVersion(options);
+  if (*version > latest) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the data directory has schema version " + std::to_string(*version) +
-                    " but this im knows only up to version " +
-                    std::to_string(LatestSchemaVersion()) +
+                    " but this im knows only up to version " + std::to_string(latest) +
                     ": it was written by a newer im; upgrade im (nothing was changed)");
   }
-  for (int v = *version; v < LatestSchemaVersion(); ++v) {
+  if (!options.migrate && *version < latest) return SchemaBehind(*version, latest);
+  for (int v = *version; v < latest; ++v) {
     if (auto ok = conn.Exec("BEGIN IMMEDIATE"); !ok) return ok;
     // Another process may have migrated while we waited for the lock.
     auto now = UserVersion(conn);
@@ -439,7 +468,7 @@ Result<void> Migrate(Connection& conn) {
       v = *now - 1;
       continue;
     }
-    auto ok = conn.Exec(Migrations()[v]);
+    auto ok = conn.Exec(all[static_cast<size_t>(v)]);
     if (ok) ok = conn.Exec("PRAGMA user_version = " + std::to_string(v + 1));
     if (ok) ok = conn.Exec("COMMIT");
     if (!ok) {

@@ -116,10 +116,11 @@ class SqliteTx final : public Tx {
 
 }  // namespace
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       const SchemaOptions& schema) {
   auto conn = Connection::Open(path);
   if (!conn) return std::unexpected(conn.error());
-  if (auto ok = Migrate(**conn); !ok) return std::unexpected(ok.error());
+  if (auto ok = Migrate(**conn, schema); !ok) return std::unexpected(ok.error());
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(*conn)));
 }
 

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/schema_options.h"
 #include "store/sqlite/connection.h"
 #include "store/store.h"
 
@@ -22,7 +23,8 @@ namespace im::store::sqlite {
 class SqliteStore final : public Store {
  public:
   // Opens or creates `path` and migrates it. Refuses a database from a newer schema.
-  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                   const SchemaOptions& schema = {});
   ~SqliteStore() override;
 
   Result<void> Transact(const std::function<Result<void>(Tx&)>& fn) override;

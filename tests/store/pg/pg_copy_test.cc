@@ -11,7 +11,7 @@
 #include "fakes/pg_server.h"
 #include "fakes/temp_dir.h"
 #include "store/open.h"
-#include "store/sqlite/migrations.h"
+#include "store/pg/migrations.h"
 
 namespace im::store {
 namespace {
@@ -98,7 +98,7 @@ TEST_F(PgCopyTest, AnInstallationReadsBackTheSameOnPostgres) {
   auto copied = CopyDatabase(sqlite_, url_, {});
   ASSERT_TRUE(copied) << copied.error().message;
   EXPECT_TRUE(copied->copied);
-  EXPECT_EQ(copied->schema_version, sqlite::LatestSchemaVersion());
+  EXPECT_EQ(copied->schema_version, pg::LatestSchemaVersion());
   int64_t timeline_rows = 0;
   for (const auto& t : copied->tables) {
     if (t.table == "timeline") timeline_rows = t.rows;

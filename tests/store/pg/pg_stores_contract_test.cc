@@ -12,6 +12,7 @@ namespace {
 
 using testing::ConnectorStoreContractTest;
 using testing::DeploymentStoreContractTest;
+using testing::JobStoreContractTest;
 using testing::MonitorStoreContractTest;
 using testing::NotifyStoreContractTest;
 
@@ -55,6 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Postgres, DeploymentStoreContractTest,
 INSTANTIATE_TEST_SUITE_P(Postgres, MonitorStoreContractTest, ::testing::Values(PgInstances()),
                          [](const auto&) { return std::string("postgres"); });
 INSTANTIATE_TEST_SUITE_P(Postgres, NotifyStoreContractTest, ::testing::Values(PgInstances()),
+                         [](const auto&) { return std::string("postgres"); });
+INSTANTIATE_TEST_SUITE_P(Postgres, JobStoreContractTest, ::testing::Values(PgInstances()),
                          [](const auto&) { return std::string("postgres"); });
 
 }  // namespace

@@ -28,6 +28,7 @@ Stores FreshSqliteStores() {
 
 using im::store::testing::ConnectorStoreContractTest;
 using im::store::testing::DeploymentStoreContractTest;
+using im::store::testing::JobStoreContractTest;
 using im::store::testing::MonitorStoreContractTest;
 using im::store::testing::NotifyStoreContractTest;
 
@@ -64,6 +65,8 @@ testing::InstancesFactory SqliteInstances() {
 INSTANTIATE_TEST_SUITE_P(Sqlite, MonitorStoreContractTest, ::testing::Values(SqliteInstances()),
                          [](const auto&) { return std::string("sqlite"); });
 INSTANTIATE_TEST_SUITE_P(Sqlite, NotifyStoreContractTest, ::testing::Values(SqliteInstances()),
+                         [](const auto&) { return std::string("sqlite"); });
+INSTANTIATE_TEST_SUITE_P(Sqlite, JobStoreContractTest, ::testing::Values(SqliteInstances()),
                          [](const auto&) { return std::string("sqlite"); });
 
 }  // namespace
