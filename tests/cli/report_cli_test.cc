@@ -14,11 +14,14 @@
 #include <sstream>
 
 #include "common/json.h"
+#include "common/time.h"
 #include "fakes/deadline.h"
+#include "fakes/fake_clock.h"
 #include "fakes/process.h"
 #include "fakes/temp_dir.h"
+#include "fakes/test_backend.h"
 #include "report/report_data.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open.h"
 
 namespace im::cli {
 namespace {
@@ -51,9 +54,11 @@ struct RcRun {
 class ReportCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::sqlite::SqliteStore::Open(data() + "/im.db");
+    // The data directory's SQLite database, or the test's PostgreSQL one in the pg. run.
+    im::testing::FakeClock clock(*ParseTime("2026-01-01"));
+    auto db = store::Open(im::testing::TestDatabaseAddress(data() + "/im.db"), {}, clock);
     ASSERT_TRUE(db) << db.error().message;
-    auto ok = (*db)->Transact([&](store::Tx& tx) -> Result<void> {
+    auto ok = db->main->Transact([&](store::Tx& tx) -> Result<void> {
       for (auto& i : im::testing::HandReportIncidents()) {
         for (const auto& s : i.services) {
           if (auto e = tx.EnsureService(s, i.created_at); !e) return std::unexpected(e.error());
