@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <future>
 
 #include "common/time.h"
 #include "fakes/deadline.h"
@@ -119,6 +120,40 @@ TEST_F(JobsTest, AnInstanceBehindTheStoredModuleVersionLeavesItsJobs) {
   EXPECT_TRUE(old_jobs.Runs("sla"));  // other modules stay shared
   // Monitor shards: both run module monitors at the stored version, so both share them.
   ASSERT_TRUE(im::testing::PollUntil([&] { return old_jobs.LiveRunning("monitors").size() == 2; }));
+}
+
+// A long run (a 90-day import of one connector) keeps its claim past the claim ttl, so no other
+// instance starts the same job meanwhile, and never holds up another job (another connector's
+// polling), here or on another instance.
+TEST_F(JobsTest, ALongRunKeepsItsClaimAndStallsNoOtherJob) {
+  store::Stores sa = Open(), sb = Open();
+  JobsOptions options{.heartbeat = 20ms, .ttl = 200ms, .instance_ttl = 1s, .tick = 2ms};
+  Jobs a(*sa.jobs, clock_, options, log_), b(*sb.jobs, clock_, options, log_);
+  ASSERT_TRUE(a.Start());
+  ASSERT_TRUE(b.Start());
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> import_runs{0}, other_runs{0};
+  auto import = [&] {
+    import_runs++;
+    released.wait();  // the import goes on until the test lets it end
+  };
+  a.Add({.name = "poll:slow", .module = "connectors", .run = import});
+  ASSERT_TRUE(im::testing::PollUntil([&] { return import_runs == 1; }));
+  b.Add({.name = "poll:slow", .module = "connectors", .run = import});
+  for (Jobs* j : {&a, &b}) {
+    j->Add({.name = "poll:other", .module = "connectors", .run = [&] { other_runs++; }});
+  }
+  // Five claim ttls later the import still holds its claim: b has not started it, and the
+  // other connector was polled all along.
+  auto later = std::chrono::steady_clock::now() + 5 * options.ttl;
+  ASSERT_TRUE(im::testing::PollUntil([&] { return std::chrono::steady_clock::now() >= later; }));
+  EXPECT_EQ(import_runs, 1);
+  EXPECT_GE(other_runs, 50);
+  release.set_value();
+  ASSERT_TRUE(im::testing::PollUntil([&] { return import_runs >= 3; }));  // free again
+  a.Stop();
+  b.Stop();
 }
 
 }  // namespace
