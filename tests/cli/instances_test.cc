@@ -86,18 +86,11 @@ class InstancesTest : public ::testing::Test {
 
   int Im(const std::string& args, std::string* out, const std::string& key = kKey) {
     std::string file = dir_.File("out.txt");
-    std::string cmd = EnvPrefix(dir_.File("cli"), key) + im::testing::ImBinary() + " " + args +
-                      " >'" + file + "' 2>&1";
-    int status = im::testing::SystemWithDeadline(cmd);
-    std::ifstream in(file);
-    out->assign(std::istreambuf_iterator<char>(in), {});
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::string cmd = EnvPrefix(dir_.File("cli"), key) + im::testing::ImBinary() + " " + args;
+    return im::testing::RunCapturing(cmd, file, out);
   }
 
-  struct Server {
-    std::unique_ptr<Process> process;
-    uint16_t port = 0;
-  };
+  using Server = im::testing::Served;
   Server Serve(const std::string& name) {
     std::vector<std::string> argv = {"/usr/bin/env",
                                      "-u",
@@ -111,12 +104,7 @@ class InstancesTest : public ::testing::Test {
                                      "serve",
                                      "--listen",
                                      "127.0.0.1:0"};
-    Server s{std::make_unique<Process>(argv)};
-    std::string banner = s.process->ReadLine();
-    auto at = banner.find("http://127.0.0.1:");
-    EXPECT_NE(at, std::string::npos) << banner;
-    if (at != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
-    return s;
+    return im::testing::StartServing(argv);
   }
 
   // How many live instances `port` sees (GET /api/v1/instances).

@@ -46,27 +46,15 @@ class PgServeTest : public ::testing::Test {
                           ? "IM_DATA_DIR='" + dir_.File("cli") + "' IM_DATABASE_URL='" + url_ + "' "
                           : "IM_DATA_DIR='" + sqlite_dir + "' ";
     std::string cmd = "env -u IM_CONFIG -u IM_DATABASE_URL HOME='" + dir_.path().string() + "' " +
-                      env + "IM_ACTOR=alice@example.com " + im::testing::ImBinary() + " " + args +
-                      " >'" + file + "' 2>&1";
-    int status = im::testing::SystemWithDeadline(cmd);
-    std::ifstream in(file);
-    out->assign(std::istreambuf_iterator<char>(in), {});
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                      env + "IM_ACTOR=alice@example.com " + im::testing::ImBinary() + " " + args;
+    return im::testing::RunCapturing(cmd, file, out);
   }
 
-  struct Server {
-    std::unique_ptr<Process> process;
-    uint16_t port = 0;
-  };
+  using Server = im::testing::Served;
   Server Serve(const std::string& name) {
     auto argv = Env(dir_.File(name));
     argv.insert(argv.end(), {im::testing::ImBinary(), "serve", "--listen", "127.0.0.1:0"});
-    Server s{std::make_unique<Process>(argv)};
-    std::string banner = s.process->ReadLine();
-    auto at = banner.find("http://127.0.0.1:");
-    EXPECT_NE(at, std::string::npos) << banner;
-    if (at != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
-    return s;
+    return im::testing::StartServing(argv);
   }
 
   im::testing::TempDir dir_;

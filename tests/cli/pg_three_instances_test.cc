@@ -83,17 +83,11 @@ class PgThreeInstancesTest : public ::testing::Test {
     std::string cmd = "env -u IM_CONFIG HOME='" + dir_.path().string() + "' IM_DATA_DIR='" +
                       dir_.File("cli") + "' IM_DATABASE_URL='" + url_ +
                       "' IM_SECRET_KEY=" + kSecretKey + " IM_ACTOR=alice@example.com " +
-                      im::testing::ImBinary() + " " + args + " >'" + file + "' 2>&1";
-    int status = im::testing::SystemWithDeadline(cmd);
-    std::ifstream in(file);
-    out->assign(std::istreambuf_iterator<char>(in), {});
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                      im::testing::ImBinary() + " " + args;
+    return im::testing::RunCapturing(cmd, file, out);
   }
 
-  struct Server {
-    std::unique_ptr<Process> process;
-    uint16_t port = 0;
-  };
+  using Server = im::testing::Served;
   void Serve(const std::string& name) {
     std::vector<std::string> argv = {"/usr/bin/env",
                                      "-u",
@@ -106,12 +100,7 @@ class PgThreeInstancesTest : public ::testing::Test {
                                      "serve",
                                      "--listen",
                                      "127.0.0.1:0"};
-    Server s{std::make_unique<Process>(argv)};
-    std::string banner = s.process->ReadLine();
-    auto at = banner.find("http://127.0.0.1:");
-    ASSERT_NE(at, std::string::npos) << banner;
-    s.port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
-    servers_.push_back(std::move(s));
+    servers_.push_back(im::testing::StartServing(argv));
   }
 
   // A PagerDuty REST call as a user of the simulator; the parsed answer (null on failure).

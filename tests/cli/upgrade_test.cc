@@ -39,18 +39,11 @@ class UpgradeTest : public ::testing::Test {
     std::string file = dir_.File("out.txt");
     std::string cmd = "env -u IM_CONFIG HOME='" + dir_.path().string() + "' IM_DATA_DIR='" +
                       dir_.File("cli") + "' IM_DATABASE_URL='" + url_ + "' IM_SECRET_KEY='" +
-                      kUpgradeKey + "' IM_CONFIG='" + config_ + "' " + binary + " " + args + " >'" +
-                      file + "' 2>&1";
-    int status = im::testing::SystemWithDeadline(cmd);
-    std::ifstream in(file);
-    out->assign(std::istreambuf_iterator<char>(in), {});
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+                      kUpgradeKey + "' IM_CONFIG='" + config_ + "' " + binary + " " + args;
+    return im::testing::RunCapturing(cmd, file, out);
   }
 
-  struct Server {
-    std::unique_ptr<Process> process;
-    uint16_t port = 0;
-  };
+  using Server = im::testing::Served;
   Server Serve(const std::string& binary, const std::string& name) {
     std::vector<std::string> argv = {"/usr/bin/env",
                                      "-u",
@@ -65,12 +58,7 @@ class UpgradeTest : public ::testing::Test {
                                      "--no-migrate",
                                      "--listen",
                                      "127.0.0.1:0"};
-    Server s{std::make_unique<Process>(argv)};
-    std::string banner = s.process->ReadLine();
-    auto at = banner.find("http://127.0.0.1:");
-    EXPECT_NE(at, std::string::npos) << banner;
-    if (at != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
-    return s;
+    return im::testing::StartServing(argv);
   }
 
   // Runs of `job` by the instance at `port` (im_job_runs_total); -1 when unreadable.

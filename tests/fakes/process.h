@@ -9,7 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,6 +94,33 @@ class Process {
   int out_ = -1;
   bool reaped_ = false;
 };
+
+// A server process started by StartServing, and the port its banner named.
+struct Served {
+  std::unique_ptr<Process> process;
+  uint16_t port = 0;
+};
+
+// Starts `argv` (an `im serve --listen 127.0.0.1:0`, through /usr/bin/env with its
+// environment) and reads the port from the first line it prints ("… http://127.0.0.1:PORT/");
+// a banner without one fails the test and leaves the port 0.
+inline Served StartServing(const std::vector<std::string>& argv) {
+  Served s{std::make_unique<Process>(argv)};
+  std::string banner = s.process->ReadLine();
+  auto at = banner.find("http://127.0.0.1:");
+  EXPECT_NE(at, std::string::npos) << banner;
+  if (at != std::string::npos) s.port = static_cast<uint16_t>(std::stoi(banner.substr(at + 17)));
+  return s;
+}
+
+// Runs the shell command `command` with its stdout and stderr going to `file`, within the
+// test deadline; `*out` gets what it wrote. The exit code, -1 when it did not exit.
+inline int RunCapturing(const std::string& command, const std::string& file, std::string* out) {
+  int status = SystemWithDeadline(command + " >'" + file + "' 2>&1");
+  std::ifstream in(file);
+  out->assign(std::istreambuf_iterator<char>(in), {});
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
 
 #ifdef IM_TEST_BINARY
 // The im binary under test: $IM_BINARY when set (to test another build), else the one built
