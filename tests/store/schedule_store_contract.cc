@@ -168,6 +168,11 @@ TEST_P(ScheduleStoreContractTest, PeopleAreUpsertedByEmail) {
 
 TEST_P(ScheduleStoreContractTest, MissingThingsAreNotFound) {
   EXPECT_EQ(store_->GetSchedule("nope").error().code, ErrorCode::kNotFound);
+  // Both backends say what is missing and where to look, in the same words.
+  EXPECT_EQ(store_->GetSchedule("nope").error().message,
+            "schedule 'nope' does not exist; list them with `im oncall`");
+  EXPECT_EQ(store_->GetPolicy("nope").error().message,
+            "escalation policy 'nope' does not exist; list them with `im oncall`");
   EXPECT_EQ(store_->DeleteSchedule("nope").error().code, ErrorCode::kNotFound);
   EXPECT_FALSE(*store_->FindPolicy("im", "nope"));
   EXPECT_FALSE(*store_->PolicyForService("api"));

@@ -8,6 +8,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "schedule/schedule_json.h"
+#include "store/found.h"
 
 namespace im::store::pg {
 namespace {
@@ -202,23 +203,6 @@ Result<std::vector<StoredPolicy>> PgQueryPolicies(Connection& c, const std::stri
       });
 }
 
-template <typename T>
-Result<T> OneRow(Result<std::vector<T>> rows, const PgKind& k, std::string_view id) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) {
-    return Fail(ErrorCode::kNotFound, std::string(k.what) + " '" + std::string(id) +
-                                          "' does not exist; list them with `im oncall`");
-  }
-  return std::move(rows->front());
-}
-
-template <typename T>
-Result<std::optional<T>> FirstRow(Result<std::vector<T>> rows) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
 }  // namespace
 
 Result<std::string> PgScheduleStore::UpsertSchedule(const StoredSchedule& schedule) {
@@ -278,16 +262,16 @@ Result<std::vector<StoredSchedule>> PgScheduleStore::ListSchedules() {
 }
 
 Result<StoredSchedule> PgScheduleStore::GetSchedule(std::string_view id) {
-  return OneRow(ReadValue(store_,
-                          [&](Connection& c) {
-                            return PgQuerySchedules(c, "WHERE id = $1", {std::string(id)});
-                          }),
-                kPgSchedules, id);
+  return OneFound(ReadValue(store_,
+                            [&](Connection& c) {
+                              return PgQuerySchedules(c, "WHERE id = $1", {std::string(id)});
+                            }),
+                  kPgSchedules.what, id);
 }
 
 Result<std::optional<StoredSchedule>> PgScheduleStore::FindSchedule(std::string_view source,
                                                                     std::string_view external_id) {
-  return FirstRow(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return PgQuerySchedules(c, "WHERE source = $1 AND external_id = $2",
                             {std::string(source), std::string(external_id)});
   }));
@@ -298,23 +282,23 @@ Result<std::vector<StoredPolicy>> PgScheduleStore::ListPolicies() {
 }
 
 Result<StoredPolicy> PgScheduleStore::GetPolicy(std::string_view id) {
-  return OneRow(ReadValue(store_,
-                          [&](Connection& c) {
-                            return PgQueryPolicies(c, "WHERE id = $1", {std::string(id)});
-                          }),
-                kPgPolicies, id);
+  return OneFound(ReadValue(store_,
+                            [&](Connection& c) {
+                              return PgQueryPolicies(c, "WHERE id = $1", {std::string(id)});
+                            }),
+                  kPgPolicies.what, id);
 }
 
 Result<std::optional<StoredPolicy>> PgScheduleStore::FindPolicy(std::string_view source,
                                                                 std::string_view external_id) {
-  return FirstRow(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return PgQueryPolicies(c, "WHERE source = $1 AND external_id = $2",
                            {std::string(source), std::string(external_id)});
   }));
 }
 
 Result<std::optional<StoredPolicy>> PgScheduleStore::PolicyForService(std::string_view service) {
-  return FirstRow(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return PgQueryPolicies(c,
                            "WHERE id = (SELECT min(policy_id) FROM escalation_policy_services "
                            "WHERE service = $1)",

@@ -2,29 +2,10 @@
 // write transaction of the SqliteStore (schedule_rows.h holds the row code).
 #include "store/sqlite/schedule_store.h"
 
+#include "store/found.h"
 #include "store/sqlite/schedule_rows.h"
 
 namespace im::store::sqlite {
-namespace {
-
-template <typename T>
-Result<T> One(Result<std::vector<T>> rows, const Kind& k, std::string_view id) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) {
-    return Fail(ErrorCode::kNotFound, std::string(k.what) + " '" + std::string(id) +
-                                          "' does not exist; list them with `im oncall`");
-  }
-  return std::move(rows->front());
-}
-
-template <typename T>
-Result<std::optional<T>> First(Result<std::vector<T>> rows) {
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::optional<T>();
-  return std::optional<T>(std::move(rows->front()));
-}
-
-}  // namespace
 
 Result<std::string> SqliteScheduleStore::UpsertSchedule(const StoredSchedule& schedule) {
   return WriteValue(store_, [&](Connection& c) { return WriteSchedule(c, schedule); });
@@ -83,16 +64,16 @@ Result<std::vector<StoredSchedule>> SqliteScheduleStore::ListSchedules() {
 }
 
 Result<StoredSchedule> SqliteScheduleStore::GetSchedule(std::string_view id) {
-  return One(ReadValue(store_,
-                       [&](Connection& c) {
-                         return QuerySchedules(c, "WHERE id = ?1", {std::string(id)});
-                       }),
-             kSchedules, id);
+  return OneFound(ReadValue(store_,
+                            [&](Connection& c) {
+                              return QuerySchedules(c, "WHERE id = ?1", {std::string(id)});
+                            }),
+                  kSchedules.what, id);
 }
 
 Result<std::optional<StoredSchedule>> SqliteScheduleStore::FindSchedule(
     std::string_view source, std::string_view external_id) {
-  return First(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return QuerySchedules(c, "WHERE source = ?1 AND external_id = ?2",
                           {std::string(source), std::string(external_id)});
   }));
@@ -103,16 +84,16 @@ Result<std::vector<StoredPolicy>> SqliteScheduleStore::ListPolicies() {
 }
 
 Result<StoredPolicy> SqliteScheduleStore::GetPolicy(std::string_view id) {
-  return One(ReadValue(store_,
-                       [&](Connection& c) {
-                         return QueryPolicies(c, "WHERE id = ?1", {std::string(id)});
-                       }),
-             kPolicies, id);
+  return OneFound(ReadValue(store_,
+                            [&](Connection& c) {
+                              return QueryPolicies(c, "WHERE id = ?1", {std::string(id)});
+                            }),
+                  kPolicies.what, id);
 }
 
 Result<std::optional<StoredPolicy>> SqliteScheduleStore::FindPolicy(std::string_view source,
                                                                     std::string_view external_id) {
-  return First(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return QueryPolicies(c, "WHERE source = ?1 AND external_id = ?2",
                          {std::string(source), std::string(external_id)});
   }));
@@ -120,7 +101,7 @@ Result<std::optional<StoredPolicy>> SqliteScheduleStore::FindPolicy(std::string_
 
 Result<std::optional<StoredPolicy>> SqliteScheduleStore::PolicyForService(
     std::string_view service) {
-  return First(ReadValue(store_, [&](Connection& c) {
+  return FirstFound(ReadValue(store_, [&](Connection& c) {
     return QueryPolicies(c,
                          "WHERE id = (SELECT min(policy_id) FROM escalation_policy_services "
                          "WHERE service = ?1)",
