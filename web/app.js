@@ -1,6 +1,9 @@
 // The dashboard's router: every page has its own URL (filters and sort in the query), links
 // change pages without reloading, and the back button works. Each page module exports
 // render(main, ctx) and may return a function that stops what it started (live updates).
+// render resolves once the page's first screenful is drawn; what it leaves for after that is
+// painted (the rows of a long list below the fold) it hands to ctx.afterFirstPaint. The page
+// is ready (main[data-ready=true]) when those are done too.
 import { loadSession, currentSession, logout } from './api.js';
 import { h, clear, toast } from './ui.js';
 
@@ -66,12 +69,15 @@ export async function route() {
   const session = loadSession();
   const mod = await match.load();
   if (gen !== generation) return;
+  // What a page leaves for after its first screenful is painted (ctx.afterFirstPaint).
+  const later = [];
   const ctx = {
     params: match.m.slice(1),
     query: Object.fromEntries(new URLSearchParams(location.search).entries()),
     navigate,
     refreshWho: renderWho,
     session,
+    afterFirstPaint: (fn) => later.push(fn),
   };
   clear(main);
   const stop = await mod.render(main, ctx);
@@ -83,8 +89,36 @@ export async function route() {
   renderWho();
   stopPage = stop || null;
   document.body.dataset.page = match.nav || 'login';
-  main.dataset.ready = 'true';
   performance.mark('im-page-ready');
+  // The page's first screenful is in the DOM; the frame that shows it is laid out and painted
+  // next. A requestAnimationFrame callback runs just before that frame's layout and paint, and
+  // a task it posts runs after them: that is the first meaningful paint. Then the rest of the
+  // page (a long list's rows below the fold) is drawn, and the page is ready.
+  await afterNextFrame();
+  if (gen !== generation) return;
+  performance.mark('im-page-painted');
+  try {
+    for (const fn of later) await fn();
+  } catch (err) {
+    console.error(err);
+  }
+  if (gen !== generation) return;
+  main.dataset.ready = 'true';
+  await afterNextFrame();
+  if (gen === generation) performance.mark('im-page-complete');
+}
+
+// Resolves once the next frame is painted (at once in a hidden tab, which paints no frames).
+function afterNextFrame() {
+  if (document.hidden) return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => requestAnimationFrame(() => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => {
+      c.port1.close();
+      resolve();
+    };
+    c.port2.postMessage(null);
+  }));
 }
 
 export function navigate(url, { replace = false } = {}) {

@@ -183,3 +183,26 @@ export function barChart(points, { title, unit = '', height = 120 } = {}) {
   });
   return svg;
 }
+
+// How many rows of a list fill the first screen (a row is at least ~28 px tall; a tile grid
+// passes its columns): drawn before the page's first paint, the others right after it.
+export function firstScreenRows(perRow = 1) {
+  return perRow * Math.max(20, Math.ceil(window.innerHeight / 28));
+}
+
+const pendingRows = new WeakMap();
+
+// Fills `parent` with `rows`, each one element as HTML (every value escaped): with a page's
+// ctx, the rows that fit on the first screen now and the rest once that is painted
+// (ctx.afterFirstPaint); without, all at once. A later fill (a live update) replaces both.
+export function fillRows(parent, rows, ctx, perRow = 1) {
+  const n = ctx ? firstScreenRows(perRow) : rows.length;
+  parent.innerHTML = rows.slice(0, n).join('');
+  const token = {};
+  pendingRows.set(parent, token);
+  if (rows.length > n) {
+    ctx.afterFirstPaint(() => {
+      if (pendingRows.get(parent) === token) parent.insertAdjacentHTML('beforeend', rows.slice(n).join(''));
+    });
+  }
+}

@@ -36,7 +36,7 @@ async function measure(browser, url) {
   // layout work in the page while it draws, and slows what it measures).
   await page.evaluate(() => new Promise((resolve) => {
     new PerformanceObserver((list, obs) => {
-      if (list.getEntriesByName('im-page-ready').length) {
+      if (list.getEntriesByName('im-page-complete').length) {
         obs.disconnect();
         resolve();
       }
@@ -47,18 +47,26 @@ async function measure(browser, url) {
     const nav = performance.getEntriesByType('navigation')[0];
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
     const ready = performance.getEntriesByName('im-page-ready').pop();
+    const painted = performance.getEntriesByName('im-page-painted').pop();
+    const complete = performance.getEntriesByName('im-page-complete').pop();
     const res = performance.getEntriesByType('resource');
     const assets = res.filter((r) => new URL(r.name).pathname.startsWith('/assets/'));
     const apiCalls = res.filter((r) => new URL(r.name).pathname.startsWith('/api/') && !r.name.includes('/api/v1/events'));
-    const end = Math.max(nav.loadEventEnd, ready ? ready.startTime : 0,
+    const end = Math.max(nav.loadEventEnd, complete ? complete.startTime : 0,
       ...res.filter((r) => !r.name.includes('/api/v1/events')).map((r) => r.responseEnd));
     return {
       fcp: fcp ? fcp.startTime : null,
       ready: ready ? ready.startTime : null,
+      painted: painted ? painted.startTime : null,
       loaded: end,
       assetBytes: nav.transferSize + assets.reduce((s, r) => s + r.transferSize, 0),
       apiBytes: apiCalls.reduce((s, r) => s + r.transferSize, 0),
       files: assets.length + 1,
+      // Where the time went (IM_BENCH_DETAIL=1): the document's and each request's start,
+      // first byte and end, in ms from navigation start.
+      detail: [['document', 0, nav.responseStart, nav.responseEnd],
+        ['DOMContentLoaded', nav.domContentLoadedEventStart, nav.domContentLoadedEventEnd, nav.domContentLoadedEventEnd],
+        ...res.filter((r) => !r.name.includes('/api/v1/events')).map((r) => [new URL(r.name).pathname + new URL(r.name).search, r.startTime, r.responseStart, r.responseEnd])],
     };
   });
   await ctx.close();
@@ -130,16 +138,24 @@ async function main() {
   const fl = await floor(browser, Number(runs));
   console.log(`floor: /healthz (plain text) FCP in a new context p50 ${pct(fl, 50).toFixed(0)} ms, max ${Math.max(...fl).toFixed(0)} ms`);
   const pages = ['/incidents', `/incidents/${inc.incidents[0].id}`, '/oncall', '/dora', '/monitors', '/integrations'];
-  console.log('page                    FCP p50   ready p50/max   loaded p50/max   assets (gzip)   API bytes');
+  console.log('page                    FCP p50  painted p50/max  loaded p50/max   assets (gzip)   API bytes');
   for (const p of pages) {
     const ms = [];
     for (let i = 0; i < Number(runs); i++) ms.push(await measure(browser, base + p));
     const f = (k) => ms.map((m) => m[k]);
     console.log(`${p.padEnd(22)} ${pct(f('fcp'), 50).toFixed(0).padStart(6)} ms ` +
-      `${pct(f('ready'), 50).toFixed(0).padStart(6)}/${Math.max(...f('ready')).toFixed(0).padStart(4)} ms ` +
+      `${pct(f('painted'), 50).toFixed(0).padStart(6)}/${Math.max(...f('painted')).toFixed(0).padStart(4)} ms ` +
       `${pct(f('loaded'), 50).toFixed(0).padStart(7)}/${Math.max(...f('loaded')).toFixed(0).padStart(4)} ms ` +
       `${(ms[0].assetBytes / 1024).toFixed(1).padStart(8)} KB (${ms[0].files} files) ` +
       `${(ms[0].apiBytes / 1024).toFixed(1).padStart(9)} KB`);
+    if (process.env.IM_BENCH_DETAIL) {
+      const median = [...ms].sort((a, b) => a.painted - b.painted)[Math.floor(ms.length / 2)];
+      console.log(`  median run: FCP ${median.fcp.toFixed(0)}, data drawn (im-page-ready) ${median.ready.toFixed(0)}, ` +
+        `painted ${median.painted.toFixed(0)} ms; start / first byte / end:`);
+      for (const [name, start, first, end] of median.detail) {
+        console.log(`    ${start.toFixed(0).padStart(5)} ${first.toFixed(0).padStart(5)} ${end.toFixed(0).padStart(5)}  ${name}`);
+      }
+    }
   }
   const live = await liveLatency(browser);
   console.log(`live update, commit → shown on an open /incidents page: p50 ${pct(live, 50)} ms, max ${Math.max(...live)} ms (10 changes)`);

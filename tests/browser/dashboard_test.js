@@ -258,6 +258,28 @@ async function main() {
       await b.goto(`${base}/oncall`);
       await ready(b);
       assert.equal(await b.$$eval('#oncall-now tbody tr', (trs) => trs.length), 50);
+      // A long table's first screen is painted before the rest of its rows are drawn (the
+      // first meaningful paint), and its columns do not move when they come.
+      const c = await ctxB.newPage();
+      await c.addInitScript(() => {
+        const mark = performance.mark.bind(performance);
+        window.atMark = {};
+        performance.mark = (name, ...rest) => {
+          window.atMark[name] = {
+            rows: document.querySelectorAll('#oncall-now tbody tr').length,
+            widths: [...document.querySelectorAll('#oncall-now th')].map((th) => th.getBoundingClientRect().width),
+          };
+          return mark(name, ...rest);
+        };
+      });
+      await c.goto(`${base}/oncall`);
+      await c.waitForFunction(() => window.atMark['im-page-complete']);
+      const at = await c.evaluate(() => window.atMark);
+      const first = at['im-page-painted'].rows;
+      assert.ok(first >= 900 / 35 && first < 50, `${first} rows painted first`);  // a screenful
+      assert.equal(at['im-page-complete'].rows, 50);
+      assert.deepEqual(at['im-page-complete'].widths, at['im-page-painted'].widths);
+      await c.close();
       assert.match(await b.textContent('.more'), /Showing 50 of 51 schedules/);
       await b.click('#all-now');
       await b.waitForURL(/now=all/);

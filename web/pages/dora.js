@@ -44,7 +44,10 @@ export async function render(main, ctx) {
     ctx.navigate(withQuery('/dora', { ...Object.fromEntries(new FormData(form).entries()), drill: q.drill }));
   });
   main.append(h('h1', {}, 'DORA metrics'), form);
-  fillPickers(form);
+  // Suggestions only, asked for once the numbers are painted.
+  ctx.afterFirstPaint(() => {
+    fillPickers(form);
+  });
   let r;
   try {
     r = await get(withQuery('/api/v1/metrics/dora', {

@@ -3,6 +3,7 @@
 import { get, post, watchIncidents, currentSession } from '../api.js';
 import {
   h, clear, esc, badgeHtml, timeHtml, sourceName, errorBox, withQuery, select, input, toast,
+  fillRows,
 } from '../ui.js';
 
 const STATUSES = [['', 'Any status'], ['open,mitigated', 'Unresolved'], ['open', 'Open'],
@@ -134,7 +135,7 @@ export async function render(main, ctx) {
     }
   };
   const tbody = h('tbody');
-  const table = h('table', { class: 'list', id: 'incidents' },
+  const table = h('table', { class: 'list fixed', id: 'incidents' },
     h('caption', { class: 'sr-only' }, 'Incidents'),
     h('thead', {}, h('tr', {}, ['Incident', 'Title', 'Status', 'Severity', 'Services', 'Source',
       'SLA', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
@@ -163,13 +164,13 @@ export async function render(main, ctx) {
     return null;
   }
   const byId = new Map(data.incidents.map((i) => [i.id, i]));
-  const draw = () => {
+  // The first time, the rows below the fold come after the first paint (fillRows).
+  const draw = (first) => {
     const rows = sortRows([...byId.values()], q.sort);
-    tbody.innerHTML = rows.length
-      ? rows.map(rowHtml).join('')
-      : '<tr><td colspan="8" class="empty">No incidents match.</td></tr>';
+    fillRows(tbody, rows.length ? rows.map(rowHtml)
+      : ['<tr><td colspan="8" class="empty">No incidents match.</td></tr>'], first ? ctx : null);
   };
-  draw();
+  draw(true);
   if (data.next_before) {
     pager.append(h('a', { href: withQuery('/incidents', { ...q, before: data.next_before }) }, 'Older incidents →'));
   }

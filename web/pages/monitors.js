@@ -2,7 +2,7 @@
 // one monitor's uptime and response times with its maintenance windows, and channel health.
 import { get } from '../api.js';
 import {
-  h, esc, errorBox, withQuery, select, input, timeHtml, barChart, badge,
+  h, esc, errorBox, withQuery, select, input, timeHtml, barChart, badge, fillRows,
 } from '../ui.js';
 
 const PAGE = 120;
@@ -69,11 +69,13 @@ export async function render(main, ctx) {
   // The API pages and orders them (problems first): only this page is fetched.
   const page = Math.max(0, parseInt(q.page || '0', 10) || 0);
   const slice = list.monitors;
-  // The tiles are parsed as one HTML string (every value escaped).
+  // The tiles are parsed as one HTML string (every value escaped); the ones below the fold
+  // come after the first paint. A tile is at least 180 px wide (style.css .grid).
   const grid = h('ul', { class: 'grid', id: 'monitor-grid', 'aria-label': 'Monitors by status' });
-  grid.innerHTML = slice.map((m) => `<li class="tile state-${esc(m.status)}">` +
+  fillRows(grid, slice.map((m) => `<li class="tile state-${esc(m.status)}">` +
     `<a class="name" href="${esc(withQuery('/monitors', { ...q, monitor: m.id }))}">${esc(m.name)}</a>` +
-    `<div>${esc(m.status)}${m.last_check_at ? ` · ${timeHtml(m.last_check_at)}` : ''}</div></li>`).join('');
+    `<div>${esc(m.status)}${m.last_check_at ? ` · ${timeHtml(m.last_check_at)}` : ''}</div></li>`), ctx,
+  Math.max(1, Math.floor(Math.min(window.innerWidth, 1280) / 186)));
   out.append(h('h2', {}, `Status (${list.total})`), grid);
   const pager = h('nav', { class: 'pager', 'aria-label': 'Monitor pages' });
   if (page > 0) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page - 1 }) }, '← Previous'), ' ');

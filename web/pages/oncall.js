@@ -4,7 +4,7 @@
 // on-call hours per engineer for a period.
 import { get } from '../api.js';
 import {
-  h, esc, errorBox, withQuery, select, input, timeEl, timeHtml,
+  h, esc, errorBox, withQuery, select, input, timeEl, timeHtml, fillRows,
 } from '../ui.js';
 
 /* global Temporal */
@@ -209,22 +209,22 @@ function showAll(count, q, param, noun) {
     h('a', { href: withQuery('/oncall', { ...q, [param]: 'all' }), id: `all-${param}` }, `Show all ${count}`));
 }
 
-// A table whose rows are one HTML string (every value escaped).
-function tableHtml(id, heads, rowsHtml) {
-  const table = h('table', { class: 'list', id },
+// A table whose rows are HTML strings (every value escaped), with fixed column widths
+// (style.css): with a page's ctx, the rows below the fold come after the first paint
+// (fillRows) and do not move the columns of those above.
+function tableHtml(id, heads, rows, ctx) {
+  const table = h('table', { class: 'list fixed', id },
     h('thead', {}, h('tr', {}, heads.map((c) => h('th', { scope: 'col' }, c)))));
   const tbody = h('tbody');
-  tbody.innerHTML = rowsHtml;
+  fillRows(tbody, rows, ctx);
   table.append(tbody);
   return h('div', { class: 'table-wrap' }, table);
 }
 
 export async function render(main, ctx) {
   const q = ctx.query;
-  // Built apart and shown whole once every section is drawn (one layout).
-  const page = document.createDocumentFragment();
-  page.append(h('h1', {}, 'On-call'));
-  // Every request at once; each section waits only for its own.
+  // Every request at once; each section waits only for its own. The page is shown once "Now
+  // and next" is drawn (the first screen); the calendar and the hours follow.
   const nowP = get('/api/v1/oncall');
   const schedulesP = get('/api/v1/schedules');
   const serviceP = q.service ? get(withQuery('/api/v1/oncall', { service: q.service })) : null;
@@ -232,6 +232,9 @@ export async function render(main, ctx) {
   // Handled where each is awaited; this keeps an early failure from being reported unhandled.
   for (const p of [nowP, schedulesP, serviceP, hoursP]) if (p) p.catch(() => {});
   const sectionP = scheduleSection(q, ctx, schedulesP).catch((err) => errorBox(err));
+  // Built apart and shown whole once its first sections are drawn (one layout).
+  const page = document.createDocumentFragment();
+  page.append(h('h1', {}, 'On-call'));
   try {
     const now = await nowP;
     page.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
@@ -241,7 +244,7 @@ export async function render(main, ctx) {
           `<td>${o.current ? esc(o.current.user) : '<span class="badge sla-breached">nobody</span>'}</td>` +
           `<td>${o.current ? timeHtml(o.current.end) : '—'}</td>` +
           `<td>${o.next ? esc(o.next.to || 'nobody') : '—'}</td>` +
-          `<td>${o.next ? timeHtml(o.next.at) : '—'}</td></tr>`).join('')),
+          `<td>${o.next ? timeHtml(o.next.at) : '—'}</td></tr>`), ctx),
       showAll(now.oncalls.length, q, 'now', 'schedules')));
   } catch (err) {
     page.append(errorBox(err));
@@ -265,7 +268,20 @@ export async function render(main, ctx) {
       svc.append(errorBox(err));
     }
   }
-  page.append(svc, await sectionP);
+  // Stand-ins until the calendar and the hours are drawn, after the first paint.
+  const calSlot = h('section', { class: 'pending' }, h('h2', {}, 'Shifts'), h('p', { class: 'loading' }, 'Loading…'));
+  const hoursSlot = h('section', { class: 'pending' }, h('h2', {}, 'On-call hours per engineer'),
+    h('p', { class: 'loading' }, 'Loading…'));
+  page.append(svc, calSlot, hoursSlot);
+  main.append(page);
+  ctx.afterFirstPaint(async () => {
+    calSlot.replaceWith(await sectionP);
+    hoursSlot.replaceWith(await hoursSection(q, ctx, hoursP));
+  });
+  return null;
+}
+
+async function hoursSection(q, ctx, hoursP) {
   const hForm = h('form', { class: 'filters', 'aria-label': 'Hours period' },
     input('hours_since', 'Since', q.hours_since || '-30d', { autocomplete: 'off' }),
     input('hours_until', 'Until', q.hours_until || '', { autocomplete: 'off' }),
@@ -280,12 +296,10 @@ export async function render(main, ctx) {
     hours.append(tableHtml('oncall-hours', ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'],
       firstRows(byLoad(r.engineers), q.hours).map((e) => `<tr><td>${esc(e.email)}</td>` +
         `<td>${e.business_hours.toFixed(1)}</td><td>${e.evening_hours.toFixed(1)}</td>` +
-        `<td>${e.night_weekend_hours.toFixed(1)}</td><td>${e.total_hours.toFixed(1)}</td></tr>`).join('')),
+        `<td>${e.night_weekend_hours.toFixed(1)}</td><td>${e.total_hours.toFixed(1)}</td></tr>`)),
     showAll(r.engineers.length, q, 'hours', 'engineers'));
   } catch (err) {
     hours.append(errorBox(err));
   }
-  page.append(hours);
-  main.append(page);
-  return null;
+  return hours;
 }
