@@ -14,27 +14,29 @@ namespace {
 // Tiles per page of the monitors page (web/pages/monitors.js PAGE).
 constexpr long kMonitorsPage = 120;
 
-// The <style> that embed_assets.cmake inlined into index.html (its exact text, which the
-// policy's hash covers).
-std::string_view DashInlineStyle() {
+// The text between `open` and `close` in index.html: what embed_assets.cmake inlined there
+// (exactly, as the policy's hash covers it).
+std::string_view DashInlined(std::string_view open, std::string_view close) {
   for (const Asset& a : Assets()) {
     if (a.path != "/index.html") continue;
-    auto from = a.body.find("<style>");
-    auto to = a.body.find("</style>");
-    if (from == std::string_view::npos || to == std::string_view::npos || to < from) return {};
-    from += 7;
+    auto from = a.body.find(open);
+    if (from == std::string_view::npos) return {};
+    from += open.size();
+    auto to = a.body.find(close, from);
+    if (to == std::string_view::npos) return {};
     return a.body.substr(from, to - from);
   }
   return {};
 }
 
-// Everything comes from this server: no inline script, no inline style but the shell's own
-// stylesheet (allowed by its SHA-256), nothing from another origin, and no framing
-// (clickjacking).
+// Everything comes from this server: no inline script or style but the shell's own (the
+// bundled modules and the stylesheet, allowed by their SHA-256), nothing from another origin,
+// and no framing (clickjacking).
 const std::string& ContentSecurityPolicy() {
   static const std::string policy =
-      "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-" +
-      Base64Encode(Sha256(DashInlineStyle())) +
+      "default-src 'self'; script-src 'self' 'sha256-" +
+      Base64Encode(Sha256(DashInlined("<script type=\"module\">", "</script>"))) +
+      "'; style-src 'self' 'sha256-" + Base64Encode(Sha256(DashInlined("<style>", "</style>"))) +
       "'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
       "form-action 'self'; frame-ancestors 'none'";
   return policy;
@@ -189,19 +191,14 @@ net::HttpResponse ServeAsset(std::string_view path, const net::HttpRequest& req)
 void AddDashboardRoutes(Router& router) {
   ContentSecurityPolicy();  // computed once, before requests come in
   for (const PagePath& page : kPagePaths) {
-    // The scripts first: a browser opens at most six connections to a server, and the
-    // page's API reads (preloaded next) must not keep its scripts waiting for one.
-    std::string module_link =
-        std::string(
-            "</assets/app.js>; rel=modulepreload, </assets/api.js>; rel=modulepreload, "
-            "</assets/ui.js>; rel=modulepreload, </assets/") +
-        page.module + ">; rel=modulepreload";
+    // The scripts are in the shell (embed_assets.cmake); its page's first reads are preloaded.
     std::string_view module = page.module;
-    router.Add("GET", page.path, [module_link, module](const net::HttpRequest& req) {
+    router.Add("GET", page.path, [module](const net::HttpRequest& req) {
       auto res = ServeAsset("/index.html", req);
-      std::string link = module_link;
+      std::string link;
       for (const auto& url : DashPagePreloads(module, req)) {
-        link += ", <" + url + ">; rel=preload; as=fetch; crossorigin";
+        if (!link.empty()) link += ", ";
+        link += "<" + url + ">; rel=preload; as=fetch; crossorigin";
       }
       res.SetHeader("Link", link);
       return res;

@@ -1,8 +1,10 @@
 # Writes a C++ file holding every dashboard asset (web/) twice: as is, and gzip-compressed
 # (gzip -9 -n, so the output does not change between builds of the same files), with its
 # content type and an ETag. index.html gets style.css inlined in place of its stylesheet link
-# (one render-blocking request fewer; dashboard.cc allows that <style> by its hash in the
-# Content-Security-Policy). Run at build time by src/http/CMakeLists.txt:
+# (one render-blocking request fewer) and the modules bundled into one inline script in place
+# of its app.js (bundle_js.cmake); dashboard.cc allows both by their hashes in the
+# Content-Security-Policy. The modules are still served one by one from /assets/. Run at build
+# time by src/http/CMakeLists.txt:
 #   cmake -DWEB_DIR=... -DOUT=... -DGZIP=... -P embed_assets.cmake
 file(GLOB_RECURSE files RELATIVE ${WEB_DIR} ${WEB_DIR}/*.html ${WEB_DIR}/*.js ${WEB_DIR}/*.css
      ${WEB_DIR}/*.svg)
@@ -12,6 +14,8 @@ set(table "")
 set(i 0)
 get_filename_component(out_dir ${OUT} DIRECTORY)
 set(stylesheet_link "<link rel=\"stylesheet\" href=\"/assets/style.css\">")
+set(app_script "<script type=\"module\" src=\"/assets/app.js\"></script>")
+include(${CMAKE_CURRENT_LIST_DIR}/bundle_js.cmake)
 foreach(f IN LISTS files)
   set(src ${WEB_DIR}/${f})
   if(f STREQUAL "index.html")
@@ -22,6 +26,12 @@ foreach(f IN LISTS files)
       message(FATAL_ERROR "web/index.html has no ${stylesheet_link} to inline")
     endif()
     string(REPLACE "${stylesheet_link}" "<style>${css}</style>" html "${html}")
+    string(FIND "${html}" "${app_script}" at)
+    if(at EQUAL -1)
+      message(FATAL_ERROR "web/index.html has no ${app_script} to inline")
+    endif()
+    im_bundle_js(${WEB_DIR} bundle)
+    string(REPLACE "${app_script}" "<script type=\"module\">${bundle}</script>" html "${html}")
     set(src ${out_dir}/dashboard_index.html)
     file(WRITE ${src} "${html}")
   endif()
