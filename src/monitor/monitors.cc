@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
 
 #include "common/crypto.h"
 #include "common/time.h"
@@ -290,7 +291,9 @@ Result<std::vector<MonitorView>> Monitors::List() {
 
 Result<MonitorPage> Monitors::Page(std::string_view status, std::string_view needle, size_t offset,
                                    size_t limit) {
-  auto list = monitors_.ListMonitors();  // ordered by name
+  // The counts and the order need every monitor's status, not its definition: only the
+  // page's own monitors are read whole.
+  auto list = monitors_.ListMonitorStatuses();  // ordered by name
   if (!list) return std::unexpected(list.error());
   static constexpr std::string_view kOrder[] = {"down", "pending", "paused", "up"};
   MonitorPage page;
@@ -315,9 +318,17 @@ Result<MonitorPage> Monitors::Page(std::string_view status, std::string_view nee
   page.total = static_cast<int64_t>(match.size());
   size_t from = std::min(match.size(), offset);
   size_t to = limit > 0 ? std::min(match.size(), from + limit) : match.size();
-  page.monitors.reserve(to - from);
-  for (size_t i = from; i < to; ++i) {
-    auto v = View((*list)[match[i].second]);
+  std::vector<int64_t> ids;
+  for (size_t i = from; i < to; ++i) ids.push_back((*list)[match[i].second].id);
+  auto stored = monitors_.GetMonitors(ids);
+  if (!stored) return std::unexpected(stored.error());
+  std::map<int64_t, const store::StoredMonitor*> by_id;
+  for (const auto& s : *stored) by_id.emplace(s.id, &s);
+  page.monitors.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;  // removed meanwhile
+    auto v = View(*it->second);
     if (!v) return std::unexpected(v.error());
     page.monitors.push_back(std::move(*v));
   }

@@ -27,6 +27,15 @@ struct StoredMonitor {
   Time updated_at{};
 };
 
+// What a status list needs of a monitor: no definition (MonitorStore::ListMonitorStatuses).
+struct MonitorStatusRow {
+  int64_t id = 0;
+  std::string name;
+  bool paused = false;
+  std::string state = "{}";  // JSON
+  std::optional<Time> last_check_at;
+};
+
 struct CheckRecord {
   Time at{};
   bool ok = false;
@@ -76,6 +85,12 @@ class MonitorStore {
   virtual Result<StoredMonitor> GetMonitor(int64_t id) = 0;
   virtual Result<StoredMonitor> GetMonitorByName(const std::string& name) = 0;
   virtual Result<std::vector<StoredMonitor>> ListMonitors() = 0;
+  // Every monitor's name, pause, state and last check, ordered by name: a status page of
+  // 10,000 monitors reads these (on SQLite from one index) and loads only its own monitors
+  // whole.
+  virtual Result<std::vector<MonitorStatusRow>> ListMonitorStatuses() = 0;
+  // The monitors with these ids that exist, in no particular order.
+  virtual Result<std::vector<StoredMonitor>> GetMonitors(const std::vector<int64_t>& ids) = 0;
   // Records a heartbeat ping; kNotFound when no monitor has `token`. Returns the monitor id.
   virtual Result<int64_t> RecordHeartbeat(const std::string& token, Time at) = 0;
 

@@ -42,6 +42,46 @@ TEST_F(MonitorsTest, ThirdFailureOpensAnIncidentWithTheMonitorsServiceAndSeverit
   EXPECT_TRUE(noted);
 }
 
+TEST_F(MonitorsTest, APageListsProblemsFirstByNameWithinAStateAndCountsEveryMonitor) {
+  auto def = [](const char* name) {
+    json::object d = Web();
+    d["name"] = name;
+    return d;
+  };
+  int64_t web = AddMonitor(def("b-web"));
+  AddMonitor(def("a-api"));  // never checked: pending
+  AddMonitor(def("c-db"));   // paused
+  int64_t ok = AddMonitor(def("d-ok"));
+  AddMonitor(def("e-new"));  // pending
+  ASSERT_TRUE(monitors_->SetPaused("c-db", true));
+  Check(ok, true);
+  auto names = [](const MonitorPage& p) {
+    std::vector<std::string> out;
+    for (const auto& v : p.monitors) out.push_back(v.monitor.name);
+    return out;
+  };
+  // Checked once and failing, b-web is not down yet: it is checked, like d-ok.
+  Check(web, false);
+  auto page = monitors_->Page("", "", 0, 0);
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_EQ(names(*page), (std::vector<std::string>{"a-api", "e-new", "c-db", "b-web", "d-ok"}));
+  for (int i = 0; i < 2; ++i) Check(web, false);  // down now
+  page = monitors_->Page("", "", 1, 2);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(names(*page), (std::vector<std::string>{"a-api", "e-new"}));
+  EXPECT_EQ(page->total, 5);
+  EXPECT_EQ(page->counts.at("down"), 1);
+  EXPECT_EQ(page->counts.at("pending"), 2);
+  EXPECT_EQ(page->counts.at("paused"), 1);
+  EXPECT_EQ(page->counts.at("up"), 1);
+  // A filter narrows the page and its total, not the counts.
+  page = monitors_->Page("pending", "new", 0, 10);  // the API lowercases ?q=
+  ASSERT_TRUE(page);
+  EXPECT_EQ(names(*page), std::vector<std::string>{"e-new"});
+  EXPECT_EQ(page->total, 1);
+  EXPECT_EQ(page->counts.at("pending"), 2);
+}
+
 TEST_F(MonitorsTest, RecoveryResolvesTheIncidentAfterTwoGoodChecks) {
   int64_t id = AddMonitor(Web());
   for (int i = 0; i < 3; ++i) Check(id, false);

@@ -1,5 +1,6 @@
 #include <atomic>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "common/time.h"
@@ -71,6 +72,43 @@ TEST_P(MonitorStoreContractTest, MonitorsAreAddedFoundUpdatedAndRemoved) {
   auto c = s_.monitors->AddMonitor(Monitor("again"));
   ASSERT_TRUE(c);
   EXPECT_GT(*c, *b);
+}
+
+TEST_P(MonitorStoreContractTest, TheStatusListHasEveryMonitorByNameWithItsLatestState) {
+  auto web = s_.monitors->AddMonitor(Monitor("web"));
+  auto api = s_.monitors->AddMonitor(Monitor("api"));
+  ASSERT_TRUE(web && api);
+  StoredMonitor paused = *s_.monitors->GetMonitor(*api);
+  paused.paused = true;
+  ASSERT_TRUE(s_.monitors->UpdateMonitor(paused));
+  ASSERT_TRUE(s_.monitors->RecordCheck(
+      *web, CheckRecord{.at = kM0 + 1min, .ok = false, .error = "502"},
+      [](const StoredMonitor&, Tx&) -> Result<MonitorStore::CheckWrite> {
+        return MonitorStore::CheckWrite{.state = R"({"down":true,"failures":3})"};
+      }));
+  auto list = s_.monitors->ListMonitorStatuses();
+  ASSERT_TRUE(list) << list.error().message;
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, *api);  // by name
+  EXPECT_EQ((*list)[0].name, "api");
+  EXPECT_TRUE((*list)[0].paused);
+  EXPECT_EQ((*list)[0].state, "{}");
+  EXPECT_FALSE((*list)[0].last_check_at);
+  EXPECT_EQ((*list)[1].name, "web");
+  EXPECT_FALSE((*list)[1].paused);
+  EXPECT_EQ((*list)[1].state, R"({"down":true,"failures":3})");
+  EXPECT_EQ((*list)[1].last_check_at, kM0 + 1min);
+
+  // The page's monitors whole, in one read; an id that is gone is left out.
+  auto some = s_.monitors->GetMonitors({*web, 999, *api});
+  ASSERT_TRUE(some) << some.error().message;
+  ASSERT_EQ(some->size(), 2u);
+  std::map<int64_t, StoredMonitor> got;
+  for (auto& m : *some) got.emplace(m.id, m);
+  EXPECT_EQ(got.at(*web).definition, R"({"type":"http"})");
+  EXPECT_EQ(got.at(*web).state, R"({"down":true,"failures":3})");
+  EXPECT_TRUE(got.at(*api).paused);
+  EXPECT_TRUE(s_.monitors->GetMonitors({})->empty());
 }
 
 TEST_P(MonitorStoreContractTest, HeartbeatsAreFoundByToken) {

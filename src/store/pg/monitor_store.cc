@@ -183,6 +183,38 @@ Result<std::vector<StoredMonitor>> PgMonitorStore::ListMonitors() {
   });
 }
 
+Result<std::vector<MonitorStatusRow>> PgMonitorStore::ListMonitorStatuses() {
+  return ReadValue(db_, [&](Connection& c) -> Result<std::vector<MonitorStatusRow>> {
+    auto r = c.Query("SELECT id, name, paused, state, last_check_at FROM monitors ORDER BY name");
+    if (!r) return std::unexpected(r.error());
+    std::vector<MonitorStatusRow> out;
+    out.reserve(static_cast<size_t>(r->rows()));
+    for (int i = 0; i < r->rows(); ++i) {
+      out.push_back(MonitorStatusRow{.id = r->Int(i, 0),
+                                     .name = r->Text(i, 1),
+                                     .paused = r->Int(i, 2) != 0,
+                                     .state = r->Text(i, 3),
+                                     .last_check_at = r->OptTime(i, 4)});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<StoredMonitor>> PgMonitorStore::GetMonitors(const std::vector<int64_t>& ids) {
+  return ReadValue(db_, [&](Connection& c) -> Result<std::vector<StoredMonitor>> {
+    std::string list = "{";
+    for (size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+    list += "}";
+    auto r = c.Query(std::string(kPgMonitorColumns) + "WHERE id = ANY($1::bigint[])",
+                     Params().Add(list));
+    if (!r) return std::unexpected(r.error());
+    std::vector<StoredMonitor> out;
+    out.reserve(static_cast<size_t>(r->rows()));
+    for (int i = 0; i < r->rows(); ++i) out.push_back(ReadMonitorAt(*r, i));
+    return out;
+  });
+}
+
 Result<int64_t> PgMonitorStore::RecordHeartbeat(const std::string& token, Time at) {
   return WriteValue(db_, [&](Connection& c) -> Result<int64_t> {
     auto r = c.Query(

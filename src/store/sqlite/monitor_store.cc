@@ -1,5 +1,6 @@
 #include "store/sqlite/monitor_store.h"
 
+#include "common/json.h"
 #include "common/time.h"
 
 namespace im::store::sqlite {
@@ -162,6 +163,41 @@ Result<std::vector<StoredMonitor>> SqliteMonitorStore::ListMonitors() {
   return ReadValue(db_, [&](Connection& c) -> Result<std::vector<StoredMonitor>> {
     auto st = c.Prepare(std::string(kMonitorColumns) + "ORDER BY name");
     if (!st) return std::unexpected(st.error());
+    std::vector<StoredMonitor> out;
+    auto ok = EachRow(**st, [&](Statement& s) { out.push_back(ReadMonitorRow(s)); });
+    if (!ok) return std::unexpected(ok.error());
+    return out;
+  });
+}
+
+Result<std::vector<MonitorStatusRow>> SqliteMonitorStore::ListMonitorStatuses() {
+  return ReadValue(db_, [&](Connection& c) -> Result<std::vector<MonitorStatusRow>> {
+    // Covered by the monitors_status index (migration 16).
+    auto st =
+        c.Prepare("SELECT id, name, paused, state, last_check_at FROM monitors ORDER BY name");
+    if (!st) return std::unexpected(st.error());
+    std::vector<MonitorStatusRow> out;
+    auto ok = EachRow(**st, [&](Statement& s) {
+      out.push_back(MonitorStatusRow{.id = s.Int(0),
+                                     .name = s.Text(1),
+                                     .paused = s.Int(2) != 0,
+                                     .state = s.Text(3),
+                                     .last_check_at = OptTime(s, 4)});
+    });
+    if (!ok) return std::unexpected(ok.error());
+    return out;
+  });
+}
+
+Result<std::vector<StoredMonitor>> SqliteMonitorStore::GetMonitors(
+    const std::vector<int64_t>& ids) {
+  return ReadValue(db_, [&](Connection& c) -> Result<std::vector<StoredMonitor>> {
+    auto st =
+        c.Prepare(std::string(kMonitorColumns) + "WHERE id IN (SELECT value FROM json_each(?1))");
+    if (!st) return std::unexpected(st.error());
+    json::array list;
+    for (int64_t id : ids) list.emplace_back(id);
+    (*st)->Bind(1, json::Serialize(list));
     std::vector<StoredMonitor> out;
     auto ok = EachRow(**st, [&](Statement& s) { out.push_back(ReadMonitorRow(s)); });
     if (!ok) return std::unexpected(ok.error());

@@ -19,6 +19,8 @@ class SqliteMonitorStore final : public MonitorStore {
   Result<StoredMonitor> GetMonitor(int64_t id) override;
   Result<StoredMonitor> GetMonitorByName(const std::string& name) override;
   Result<std::vector<StoredMonitor>> ListMonitors() override;
+  Result<std::vector<MonitorStatusRow>> ListMonitorStatuses() override;
+  Result<std::vector<StoredMonitor>> GetMonitors(const std::vector<int64_t>& ids) override;
   Result<int64_t> RecordHeartbeat(const std::string& token, Time at) override;
   Result<CheckWrite> RecordCheck(
       int64_t monitor, const CheckRecord& check,

@@ -134,6 +134,7 @@ TEST(SqliteStoreTest, ReopeningKeepsTheData) {
 
 // Takes a database of the latest schema back to schema 11 (before in_metrics).
 constexpr char kBackToSchema11[] =
+    "DROP INDEX monitors_status; "                                              // 16
     "DROP TABLE job_modules; DROP TABLE job_claims; DROP TABLE im_instances; "  // 15
     "CREATE TRIGGER connector_links_synced_with AFTER INSERT ON connector_links BEGIN "
     "UPDATE incidents SET synced_with = NEW.connector WHERE number = NEW.incident AND "
@@ -151,6 +152,7 @@ constexpr char kBackToSchema11[] =
 
 // Takes a database of the latest schema back to schema 7, for tests of the later migrations.
 constexpr char kBackToSchema7[] =
+    "DROP INDEX monitors_status; "                                              // 16
     "DROP TABLE job_modules; DROP TABLE job_claims; DROP TABLE im_instances; "  // 15
     "CREATE TRIGGER connector_links_synced_with AFTER INSERT ON connector_links BEGIN "
     "UPDATE incidents SET synced_with = NEW.connector WHERE number = NEW.incident AND "
