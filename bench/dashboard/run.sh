@@ -2,10 +2,11 @@
 # Dashboard benchmark (issue 20): a store with 100,000 incidents, 200 schedules and 10,000
 # monitors, served by a real `im serve`; headless Chromium (Debian's chromium, driven by
 # Playwright from tests/browser) loads every page cold and reports, from the browser's own
-# timing API, first contentful paint, when the page's data was drawn ("ready", the
-# im-page-ready mark), when it was fully loaded, and the compressed bytes transferred for
-# the page's assets and for its API calls; then the time from a committed change to the
-# open incidents page showing it.
+# timing API, first contentful paint, when the page's first screen of data was painted (the
+# first meaningful paint, the im-page-painted mark), when it was fully loaded, and the
+# compressed bytes transferred for the page's assets and for its API calls; then the time
+# from a committed change to the open incidents page showing it. IM_BENCH_DETAIL=1 also
+# prints each request's timings for the median load of each page.
 # Usage: bench/dashboard/run.sh [build-dir] [incidents] [schedules] [monitors] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
