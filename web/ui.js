@@ -192,17 +192,20 @@ export function firstScreenRows(perRow = 1) {
 
 const pendingRows = new WeakMap();
 
-// Fills `parent` with `rows`, each one element as HTML (every value escaped): with a page's
-// ctx, the rows that fit on the first screen now and the rest once that is painted
-// (ctx.afterFirstPaint); without, all at once. A later fill (a live update) replaces both.
-export function fillRows(parent, rows, ctx, perRow = 1) {
-  const n = ctx ? firstScreenRows(perRow) : rows.length;
-  parent.innerHTML = rows.slice(0, n).join('');
+// Fills `parent` with one element per item, as HTML (`html(item)`, every value escaped):
+// with a page's ctx, the items that fit on the first screen now and the rest once that is
+// painted (ctx.afterFirstPaint), their HTML made only then; without, all at once. A later
+// fill (a live update) replaces both.
+export function fillRows(parent, items, ctx, { html = (x) => x, perRow = 1 } = {}) {
+  const n = ctx ? firstScreenRows(perRow) : items.length;
+  parent.innerHTML = items.slice(0, n).map(html).join('');
   const token = {};
   pendingRows.set(parent, token);
-  if (rows.length > n) {
+  if (items.length > n) {
     ctx.afterFirstPaint(() => {
-      if (pendingRows.get(parent) === token) parent.insertAdjacentHTML('beforeend', rows.slice(n).join(''));
+      if (pendingRows.get(parent) === token) {
+        parent.insertAdjacentHTML('beforeend', items.slice(n).map(html).join(''));
+      }
     });
   }
 }

@@ -167,8 +167,9 @@ export async function render(main, ctx) {
   // The first time, the rows below the fold come after the first paint (fillRows).
   const draw = (first) => {
     const rows = sortRows([...byId.values()], q.sort);
-    fillRows(tbody, rows.length ? rows.map(rowHtml)
-      : ['<tr><td colspan="8" class="empty">No incidents match.</td></tr>'], first ? ctx : null);
+    fillRows(tbody, rows.length ? rows : [null], first ? ctx : null, {
+      html: (i) => (i ? rowHtml(i) : '<tr><td colspan="8" class="empty">No incidents match.</td></tr>'),
+    });
   };
   draw(true);
   if (data.next_before) {

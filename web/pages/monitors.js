@@ -72,10 +72,12 @@ export async function render(main, ctx) {
   // The tiles are parsed as one HTML string (every value escaped); the ones below the fold
   // come after the first paint. A tile is at least 180 px wide (style.css .grid).
   const grid = h('ul', { class: 'grid', id: 'monitor-grid', 'aria-label': 'Monitors by status' });
-  fillRows(grid, slice.map((m) => `<li class="tile state-${esc(m.status)}">` +
-    `<a class="name" href="${esc(withQuery('/monitors', { ...q, monitor: m.id }))}">${esc(m.name)}</a>` +
-    `<div>${esc(m.status)}${m.last_check_at ? ` · ${timeHtml(m.last_check_at)}` : ''}</div></li>`), ctx,
-  Math.max(1, Math.floor(Math.min(window.innerWidth, 1280) / 186)));
+  fillRows(grid, slice, ctx, {
+    html: (m) => `<li class="tile state-${esc(m.status)}">` +
+      `<a class="name" href="${esc(withQuery('/monitors', { ...q, monitor: m.id }))}">${esc(m.name)}</a>` +
+      `<div>${esc(m.status)}${m.last_check_at ? ` · ${timeHtml(m.last_check_at)}` : ''}</div></li>`,
+    perRow: Math.max(1, Math.floor(Math.min(window.innerWidth, 1280) / 186)),
+  });
   out.append(h('h2', {}, `Status (${list.total})`), grid);
   const pager = h('nav', { class: 'pager', 'aria-label': 'Monitor pages' });
   if (page > 0) pager.append(h('a', { href: withQuery('/monitors', { ...q, page: page - 1 }) }, '← Previous'), ' ');

@@ -212,11 +212,11 @@ function showAll(count, q, param, noun) {
 // A table whose rows are HTML strings (every value escaped), with fixed column widths
 // (style.css): with a page's ctx, the rows below the fold come after the first paint
 // (fillRows) and do not move the columns of those above.
-function tableHtml(id, heads, rows, ctx) {
+function tableHtml(id, heads, items, html, ctx) {
   const table = h('table', { class: 'list fixed', id },
     h('thead', {}, h('tr', {}, heads.map((c) => h('th', { scope: 'col' }, c)))));
   const tbody = h('tbody');
-  fillRows(tbody, rows, ctx);
+  fillRows(tbody, items, ctx, { html });
   table.append(tbody);
   return h('div', { class: 'table-wrap' }, table);
 }
@@ -239,12 +239,12 @@ export async function render(main, ctx) {
     const now = await nowP;
     page.append(h('section', { 'aria-labelledby': 'now-h' }, h('h2', { id: 'now-h' }, 'Now and next'),
       tableHtml('oncall-now', ['Schedule', 'On call now', 'Until', 'Next', 'From'],
-        firstRows(now.oncalls, q.now).map((o) => '<tr>' +
+        firstRows(now.oncalls, q.now), (o) => '<tr>' +
           `<td><a href="${esc(withQuery('/oncall', { ...q, schedule: o.schedule.id }))}">${esc(o.schedule.name)}</a></td>` +
           `<td>${o.current ? esc(o.current.user) : '<span class="badge sla-breached">nobody</span>'}</td>` +
           `<td>${o.current ? timeHtml(o.current.end) : '—'}</td>` +
           `<td>${o.next ? esc(o.next.to || 'nobody') : '—'}</td>` +
-          `<td>${o.next ? timeHtml(o.next.at) : '—'}</td></tr>`), ctx),
+          `<td>${o.next ? timeHtml(o.next.at) : '—'}</td></tr>`, ctx),
       showAll(now.oncalls.length, q, 'now', 'schedules')));
   } catch (err) {
     page.append(errorBox(err));
@@ -294,9 +294,9 @@ async function hoursSection(q, ctx, hoursP) {
   try {
     const r = await hoursP;
     hours.append(tableHtml('oncall-hours', ['Engineer', 'Business', 'Evening', 'Night/weekend', 'Total'],
-      firstRows(byLoad(r.engineers), q.hours).map((e) => `<tr><td>${esc(e.email)}</td>` +
+      firstRows(byLoad(r.engineers), q.hours), (e) => `<tr><td>${esc(e.email)}</td>` +
         `<td>${e.business_hours.toFixed(1)}</td><td>${e.evening_hours.toFixed(1)}</td>` +
-        `<td>${e.night_weekend_hours.toFixed(1)}</td><td>${e.total_hours.toFixed(1)}</td></tr>`)),
+        `<td>${e.night_weekend_hours.toFixed(1)}</td><td>${e.total_hours.toFixed(1)}</td></tr>`),
     showAll(r.engineers.length, q, 'hours', 'engineers'));
   } catch (err) {
     hours.append(errorBox(err));
