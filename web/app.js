@@ -97,10 +97,12 @@ export async function route() {
   await afterNextFrame();
   if (gen !== generation) return;
   performance.mark('im-page-painted');
-  try {
-    for (const fn of later) await fn();
-  } catch (err) {
-    console.error(err);
+  for (const fn of later) {
+    try {
+      await fn();
+    } catch (err) {
+      console.error(err);  // the others still run
+    }
   }
   if (gen !== generation) return;
   main.dataset.ready = 'true';
