@@ -39,9 +39,37 @@ export async function logout() {
   sessionLoaded = Promise.resolve(null);
 }
 
+// The answers to the page's first reads, sent inside the shell (dashboard.cc ServePage):
+// {"<url>": {status, body}}. Each is used once, by the first GET of its URL; later reads (a new
+// filter, a refresh) ask the server.
+let firstReads = null;
+
+function takeFirstRead(path) {
+  if (!firstReads) {
+    firstReads = {};
+    const block = document.getElementById('im-first-reads');
+    if (block) {
+      try {
+        firstReads = JSON.parse(block.textContent);
+      } catch {
+        firstReads = {};  // the reads go to the server instead
+      }
+      block.remove();
+    }
+  }
+  const answer = firstReads[path];
+  if (!answer) return null;
+  delete firstReads[path];
+  return answer;
+}
+
 export async function request(method, path, body, { signal } = {}) {
+  if (method === 'GET') {
+    const answer = takeFirstRead(path);
+    if (answer) return answered(method, path, answer.status, answer.body);
+  }
   // No Accept header: a GET must match the shell's `Link: rel=preload` request for the same
-  // URL (sent without one) for the browser to use the preloaded answer.
+  // URL (sent without one; dashboard.cc ServePage) for the browser to use the preloaded answer.
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && session) headers['X-CSRF-Token'] = session.csrf_token;
@@ -67,14 +95,20 @@ export async function request(method, path, body, { signal } = {}) {
       data = null;
     }
   }
-  if (!res.ok) {
+  return answered(method, path, res.status, data, text);
+}
+
+// The data of an answer, or an ApiError with the server's message.
+function answered(method, path, status, data, text) {
+  if (status < 200 || status > 299) {
     const err = data && data.error ? data.error : {};
     // This server needs a login to read (http.reads_need_login): go and log in, then come back.
-    if (res.status === 401 && method === 'GET' && !path.startsWith('/api/v1/sessions') &&
+    if (status === 401 && method === 'GET' && !path.startsWith('/api/v1/sessions') &&
         location.pathname !== '/login') {
       location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
-    throw new ApiError(res.status, err.code || 'error', err.message || `${res.status} ${text}`);
+    throw new ApiError(status, err.code || 'error',
+      err.message || `${status} ${text === undefined ? JSON.stringify(data) : text}`);
   }
   return data;
 }

@@ -5,7 +5,7 @@
 // painted (the rows of a long list below the fold) it hands to ctx.afterFirstPaint. The page
 // is ready (main[data-ready=true]) when those are done too.
 import { loadSession, currentSession, logout } from './api.js';
-import { h, clear, toast } from './ui.js';
+import { h, clear, toast, markFirstScreen } from './ui.js';
 
 const routes = [
   [/^\/(incidents)?$/, 'incidents', () => import('./pages/incidents.js')],
@@ -89,6 +89,10 @@ export async function route() {
   renderWho();
   stopPage = stop || null;
   document.body.dataset.page = match.nav || 'login';
+  if (!main.querySelector('[elementtiming]')) {
+    const heading = main.querySelector('h1');
+    if (heading) markFirstScreen(heading);
+  }
   performance.mark('im-page-ready');
   // The page's first screenful is in the DOM; the frame that shows it is laid out and painted
   // next. A requestAnimationFrame callback runs just before that frame's layout and paint, and

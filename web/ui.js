@@ -184,6 +184,22 @@ export function barChart(points, { title, unit = '', height = 120 } = {}) {
   return svg;
 }
 
+// Marks the block holding the first text under `root` for the browser's Element Timing API
+// (elementtiming="im-first-screen"): the time the browser presents the first frame that shows
+// it is the page's first meaningful paint (bench/dashboard reads it). A page marks the data of
+// its first screen; app.js marks the page's heading if it marked nothing.
+export function markFirstScreen(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT,
+    (t) => (t.data.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP));
+  const text = walker.nextNode();
+  // The browser times text by the block that holds it: a link's cell, not the link.
+  let el = text && text.parentElement;
+  while (el && el !== root && INLINE.has(el.tagName)) el = el.parentElement;
+  if (el) el.setAttribute('elementtiming', 'im-first-screen');
+}
+
+const INLINE = new Set(['A', 'ABBR', 'B', 'CODE', 'EM', 'I', 'SMALL', 'SPAN', 'STRONG', 'TIME']);
+
 // How many rows of a list fill the first screen (a row is at least ~28 px tall; a tile grid
 // passes its columns): drawn before the page's first paint, the others right after it.
 export function firstScreenRows(perRow = 1) {
@@ -199,6 +215,7 @@ const pendingRows = new WeakMap();
 export function fillRows(parent, items, ctx, { html = (x) => x, perRow = 1 } = {}) {
   const n = ctx ? firstScreenRows(perRow) : items.length;
   parent.innerHTML = items.slice(0, n).map(html).join('');
+  if (ctx) markFirstScreen(parent);
   const token = {};
   pendingRows.set(parent, token);
   if (items.length > n) {

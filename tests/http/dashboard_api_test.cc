@@ -1,7 +1,9 @@
 // What the dashboard adds to the API, end to end over loopback HTTP against a real ServerApp
 // on a SQLite file: session login (cookie + CSRF), the live event stream, the embedded files,
 // and the incident list's source and team filters.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <future>
 
@@ -64,6 +66,37 @@ class DashboardApiTest : public ::testing::Test {
 };
 
 constexpr const char* kDeclare = R"({"title":"x","severity":"SEV-2","services":["api"]})";
+
+// The answers a page shell carries for its first reads (dashboard.cc ServePage): the JSON
+// block `<script type="application/json" id="im-first-reads">`, {"<url>": {status, body}}.
+json::object FirstReads(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"im-first-reads\">";
+  auto at = html.find(open);
+  if (at == std::string::npos) return {};
+  auto end = html.find("</script>", at);
+  if (end == std::string::npos) return {};
+  auto v = json::Parse(html.substr(at + open.size(), end - at - open.size()));
+  EXPECT_TRUE(v && v->is_object());
+  return v && v->is_object() ? v->as_object() : json::object{};
+}
+
+std::string Gunzip(const std::string& gz) {
+  z_stream z{};
+  if (inflateInit2(&z, 15 + 16) != Z_OK) return {};
+  std::string out;
+  char buf[16384];
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  z.avail_in = static_cast<uInt>(gz.size());
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  }
+  inflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
 
 TEST_F(DashboardApiTest, LoginSetsAnHttpOnlySameSiteCookieThatHoldsNoToken) {
   auto r = Fetch(port(), "POST", "/api/v1/sessions", "{\"token\":\"" + secret_ + "\"}",
@@ -209,9 +242,9 @@ TEST_F(DashboardApiTest, StoppingAnswersWaitingReaders) {
   }
 }
 
-TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
-  // Every page carries the dashboard's modules in one inline script and preloads its own page's
-  // first reads; the modules are still served one by one.
+TEST_F(DashboardApiTest, PagesCarryTheirFirstReadsAndFilesAreServedCompressed) {
+  // Every page carries the dashboard's modules in one inline script and the answers to its own
+  // page's first reads; the modules are still served one by one.
   for (auto [page, module] :
        std::vector<std::pair<std::string, std::string>>{{"/", "incidents"},
                                                         {"/incidents", "incidents"},
@@ -226,12 +259,14 @@ TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
     EXPECT_NE(r->headers["content-type"].find("text/html"), std::string::npos);
     EXPECT_EQ(r->body.find("/assets/app.js"), std::string::npos);
     EXPECT_NE(r->headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
-    EXPECT_EQ(r->headers["link"].find("modulepreload"), std::string::npos) << r->headers["link"];
-    // The session is fetched alongside the page's data, on every page.
-    EXPECT_NE(
-        r->headers["link"].find("</api/v1/sessions/current>; rel=preload; as=fetch; crossorigin"),
-        std::string::npos)
-        << page;
+    // It holds live data: never cached, never answered with a 304.
+    EXPECT_EQ(r->headers["cache-control"], "no-store") << page;
+    EXPECT_TRUE(r->headers["etag"].empty()) << page;
+    // Every first read is in the shell (none is left to a preload), the session on every page.
+    EXPECT_TRUE(r->headers["link"].empty()) << page << ": " << r->headers["link"];
+    auto reads = FirstReads(r->body);
+    ASSERT_TRUE(reads.contains("/api/v1/sessions/current")) << page;
+    EXPECT_EQ(reads["/api/v1/sessions/current"].as_object().at("status").as_int64(), 401);
     EXPECT_EQ(Fetch(port(), "GET", "/assets/pages/" + module + ".js")->status, 200) << module;
     // The script is inline, allowed by its hash: every page module is in it.
     const std::string open = "<script type=\"module\">";
@@ -257,20 +292,29 @@ TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
         << r->headers["content-security-policy"];
     EXPECT_EQ(r->headers["content-security-policy"].find("unsafe-inline"), std::string::npos);
   }
-  // A page's first reads are preloaded with the URL its script builds (web/ui.js withQuery:
-  // the query's non-empty values in the script's order, form-encoded).
-  EXPECT_NE(Fetch(port(), "GET", "/incidents?service=a%20b&since=&status=open")
-                ->headers["link"]
-                .find("</api/v1/incidents?status=open&service=a+b&limit=100>; rel=preload"),
-            std::string::npos);
-  EXPECT_NE(Fetch(port(), "GET", "/monitors?page=2&status=down")
-                ->headers["link"]
-                .find("</api/v1/monitors?status=down&limit=120&offset=240>; rel=preload"),
-            std::string::npos);
-  EXPECT_NE(Fetch(port(), "GET", "/oncall")
-                ->headers["link"]
-                .find("</api/v1/oncall/hours?since=-30d>; rel=preload"),
-            std::string::npos);
+  // A page's first reads are under the URL its script builds (web/ui.js withQuery: the query's
+  // non-empty values in the script's order, form-encoded).
+  auto keys = [&](const std::string& page) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : FirstReads(Fetch(port(), "GET", page)->body)) {
+      out.emplace_back(k);
+    }
+    return out;
+  };
+  using ::testing::UnorderedElementsAre;
+  EXPECT_THAT(keys("/incidents?service=a%20b&since=&status=open"),
+              UnorderedElementsAre("/api/v1/incidents?status=open&service=a+b&limit=100",
+                                   "/api/v1/sessions/current"));
+  EXPECT_THAT(keys("/monitors?page=2&status=down"),
+              UnorderedElementsAre("/api/v1/monitors?status=down&limit=120&offset=240",
+                                   "/api/v1/channels", "/api/v1/sessions/current"));
+  EXPECT_THAT(keys("/oncall"),
+              UnorderedElementsAre("/api/v1/oncall", "/api/v1/schedules",
+                                   "/api/v1/oncall/hours?since=-30d", "/api/v1/sessions/current"));
+  // An incident page's reads answer as the API does, a 404 included.
+  auto incident = FirstReads(Fetch(port(), "GET", "/incidents/INC-4")->body);
+  ASSERT_TRUE(incident.contains("/api/v1/incidents/INC-4"));
+  EXPECT_EQ(incident["/api/v1/incidents/INC-4"].as_object().at("status").as_int64(), 404);
   auto plain = Fetch(port(), "GET", "/assets/app.js");
   ASSERT_EQ(plain->status, 200);
   EXPECT_NE(plain->headers["content-type"].find("javascript"), std::string::npos);
@@ -289,6 +333,51 @@ TEST_F(DashboardApiTest, PagesAndFilesAreServedCompressedWithValidators) {
   EXPECT_EQ(Fetch(port(), "GET", "/assets/pages/incidents.js")->status, 200);
   EXPECT_EQ(Fetch(port(), "GET", "/assets/nope.js")->status, 404);
   EXPECT_EQ(Fetch(port(), "GET", "/assets/../openapi.json")->status, 404);
+}
+
+TEST_F(DashboardApiTest, FirstReadsAreTheApisAnswersAndCannotBreakOutOfTheirBlock) {
+  // A title written to end the block and run a script of its own.
+  const std::string title = "</script><script>alert(1)</script><!-- x";
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents",
+                  json::Serialize(json::object{
+                      {"title", title}, {"severity", "SEV-2"}, {"services", json::array{"api"}}}),
+                  auth_)
+                ->status,
+            201);
+  auto page = Fetch(port(), "GET", "/incidents");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_EQ(page->body.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(page->body.find("<!-- x"), std::string::npos);
+  auto reads = FirstReads(page->body);
+  ASSERT_TRUE(reads.contains("/api/v1/incidents?limit=100")) << page->body.substr(0, 200);
+  const auto& read = reads["/api/v1/incidents?limit=100"].as_object();
+  EXPECT_EQ(read.at("status").as_int64(), 200);
+  // The same answer GET /api/v1/incidents?limit=100 gives, the title intact.
+  auto direct = json::Parse(Fetch(port(), "GET", "/api/v1/incidents?limit=100")->body);
+  ASSERT_TRUE(direct);
+  EXPECT_EQ(read.at("body"), *direct);
+  EXPECT_EQ(read.at("body")
+                .as_object()
+                .at("incidents")
+                .as_array()
+                .at(0)
+                .as_object()
+                .at("title")
+                .as_string(),
+            title);
+
+  // A logged-in browser's shell carries its session; compressed, the same page.
+  auto [cookie, csrf] = Login();
+  auto mine = Fetch(port(), "GET", "/incidents", "", cookie + "Accept-Encoding: gzip\r\n");
+  ASSERT_EQ(mine->status, 200);
+  ASSERT_EQ(mine->headers["content-encoding"], "gzip");
+  const std::string html = Gunzip(mine->body);
+  ASSERT_FALSE(html.empty());
+  EXPECT_LT(mine->body.size(), html.size());
+  auto session = FirstReads(html)["/api/v1/sessions/current"].as_object();
+  EXPECT_EQ(session.at("status").as_int64(), 200);
+  EXPECT_EQ(session.at("body").as_object().at("actor").as_string(), "alice@example.com");
+  EXPECT_EQ(session.at("body").as_object().at("csrf_token").as_string(), csrf);
 }
 
 TEST_F(DashboardApiTest, IncidentsFilterBySourceAndTeam) {
@@ -405,6 +494,20 @@ TEST(DashboardReadsNeedLoginTest, ApiReadsNeedATokenOrASessionPagesDoNot) {
   for (const char* open : {"/", "/incidents", "/assets/app.js", "/healthz", "/api/openapi.json"}) {
     EXPECT_EQ(Fetch(port, "GET", open)->status, 200) << open;
   }
+  // A page's shell carries only what the API would answer the same browser: the refusal for
+  // an anonymous one (its script then goes to the login page), the data for a logged-in one.
+  ASSERT_EQ(Fetch(port, "POST", "/api/v1/incidents",
+                  R"({"title":"secret outage","severity":"SEV-2","services":["api"]})",
+                  "Authorization: Bearer " + token->secret + "\r\n")
+                ->status,
+            201);
+  auto page = Fetch(port, "GET", "/incidents");
+  EXPECT_EQ(page->body.find("secret outage"), std::string::npos);
+  auto reads = FirstReads(page->body);
+  ASSERT_TRUE(reads.contains("/api/v1/incidents?limit=100"));
+  EXPECT_EQ(reads["/api/v1/incidents?limit=100"].as_object().at("status").as_int64(), 401);
+  EXPECT_NE(Fetch(port, "GET", "/incidents", "", cookie)->body.find("secret outage"),
+            std::string::npos);
   EXPECT_NE(Fetch(port, "GET", "/api/v1/monitors/heartbeat/nope")->status, 401);
 }
 

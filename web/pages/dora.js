@@ -1,7 +1,9 @@
 // DORA: the four keys and MTTA for a period, per service or team, with each number's band,
 // weekly trends, and the incidents and deployments behind the numbers (drill-down).
 import { get } from '../api.js';
-import { h, errorBox, withQuery, select, input, fmtDuration, barChart, timeEl } from '../ui.js';
+import {
+  h, errorBox, withQuery, select, input, fmtDuration, barChart, timeEl, markFirstScreen,
+} from '../ui.js';
 
 const PERIODS = [['-7d', 'Last 7 days'], ['-30d', 'Last 30 days'], ['-90d', 'Last 90 days'],
   ['-180d', 'Last 180 days']];
@@ -60,9 +62,11 @@ export async function render(main, ctx) {
   }
   const f = r.deployment_frequency;
   const cfr = r.change_failure_rate;
+  const period = h('p', { class: 'muted', id: 'dora-period' }, 'From ', timeEl(r.period.since), ' to ',
+    timeEl(r.period.until), ` (weeks in ${r.period.zone})`);
+  markFirstScreen(period);
   main.append(
-    h('p', { class: 'muted', id: 'dora-period' }, 'From ', timeEl(r.period.since), ' to ', timeEl(r.period.until),
-      ` (weeks in ${r.period.zone})`),
+    period,
     h('div', { class: 'cards' },
       card('deployment_frequency', 'Deployment frequency', `${f.per_week.toFixed(2)} / week`,
         `${f.deployments} deployments, ${f.per_day.toFixed(2)} / day`, f.band, f.per_week),

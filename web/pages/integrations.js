@@ -1,7 +1,9 @@
 // Integrations: each connector's health (sync lag, last webhook, error rate, rate-limit budget,
 // outbox), with buttons to test it and to queue its parked changes again.
 import { get, post, currentSession } from '../api.js';
-import { h, clear, errorBox, timeEl, fmtDuration, badge, toast } from '../ui.js';
+import {
+  h, clear, errorBox, timeEl, fmtDuration, badge, toast, markFirstScreen,
+} from '../ui.js';
 
 function connectorCard(c, refresh) {
   const out = h('div', { class: 'result', 'aria-live': 'polite' });
@@ -61,5 +63,6 @@ export async function render(main, ctx) {
     }
   };
   await refresh();
+  markFirstScreen(holder);
   return null;
 }

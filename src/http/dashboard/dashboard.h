@@ -6,9 +6,8 @@
 
 namespace im::http::dashboard {
 
-// The dashboard's page URLs (without query): each serves the same shell, index.html, with a
-// `Link: rel=modulepreload` header naming the one page module it draws, so the browser fetches
-// that module alongside the shell's scripts and no other page's.
+// The dashboard's page URLs (without query): each serves the same shell, index.html (every
+// module inlined), with the answers to the first /api/v1 reads of the page `module` draws.
 struct PagePath {
   const char* path;
   const char* module;  // under /assets/
