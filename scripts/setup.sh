@@ -6,14 +6,14 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libcurl4-openssl-dev libssl-dev libsqlite3-dev sqlite3 libpq-dev postgresql
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libpq-dev postgresql
   libcli11-dev libspdlog-dev libfmt-dev libhowardhinnant-date-dev tzdata
   libyaml-cpp-dev libsodium-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   curl wrk dnsmasq-base
   prometheus-alertmanager
-  chromium firefox-esr
+  chromium chromium-headless-shell firefox-esr
   python3-aiosmtpd openssl
 )
 # Node.js and npm are only needed for spec validation and the dashboard's browser tests (which
