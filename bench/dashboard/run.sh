@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Dashboard benchmark (issue 20): a store with 100,000 incidents, 200 schedules and 10,000
-# monitors, served by a real `im serve`; headless Chromium (Debian's chromium, driven by
-# Playwright from tests/browser) loads every page cold and reports, from the browser's own
-# timing API, first contentful paint, when the page's first screen of data was painted (the
-# first meaningful paint, the im-page-painted mark), when it was fully loaded, and the
-# compressed bytes transferred for the page's assets and for its API calls; then the time
-# from a committed change to the open incidents page showing it. IM_BENCH_DETAIL=1 also
-# prints each request's timings for the median load of each page.
+# monitors, served by a real `im serve`; headless Chromium, driven by Playwright from
+# tests/browser, loads every page cold and reports, from the browser's own timing API: first
+# contentful paint; when the browser presented the first frame showing the page's first
+# screen of data (Element Timing, the first meaningful paint); when it was fully loaded; and
+# the compressed bytes of the page's files and of its API calls. Then the time from a
+# committed change to the open incidents page showing it. IM_BENCH_DETAIL=1 also prints each
+# request's timings for the median load of each page.
+# The browser is Debian's chromium-headless-shell (Chromium's headless build, the one
+# Playwright runs headless pages in by default); IM_CHROMIUM=/usr/bin/chromium measures in
+# the full browser's headless mode instead, which also builds a browser window (its omnibox
+# and other WebUI pages) for every new context.
 # Usage: bench/dashboard/run.sh [build-dir] [incidents] [schedules] [monitors] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
