@@ -117,12 +117,23 @@ export const get = (path, opts) => request('GET', path, undefined, opts);
 export const post = (path, body) => request('POST', path, body === undefined ? {} : body);
 
 // Live incident changes (GET /api/v1/events, server-sent events). `onChange(incident)` is
-// called for each changed incident; returns a function that stops listening.
-export function watchIncidents(onChange, onState) {
+// called for each changed incident. The stream starts from now; `after` (the events_after of
+// the list the page drew) is where the page's data stands: when the stream starts later than
+// that, something changed in between that no event will bring, and `onMissed()` is called
+// (the page reads its data again). Returns a function that stops listening.
+export function watchIncidents(onChange, onState, { after, onMissed } = {}) {
   const source = new EventSource('/api/v1/events');
+  let seen = Number.isInteger(after) ? after : null;
   source.addEventListener('incident', (e) => {
     const data = JSON.parse(e.data);
+    if (e.lastEventId) seen = Number(e.lastEventId);
     onChange(data.incident);
+  });
+  // A `ready` event's id is the stream's position as it starts.
+  source.addEventListener('ready', (e) => {
+    const at = Number(e.lastEventId);
+    if (onMissed && seen !== null && at > seen) onMissed();
+    seen = at;
   });
   source.addEventListener('ready', () => onState && onState('live'));
   source.onopen = () => onState && onState('live');

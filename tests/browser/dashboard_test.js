@@ -163,6 +163,34 @@ async function main() {
       await axe(b, 'incidents');
     });
 
+    await step('a change made between the list\'s read and the live stream\'s start is shown', async () => {
+      // The list comes in the shell; the stream starts after the page is drawn. Hold the
+      // stream's first request, declare meanwhile, then let it through: no event will bring
+      // that incident (the stream starts after it), so the page must read its list again.
+      const p = await ctxB.newPage();
+      try {
+        let release;
+        const held = new Promise((resolve) => { release = resolve; });
+        let asked;
+        const requested = new Promise((resolve) => { asked = resolve; });
+        await p.route('**/api/v1/events', async (route) => {
+          asked();
+          await held;
+          await route.continue();
+        }, { times: 1 });
+        await p.goto(`${base}/incidents`);
+        await ready(p);
+        await requested;
+        const gap = `declared while the page loaded ${Date.now()}`;
+        const r = await api('POST', '/api/v1/incidents', { title: gap, severity: 'SEV-4', services: ['checkout'] });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        release();
+        await p.waitForSelector(`#incidents td.title:text-is("${gap}")`, { timeout: 5000 });
+      } finally {
+        await p.close();
+      }
+    });
+
     await step('acknowledge from the page; PagerDuty\'s incident is acknowledged', async () => {
       await a.click('button[data-action="ack"]');
       await a.waitForSelector('.tags .badge.status-mitigated');

@@ -335,6 +335,32 @@ TEST_F(DashboardApiTest, PagesCarryTheirFirstReadsAndFilesAreServedCompressed) {
   EXPECT_EQ(Fetch(port(), "GET", "/assets/../openapi.json")->status, 404);
 }
 
+TEST_F(DashboardApiTest, AListSaysWhereTheEventStreamStoodWhenItWasRead) {
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents", kDeclare, auth_)->status, 201);
+  auto list = BodyOf(*Fetch(port(), "GET", "/api/v1/incidents"));
+  ASSERT_TRUE(list.contains("events_after")) << json::Serialize(list);
+  const int64_t after = list["events_after"].as_int64();
+  EXPECT_GT(after, 0);
+  // Nothing since: a stream started now starts where the list stood.
+  auto ready = Fetch(port(), "GET", "/api/v1/events");
+  EXPECT_NE(ready->body.find("id: " + std::to_string(after) + "\n"), std::string::npos)
+      << ready->body;
+  // A change made after the read: the stream starts later than the list, and reading from the
+  // list's position brings the change.
+  ASSERT_EQ(Fetch(port(), "POST", "/api/v1/incidents",
+                  R"({"title":"in between","severity":"SEV-3","services":["api"]})", auth_)
+                ->status,
+            201);
+  ready = Fetch(port(), "GET", "/api/v1/events");
+  EXPECT_EQ(ready->body.find("id: " + std::to_string(after) + "\n"), std::string::npos)
+      << ready->body;
+  auto missed = Fetch(port(), "GET", "/api/v1/events?after=" + std::to_string(after) + "&wait=0");
+  EXPECT_NE(missed->body.find("in between"), std::string::npos) << missed->body;
+  // A team that owns nothing lists nothing, and still says where the stream stood.
+  auto none = BodyOf(*Fetch(port(), "GET", "/api/v1/incidents?team=nobody"));
+  EXPECT_GT(none["events_after"].as_int64(), after);
+}
+
 TEST_F(DashboardApiTest, FirstReadsAreTheApisAnswersAndCannotBreakOutOfTheirBlock) {
   // A title written to end the block and run a script of its own.
   const std::string title = "</script><script>alert(1)</script><!-- x";

@@ -178,8 +178,23 @@ export async function render(main, ctx) {
   if (q.before) pager.prepend(h('a', { href: withQuery('/incidents', { ...q, before: '' }) }, '← Newest'), ' ');
   main.append(page);
 
+  // A change made after the list was read but before the stream started: read the list again.
+  const readAgain = async () => {
+    try {
+      const fresh = await get(withQuery('/api/v1/incidents', apiQuery));
+      const next = new Map(fresh.incidents.map((i) => [i.id, i]));
+      // A change the stream brought while this read was under way is newer: keep it.
+      for (const [id, inc] of byId) if (next.has(id) && next.get(id).version < inc.version) next.set(id, inc);
+      byId.clear();
+      for (const [id, inc] of next) byId.set(id, inc);
+      draw();
+    } catch {
+      // Shown by the next change or reload; the stream itself goes on.
+    }
+  };
   return watchIncidents((inc) => {
     const had = byId.has(inc.id);
+    if (had && byId.get(inc.id).version === inc.version) return;  // in the list already
     if (matches(inc, q, teamServices)) byId.set(inc.id, inc);
     else if (had) byId.delete(inc.id);
     else return;
@@ -189,5 +204,5 @@ export async function render(main, ctx) {
   }, (state) => {
     live.textContent = state === 'live' ? '● live' : 'offline, retrying…';
     live.dataset.state = state;
-  });
+  }, { after: data.events_after, onMissed: readAgain });
 }

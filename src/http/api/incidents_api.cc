@@ -113,7 +113,13 @@ HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
   if (!filter) return ErrorResponse(filter.error());
   auto any = AddTeamServices(ctx, req, *filter);
   if (!any) return ErrorResponse(any.error());
-  if (!*any) return JsonResponse(200, std::string("{\"incidents\":[],\"next_before\":null}"));
+  // Where the event stream stood before the list was read: every change after it is either in
+  // the list or sent by GET /api/v1/events?after=<events_after> (or both), so a page that
+  // listens from there misses none made while it loaded.
+  auto events_after = ctx.store.LatestTimelineEntry();
+  if (!events_after) return ErrorResponse(events_after.error());
+  const std::string tail = ",\"events_after\":" + std::to_string(*events_after) + "}";
+  if (!*any) return JsonResponse(200, "{\"incidents\":[],\"next_before\":null" + tail);
   auto incidents = ctx.store.ListIncidents(*filter);
   if (!incidents) return ErrorResponse(incidents.error());
   std::string body = "{\"incidents\":[";
@@ -127,7 +133,7 @@ HttpResponse List(ApiContext& ctx, const HttpRequest& req) {
   } else {
     body += "null";
   }
-  body += "}";
+  body += tail;
   return JsonResponse(200, std::move(body));
 }
 
