@@ -186,6 +186,22 @@ async function main() {
         assert.equal(r.status, 201, JSON.stringify(r.body));
         release();
         await p.waitForSelector(`#incidents td.title:text-is("${gap}")`, { timeout: 5000 });
+        // The same on the incident's own page, for an acknowledgement.
+        let releaseAgain;
+        const heldAgain = new Promise((resolve) => { releaseAgain = resolve; });
+        let askedAgain;
+        const requestedAgain = new Promise((resolve) => { askedAgain = resolve; });
+        await p.route('**/api/v1/events', async (route) => {
+          askedAgain();
+          await heldAgain;
+          await route.continue();
+        }, { times: 1 });
+        await p.goto(`${base}/incidents/${r.body.id}`);
+        await ready(p);
+        await requestedAgain;
+        assert.equal((await api('POST', `/api/v1/incidents/${r.body.id}/ack`, {})).status, 200);
+        releaseAgain();
+        await p.waitForSelector('.tags .badge.status-mitigated', { timeout: 5000 });
       } finally {
         await p.close();
       }

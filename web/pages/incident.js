@@ -169,8 +169,22 @@ export async function render(main, ctx) {
   };
 
   await load();
+  // Every change to an incident adds to its timeline, so its newest entry is where the page's
+  // copy stands. A change made after the read but before the stream started has no event:
+  // ask for the incident again and redraw if it moved on.
+  const after = inc && inc.timeline.length ? Math.max(...inc.timeline.map((e) => e.id)) : undefined;
   const stop = watchIncidents((changed) => {
     if (inc && changed.id === inc.id && changed.version !== inc.version) load();
+  }, undefined, {
+    after,
+    onMissed: async () => {
+      try {
+        const now = await get(`/api/v1/incidents/${encodeURIComponent(id)}`);
+        if (!stopped && inc && now.version !== inc.version) load();
+      } catch {
+        // Shown by the next change or a reload.
+      }
+    },
   });
   return () => {
     stopped = true;
