@@ -165,10 +165,9 @@ async function main() {
 
     await step('a change made between the list\'s read and the live stream\'s start is shown', async () => {
       // The list comes in the shell; the stream starts after the page is drawn. Hold the
-      // stream's first request, declare meanwhile, then let it through: no event will bring
-      // that incident (the stream starts after it), so the page must read its list again.
-      const p = await ctxB.newPage();
-      try {
+      // stream's first request, change an incident meanwhile, then let it through: no event
+      // will bring that change (the stream starts after it), so the page must read again.
+      const holdStream = async (p) => {
         let release;
         const held = new Promise((resolve) => { release = resolve; });
         let asked;
@@ -178,29 +177,26 @@ async function main() {
           await held;
           await route.continue();
         }, { times: 1 });
+        return { requested, release };
+      };
+      const p = await ctxB.newPage();
+      try {
+        let stream = await holdStream(p);
         await p.goto(`${base}/incidents`);
         await ready(p);
-        await requested;
+        await stream.requested;
         const gap = `declared while the page loaded ${Date.now()}`;
         const r = await api('POST', '/api/v1/incidents', { title: gap, severity: 'SEV-4', services: ['checkout'] });
         assert.equal(r.status, 201, JSON.stringify(r.body));
-        release();
+        stream.release();
         await p.waitForSelector(`#incidents td.title:text-is("${gap}")`, { timeout: 5000 });
         // The same on the incident's own page, for an acknowledgement.
-        let releaseAgain;
-        const heldAgain = new Promise((resolve) => { releaseAgain = resolve; });
-        let askedAgain;
-        const requestedAgain = new Promise((resolve) => { askedAgain = resolve; });
-        await p.route('**/api/v1/events', async (route) => {
-          askedAgain();
-          await heldAgain;
-          await route.continue();
-        }, { times: 1 });
+        stream = await holdStream(p);
         await p.goto(`${base}/incidents/${r.body.id}`);
         await ready(p);
-        await requestedAgain;
+        await stream.requested;
         assert.equal((await api('POST', `/api/v1/incidents/${r.body.id}/ack`, {})).status, 200);
-        releaseAgain();
+        stream.release();
         await p.waitForSelector('.tags .badge.status-mitigated', { timeout: 5000 });
       } finally {
         await p.close();
