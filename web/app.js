@@ -2,7 +2,7 @@
 // change pages without reloading, and the back button works. Each page module exports
 // render(main, ctx) and may return a function that stops what it started (live updates).
 // render resolves once the page's first screenful is drawn; what it leaves for after that is
-// painted (the rows of a long list below the fold) it hands to ctx.afterFirstPaint. The page
+// shown (the rows of a long list below the fold) it hands to ctx.afterFirstPaint. The page
 // is ready (main[data-ready=true]) when those are done too.
 import { loadSession, currentSession, logout } from './api.js';
 import { h, clear, toast, markFirstScreen } from './ui.js';
@@ -98,9 +98,14 @@ export async function route() {
   // next. A requestAnimationFrame callback runs just before that frame's layout and paint, and
   // a task it posts runs after them: that is the first meaningful paint. Then the rest of the
   // page (a long list's rows below the fold) is drawn, and the page is ready.
+  const firstScreen = main.querySelector('[elementtiming]');
   await afterNextFrame();
   if (gen !== generation) return;
   performance.mark('im-page-painted');
+  // The browser still has to raster and present that frame; drawing the rest now would compete
+  // with it for the CPU, so the rest waits until the frame is shown.
+  if (later.length) await shown(firstScreen);
+  if (gen !== generation) return;
   for (const fn of later) {
     try {
       await fn();
@@ -112,6 +117,27 @@ export async function route() {
   main.dataset.ready = 'true';
   await afterNextFrame();
   if (gen === generation) performance.mark('im-page-complete');
+}
+
+// Resolves once the browser has presented a frame showing `el` (its Element Timing entry), or
+// 100 ms after the next frame is painted if no entry comes by then (the element was not
+// painted). In a browser without Element Timing (Firefox), once the next frame is painted.
+function shown(el) {
+  if (!el || document.hidden || !PerformanceObserver.supportedEntryTypes?.includes('element')) return afterNextFrame();
+  return new Promise((resolve) => {
+    let done = false;
+    const obs = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.element === el)) finish();
+    });
+    function finish() {
+      if (done) return;
+      done = true;
+      obs.disconnect();
+      resolve();
+    }
+    obs.observe({ type: 'element', buffered: true });
+    afterNextFrame().then(() => setTimeout(finish, 100));
+  });
 }
 
 // Resolves once the next frame is painted (at once in a hidden tab, which paints no frames).
