@@ -11,8 +11,8 @@ namespace im::app {
 
 const std::map<std::string, int>& JobModuleVersions() {
   static const std::map<std::string, int> kModules = {
-      {"connectors", 1}, {"escalation", 1}, {"monitors", 1},
-      {"retention", 1},  {"sla", 1},        {"webhook-secrets", 1},
+      {"connectors", 1}, {"dora", 1}, {"escalation", 1},      {"monitors", 1},
+      {"retention", 1},  {"sla", 1},  {"webhook-secrets", 1},
   };
   return kModules;
 }

@@ -1,11 +1,12 @@
 // The background work of `im serve` that must run once across every instance on one database
 // (docs/deployment.md): each job (a connector's polling, its reconcile, the SLA sweep, the
-// escalation steps, retention, the end of webhook secret rotations) runs on its own thread and
-// only under its claim in the JobStore, taken when the job is due and let go when the run ends,
-// so one instance runs it at a time and, with `every`, once per `every` across instances. A
-// heartbeat thread keeps this instance's row alive, renews the claims of the jobs running here
-// (a long import keeps its claim), and reads which instances are alive (monitor shards) and the
-// stored module versions (a job runs only while its module's version is this binary's).
+// escalation steps, retention, the end of webhook secret rotations, DORA attribution) runs on its
+// own thread and only under its claim in the JobStore, taken when the job is due and let go when
+// the run ends, so one instance runs it at a time and, with `every`, once per `every` across
+// instances. A heartbeat thread keeps this instance's row alive, renews the claims of the jobs
+// running here (a long import keeps its claim), and reads which instances are alive (monitor
+// shards) and the stored module versions (a job runs only while its module's version is this
+// binary's).
 #pragma once
 
 #include <condition_variable>

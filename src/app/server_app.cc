@@ -282,6 +282,18 @@ void ServerApp::AddJobs() {
            sla_log_->error("monitors: pruning old check results: {}", n.error().message);
          }
        }});
+  // Attributes the incidents added since the last run to deployments (docs/dora.md), so the
+  // first DORA read after a start, an import or a burst of incidents does not do it while a
+  // person waits. Every read of attributions still catches up first.
+  jobs_->Add({.name = "dora-attribution",
+              .module = "dora",
+              .every = std::chrono::seconds(10),
+              .run = [this] {
+                if (auto n = rt_.deployment_store->CatchUp(); !n) {
+                  rt_.logs->For("dora")->error("attributing new incidents to deployments: {}",
+                                               n.error().message);
+                }
+              }});
   if (connectors_) {
     // The end of webhook secret rotations, apart from the polls, which may wait minutes for
     // an unreachable provider.

@@ -132,8 +132,7 @@ int RunLink(GlobalOptions& g, const LinkOptions& o, const std::string& kind) {
   const std::string actor = (*rt)->config.actor;
   Result<std::optional<store::Attribution>> r = std::optional<store::Attribution>();
   if (kind == "why") {
-    if (auto caught = deployments.store().CatchUp(); !caught) return ReportError(caught.error());
-    r = deployments.store().AttributionOf(*number);
+    r = deployments.AttributionOf(*number);
   } else if (kind == "unlink") {
     r = deployments.Unlink(*number, actor);
   } else if (o.automatic) {

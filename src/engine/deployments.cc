@@ -78,6 +78,17 @@ Result<DoraResult> Deployments::Report(const DoraQuery& q) {
   return r;
 }
 
+Result<std::optional<store::Attribution>> Deployments::AttributionOf(int64_t incident) {
+  if (auto caught = store_.CatchUp(); !caught) return std::unexpected(caught.error());
+  return store_.AttributionOf(incident);
+}
+
+Result<std::vector<store::Attribution>> Deployments::AttributionsOf(
+    std::span<const int64_t> incidents) {
+  if (auto caught = store_.CatchUp(); !caught) return std::unexpected(caught.error());
+  return store_.AttributionsOf(incidents);
+}
+
 Result<void> Deployments::BySource(const dora::MetricsInput& in,
                                    const dora::MetricsOptions& options, DoraResult& r) {
   std::vector<int64_t> seqs;

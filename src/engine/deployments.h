@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,12 @@ class Deployments {
   Result<std::optional<store::Attribution>> Reset(int64_t incident);
 
   Result<DoraResult> Report(const DoraQuery& query);
+
+  // The deployment an incident is attributed to, and several incidents' (those with none are
+  // left out), after attributing the incidents added since the store last did (CatchUp): an
+  // incident declared a moment ago has its attribution already.
+  Result<std::optional<store::Attribution>> AttributionOf(int64_t incident);
+  Result<std::vector<store::Attribution>> AttributionsOf(std::span<const int64_t> incidents);
 
   store::DeploymentStore& store() { return store_; }
 

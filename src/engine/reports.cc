@@ -156,7 +156,7 @@ Result<report::Report> Reports::Build(const report::Query& q) {
     std::vector<int64_t> numbers;
     numbers.reserve(rows.size());
     for (const auto& r : rows) numbers.push_back(r.incident.number);
-    auto attributions = deployments_->store().AttributionsOf(numbers);
+    auto attributions = deployments_->AttributionsOf(numbers);
     if (!attributions) return std::unexpected(attributions.error());
     std::map<int64_t, const store::Attribution*> by_number;
     for (const auto& a : *attributions) by_number[a.incident] = &a;

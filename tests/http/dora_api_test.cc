@@ -3,9 +3,13 @@
 // with nothing stored; a second delivery of the same id changes nothing.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "app/server_app.h"
 #include "common/crypto.h"
 #include "common/json.h"
+#include "common/time.h"
 #include "fakes/raw_http.h"
 #include "fakes/temp_dir.h"
 #include "http/test_server_config.h"
@@ -152,6 +156,64 @@ TEST_F(DoraApiTest, MetricsAndDrillDownOverHttp) {
   EXPECT_EQ(unknown->status, 422);
   EXPECT_NE(unknown->body.find("incidents, deployments and sources"), std::string::npos)
       << unknown->body;
+}
+
+// An incident declared after a deployment shows it on its first read (the incident page's),
+// before anything has read DORA figures.
+TEST_F(DoraApiTest, AnIncidentDeclaredAfterADeployShowsItOnItsFirstRead) {
+  const std::string at = FormatTime(rt_->clock.Now() - std::chrono::minutes(30));
+  auto deploy =
+      Fetch(server_->port(), "POST", "/webhooks/deployments",
+            R"({"id":"gh-run-7","service":"api","triggeredAt":")" + at + R"(","status":"success"})",
+            auth_);
+  ASSERT_EQ(deploy->status, 201) << deploy->body;
+  auto inc = Fetch(server_->port(), "POST", "/api/v1/incidents",
+                   R"({"title":"api 500s","severity":"SEV-2","services":["api"]})", auth_);
+  ASSERT_EQ(inc->status, 201) << inc->body;
+  auto got = Fetch(server_->port(), "GET", "/api/v1/incidents/INC-1/deployment");
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200) << got->body;
+  auto v = json::Parse(got->body);
+  ASSERT_TRUE(v) << got->body;
+  ASSERT_TRUE(v->at("deployment").is_string()) << got->body;
+  EXPECT_EQ(v->at("deployment").as_string(), "gh-run-7");
+  EXPECT_NE(got->body.find("same service api, 30 min after deploy gh-run-7"), std::string::npos)
+      << got->body;
+}
+
+// `im serve` attributes new incidents in the background (job dora-attribution), from its
+// start: one added before the server started is attributed though nothing read it.
+TEST(DoraAttributionJobTest, TheServerAttributesIncidentsThatNoReadAskedFor) {
+  im::testing::TempDir dir;
+  auto rt = OpenRuntime(TestServerConfig(dir.path()), true);
+  ASSERT_TRUE(rt) << rt.error().message;
+  Runtime& r = **rt;
+  dora::Deployment d{
+      .id = "d-1", .service = "api", .triggered_at = r.clock.Now() - std::chrono::minutes(10)};
+  ASSERT_TRUE(r.deployments->Record(d, "cli"));
+  auto declared = r.incidents->Declare(
+      core::DeclareRequest{
+          .title = "api down", .severity = core::Severity::kSev2, .services = {"api"}},
+      core::Actor{.email = "alice@example.com"});
+  ASSERT_TRUE(declared) << declared.error().message;
+  const int64_t n = declared->incident.number;
+  // The store itself does not catch up on a read: nothing has attributed it yet.
+  auto before = r.deployment_store->AttributionOf(n);
+  ASSERT_TRUE(before) << before.error().message;
+  ASSERT_FALSE(*before);
+  ServerApp server(r);
+  ASSERT_TRUE(server.Start());
+  std::optional<store::Attribution> after;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+       !after && std::chrono::steady_clock::now() < deadline;) {
+    auto a = r.deployment_store->AttributionOf(n);
+    ASSERT_TRUE(a) << a.error().message;
+    after = *a;
+    if (!after) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(after) << "not attributed within 20 s of the server's start";
+  EXPECT_EQ(after->deployment_id, "d-1");
+  server.Stop();
 }
 
 // GET /api/v1/reports: the report of `im report` in each format, and its refusals.

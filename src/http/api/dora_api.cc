@@ -176,7 +176,7 @@ HttpResponse Attribution(ApiContext& ctx, const HttpRequest& req, const std::str
   auto n = IncidentParam(req);
   if (!n) return ErrorResponse(n.error());
   if (method == "GET") {
-    auto a = ctx.deployments->store().AttributionOf(*n);
+    auto a = ctx.deployments->AttributionOf(*n);
     return a ? JsonResponse(200, AttributionJson(*n, *a)) : ErrorResponse(a.error());
   }
   auto actor = Authorize(req, ctx.tokens);
