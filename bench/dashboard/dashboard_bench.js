@@ -23,6 +23,57 @@ async function seedSchedules(n) {
   }
 }
 
+// The CPU time (clock ticks) used so far by every process this one started (the browser and
+// its children), not counting this one.
+function childTicks(rootPid) {
+  const fs = require('fs');
+  const parent = new Map();
+  const ticks = new Map();
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat;
+    try {
+      stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue;  // the process ended while we looked
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(d), Number(f[1]));
+    ticks.set(Number(d), Number(f[11]) + Number(f[12]));
+  }
+  let sum = 0;
+  for (const [pid, t] of ticks) {
+    if (pid === rootPid) continue;
+    for (let p = pid; p > 1; p = parent.get(p)) {
+      if (p === rootPid) {
+        sum += t;
+        break;
+      }
+    }
+  }
+  return sum;
+}
+
+// Waits until the browser has used no CPU for 100 ms (at most 5 s): a new page in the full
+// browser builds its window (tab strip, omnibox and other chrome:// pages) in processes of its
+// own, which a person's browser has done before they open a link. The page is still cold: a
+// new context, with no cache and no connection to the server.
+async function settle() {
+  const deadline = Date.now() + 5000;
+  let last = childTicks(process.pid);
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = childTicks(process.pid);
+    if (now !== last) {
+      last = now;
+      quietSince = Date.now();
+    } else if (Date.now() - quietSince >= 100) {
+      return;
+    }
+  }
+}
+
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -31,6 +82,7 @@ const pct = (xs, p) => {
 async function measure(browser, url) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
+  await settle();
   await page.goto(url, { waitUntil: 'load' });
   // Waits for the page's own mark without polling the DOM (a polling wait forces style and
   // layout work in the page while it draws, and slows what it measures).
@@ -92,6 +144,7 @@ async function floor(browser, runs) {
   for (let i = 0; i < runs; i++) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
+    await settle();
     await page.goto(`${base}/healthz`, { waitUntil: 'load' });
     out.push(await page.evaluate(() => new Promise((resolve) => {
       new PerformanceObserver((list, obs) => {
