@@ -119,11 +119,14 @@ export async function route() {
   if (gen === generation) performance.mark('im-page-complete');
 }
 
-// Resolves once the browser has presented a frame showing `el` (its Element Timing entry), or
-// 100 ms after the next frame is painted if no entry comes by then (the element was not
-// painted). In a browser without Element Timing (Firefox), once the next frame is painted.
+// Called once the main thread has painted the frame showing `el`: resolves when the browser
+// has presented that frame (its Element Timing entry), or 100 ms later if no entry comes by
+// then (the element was not painted). At once in a browser without Element Timing (Firefox)
+// and in a hidden tab.
 function shown(el) {
-  if (!el || document.hidden || !PerformanceObserver.supportedEntryTypes?.includes('element')) return afterNextFrame();
+  if (!el || document.hidden || !PerformanceObserver.supportedEntryTypes?.includes('element')) {
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
     let done = false;
     const obs = new PerformanceObserver((list) => {
@@ -136,7 +139,7 @@ function shown(el) {
       resolve();
     }
     obs.observe({ type: 'element', buffered: true });
-    afterNextFrame().then(() => setTimeout(finish, 100));
+    setTimeout(finish, 100);
   });
 }
 
